@@ -1,0 +1,48 @@
+# The two commands: `make run` (the whole platform with Kamchatka demo data) and `make test`.
+# Both install what is missing into .venv and, without DATABASE_URL / REDIS_URL, start an embedded
+# PostgreSQL and Redis under .data/ (stopped on exit).
+
+PYTHON_BOOT ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-dev
+
+.PHONY: run test install messages lint lock makemessages clean-data help
+
+help:
+	@echo "make run    start web, worker and beat with demo data (Ctrl-C stops everything)"
+	@echo "make test   run the whole test suite"
+	@echo "make lint   ruff"
+	@echo "make lock   re-pin dependencies after editing pyproject.toml"
+
+$(STAMP): requirements-dev.lock
+	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.lock
+	touch $(STAMP)
+
+install: $(STAMP)
+
+messages: install
+	$(PY) scripts/compilemessages.py
+
+run: messages
+	$(PY) scripts/devstack.py run
+
+test: messages
+	$(PY) scripts/devstack.py test $(ARGS)
+
+lint: install
+	$(PY) -m ruff check .
+
+makemessages: install
+	DJANGO_DEBUG=1 DATABASE_URL=postgres://unused/unused REDIS_URL=redis://unused:6379/0 \
+		$(PY) manage.py makemessages --locale ru --no-obsolete --ignore '.venv/*' --ignore '.data/*' --ignore 'tests/*'
+
+lock: install
+	$(PY) -m pip install --quiet pip-tools
+	$(PY) -m piptools compile --quiet --strip-extras -o requirements.lock pyproject.toml
+	$(PY) -m piptools compile --quiet --strip-extras --extra dev --extra local -o requirements-dev.lock pyproject.toml
+
+clean-data:
+	rm -rf .data

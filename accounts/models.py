@@ -1,0 +1,126 @@
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9 ()\-]{6,20}$", _("Enter a phone number such as +7 914 123-45-67.")
+)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = False
+
+    def get_queryset(self):
+        # The request's user is shown with its region's time zone on every page: one query, not three.
+        return super().get_queryset().select_related("municipality__region")
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person: signs in with e-mail; the profile holds what Federal Law 59-FZ needs for an answer."""
+
+    email = models.EmailField(_("e-mail"), unique=True)
+    last_name = models.CharField(_("surname"), max_length=100, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    municipality = models.ForeignKey(
+        "organizations.Municipality",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="residents",
+        verbose_name=_("municipality of residence"),
+    )
+    postal_address = models.CharField(
+        _("postal address"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where a written answer can be sent: postcode, settlement, street, house, flat."),
+    )
+    is_staff = models.BooleanField(
+        _("admin site access"), default=False, help_text=_("May log in to the administration site.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_case_insensitive")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def get_full_name(self) -> str:
+        return " ".join(part for part in (self.last_name, self.first_name, self.patronymic) if part)
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+    @property
+    def has_answer_details(self) -> bool:
+        """59-FZ: an appeal needs the author's name and an address for the answer."""
+        return bool(self.last_name and self.first_name and (self.postal_address or self.email))
+
+    @property
+    def display_timezone(self) -> str | None:
+        if self.municipality_id is None:
+            return None
+        return self.municipality.region.timezone
+
+
+class AuditEvent(models.Model):
+    """Who changed what outside the appeal timeline (profiles, roles, settings)."""
+
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("actor")
+    )
+    action = models.CharField(_("action"), max_length=50, db_index=True)
+    target_user = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name=_("affected user"),
+    )
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"

@@ -1,0 +1,14 @@
+from django.conf import settings
+
+from feedback_platform.navigation import navigation_for
+
+A11Y_COOKIE = "a11y"
+
+
+def site(request):
+    """Shared context of every page: the role-aware menu and the low-vision mode."""
+    return {
+        "nav_items": navigation_for(request),
+        "low_vision": request.COOKIES.get(A11Y_COOKIE) == "on",
+        "platform_region_code": settings.PLATFORM_REGION_CODE,
+    }

@@ -1,0 +1,41 @@
+"""The role-aware menu: one declarative list, filtered by the role predicates."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from organizations import permissions
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str | Promise
+    allowed: Callable
+
+
+NAVIGATION = (
+    NavItem("home", _("Home"), lambda user: True),
+    NavItem("staff:home", _("Workplace"), permissions.is_organization_staff),
+    NavItem("moderation:home", _("Moderation"), permissions.is_moderator),
+    NavItem("analytics:home", _("Analytics"), permissions.is_analyst),
+    NavItem("admin:index", _("Administration"), permissions.is_platform_admin),
+    NavItem("accounts:profile", _("Profile"), permissions.is_citizen),
+)
+
+
+def navigation_for(request) -> list[dict]:
+    user = request.user
+    items = []
+    for item in NAVIGATION:
+        if not item.allowed(user):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:  # a section not installed in this deployment
+            continue
+        items.append({"url": url, "label": item.label, "current": request.path == url})
+    return items

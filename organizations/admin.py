@@ -1,0 +1,104 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import (
+    Category,
+    Membership,
+    Municipality,
+    Organization,
+    Region,
+    RoutingRule,
+)
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "timezone"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "centre", "region"]
+    list_filter = ["region", "kind"]
+    search_fields = ["name", "centre"]
+    list_select_related = ["region"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ["user", "role"]
+    autocomplete_fields = ["user"]
+    fk_name = "organization"
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "region", "parent", "inn", "is_active"]
+    list_filter = ["is_active", "kind", "region", "municipalities"]
+    search_fields = ["name", "short_name", "slug", "inn", "ogrn"]
+    list_select_related = ["region", "parent"]
+    autocomplete_fields = ["parent", "municipalities"]
+    prepopulated_fields = {"slug": ["short_name"]}
+    inlines = [MembershipInline]
+    list_per_page = 50
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "slug", "kind", "region", "parent", "is_active"]}),
+        (_("Area served"), {"fields": ["municipalities"]}),
+        (_("Registration and contacts"), {"fields": ["inn", "ogrn", "address", "email", "phone", "website"]}),
+    ]
+
+
+class SubcategoryInline(admin.TabularInline):
+    model = Category
+    fk_name = "parent"
+    extra = 0
+    fields = ["name", "slug", "regime", "term_days", "day_count", "is_priority", "is_active", "position"]
+    prepopulated_fields = {"slug": ["name"]}
+    show_change_link = True
+
+
+class IsSectionFilter(admin.SimpleListFilter):
+    title = _("level")
+    parameter_name = "level"
+
+    def lookups(self, request, model_admin):
+        return [("section", _("sections")), ("category", _("categories"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "section":
+            return queryset.filter(parent__isnull=True)
+        if self.value() == "category":
+            return queryset.filter(parent__isnull=False)
+        return queryset
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "regime", "term_days", "day_count", "is_priority", "is_active"]
+    list_filter = [IsSectionFilter, "regime", "is_priority", "day_count", "is_active", "parent"]
+    search_fields = ["name", "keywords", "slug"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [SubcategoryInline]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    list_display = ["category", "municipality", "organization", "region"]
+    list_filter = ["region", "category__parent", "municipality"]
+    search_fields = ["category__name", "municipality__name", "organization__name"]
+    list_select_related = ["category__parent", "municipality", "organization", "region"]
+    autocomplete_fields = ["category", "municipality", "organization"]
+    list_per_page = 50
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "organization", "region", "created_at"]
+    list_filter = ["role", "region"]
+    search_fields = ["user__email", "user__last_name", "organization__name"]
+    list_select_related = ["user", "organization", "region"]
+    autocomplete_fields = ["user", "organization", "region"]

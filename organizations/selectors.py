@@ -1,0 +1,100 @@
+"""Reads of the organizations app: routing and the staff scope of a user."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from organizations.errors import RoutingError
+from organizations.models import (
+    Category,
+    Membership,
+    Municipality,
+    Organization,
+    Region,
+    RoutingRule,
+)
+
+
+def get_platform_region(*, code: str) -> Region | None:
+    return Region.objects.filter(code=code).first()
+
+
+def route_appeal(*, category: Category, municipality: Municipality) -> Organization:
+    """The organization responsible for `category` in `municipality`.
+
+    A rule for the municipality wins over the region-wide fallback; inactive organizations are
+    skipped. Raises RoutingError when neither exists, so the moderator routes by hand.
+    """
+    rule = (
+        RoutingRule.objects.filter(
+            Q(municipality=municipality) | Q(municipality__isnull=True, region_id=municipality.region_id),
+            category=category,
+            organization__is_active=True,
+        )
+        .select_related("organization")
+        .order_by("municipality_id")  # NULLS LAST in PostgreSQL ascending order: specific rule first
+        .first()
+    )
+    if rule is None:
+        raise RoutingError(category=category, municipality=municipality)
+    return rule.organization
+
+
+def memberships_of(*, user) -> QuerySet[Membership]:
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user).select_related("organization", "region")
+
+
+def staff_organizations(*, user) -> QuerySet[Organization]:
+    """Organizations whose appeals the user may work on.
+
+    Executors see their organizations; heads also see every organization subordinate to theirs,
+    at any depth.
+    """
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    rows = Membership.objects.filter(user=user, role__in=Membership.ORGANIZATION_ROLES)
+    ids = set(rows.values_list("organization_id", flat=True))
+    frontier = set(rows.filter(role=Membership.Role.HEAD).values_list("organization_id", flat=True))
+    while frontier:
+        children = set(Organization.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+        frontier = children - ids
+        ids |= children
+    return Organization.objects.filter(id__in=ids).select_related("region").order_by("name")
+
+
+def staff_regions(*, user, role: str) -> QuerySet[Region]:
+    """Regions where the user holds a regional role (moderator or analyst)."""
+    if not user.is_authenticated:
+        return Region.objects.none()
+    return Region.objects.filter(memberships__user=user, memberships__role=role).distinct()
+
+
+def leaf_categories() -> QuerySet[Category]:
+    return (
+        Category.objects.filter(parent__isnull=False, is_active=True, parent__is_active=True)
+        .select_related("parent")
+        .order_by("parent__position", "parent__name", "position", "name")
+    )
+
+
+def sections_with_categories() -> QuerySet[Category]:
+    return (
+        Category.objects.filter(parent__isnull=True, is_active=True)
+        .prefetch_related(
+            Prefetch("children", queryset=Category.objects.filter(is_active=True), to_attr="active_children")
+        )
+        .order_by("position", "name")
+    )
+
+
+def platform_overview(*, region_code: str) -> dict:
+    """Headline figures and the category tree for the public home page of a region."""
+    region = get_platform_region(code=region_code)
+    if region is None:
+        return {"region": None, "participants": 0, "municipalities": 0, "sections": []}
+    return {
+        "region": region,
+        "participants": Organization.objects.filter(region=region, is_active=True).count(),
+        "municipalities": region.municipalities.count(),
+        "sections": list(sections_with_categories()),
+    }

@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import (
@@ -43,6 +45,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["short_name"]}
     inlines = [MembershipInline]
     list_per_page = 50
+    formfield_overrides = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "kind", "region", "parent", "is_active"]}),
         (_("Area served"), {"fields": ["municipalities"]}),

@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from feedback_platform.navigation import navigation_for
+from organizations.selectors import get_platform_region
 
 A11Y_COOKIE = "a11y"
 
@@ -10,5 +12,5 @@ def site(request):
     return {
         "nav_items": navigation_for(request),
         "low_vision": request.COOKIES.get(A11Y_COOKIE) == "on",
-        "platform_region_code": settings.PLATFORM_REGION_CODE,
+        "platform_region": SimpleLazyObject(lambda: get_platform_region(code=settings.PLATFORM_REGION_CODE)),
     }

@@ -1,0 +1,38 @@
+import socket
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from tests.accounts.factories import PASSWORD
+
+
+@pytest.fixture
+def redis_down(settings):
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "LOCATION": f"redis://127.0.0.1:{port}/1",
+        }
+    }
+
+
+def test_cache_answers_as_a_miss_while_redis_is_down(redis_down):
+    cache.set("key", "value")
+    assert cache.get("key", "fallback") == "fallback"
+    assert cache.add("key", "value") is True  # degraded: nothing is stored, nothing is refused
+
+
+@pytest.mark.django_db
+def test_citizen_can_log_in_while_redis_is_down(client, citizen, redis_down):
+    response = client.post(reverse("account_login"), {"login": "citizen@example.ru", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_cache_works_when_redis_is_up():
+    cache.set("key", "value", 30)
+    assert cache.get("key") == "value"

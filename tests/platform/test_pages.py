@@ -121,7 +121,7 @@ def test_home_page_weighs_at_most_60_kb_compressed(client):
     """A 256 kbit/s satellite link moves 60 KB in under two seconds. Measured on the full demo."""
     call_command("load_demo", force=True, stdout=io.StringIO())
     page = client.get("/").content
-    assert "769".encode() in page
+    assert b"769" in page
     total = len(gzip.compress(page, 6))
     assets = re.findall(rb'(?:href|src)="/static/([^"]+)"', page)
     assert assets, "the page should reference its stylesheet and script"

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -16,6 +17,9 @@ def profile(request):
     if request.method == "POST" and form.is_valid():
         update_profile(user=request.user, actor=request.user, data=form.cleaned_data)
         messages.success(request, _("Profile saved."))
+        target = request.GET.get("next", "")
+        if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            return redirect(target)
         return redirect("accounts:profile")
     return render(
         request,

@@ -19,6 +19,7 @@ class NavItem:
 
 NAVIGATION = (
     NavItem("home", _("Home"), lambda user: True),
+    NavItem("appeals:list", _("My appeals"), permissions.is_citizen),
     NavItem("staff:home", _("Workplace"), permissions.is_organization_staff),
     NavItem("moderation:home", _("Moderation"), permissions.is_moderator),
     NavItem("analytics:home", _("Analytics"), permissions.is_analyst),

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "django_htmx",
     "template_partials",
     "csp",
@@ -163,7 +164,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
 }
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # The outbox sweep: e-mails still pending (Redis or SMTP was down) go out within a minute.
+    "send-pending-notifications": {"task": "appeals.send_pending_notifications", "schedule": 60.0},
+}
 
 # --- Accounts ----------------------------------------------------------------------------------
 
@@ -230,6 +234,8 @@ USE_I18N = True
 USE_TZ = True
 # Display time zone when no region is known; each region carries its own (see RegionTimezoneMiddleware).
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Asia/Kamchatka")
+# Absolute address of the site, for links in e-mails.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The region this installation presents on its public pages (Kamchatka Krai in the demo).
 PLATFORM_REGION_CODE = os.environ.get("PLATFORM_REGION_CODE", "41")
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from appeals.urls import moderation_patterns, notification_patterns
 from feedback_platform import views
 from organizations import views as organization_views
 
@@ -9,7 +10,6 @@ admin.site.site_header = _("Feedback Platform — administration")
 admin.site.site_title = _("Feedback Platform")
 
 staff_patterns = ([path("", organization_views.staff_home, name="home")], "staff")
-moderation_patterns = ([path("", organization_views.moderation_home, name="home")], "moderation")
 analytics_patterns = ([path("", organization_views.analytics_home, name="home")], "analytics")
 
 urlpatterns = [
@@ -20,7 +20,9 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("staff/", include(staff_patterns)),
+    path("appeals/", include("appeals.urls")),
     path("moderation/", include(moderation_patterns)),
+    path("notifications/", include(notification_patterns)),
     path("analytics/", include(analytics_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -44,15 +44,15 @@ def memberships_of(*, user) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("organization", "region")
 
 
-def staff_organizations(*, user) -> QuerySet[Organization]:
-    """Organizations whose appeals the user may work on.
+def staff_organizations(*, user, roles=Membership.ORGANIZATION_ROLES) -> QuerySet[Organization]:
+    """Organizations whose appeals the user may work on in the given roles.
 
     Executors see their organizations; heads also see every organization subordinate to theirs,
-    at any depth.
+    at any depth. `roles=[Membership.Role.HEAD]` gives the scope a user heads.
     """
     if not user.is_authenticated:
         return Organization.objects.none()
-    rows = Membership.objects.filter(user=user, role__in=Membership.ORGANIZATION_ROLES)
+    rows = Membership.objects.filter(user=user, role__in=roles)
     ids = set(rows.values_list("organization_id", flat=True))
     frontier = set(rows.filter(role=Membership.Role.HEAD).values_list("organization_id", flat=True))
     while frontier:
@@ -97,4 +97,35 @@ def platform_overview(*, region_code: str) -> dict:
         "participants": Organization.objects.filter(region=region, is_active=True).count(),
         "municipalities": region.municipalities.count(),
         "sections": list(sections_with_categories()),
+    }
+
+
+def regional_moderators(*, region: Region):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        memberships__region=region, memberships__role=Membership.Role.MODERATOR, is_active=True
+    ).distinct()
+
+
+def routed_organizations(*, pairs: set[tuple[int, int]], region_id: int) -> dict[tuple[int, int], Organization]:
+    """route_appeal for many (category, municipality) pairs in one query (a page of the moderation queue)."""
+    if not pairs:
+        return {}
+    categories = {category for category, _municipality in pairs}
+    rules = (
+        RoutingRule.objects.filter(category_id__in=categories, region_id=region_id, organization__is_active=True)
+        .filter(Q(municipality_id__in={m for _c, m in pairs}) | Q(municipality__isnull=True))
+        .select_related("organization")
+    )
+    specific, fallback = {}, {}
+    for rule in rules:
+        if rule.municipality_id is None:
+            fallback[rule.category_id] = rule.organization
+        else:
+            specific[(rule.category_id, rule.municipality_id)] = rule.organization
+    return {
+        pair: specific.get(pair) or fallback.get(pair[0])
+        for pair in pairs
+        if specific.get(pair) or fallback.get(pair[0])
     }

@@ -41,14 +41,6 @@ def staff_home(request):
 
 @login_required
 @require_GET
-def moderation_home(request):
-    return _role_home(
-        request, allowed=permissions.is_moderator, roles=[Membership.Role.MODERATOR], title=_("Moderation")
-    )
-
-
-@login_required
-@require_GET
 def analytics_home(request):
     return _role_home(
         request, allowed=permissions.is_analyst, roles=[Membership.Role.ANALYST], title=_("Analytics")

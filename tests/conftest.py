@@ -21,6 +21,12 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Hashing strength is Django's concern; tests create many users and need not pay for it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def isolated_cache(settings):
     """Each test gets its own cache key space in the real Redis (rate limits never leak across tests)."""
     caches = {name: dict(config) for name, config in settings.CACHES.items()}

@@ -1,0 +1,165 @@
+import uuid
+
+from django import forms
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from appeals.models import TEXT_MAX_LENGTH, Ground
+from organizations.models import Category, Municipality, Organization
+from organizations.selectors import leaf_categories
+
+CONSENT_TEXT = _(
+    "I agree to the processing of my personal data (name, contacts, address and the text of the "
+    "appeal) by the platform operator and the organizations considering the appeal, for the purpose "
+    "of considering it, under Federal Law No. 152-FZ."
+)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+def term_label(category: Category) -> str:
+    return ngettext("%(days)s day", "%(days)s days", category.term_days) % {"days": category.term_days}
+
+
+def category_choices() -> list:
+    groups: dict[str, list] = {}
+    for category in leaf_categories():
+        groups.setdefault(category.parent.name, []).append(
+            (category.pk, f"{category.name} — {term_label(category)}")
+        )
+    return [("", _("— choose a category —")), *groups.items()]
+
+
+class AppealForm(forms.Form):
+    section = forms.ModelChoiceField(
+        queryset=Category.objects.filter(parent__isnull=True, is_active=True).order_by("position", "name"),
+        required=False,
+        label=_("Section"),
+        empty_label=_("— all sections —"),
+        help_text=_("Narrows the list of categories."),
+    )
+    category = forms.TypedChoiceField(label=_("Category"), coerce=int, choices=())
+    municipality = forms.ModelChoiceField(
+        queryset=Municipality.objects.none(), label=_("Municipality"), empty_label=_("— choose —")
+    )
+    address = forms.CharField(
+        label=_("Address of the problem"),
+        max_length=300,
+        help_text=_("Settlement, street, house; or a landmark."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    text = forms.CharField(
+        label=_("What happened"),
+        min_length=20,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8, "maxlength": TEXT_MAX_LENGTH, "data-counter": "text-counter"}),
+        help_text=_("Describe the problem and what you expect. Up to 5000 characters."),
+    )
+    files = MultipleFileField(
+        label=_("Photos or documents"),
+        required=False,
+        help_text=_("Up to 5 files: JPEG, PNG or PDF, 10 MB each. Location data is removed from photos."),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    )
+    consent = forms.BooleanField(label=CONSENT_TEXT, required=True)
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, region=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = category_choices()
+        self.fields["municipality"].queryset = Municipality.objects.filter(region=region).order_by("name")
+        self.fields["section"].widget.attrs.update(
+            {
+                "hx-get": str(reverse_lazy("appeals:category_options")),
+                "hx-target": "#id_category",
+                "hx-trigger": "change",
+                "hx-swap": "innerHTML",
+            }
+        )
+        self.fields["category"].widget.attrs.update(
+            {"hx-get": str(reverse_lazy("appeals:term")), "hx-target": "#term-hint", "hx-trigger": "change",
+             "hx-include": "this"}
+        )
+        self.fields["text"].widget.attrs.update(
+            {
+                "hx-get": str(reverse_lazy("appeals:similar")),
+                "hx-trigger": "keyup changed delay:800ms",
+                "hx-target": "#similar",
+                "hx-include": "#id_category, #id_municipality",
+            }
+        )
+        self.fields["consent"].error_messages["required"] = _(
+            "Without consent to personal data processing the appeal cannot be considered."
+        )
+
+    def clean_category(self):
+        category = Category.objects.filter(
+            pk=self.cleaned_data["category"], parent__isnull=False, is_active=True
+        ).select_related("parent").first()
+        if category is None:
+            raise forms.ValidationError(_("Choose a category from the list."))
+        return category
+
+
+def new_form_key() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+class ClarificationReplyForm(forms.Form):
+    text = forms.CharField(label=_("Your clarification"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("How do you rate the answer?"),
+        coerce=int,
+        choices=[(5, _("5 — excellent")), (4, _("4 — good")), (3, _("3 — satisfactory")), (2, _("2 — poor")), (1, _("1 — very poor"))],
+        widget=forms.RadioSelect,
+    )
+    solved = forms.TypedChoiceField(
+        label=_("Is the problem solved?"),
+        coerce=lambda value: value == "yes",
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AcceptForm(forms.Form):
+    organization = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("Responsible organization"))
+    category = forms.TypedChoiceField(label=_("Category"), coerce=int, choices=())
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
+
+    def __init__(self, *args, region=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.filter(region=region, is_active=True).order_by("name")
+        self.fields["category"].choices = category_choices()
+
+    def clean_category(self):
+        category = Category.objects.filter(pk=self.cleaned_data["category"], parent__isnull=False).first()
+        if category is None:
+            raise forms.ValidationError(_("Choose a category from the list."))
+        return category
+
+
+class RejectForm(forms.Form):
+    ground = forms.ChoiceField(label=_("Ground"), choices=[("", _("— choose a ground —")), *Ground.choices])
+    comment = forms.CharField(label=_("Comment for the citizen"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DuplicateForm(forms.Form):
+    original_number = forms.CharField(label=_("Number of the original appeal"), max_length=20)
+    comment = forms.CharField(label=_("Comment for the citizen"), required=False, max_length=2000)
+
+

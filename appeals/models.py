@@ -1,0 +1,364 @@
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import Category, Municipality, Organization, Region
+
+TEXT_MAX_LENGTH = 5000
+
+
+class Ground(models.TextChoices):
+    """Coded grounds to reject at moderation or to close without an answer on the merits (59-FZ art. 11)."""
+
+    ANONYMOUS = "anonymous", _("no name or address for the answer")
+    ABUSIVE = "abusive", _("abusive or threatening language")
+    UNREADABLE = "unreadable", _("the text cannot be read")
+    UNCLEAR = "unclear", _("the substance of the appeal is unclear")
+    REPEATED = "repeated", _("repeated without new arguments")
+    STATE_SECRET = "state_secret", _("an answer would disclose a state secret")
+    OUT_OF_SCOPE = "out_of_scope", _("outside the platform's scope")
+    SPAM = "spam", _("spam")
+    DUPLICATE = "duplicate", _("duplicate of another appeal")
+
+
+class Appeal(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("on moderation")
+        REGISTERED = "registered", _("registered")
+        IN_PROGRESS = "in_progress", _("in progress")
+        CLARIFICATION = "clarification", _("waiting for clarification")
+        ANSWERED = "answered", _("answered")
+        CLOSED = "closed", _("closed")
+        REJECTED = "rejected", _("rejected")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("website")
+        WIDGET = "widget", _("widget on an organization's website")
+        API = "api", _("API")
+        PHONE = "phone", _("phone")
+        PAPER = "paper", _("paper letter")
+        VISIT = "visit", _("personal visit")
+
+    class CloseReason(models.TextChoices):
+        RATED = "rated", _("the citizen rated the answer")
+        NOT_RATED = "not_rated", _("no rating in time")
+        LOW_RATING_AFTER_REVIEW = "low_after_review", _("low rating after the re-review")
+        GROUND = "ground", _("closed without an answer on the merits")
+
+    OPEN_STATUSES = (Status.REGISTERED, Status.IN_PROGRESS, Status.CLARIFICATION)
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("citizen")
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("region"))
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("category")
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("municipality")
+    )
+    address = models.CharField(_("address of the problem"), max_length=300)
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    text = models.TextField(_("text"), max_length=TEXT_MAX_LENGTH)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appeals",
+        verbose_name=_("responsible organization"),
+    )
+    complained_organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("organization complained about"),
+        help_text=_("A complaint is never redirected to the organization it complains about."),
+    )
+    executor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_appeals",
+        verbose_name=_("executor"),
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    is_public = models.BooleanField(_("public"), default=False)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    registration_due_at = models.DateTimeField(_("registration due"))
+    registered_at = models.DateTimeField(_("registered"), null=True, blank=True)
+    due_at = models.DateTimeField(_("answer due"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    close_reason = models.CharField(
+        _("close reason"), max_length=20, choices=CloseReason.choices, blank=True
+    )
+    ground = models.CharField(_("ground"), max_length=20, choices=Ground.choices, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("duplicate of")
+    )
+    extension_days = models.PositiveSmallIntegerField(
+        _("extension, days"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+    extension_reason = models.TextField(_("extension reason"), blank=True)
+    redirect_count = models.PositiveSmallIntegerField(_("redirects"), default=0)
+    review_round = models.PositiveSmallIntegerField(_("re-review round"), default=0)
+    flagged_for_moderator = models.BooleanField(_("flagged for the moderator"), default=False)
+    rating_requested_at = models.DateTimeField(_("rating requested"), null=True, blank=True)
+    consent_at = models.DateTimeField(_("consent to personal data processing"))
+    consent_version = models.CharField(_("consent text version"), max_length=20)
+    idempotency_key = models.UUIDField(_("form token"), null=True, blank=True, unique=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    search = models.GeneratedField(
+        expression=SearchVector("text", "address", config="russian"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["submitted", "rejected"])
+                | Q(registered_at__isnull=False, due_at__isnull=False, organization__isnull=False),
+                name="appeal_registered_has_organization_and_due_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["answered", "closed"]) | Q(answered_at__isnull=False) | ~Q(ground=""),
+                name="appeal_answered_has_answer_time",
+            ),
+            models.CheckConstraint(condition=Q(review_round__lte=1), name="appeal_one_re_review_at_most"),
+            models.CheckConstraint(
+                condition=Q(extension_days__isnull=True) | Q(extension_days__gte=1, extension_days__lte=30),
+                name="appeal_extension_up_to_30_days",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["region", "status", "submitted_at"], name="appeal_moderation_idx"),
+            models.Index(fields=["organization", "status", "due_at"], name="appeal_queue_idx"),
+            models.Index(fields=["citizen", "-submitted_at"], name="appeal_citizen_idx"),
+            models.Index(fields=["category", "municipality", "status"], name="appeal_similar_idx"),
+            GinIndex(fields=["search"], name="appeal_search_gin"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("appeals:detail", kwargs={"number": self.number})
+
+
+class AppealNumberCounter(models.Model):
+    """Last public number per region and year; incremented in the submitting transaction."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="appeal_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}-{self.year}: {self.last}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    # Random names: nothing about the citizen or the original name reaches the file system.
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file of an appeal or of an answer. Uploaded before the appeal exists, it waits as a draft."""
+
+    appeal = models.ForeignKey(
+        Appeal, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments", verbose_name=_("appeal")
+    )
+    answer = models.ForeignKey(
+        "Answer", on_delete=models.CASCADE, null=True, blank=True, related_name="attachments", verbose_name=_("answer")
+    )
+    draft_key = models.UUIDField(_("form token"), null=True, blank=True, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=50)
+    size = models.PositiveIntegerField(_("size, bytes"))
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Event(models.Model):
+    """The timeline and audit trail of an appeal: every transition and every notable action."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events", verbose_name=_("appeal"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("actor")
+    )
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, blank=True)
+    reason_code = models.CharField(_("reason code"), max_length=30, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    is_public = models.BooleanField(_("visible to the citizen"), default=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["appeal", "created_at"], name="event_timeline_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} {self.action}"
+
+
+class Answer(models.Model):
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="answers", verbose_name=_("appeal"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("answer"), max_length=20000)
+    review_round = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(_("answered"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["appeal", "review_round"], name="answer_one_per_round")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} #{self.review_round}"
+
+
+class Rating(models.Model):
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("appeal"))
+    answer = models.OneToOneField(Answer, on_delete=models.CASCADE, related_name="rating", verbose_name=_("answer"))
+    score = models.PositiveSmallIntegerField(_("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    solved = models.BooleanField(_("the problem is solved"))
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("rated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="rating_1_to_5")]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id}: {self.score}"
+
+
+class ClarificationMessage(models.Model):
+    class Kind(models.TextChoices):
+        REQUEST = "request", _("request for clarification")
+        REPLY = "reply", _("citizen's reply")
+
+    appeal = models.ForeignKey(
+        Appeal, on_delete=models.CASCADE, related_name="clarifications", verbose_name=_("appeal")
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    text = models.TextField(_("text"), max_length=TEXT_MAX_LENGTH)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("clarification message")
+        verbose_name_plural = _("clarification messages")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} {self.kind}"
+
+
+class Notification(models.Model):
+    """The outbox: written in the transaction of the change, delivered later by a sender."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        IN_APP = "in_app", _("on the site")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    appeal = models.ForeignKey(
+        Appeal, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications", verbose_name=_("appeal")
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    template = models.CharField(_("template"), max_length=50)
+    context = models.JSONField(_("context"), default=dict)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], condition=Q(status="pending"), name="notification_outbox_idx"
+            ),
+            models.Index(
+                fields=["recipient", "-created_at"], condition=Q(channel="in_app"), name="notification_inbox_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.recipient_id} ({self.status})"
+
+
+class CalendarDay(models.Model):
+    """An exception to the five-day week in the production calendar: a holiday or a working weekend."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("non-working day")
+        WORKING = "working", _("working day (transferred)")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("production calendar day")
+        verbose_name_plural = _("production calendar")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"

@@ -1,0 +1,158 @@
+"""The outbox: notifications are rows written with the change that causes them, delivered later.
+
+In-app notifications are delivered by being written. E-mails wait as `pending` rows; a task queued
+after commit sends each one soon, and a periodic sweep sends whatever is still pending, so a Redis
+or SMTP outage delays mail and never loses it. No request waits on the broker: queueing is tried
+once, after commit, and a failure only leaves the row for the sweep.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from appeals.models import Ground, Notification
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+SUBJECTS = {
+    "submitted": _("Appeal %(number)s is received"),
+    "registered": _("Appeal %(number)s is registered"),
+    "rejected": _("Appeal %(number)s is not accepted for consideration"),
+    "redirected": _("Appeal %(number)s is redirected"),
+    "clarification_requested": _("Please clarify appeal %(number)s"),
+    "clarification_replied": _("The citizen has clarified appeal %(number)s"),
+    "deadline_extended": _("The term of appeal %(number)s is extended"),
+    "answered": _("Appeal %(number)s is answered"),
+    "reopened": _("Appeal %(number)s is sent back for re-review"),
+    "closed": _("Appeal %(number)s is closed"),
+    "flagged": _("Appeal %(number)s needs the moderator's attention"),
+}
+
+
+def notify(*, recipient, appeal, template: str, context: dict | None = None, email: bool = True) -> None:
+    """Write an in-app notification and, when the person has an address, a pending e-mail.
+
+    Call inside the transaction of the change: the notification exists exactly when the change does.
+    """
+    assert template in SUBJECTS, template
+    now = timezone.now()
+    context = {"number": appeal.number, **(context or {})}
+    rows = [
+        Notification(
+            recipient=recipient,
+            appeal=appeal,
+            channel=Notification.Channel.IN_APP,
+            template=template,
+            context=context,
+            status=Notification.Status.SENT,
+            sent_at=now,
+            created_at=now,
+        )
+    ]
+    if email and recipient.email:
+        rows.append(
+            Notification(
+                recipient=recipient,
+                appeal=appeal,
+                channel=Notification.Channel.EMAIL,
+                template=template,
+                context=context,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+    created = Notification.objects.bulk_create(rows)
+    for row in created:
+        if row.channel == Notification.Channel.EMAIL:
+            transaction.on_commit(lambda pk=row.pk: enqueue_delivery(pk))
+
+
+def enqueue_delivery(notification_id: int) -> None:
+    from appeals.tasks import deliver_notification_task
+
+    try:
+        deliver_notification_task.apply_async(args=[notification_id], retry=False)
+    except Exception:  # noqa: BLE001 — the broker is optional: the sweep sends what stays pending
+        logger.warning("could not queue notification %s; the outbox sweep will send it", notification_id)
+
+
+def subject_of(notification: Notification) -> str:
+    return str(SUBJECTS[notification.template] % notification.context)
+
+
+def render(notification: Notification) -> tuple[str, str]:
+    """Subject and plain-text body, in Russian (the recipient's language on this platform)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject_of(notification)
+        context = {**notification.context, "recipient": notification.recipient, "site_url": settings.SITE_URL}
+        if context.get("ground") in Ground.values:
+            context["ground_label"] = Ground(context["ground"]).label
+        body = render_to_string(f"appeals/email/{notification.template}.txt", context)
+    return subject, body
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(minutes=min(2 ** attempts, 240))
+
+
+def deliver(*, notification_id: int) -> bool:
+    """Send one pending e-mail. Safe to run twice or concurrently: the row lock claims it.
+
+    Returns True when this call sent it. A failure schedules a retry with back-off; after
+    MAX_ATTEMPTS the row is marked failed for staff to see.
+    """
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .filter(pk=notification_id, status=Notification.Status.PENDING, channel=Notification.Channel.EMAIL)
+            .first()
+        )
+        if notification is None:
+            return False
+        subject, body = render(notification)
+        try:
+            send_mail(subject, body, None, [notification.recipient.email])
+        except Exception as error:  # noqa: BLE001 — any delivery failure is retried later
+            notification.attempts += 1
+            notification.last_error = str(error)[:1000]
+            notification.next_attempt_at = timezone.now() + _backoff(notification.attempts)
+            if notification.attempts >= MAX_ATTEMPTS:
+                notification.status = Notification.Status.FAILED
+            notification.save(update_fields=["attempts", "last_error", "next_attempt_at", "status"])
+            logger.warning("notification %s not sent (attempt %s): %s", notification.pk, notification.attempts, error)
+            return False
+        notification.status = Notification.Status.SENT
+        notification.sent_at = timezone.now()
+        notification.attempts += 1
+        notification.save(update_fields=["status", "sent_at", "attempts"])
+        return True
+
+
+def send_pending(*, batch: int = 200) -> int:
+    """The sweep: send every due pending e-mail; returns how many were sent."""
+    due = list(
+        Notification.objects.filter(
+            status=Notification.Status.PENDING,
+            channel=Notification.Channel.EMAIL,
+            next_attempt_at__lte=timezone.now(),
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:batch]
+    )
+    return sum(deliver(notification_id=pk) for pk in due)
+
+
+def mark_read(*, user, notification_ids: list[int] | None = None) -> int:
+    """Mark the user's in-app notifications read (all of them when no ids are given)."""
+    rows = Notification.objects.filter(recipient=user, channel=Notification.Channel.IN_APP, read_at__isnull=True)
+    if notification_ids is not None:
+        rows = rows.filter(pk__in=notification_ids)
+    return rows.update(read_at=timezone.now())

@@ -1,0 +1,125 @@
+"""Reads of the appeals app, with visibility rules applied where the rows are fetched."""
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from appeals import permissions
+from appeals.models import Answer, Appeal, Attachment, Event, Notification
+from organizations.models import Category
+
+SIMILAR_LIMIT = 5
+
+
+def citizen_appeals(*, user) -> QuerySet[Appeal]:
+    return (
+        Appeal.objects.filter(citizen=user)
+        .select_related("category", "organization", "municipality", "region")
+        .order_by("-submitted_at")
+    )
+
+
+def get_appeal_for_citizen(*, user, number: str) -> Appeal:
+    """The citizen's own appeal, with what its page shows; anyone else's is a 404."""
+    appeal = (
+        Appeal.objects.filter(citizen=user, number=number)
+        .select_related("category__parent", "organization", "municipality", "region")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=Event.objects.filter(is_public=True).order_by("created_at", "pk"),
+                to_attr="public_events",
+            ),
+            Prefetch(
+                "answers",
+                queryset=Answer.objects.select_related("organization", "rating").prefetch_related("attachments"),
+            ),
+            Prefetch("attachments", queryset=Attachment.objects.filter(answer__isnull=True), to_attr="own_files"),
+            "clarifications",
+        )
+        .first()
+    )
+    if appeal is None:
+        raise Http404
+    return appeal
+
+
+def get_attachment_for_user(*, user, number: str, attachment_id: int) -> Attachment:
+    """A file of an appeal the user may see (owner, staff of the organization, region moderator)."""
+    attachment = (
+        Attachment.objects.filter(pk=attachment_id, appeal__number=number).select_related("appeal").first()
+    )
+    if attachment is None or not permissions.can_see(user, attachment.appeal):
+        raise Http404
+    return attachment
+
+
+def moderation_queue(*, user) -> QuerySet[Appeal]:
+    """Submitted appeals of the moderator's regions, oldest first (the 3-day window runs out first)."""
+    return (
+        Appeal.objects.filter(status=Appeal.Status.SUBMITTED, region_id__in=permissions.moderated_region_ids(user))
+        .select_related("category__parent", "municipality", "region", "citizen")
+        .annotate(file_count=Count("attachments"))
+        .order_by("submitted_at", "pk")
+    )
+
+
+def get_appeal_for_moderation(*, user, number: str) -> Appeal:
+    appeal = (
+        Appeal.objects.filter(number=number, region_id__in=permissions.moderated_region_ids(user))
+        .select_related("category", "municipality", "region")
+        .first()
+    )
+    if appeal is None:
+        raise Http404
+    return appeal
+
+
+def similar_open_appeals(*, category: Category, municipality_id: int, text: str, exclude_user=None) -> list[Appeal]:
+    """Open appeals of the same category and municipality whose text matches, best first.
+
+    Full-text search with PostgreSQL's `russian` configuration over the generated `search` column
+    (GIN index); `websearch` syntax tolerates whatever a person types.
+    """
+    words = " ".join(text.split()[:30])
+    if len(words) < 3:
+        return []
+    query = SearchQuery(words.replace(" ", " OR "), config="russian", search_type="websearch")
+    rows = (
+        Appeal.objects.filter(
+            category=category,
+            municipality_id=municipality_id,
+            status__in=[Appeal.Status.SUBMITTED, *Appeal.OPEN_STATUSES, Appeal.Status.ANSWERED],
+            search=query,
+        )
+        .annotate(rank=SearchRank(F("search"), query))
+        .select_related("organization")
+        .only("number", "status", "submitted_at", "address", "organization__name", "is_public", "citizen_id")
+        .order_by("-rank", "-submitted_at")
+    )
+    if exclude_user is not None:
+        rows = rows.exclude(citizen=exclude_user)
+    return list(rows[:SIMILAR_LIMIT])
+
+
+def inbox(*, user) -> QuerySet[Notification]:
+    return (
+        Notification.objects.filter(recipient=user, channel=Notification.Channel.IN_APP)
+        .select_related("appeal")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def unread_count(*, user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(
+        recipient=user, channel=Notification.Channel.IN_APP, read_at__isnull=True
+    ).count()
+
+
+def public_counts(*, region_id: int) -> dict:
+    return Appeal.objects.filter(region_id=region_id).aggregate(
+        processed=Count("pk", filter=Q(status__in=[Appeal.Status.ANSWERED, Appeal.Status.CLOSED])),
+        total=Count("pk"),
+    )

@@ -1,0 +1,168 @@
+"""Filing: a citizen (or staff on their behalf) submits an appeal for moderation."""
+
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from appeals import attachments
+from appeals.errors import DomainError
+from appeals.models import Appeal, Attachment, Event
+from appeals.notifications import notify
+from organizations.models import Category, Municipality, Organization
+
+# Version of the consent text shown on the form (152-FZ); stored with each appeal.
+CONSENT_VERSION = "2026-11"
+REGISTRATION_WINDOW = timedelta(days=3)
+
+
+def _next_number(*, region, year: int) -> str:
+    """`{region}-{year}-{sequence:06d}`. The counter row is updated in the submitting transaction,
+    so concurrent submissions queue on it for a moment and a rollback leaves no gap."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO appeals_appealnumbercounter (region_id, year, last) VALUES (%s, %s, 1)
+            ON CONFLICT (region_id, year)
+            DO UPDATE SET last = appeals_appealnumbercounter.last + 1
+            RETURNING last
+            """,
+            [region.pk, year],
+        )
+        sequence = cursor.fetchone()[0]
+    return f"{region.code}-{year}-{sequence:06d}"
+
+
+@transaction.atomic
+def _submit(
+    *,
+    citizen,
+    category: Category,
+    municipality: Municipality,
+    address: str,
+    text: str,
+    consent_version: str,
+    idempotency_key: uuid.UUID | None,
+    channel: str,
+    draft_key: uuid.UUID | None,
+    uploads,
+    latitude: Decimal | None,
+    longitude: Decimal | None,
+    complained_organization: Organization | None,
+    actor,
+) -> Appeal:
+    if category.parent_id is None or not category.is_active:
+        raise DomainError(_("Choose a category, not a whole section."))
+    drafts = list(Attachment.objects.filter(draft_key=draft_key, appeal__isnull=True, uploaded_by=citizen)) if draft_key else []
+    attachments.check_count(existing=len(drafts), adding=len(uploads))
+    now = timezone.now()
+    region = municipality.region
+    local_year = now.astimezone(ZoneInfo(region.timezone)).year
+    appeal = Appeal.objects.create(
+        number=_next_number(region=region, year=local_year),
+        citizen=citizen,
+        region=region,
+        category=category,
+        municipality=municipality,
+        address=address.strip(),
+        latitude=latitude,
+        longitude=longitude,
+        text=text.strip(),
+        channel=channel,
+        complained_organization=complained_organization,
+        submitted_at=now,
+        registration_due_at=now + REGISTRATION_WINDOW,
+        consent_at=now,
+        consent_version=consent_version,
+        idempotency_key=idempotency_key,
+    )
+    if drafts:
+        Attachment.objects.filter(pk__in=[d.pk for d in drafts]).update(appeal=appeal, draft_key=None)
+    for upload in uploads:
+        attachments.store_attachment(upload=upload, uploaded_by=citizen, appeal=appeal)
+    Event.objects.create(
+        appeal=appeal, actor=actor, action="submit", to_status=appeal.status, data={"channel": channel}, created_at=now
+    )
+    notify(recipient=citizen, appeal=appeal, template="submitted", email=False)
+    return appeal
+
+
+def submit_appeal(
+    *,
+    citizen,
+    category: Category,
+    municipality: Municipality,
+    address: str,
+    text: str,
+    consent_version: str = CONSENT_VERSION,
+    idempotency_key: uuid.UUID | None = None,
+    channel: str = Appeal.Channel.WEB,
+    draft_key: uuid.UUID | None = None,
+    uploads=(),
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    complained_organization: Organization | None = None,
+    actor=None,
+) -> Appeal:
+    """Submit an appeal for moderation and give it its public number.
+
+    Precondition: the form is valid and the citizen consented to personal-data processing
+    (`consent_version`). Effect: a `submitted` appeal with its files (uploads and the drafts kept
+    from an earlier attempt of the same form), a `submit` event and a receipt for the citizen.
+    The same `idempotency_key` twice (double click, back and resubmit) returns the first appeal.
+    """
+    if idempotency_key is not None:
+        existing = Appeal.objects.filter(idempotency_key=idempotency_key, citizen=citizen).first()
+        if existing is not None:
+            return existing
+    try:
+        return _submit(
+            citizen=citizen,
+            category=category,
+            municipality=municipality,
+            address=address,
+            text=text,
+            consent_version=consent_version,
+            idempotency_key=idempotency_key,
+            channel=channel,
+            draft_key=draft_key,
+            uploads=list(uploads),
+            latitude=latitude,
+            longitude=longitude,
+            complained_organization=complained_organization,
+            actor=actor or citizen,
+        )
+    except IntegrityError:
+        # A concurrent submit of the same form won the race: answer with its appeal.
+        if idempotency_key is not None:
+            existing = Appeal.objects.filter(idempotency_key=idempotency_key, citizen=citizen).first()
+            if existing is not None:
+                return existing
+        raise
+
+
+def keep_draft_uploads(*, citizen, draft_key: uuid.UUID, uploads) -> list[str]:
+    """Store the good files of a form that came back with errors, so they need not be uploaded again.
+
+    Each file is checked on its own: a bad one is refused with its message, the others are kept.
+    Returns the messages of the refused files.
+    """
+    problems = []
+    existing = Attachment.objects.filter(draft_key=draft_key, appeal__isnull=True, uploaded_by=citizen).count()
+    for upload in uploads:
+        try:
+            attachments.check_count(existing=existing, adding=1)
+            attachments.store_attachment(upload=upload, uploaded_by=citizen, draft_key=draft_key)
+        except attachments.AttachmentError as error:
+            problems.append(str(error.message))
+        else:
+            existing += 1
+    return problems
+
+
+def remove_draft_upload(*, citizen, draft_key: uuid.UUID, attachment_id: int) -> None:
+    Attachment.objects.filter(pk=attachment_id, draft_key=draft_key, appeal__isnull=True, uploaded_by=citizen).delete()

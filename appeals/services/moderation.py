@@ -1,0 +1,139 @@
+"""Moderation: the regional moderator registers, rejects or merges submitted appeals (3-day window)."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from appeals import permissions
+from appeals.errors import DomainError, NotAllowed
+from appeals.models import Appeal, Ground
+from appeals.notifications import notify
+from appeals.services.common import fresh_due_at, local_date
+from appeals.workflow import transition
+from organizations.errors import RoutingError
+from organizations.models import Category, Organization
+from organizations.selectors import route_appeal
+
+
+def _check_moderator(moderator):
+    def check(appeal: Appeal) -> None:
+        if not permissions.can_moderate(moderator, appeal):
+            raise NotAllowed(_("Only a moderator of the appeal's region may do this."))
+
+    return check
+
+
+@transaction.atomic
+def accept_appeal(
+    *,
+    moderator,
+    appeal_id: int,
+    organization: Organization | None = None,
+    category: Category | None = None,
+    comment: str = "",
+) -> Appeal:
+    """Register a submitted appeal and route it.
+
+    The moderator may correct the category and choose the organization; otherwise the routing rules
+    decide. Effect: `registered`, the answer term starts (`due_at`), the citizen is told the number,
+    the organization and the due date.
+    """
+
+    def check(appeal: Appeal) -> None:
+        _check_moderator(moderator)(appeal)
+        chosen_category = category or appeal.category
+        if chosen_category.parent_id is None:
+            raise DomainError(_("Choose a category, not a whole section."))
+        if organization is not None and (organization.region_id != appeal.region_id or not organization.is_active):
+            raise DomainError(_("The organization must be an active participant of the appeal's region."))
+
+    def apply(appeal: Appeal) -> None:
+        if category is not None:
+            appeal.category = category
+        try:
+            appeal.organization = organization or route_appeal(
+                category=appeal.category, municipality=appeal.municipality
+            )
+        except RoutingError as error:
+            raise DomainError(str(error)) from error
+        appeal.registered_at = timezone.now()
+        appeal.due_at = fresh_due_at(appeal, appeal.registered_at)
+
+    outcome = transition(
+        appeal_id=appeal_id, action="accept", actor=moderator, check=check, apply=apply, comment=comment,
+        data={"category_changed": category is not None, "organization_chosen": organization is not None},
+    )
+    appeal = outcome.appeal
+    if outcome.changed:
+        notify(
+            recipient=appeal.citizen,
+            appeal=appeal,
+            template="registered",
+            context={
+                "organization": appeal.organization.name,
+                "due": local_date(appeal, appeal.due_at),
+                "term_days": appeal.category.term_days,
+            },
+        )
+    return appeal
+
+
+@transaction.atomic
+def reject_appeal(*, moderator, appeal_id: int, ground: str, comment: str = "") -> Appeal:
+    """Refuse to register an appeal on a coded ground; the citizen gets the templated notice."""
+    if ground not in Ground.values:
+        raise DomainError(_("Choose a ground from the list."))
+
+    def apply(appeal: Appeal) -> None:
+        appeal.ground = ground
+        appeal.closed_at = timezone.now()
+
+    outcome = transition(
+        appeal_id=appeal_id, action="reject", actor=moderator, check=_check_moderator(moderator), apply=apply,
+        reason_code=ground, comment=comment,
+    )
+    appeal = outcome.appeal
+    if outcome.changed:
+        notify(
+            recipient=appeal.citizen,
+            appeal=appeal,
+            template="rejected",
+            context={"ground": ground, "comment": comment},
+        )
+    return appeal
+
+
+@transaction.atomic
+def mark_duplicate(*, moderator, appeal_id: int, original_number: str, comment: str = "") -> Appeal:
+    """Reject a submitted appeal as a duplicate of an earlier one of the same citizen or problem."""
+    original = Appeal.objects.filter(number=original_number.strip()).first()
+    if original is None or original.pk == appeal_id:
+        raise DomainError(_("There is no other appeal with number «%(number)s».") % {"number": original_number})
+
+    def check(appeal: Appeal) -> None:
+        _check_moderator(moderator)(appeal)
+        if original.region_id != appeal.region_id:
+            raise DomainError(_("The original appeal belongs to another region."))
+
+    def apply(appeal: Appeal) -> None:
+        appeal.ground = Ground.DUPLICATE
+        appeal.duplicate_of = original
+        appeal.closed_at = timezone.now()
+
+    outcome = transition(
+        appeal_id=appeal_id, action="reject", actor=moderator, check=check, apply=apply,
+        reason_code=Ground.DUPLICATE, comment=comment, data={"duplicate_of": original.number},
+    )
+    appeal = outcome.appeal
+    if outcome.changed:
+        notify(
+            recipient=appeal.citizen,
+            appeal=appeal,
+            template="rejected",
+            context={
+                "ground": Ground.DUPLICATE,
+                "comment": comment,
+                "original": original.number,
+            },
+        )
+    return appeal

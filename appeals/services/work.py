@@ -1,0 +1,267 @@
+"""Work of the responsible organization: take, assign, clarify, redirect, extend, answer, close."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from appeals import attachments, deadlines, permissions
+from appeals.errors import DomainError, NotAllowed
+from appeals.models import Answer, Appeal, ClarificationMessage, Ground
+from appeals.notifications import notify
+from appeals.services.common import fresh_due_at, local_date
+from appeals.workflow import transition
+from organizations.models import Membership, Organization
+
+FRESH_TERM_REDIRECT_WINDOW = timedelta(days=7)
+STAFF_REDIRECT_LIMIT = 3
+MAX_EXTENSION_DAYS = 30
+
+
+def _staff(actor):
+    def check(appeal: Appeal) -> None:
+        if not permissions.can_work_on(actor, appeal):
+            raise NotAllowed()
+
+    return check
+
+
+def _head(actor):
+    def check(appeal: Appeal) -> None:
+        if not permissions.is_head_of(actor, appeal):
+            raise NotAllowed(_("Only the head of the organization may do this."))
+
+    return check
+
+
+@transaction.atomic
+def take_appeal(*, executor, appeal_id: int) -> Appeal:
+    """The executor takes a registered appeal into work."""
+
+    def apply(appeal: Appeal) -> None:
+        appeal.executor = executor
+
+    return transition(appeal_id=appeal_id, action="take", actor=executor, check=_staff(executor), apply=apply).appeal
+
+
+@transaction.atomic
+def assign_appeal(*, head, appeal_id: int, executor) -> Appeal:
+    """The head gives the appeal to an executor of the responsible organization."""
+
+    def check(appeal: Appeal) -> None:
+        _head(head)(appeal)
+        if not Membership.objects.filter(
+            user=executor, organization_id=appeal.organization_id, role__in=Membership.ORGANIZATION_ROLES
+        ).exists():
+            raise DomainError(_("%(person)s does not work in the responsible organization.") % {"person": executor})
+
+    def apply(appeal: Appeal) -> None:
+        appeal.executor = executor
+
+    outcome = transition(
+        appeal_id=appeal_id, action="assign", actor=head, check=check, apply=apply, is_public=False,
+        data={"executor": executor.pk},
+    )
+    if outcome.changed and executor.pk != head.pk:
+        notify(recipient=executor, appeal=outcome.appeal, template="registered",
+               context={"organization": outcome.appeal.organization.name,
+                        "due": local_date(outcome.appeal, outcome.appeal.due_at),
+                        "term_days": outcome.appeal.category.term_days}, email=False)
+    return outcome.appeal
+
+
+@transaction.atomic
+def request_clarification(*, actor, appeal_id: int, text: str) -> Appeal:
+    """Ask the citizen to clarify; the appeal waits for the reply (the legal term keeps running)."""
+    if not text.strip():
+        raise DomainError(_("Write what needs clarifying."))
+
+    def apply(appeal: Appeal) -> None:
+        if appeal.executor_id is None:
+            appeal.executor = actor
+
+    outcome = transition(
+        appeal_id=appeal_id, action="request_clarification", actor=actor, check=_staff(actor), apply=apply,
+        comment=text.strip(),
+    )
+    if outcome.changed:
+        ClarificationMessage.objects.create(
+            appeal=outcome.appeal, author=actor, kind=ClarificationMessage.Kind.REQUEST, text=text.strip()
+        )
+        notify(recipient=outcome.appeal.citizen, appeal=outcome.appeal, template="clarification_requested",
+               context={"question": text.strip()})
+    return outcome.appeal
+
+
+@transaction.atomic
+def redirect_appeal(*, actor, appeal_id: int, organization: Organization, reason: str) -> Appeal:
+    """Send the appeal to the competent organization.
+
+    Allowed until the answer. Within 7 days of registration the new organization gets a fresh
+    term; later the original deadline stands (59-FZ art. 8). Never to the organization the
+    appeal complains about. After three redirects only the regional moderator may redirect.
+    """
+    if not reason.strip():
+        raise DomainError(_("Say why the appeal goes to another organization."))
+
+    def check(appeal: Appeal) -> None:
+        is_moderator = permissions.can_moderate(actor, appeal)
+        if not (is_moderator or permissions.can_work_on(actor, appeal)):
+            raise NotAllowed()
+        if organization.pk == appeal.organization_id:
+            raise DomainError(_("The appeal is already with this organization."))
+        if organization.pk == appeal.complained_organization_id:
+            raise DomainError(
+                _("The appeal complains about «%(organization)s» and cannot be sent to it.")
+                % {"organization": organization}
+            )
+        if organization.region_id != appeal.region_id or not organization.is_active:
+            raise DomainError(_("The organization must be an active participant of the appeal's region."))
+        if appeal.redirect_count >= STAFF_REDIRECT_LIMIT and not is_moderator:
+            raise NotAllowed(
+                _("The appeal has been redirected %(count)s times: now the regional moderator decides where it goes.")
+                % {"count": appeal.redirect_count}
+            )
+
+    fresh = {}
+
+    def apply(appeal: Appeal) -> None:
+        now = timezone.now()
+        fresh["term"] = now - appeal.registered_at <= FRESH_TERM_REDIRECT_WINDOW
+        if fresh["term"]:
+            appeal.due_at = fresh_due_at(appeal, now)
+        appeal.organization = organization
+        appeal.executor = None
+        appeal.redirect_count += 1
+
+    outcome = transition(
+        appeal_id=appeal_id, action="redirect", actor=actor, check=check, apply=apply, comment=reason.strip(),
+        data={"organization": organization.pk},
+    )
+    appeal = outcome.appeal
+    notify(
+        recipient=appeal.citizen,
+        appeal=appeal,
+        template="redirected",
+        context={"organization": organization.name, "reason": reason.strip(),
+                 "due": local_date(appeal, appeal.due_at), "fresh_term": fresh.get("term", False)},
+    )
+    return appeal
+
+
+@transaction.atomic
+def extend_deadline(*, head, appeal_id: int, days: int, reason: str) -> Appeal:
+    """Extend the term once, by up to 30 days, before it passes, with a reason; the citizen is told."""
+    if not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise DomainError(_("An extension is from 1 to 30 days."))
+    if not reason.strip():
+        raise DomainError(_("Give the reason for the extension: the citizen will read it."))
+
+    def check(appeal: Appeal) -> None:
+        _head(head)(appeal)
+        if appeal.extension_days is not None:
+            raise DomainError(_("The term of this appeal has already been extended once."))
+        if timezone.now() >= appeal.due_at:
+            raise DomainError(_("The term has already passed: it can no longer be extended."))
+
+    def apply(appeal: Appeal) -> None:
+        appeal.due_at = deadlines.extend(due=appeal.due_at, days=days, region_timezone=appeal.region.timezone)
+        appeal.extension_days = days
+        appeal.extension_reason = reason.strip()
+
+    appeal = transition(
+        appeal_id=appeal_id, action="extend_deadline", actor=head, check=check, apply=apply,
+        comment=reason.strip(), data={"days": days},
+    ).appeal
+    notify(recipient=appeal.citizen, appeal=appeal, template="deadline_extended",
+           context={"days": days, "reason": reason.strip(), "due": local_date(appeal, appeal.due_at)})
+    return appeal
+
+
+@transaction.atomic
+def answer_appeal(*, actor, appeal_id: int, text: str, uploads=()) -> Appeal:
+    """Answer on the merits; the citizen is asked to rate the answer."""
+    if not text.strip():
+        raise DomainError(_("The answer is empty."))
+    uploads = list(uploads)
+    attachments.check_count(existing=0, adding=len(uploads))
+
+    def apply(appeal: Appeal) -> None:
+        now = timezone.now()
+        appeal.answered_at = now
+        appeal.rating_requested_at = now
+        if appeal.executor_id is None:
+            appeal.executor = actor
+
+    outcome = transition(appeal_id=appeal_id, action="answer", actor=actor, check=_staff(actor), apply=apply)
+    appeal = outcome.appeal
+    if outcome.changed:
+        answer = Answer.objects.create(
+            appeal=appeal, author=actor, organization=appeal.organization, text=text.strip(),
+            review_round=appeal.review_round, created_at=appeal.answered_at,
+        )
+        for upload in uploads:
+            attachments.store_attachment(upload=upload, uploaded_by=actor, appeal=appeal, answer=answer)
+        notify(recipient=appeal.citizen, appeal=appeal, template="answered",
+               context={"organization": appeal.organization.name})
+    return appeal
+
+
+@transaction.atomic
+def close_on_ground(*, actor, appeal_id: int, ground: str, comment: str = "") -> Appeal:
+    """Close without an answer on the merits on a coded ground, with the templated notice.
+
+    "Repeated without new arguments" needs the head's decision (59-FZ art. 11 part 5).
+    """
+    if ground not in Ground.values:
+        raise DomainError(_("Choose a ground from the list."))
+
+    def check(appeal: Appeal) -> None:
+        _staff(actor)(appeal)
+        if ground == Ground.REPEATED and not permissions.is_head_of(actor, appeal):
+            raise NotAllowed(_("Only the head may close a repeated appeal."))
+
+    def apply(appeal: Appeal) -> None:
+        appeal.ground = ground
+        appeal.close_reason = Appeal.CloseReason.GROUND
+        appeal.closed_at = timezone.now()
+
+    outcome = transition(
+        appeal_id=appeal_id, action="close_on_ground", actor=actor, check=check, apply=apply,
+        reason_code=ground, comment=comment,
+    )
+    if outcome.changed:
+        notify(recipient=outcome.appeal.citizen, appeal=outcome.appeal, template="closed",
+               context={"ground": ground, "comment": comment})
+    return outcome.appeal
+
+
+@transaction.atomic
+def close_appeal(*, appeal_id: int, actor=None, reason: str = Appeal.CloseReason.NOT_RATED) -> Appeal:
+    """Close an answered appeal (by default: no rating came in time; statistics keep it apart)."""
+
+    def apply(appeal: Appeal) -> None:
+        appeal.close_reason = reason
+        appeal.closed_at = timezone.now()
+
+    outcome = transition(appeal_id=appeal_id, action="close", actor=actor, apply=apply, reason_code=reason)
+    if outcome.changed:
+        notify(recipient=outcome.appeal.citizen, appeal=outcome.appeal, template="closed",
+               context={"reason": reason})
+    return outcome.appeal
+
+
+@transaction.atomic
+def add_note(*, actor, appeal_id: int, text: str) -> Appeal:
+    """An internal note of the organization; never shown to the citizen."""
+    if not text.strip():
+        raise DomainError(_("The note is empty."))
+
+    def check(appeal: Appeal) -> None:
+        if not (permissions.can_work_on(actor, appeal) or permissions.can_moderate(actor, appeal)):
+            raise NotAllowed()
+
+    return transition(
+        appeal_id=appeal_id, action="note", actor=actor, check=check, comment=text.strip(), is_public=False
+    ).appeal

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from appeals.views import citizen, moderation
+
+app_name = "appeals"
+urlpatterns = [
+    path("", citizen.appeal_list, name="list"),
+    path("new/", citizen.new_appeal, name="new"),
+    path("new/categories/", citizen.category_options, name="category_options"),
+    path("new/term/", citizen.term_hint, name="term"),
+    path("new/similar/", citizen.similar, name="similar"),
+    path("<str:number>/", citizen.appeal_detail, name="detail"),
+    path("<str:number>/reply/", citizen.reply, name="reply"),
+    path("<str:number>/rate/", citizen.rate, name="rate"),
+    path("<str:number>/files/<int:attachment_id>/", citizen.download, name="download"),
+]
+
+moderation_patterns = (
+    [
+        path("", moderation.queue, name="home"),
+        path("<str:number>/", moderation.review, name="review"),
+        path("<str:number>/accept/", moderation.accept, name="accept"),
+        path("<str:number>/reject/", moderation.reject, name="reject"),
+        path("<str:number>/duplicate/", moderation.duplicate, name="duplicate"),
+    ],
+    "moderation",
+)
+
+notification_patterns = ([path("", citizen.notifications, name="list")], "notifications")

@@ -1,0 +1,206 @@
+"""The citizen's pages: file an appeal, follow it, answer a clarification request, rate the answer."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from appeals import selectors, services
+from appeals.attachments import AttachmentError, attachment_response
+from appeals.errors import DomainError
+from appeals.forms import AppealForm, ClarificationReplyForm, RatingForm, term_label
+from appeals.models import Attachment
+from appeals.notifications import mark_read, subject_of
+from appeals.services.filing import keep_draft_uploads, remove_draft_upload
+from organizations.models import Category
+from organizations.selectors import get_platform_region, leaf_categories
+
+
+def _region():
+    return get_platform_region(code=settings.PLATFORM_REGION_CODE)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_appeal(request):
+    """The filing form. Profile first (59-FZ needs a name and an address for the answer)."""
+    if not request.user.has_answer_details:
+        messages.info(request, _("Before filing an appeal, fill in your name and an address for the answer."))
+        return redirect(f"{reverse('accounts:profile')}?{urlencode({'next': reverse('appeals:new')})}")
+    region = _region()
+    if request.method == "GET":
+        form = AppealForm(
+            region=region,
+            initial={"idempotency_key": uuid.uuid4(), "municipality": request.user.municipality_id},
+        )
+        return render(request, "appeals/new.html", {"form": form, "drafts": []})
+
+    form = AppealForm(request.POST, request.FILES, region=region)
+    draft_key = _draft_key(request)
+    for attachment_id in request.POST.getlist("remove_draft"):
+        if attachment_id.isdigit() and draft_key:
+            remove_draft_upload(citizen=request.user, draft_key=draft_key, attachment_id=int(attachment_id))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            appeal = services.submit_appeal(
+                citizen=request.user,
+                category=data["category"],
+                municipality=data["municipality"],
+                address=data["address"],
+                text=data["text"],
+                idempotency_key=data["idempotency_key"],
+                draft_key=data["idempotency_key"],
+                uploads=data["files"],
+            )
+        except (AttachmentError, DomainError) as error:
+            form.add_error("files" if isinstance(error, AttachmentError) else None, str(error.message))
+        else:
+            messages.success(request, _("Appeal %(number)s is sent. The moderator will register it within three days.") % {"number": appeal.number})
+            return redirect(appeal)
+    # Keep the files of a form that came back, so nothing the citizen gave us is lost.
+    uploads = request.FILES.getlist("files")
+    if draft_key and uploads:
+        for problem in keep_draft_uploads(citizen=request.user, draft_key=draft_key, uploads=uploads):
+            if problem not in form.errors.get("files", []):
+                form.add_error("files", problem)
+    drafts = Attachment.objects.filter(draft_key=draft_key, appeal__isnull=True, uploaded_by=request.user) if draft_key else []
+    return render(request, "appeals/new.html", {"form": form, "drafts": drafts}, status=400 if form.errors else 200)
+
+
+def _draft_key(request) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.POST.get("idempotency_key", ""))
+    except ValueError:
+        return None
+
+
+@login_required
+@require_GET
+def category_options(request):
+    """htmx: the categories of one section for the dependent select."""
+    section = request.GET.get("section", "")
+    categories = leaf_categories()
+    if section.isdigit():
+        categories = categories.filter(parent_id=int(section))
+    return render(request, "appeals/includes/category_options.html", {"categories": categories, "term_label": term_label})
+
+
+@login_required
+@require_GET
+def term_hint(request):
+    """htmx: "the answer is due within N days" for the chosen category."""
+    raw = request.GET.get("category", "")
+    category = Category.objects.filter(pk=int(raw), parent__isnull=False).first() if raw.isdigit() else None
+    return render(request, "appeals/includes/term_hint.html", {"category": category, "term": category and term_label(category)})
+
+
+@login_required
+@require_GET
+def similar(request):
+    """htmx: open appeals like the one being typed, so the citizen sees the problem is known."""
+    raw_category, raw_municipality = request.GET.get("category", ""), request.GET.get("municipality", "")
+    rows = []
+    if raw_category.isdigit() and raw_municipality.isdigit():
+        category = Category.objects.filter(pk=int(raw_category), parent__isnull=False).first()
+        if category is not None:
+            rows = selectors.similar_open_appeals(
+                category=category,
+                municipality_id=int(raw_municipality),
+                text=request.GET.get("text", "")[:1000],
+                exclude_user=request.user,
+            )
+    return render(request, "appeals/includes/similar.html", {"similar": rows})
+
+
+@login_required
+@require_GET
+def appeal_list(request):
+    page = Paginator(selectors.citizen_appeals(user=request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "appeals/list.html", {"page": page})
+
+
+@login_required
+@require_GET
+def appeal_detail(request, number: str):
+    appeal = selectors.get_appeal_for_citizen(user=request.user, number=number)
+    return render(request, "appeals/detail.html", _detail_context(appeal))
+
+
+def _detail_context(appeal, *, reply_form=None, rating_form=None) -> dict:
+    answers = list(appeal.answers.all())
+    current = next((a for a in answers if a.review_round == appeal.review_round), None)
+    can_rate = appeal.status == appeal.Status.ANSWERED and current is not None and not hasattr(current, "rating")
+    return {
+        "appeal": appeal,
+        "answers": answers,
+        "reply_form": reply_form or (ClarificationReplyForm() if appeal.status == appeal.Status.CLARIFICATION else None),
+        "rating_form": rating_form or (RatingForm() if can_rate else None),
+    }
+
+
+@login_required
+@require_POST
+def reply(request, number: str):
+    appeal = selectors.get_appeal_for_citizen(user=request.user, number=number)
+    form = ClarificationReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reply_to_clarification(citizen=request.user, appeal_id=appeal.pk, text=form.cleaned_data["text"])
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Thank you: your clarification is sent to the organization."))
+            return redirect(appeal)
+    return render(request, "appeals/detail.html", _detail_context(appeal, reply_form=form), status=400)
+
+
+@login_required
+@require_POST
+def rate(request, number: str):
+    appeal = selectors.get_appeal_for_citizen(user=request.user, number=number)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            appeal = services.rate_appeal(
+                citizen=request.user,
+                appeal_id=appeal.pk,
+                score=form.cleaned_data["score"],
+                solved=form.cleaned_data["solved"],
+                comment=form.cleaned_data["comment"],
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            if appeal.status == appeal.Status.IN_PROGRESS:
+                messages.info(request, _("Thank you. The appeal is sent back to the organization for re-review."))
+            else:
+                messages.success(request, _("Thank you for your rating. The appeal is closed."))
+            return redirect(appeal)
+    return render(request, "appeals/detail.html", _detail_context(appeal, rating_form=form), status=400)
+
+
+@login_required
+@require_GET
+def download(request, number: str, attachment_id: int):
+    attachment = selectors.get_attachment_for_user(user=request.user, number=number, attachment_id=attachment_id)
+    return attachment_response(attachment)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request):
+    if request.method == "POST":
+        mark_read(user=request.user)
+        return redirect("notifications:list")
+    page = Paginator(selectors.inbox(user=request.user), 30).get_page(request.GET.get("page"))
+    for notification in page:
+        notification.subject = subject_of(notification)
+    return render(request, "appeals/notifications.html", {"page": page})

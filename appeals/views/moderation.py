@@ -1,0 +1,150 @@
+"""The regional moderator's queue: register, reject or merge submitted appeals within three days."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from appeals import selectors, services
+from appeals.errors import DomainError
+from appeals.forms import AcceptForm, DuplicateForm, RejectForm
+from organizations import permissions
+from organizations.selectors import routed_organizations
+
+
+def _moderator_only(request) -> None:
+    if not permissions.is_moderator(request.user):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def queue(request):
+    _moderator_only(request)
+    page = Paginator(selectors.moderation_queue(user=request.user), 25).get_page(request.GET.get("page"))
+    rows = list(page)
+    routes = {}
+    for region_id in {appeal.region_id for appeal in rows}:
+        routes |= routed_organizations(
+            pairs={(a.category_id, a.municipality_id) for a in rows if a.region_id == region_id},
+            region_id=region_id,
+        )
+    now = timezone.now()
+    for appeal in rows:
+        appeal.routed_to = routes.get((appeal.category_id, appeal.municipality_id))
+        appeal.window_left = appeal.registration_due_at - now
+    return render(
+        request,
+        "appeals/moderation/queue.html",
+        {"page": page, "rows": rows, "reject_form": RejectForm()},
+    )
+
+
+@login_required
+@require_GET
+def review(request, number: str):
+    """One submitted appeal in full, with the routed organization and category open to change."""
+    _moderator_only(request)
+    appeal = selectors.get_appeal_for_moderation(user=request.user, number=number)
+    return render(request, "appeals/moderation/review.html", _review_context(appeal))
+
+
+def _review_context(appeal, **forms) -> dict:
+    routed = routed_organizations(pairs={(appeal.category_id, appeal.municipality_id)}, region_id=appeal.region_id)
+    initial_org = routed.get((appeal.category_id, appeal.municipality_id))
+    return {
+        "appeal": appeal,
+        "files": appeal.attachments.all(),
+        "accept_form": forms.get("accept_form")
+        or AcceptForm(region=appeal.region, initial={"organization": initial_org, "category": appeal.category_id}),
+        "reject_form": forms.get("reject_form") or RejectForm(),
+        "duplicate_form": forms.get("duplicate_form") or DuplicateForm(),
+    }
+
+
+def _done(request, appeal, message: str):
+    messages.success(request, message)
+    if request.htmx:
+        return render(request, "appeals/moderation/queue.html#row-done", {"appeal": appeal, "message": message})
+    return redirect("moderation:home")
+
+
+def _refused(request, appeal, error_message: str, **forms):
+    messages.error(request, error_message)
+    if request.htmx:
+        return render(
+            request, "appeals/moderation/queue.html#row-error", {"appeal": appeal, "message": error_message}
+        )
+    return render(request, "appeals/moderation/review.html", _review_context(appeal, **forms), status=400)
+
+
+@login_required
+@require_POST
+def accept(request, number: str):
+    _moderator_only(request)
+    appeal = selectors.get_appeal_for_moderation(user=request.user, number=number)
+    form = AcceptForm(request.POST, region=appeal.region)
+    # The queue's one-click "accept" sends no organization: the routing rules decide.
+    routed = "organization" not in request.POST
+    if not routed and not form.is_valid():
+        return _refused(request, appeal, _("Check the highlighted fields."), accept_form=form)
+    try:
+        appeal = services.accept_appeal(
+            moderator=request.user,
+            appeal_id=appeal.pk,
+            organization=None if routed else form.cleaned_data["organization"],
+            category=None if routed else form.cleaned_data["category"],
+            comment="" if routed else form.cleaned_data["comment"],
+        )
+    except DomainError as error:
+        return _refused(request, appeal, str(error.message), accept_form=form)
+    return _done(
+        request,
+        appeal,
+        _("Appeal %(number)s is registered and sent to %(organization)s.")
+        % {"number": appeal.number, "organization": appeal.organization},
+    )
+
+
+@login_required
+@require_POST
+def reject(request, number: str):
+    _moderator_only(request)
+    appeal = selectors.get_appeal_for_moderation(user=request.user, number=number)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, appeal, _("Choose the ground for the rejection."), reject_form=form)
+    try:
+        appeal = services.reject_appeal(
+            moderator=request.user, appeal_id=appeal.pk, ground=form.cleaned_data["ground"],
+            comment=form.cleaned_data["comment"],
+        )
+    except DomainError as error:
+        return _refused(request, appeal, str(error.message), reject_form=form)
+    return _done(request, appeal, _("Appeal %(number)s is rejected; the citizen is notified.") % {"number": appeal.number})
+
+
+@login_required
+@require_POST
+def duplicate(request, number: str):
+    _moderator_only(request)
+    appeal = selectors.get_appeal_for_moderation(user=request.user, number=number)
+    form = DuplicateForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, appeal, _("Enter the number of the original appeal."), duplicate_form=form)
+    try:
+        appeal = services.mark_duplicate(
+            moderator=request.user, appeal_id=appeal.pk, original_number=form.cleaned_data["original_number"],
+            comment=form.cleaned_data["comment"],
+        )
+    except DomainError as error:
+        return _refused(request, appeal, str(error.message), duplicate_form=form)
+    return _done(
+        request, appeal, _("Appeal %(number)s is marked as a duplicate; the citizen is notified.") % {"number": appeal.number}
+    )

@@ -1,0 +1,256 @@
+import io
+import uuid
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from appeals.attachments import (
+    MAX_FILES_PER_APPEAL,
+    AttachmentError,
+    attachment_response,
+    check_count,
+    clean_upload,
+    sniff_content_type,
+    store_attachment,
+)
+from appeals.errors import DomainError
+from appeals.models import Attachment
+from tests.appeals import corpus
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def stored_bytes(attachment: Attachment) -> bytes:
+    with attachment.file.open("rb") as f:
+        return f.read()
+
+
+def test_sniff_decides_by_content():
+    assert sniff_content_type(b"\xff\xd8\xff\xe0rest") == "image/jpeg"
+    assert sniff_content_type(b"\x89PNG\r\n\x1a\nrest") == "image/png"
+    assert sniff_content_type(b"%PDF-1.7\n") == "application/pdf"
+    for head in (b"", b"<html>", b"<?xml version", b"<svg", b"GIF89a", b"PK\x03\x04", b"\xff\xd8"):
+        assert sniff_content_type(head) is None
+
+
+@pytest.mark.django_db
+def test_jpeg_is_stored_without_any_exif_gps_icc_or_xmp(citizen, media_root):
+    upload = corpus.jpeg_with_gps()
+    original = Image.open(io.BytesIO(upload.read()))
+    assert original.getexif().get_ifd(corpus.GPS_IFD)  # the corpus does carry the location
+
+    attachment = store_attachment(upload=upload, uploaded_by=citizen, draft_key=uuid.uuid4())
+
+    attachment.refresh_from_db()
+    assert attachment.content_type == "image/jpeg"
+    assert attachment.original_name == "IMG_0001.jpg"
+    data = stored_bytes(attachment)
+    assert attachment.size == len(data)
+    with Image.open(io.BytesIO(data)) as img:
+        assert img.format == "JPEG"
+        exif = img.getexif()
+        assert len(exif) == 0
+        assert not exif.get_ifd(corpus.GPS_IFD)
+        for key in ("exif", "icc_profile", "xmp", "comment"):
+            assert key not in img.info
+        assert img.size == (20, 40)  # the EXIF rotation was applied before EXIF was dropped
+    assert b"Exif" not in data and b"iPhone" not in data and b"Ivanova" not in data
+
+
+@pytest.mark.django_db
+def test_png_text_chunks_are_gone(citizen):
+    attachment = store_attachment(upload=corpus.png_with_text(), uploaded_by=citizen)
+
+    assert attachment.content_type == "image/png"
+    data = stored_bytes(attachment)
+    with Image.open(io.BytesIO(data)) as img:
+        assert img.format == "PNG"
+        assert img.mode == "RGBA"
+        assert img.text == {}
+        assert not {"Author", "Comment", "Description"} & img.info.keys()
+    for chunk in (b"tEXt", b"zTXt", b"iTXt", b"Ivanova"):
+        assert chunk not in data
+
+
+@pytest.mark.django_db
+def test_pdf_is_kept_as_is(citizen):
+    attachment = store_attachment(upload=corpus.pdf(), uploaded_by=citizen)
+
+    assert attachment.content_type == "application/pdf"
+    assert attachment.original_name == "complaint.pdf"
+    assert stored_bytes(attachment) == corpus.MINIMAL_PDF
+    assert attachment.size == len(corpus.MINIMAL_PDF)
+
+
+@pytest.mark.parametrize(
+    ("upload", "code"),
+    [
+        (corpus.html_as_jpg("photo.jpg"), "type"),
+        (corpus.svg_with_script("drawing.svg"), "type"),
+        (corpus.svg_with_script("image.png"), "type"),
+        (corpus.gif("animation.gif"), "type"),
+        (corpus.empty("empty.jpg"), "empty"),
+        (corpus.oversized("huge.jpg"), "too_large"),
+        (corpus.png_bomb("bomb.png"), "too_many_pixels"),
+        (corpus.png_declaring(7000, 7000, "declared.png"), "too_many_pixels"),
+        (corpus.png_declaring(20000, 20000, "pillow-bomb.png"), "too_many_pixels"),
+    ],
+    ids=lambda value: getattr(value, "name", value),
+)
+def test_refused_files_name_the_file(upload, code):
+    with pytest.raises(AttachmentError) as caught:
+        clean_upload(upload)
+
+    assert caught.value.code == code
+    assert f"«{upload.name}»" in str(caught.value)
+    # The services' callers handle every refusal as a DomainError and show its message.
+    assert isinstance(caught.value, DomainError)
+    assert f"«{upload.name}»" in str(caught.value.message)
+
+
+def test_messages_are_clear():
+    with pytest.raises(AttachmentError, match="larger than 10 MB"):
+        clean_upload(corpus.oversized())
+    with pytest.raises(AttachmentError, match="at most 40 megapixels"):
+        clean_upload(corpus.png_bomb())
+    with pytest.raises(AttachmentError, match="is empty"):
+        clean_upload(corpus.empty())
+    with pytest.raises(AttachmentError, match="not a JPEG, PNG or PDF"):
+        clean_upload(corpus.html_as_jpg())
+
+
+def test_size_is_checked_before_reading():
+    class Unreadable(SimpleUploadedFile):
+        def read(self, *args, **kwargs):
+            raise AssertionError("an oversized file must not be read")
+
+    upload = Unreadable("huge.jpg", b"\xff\xd8\xff" + bytes(11 * 1024 * 1024))
+    with pytest.raises(AttachmentError) as caught:
+        clean_upload(upload)
+    assert caught.value.code == "too_large"
+
+
+def test_broken_image_cannot_be_read():
+    data = corpus.jpeg_with_gps().read()
+    truncated = SimpleUploadedFile("broken.jpg", data[: len(data) // 2])
+    with pytest.raises(AttachmentError, match="«broken.jpg» cannot be read as an image"):
+        clean_upload(truncated)
+
+
+def test_extension_follows_the_real_type():
+    png_named_jpg = SimpleUploadedFile("scan.jpg", corpus.png_with_text().read())
+    _, content_type, name = clean_upload(png_named_jpg)
+    assert (content_type, name) == ("image/png", "scan.png")
+
+    _, _, name = clean_upload(SimpleUploadedFile("Заявление", corpus.MINIMAL_PDF))
+    assert name == "Заявление.pdf"
+
+    _, _, name = clean_upload(SimpleUploadedFile("акт v1.2", corpus.MINIMAL_PDF))
+    assert name == "акт v1.2.pdf"
+
+
+@pytest.mark.parametrize(
+    ("client_name", "safe_name"),
+    [
+        ("../../etc/passwd.jpg", "passwd.jpg"),
+        ("..\\..\\windows\\system.ini.jpg", "system.ini.jpg"),
+        ("C:\\Users\\anna\\Desktop\\яма на Ленина.jpeg", "яма на Ленина.jpg"),
+        ("evil\u202egnp.jpg", "evilgnp.jpg"),
+        ("line\r\nbreak\x00.jpg", "linebreak.jpg"),
+        ('a<b>c:"d"|e?*.jpg', "a_b_c__d__e__.jpg"),
+        ("...", "file.jpg"),
+        ("\u202e\u200f", "file.jpg"),
+    ],
+)
+def test_client_names_become_safe_basenames(client_name, safe_name):
+    upload = corpus.jpeg_with_gps(name=client_name)
+    _, _, name = clean_upload(upload)
+    assert name == safe_name
+
+
+def test_long_names_are_truncated_keeping_the_extension():
+    _, _, name = clean_upload(corpus.jpeg_with_gps(name="я" * 300 + ".jpg"))
+    assert len(name) == 150
+    assert name.endswith("я.jpg")
+
+
+@pytest.mark.django_db
+def test_stored_name_is_random(citizen, media_root):
+    first = store_attachment(
+        upload=corpus.jpeg_with_gps("passport_ivanova.jpg"), uploaded_by=citizen
+    )
+    second = store_attachment(
+        upload=corpus.jpeg_with_gps("passport_ivanova.jpg"), uploaded_by=citizen
+    )
+
+    assert first.original_name == "passport_ivanova.jpg"
+    for attachment in (first, second):
+        assert attachment.file.name.startswith("attachments/")
+        assert "passport" not in attachment.file.name and "ivanova" not in attachment.file.name
+        assert (Path(media_root) / attachment.file.name).is_file()
+    assert first.file.name != second.file.name
+
+
+@pytest.mark.django_db
+def test_refused_file_leaves_nothing_behind(citizen, media_root):
+    with pytest.raises(AttachmentError):
+        store_attachment(upload=corpus.html_as_jpg(), uploaded_by=citizen)
+
+    assert not Attachment.objects.exists()
+    assert not any(Path(media_root).rglob("*"))
+
+
+def test_count_limit():
+    check_count(existing=0, adding=MAX_FILES_PER_APPEAL)
+    check_count(existing=4, adding=1)
+    with pytest.raises(AttachmentError, match="at most 5 files") as caught:
+        check_count(existing=5, adding=1)
+    assert caught.value.code == "too_many"
+    with pytest.raises(AttachmentError):
+        check_count(existing=3, adding=3)
+
+
+@pytest.mark.django_db
+def test_response_is_a_sandboxed_download(citizen):
+    attachment = store_attachment(upload=corpus.pdf("жалоба.pdf"), uploaded_by=citizen)
+
+    response = attachment_response(attachment)
+    try:
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert (
+            "filename*=utf-8''%D0%B6%D0%B0%D0%BB%D0%BE%D0%B1%D0%B0.pdf"
+            in response["Content-Disposition"]
+        )
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+        assert response["Cache-Control"] == "private, no-store"
+        assert b"".join(response.streaming_content) == corpus.MINIMAL_PDF
+    finally:
+        response.close()
+
+
+@pytest.mark.django_db
+def test_response_for_an_image(citizen):
+    attachment = store_attachment(upload=corpus.png_with_text("scheme.png"), uploaded_by=citizen)
+
+    response = attachment_response(attachment)
+    try:
+        assert response["Content-Type"] == "image/png"
+        assert response["Content-Disposition"] == 'attachment; filename="scheme.png"'
+    finally:
+        response.close()
+
+
+def test_large_photo_is_downscaled():
+    buffer = io.BytesIO()
+    Image.new("RGB", (6000, 3000), (10, 20, 30)).save(buffer, "JPEG")
+    content, _, _ = clean_upload(SimpleUploadedFile("wide.jpg", buffer.getvalue()))
+    with Image.open(content) as img:
+        assert img.size == (4096, 2048)

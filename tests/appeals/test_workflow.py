@@ -1,0 +1,126 @@
+"""Every transition of the table: allowed from its sources, refused from every other status."""
+
+import pytest
+
+from appeals import services
+from appeals.errors import AlreadyDone, DomainError, IllegalTransition
+from appeals.models import Appeal, Event, Notification
+from appeals.workflow import TRANSITIONS
+from tests.appeals.factories import make_appeal
+
+pytestmark = pytest.mark.django_db
+S = Appeal.Status
+
+ACTIONS = {
+    "accept": lambda w, a: services.accept_appeal(moderator=w.moderator, appeal_id=a.pk),
+    "reject": lambda w, a: services.reject_appeal(moderator=w.moderator, appeal_id=a.pk, ground="spam"),
+    "take": lambda w, a: services.take_appeal(executor=w.executor, appeal_id=a.pk),
+    "assign": lambda w, a: services.assign_appeal(head=w.head, appeal_id=a.pk, executor=w.executor),
+    "request_clarification": lambda w, a: services.request_clarification(
+        actor=w.executor, appeal_id=a.pk, text="Уточните номер дома."
+    ),
+    "reply_to_clarification": lambda w, a: services.reply_to_clarification(
+        citizen=w.citizen, appeal_id=a.pk, text="Дом 12, второй подъезд."
+    ),
+    "redirect": lambda w, a: services.redirect_appeal(
+        actor=w.executor, appeal_id=a.pk, organization=w.other_organization, reason="Дорога краевая."
+    ),
+    "extend_deadline": lambda w, a: services.extend_deadline(head=w.head, appeal_id=a.pk, days=10, reason="Нужна экспертиза."),
+    "answer": lambda w, a: services.answer_appeal(actor=w.executor, appeal_id=a.pk, text="Снег убран."),
+    "rate": lambda w, a: services.rate_appeal(citizen=w.citizen, appeal_id=a.pk, score=5, solved=True),
+    "close": lambda w, a: services.close_appeal(appeal_id=a.pk),
+    "close_on_ground": lambda w, a: services.close_on_ground(actor=w.executor, appeal_id=a.pk, ground="abusive"),
+    "note": lambda w, a: services.add_note(actor=w.moderator, appeal_id=a.pk, text="Позвонить в УК."),
+}
+
+CASES = [
+    (action, status, status in sources)
+    for action, (sources, _target) in TRANSITIONS.items()
+    for status in S.values
+]
+
+
+def test_every_action_of_the_table_is_tested():
+    assert set(ACTIONS) == set(TRANSITIONS)
+
+
+def _appeal(world, status):
+    return make_appeal(
+        status,
+        organization=world.organization,
+        executor=world.executor,
+        citizen=world.citizen,
+        category=world.category,
+        municipality=world.municipality,
+        region=world.region,
+    )
+
+
+@pytest.mark.parametrize(("action", "status", "allowed"), CASES, ids=[f"{a}-from-{s}" for a, s, _ in CASES])
+def test_transition_table(world, action, status, allowed):
+    appeal = _appeal(world, status)
+    events_before = Event.objects.filter(appeal=appeal).count()
+    if allowed:
+        result = ACTIONS[action](world, appeal)
+        target = TRANSITIONS[action][1]
+        if target is not None:
+            assert result.status == target
+        event = Event.objects.filter(appeal=appeal).latest("created_at", "pk")
+        assert event.action == action
+        assert event.from_status == status
+        assert event.to_status == result.status
+        assert Event.objects.filter(appeal=appeal).count() == events_before + 1
+    else:
+        # "Already there" by someone else is AlreadyDone; any other source is an illegal move.
+        with pytest.raises((IllegalTransition, AlreadyDone, DomainError)) as error:
+            ACTIONS[action](world, appeal)
+        assert error.value.message
+        appeal.refresh_from_db()
+        assert appeal.status == status
+        assert Event.objects.filter(appeal=appeal).count() == events_before
+
+
+NOTIFYING = {
+    "accept": (S.SUBMITTED, "registered"),
+    "reject": (S.SUBMITTED, "rejected"),
+    "request_clarification": (S.IN_PROGRESS, "clarification_requested"),
+    "redirect": (S.IN_PROGRESS, "redirected"),
+    "extend_deadline": (S.IN_PROGRESS, "deadline_extended"),
+    "answer": (S.IN_PROGRESS, "answered"),
+    "close": (S.ANSWERED, "closed"),
+    "close_on_ground": (S.IN_PROGRESS, "closed"),
+    "rate": (S.ANSWERED, "closed"),
+}
+
+
+@pytest.mark.parametrize("action", sorted(NOTIFYING))
+def test_the_citizen_is_told_on_the_site_and_by_email(world, action):
+    status, template = NOTIFYING[action]
+    appeal = _appeal(world, status)
+    ACTIONS[action](world, appeal)
+    rows = Notification.objects.filter(recipient=world.citizen, appeal=appeal, template=template)
+    assert {row.channel for row in rows} == {"in_app", "email"}
+    assert rows.get(channel="email").status == Notification.Status.PENDING
+    assert rows.get(channel="in_app").context["number"] == appeal.number
+
+
+def test_repeating_an_action_by_the_same_person_changes_nothing(world):
+    appeal = _appeal(world, S.REGISTERED)
+    services.take_appeal(executor=world.executor, appeal_id=appeal.pk)
+    services.take_appeal(executor=world.executor, appeal_id=appeal.pk)
+    assert Event.objects.filter(appeal=appeal, action="take").count() == 1
+
+
+def test_a_second_moderator_is_told_the_appeal_is_already_registered(world, region):
+    from organizations.models import Membership
+    from tests.accounts.factories import UserFactory
+    from tests.organizations.factories import MembershipFactory
+
+    second = UserFactory(email="second.moderator@example.ru")
+    MembershipFactory(user=second, organization=None, region=region, role=Membership.Role.MODERATOR)
+    appeal = _appeal(world, S.SUBMITTED)
+    services.accept_appeal(moderator=world.moderator, appeal_id=appeal.pk)
+    with pytest.raises(AlreadyDone) as error:
+        services.accept_appeal(moderator=second, appeal_id=appeal.pk)
+    assert "зарегистрировано" in str(error.value.message).lower() or "already" in str(error.value.message)
+    assert Event.objects.filter(appeal=appeal, action="accept").count() == 1

@@ -58,6 +58,9 @@ class ResilientRedisCache(RedisCache):
     def has_key(self, key, version=None):
         return self._call(super().has_key, False, key, version)
 
+    def incr(self, key, delta=1, version=None):
+        return self._call(super().incr, delta, key, delta, version)
+
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call(super().set_many, [], data, timeout, version)
 

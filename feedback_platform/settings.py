@@ -208,6 +208,9 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 
+# Appeals a citizen may file per period (django-ratelimit syntax); the benchmark raises it.
+APPEAL_FILING_RATE = os.environ.get("APPEAL_FILING_RATE", "20/h")
+
 # --- E-mail ------------------------------------------------------------------------------------
 
 EMAIL_BACKEND = os.environ.get(

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from appeals import selectors, services
 from appeals.attachments import AttachmentError, attachment_response
@@ -27,8 +28,13 @@ def _region():
     return get_platform_region(code=settings.PLATFORM_REGION_CODE)
 
 
+def _filing_rate(group, request) -> str:
+    return settings.APPEAL_FILING_RATE
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
+@ratelimit(key="user", rate=_filing_rate, method="POST", block=False)
 def new_appeal(request):
     """The filing form. Profile first (59-FZ needs a name and an address for the answer)."""
     if not request.user.has_answer_details:
@@ -43,6 +49,10 @@ def new_appeal(request):
         return render(request, "appeals/new.html", {"form": form, "drafts": []})
 
     form = AppealForm(request.POST, request.FILES, region=region)
+    if getattr(request, "limited", False):
+        form.is_valid()
+        form.add_error(None, _("You have filed many appeals in a short time. Please try again in an hour; your text is kept below."))
+        return render(request, "appeals/new.html", {"form": form, "drafts": []}, status=429)
     draft_key = _draft_key(request)
     for attachment_id in request.POST.getlist("remove_draft"):
         if attachment_id.isdigit() and draft_key:

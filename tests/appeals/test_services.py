@@ -336,3 +336,38 @@ def test_a_repeat_by_someone_else_is_refused_not_ignored(world):
     services.take_appeal(executor=world.executor, appeal_id=appeal.pk)
     with pytest.raises(AlreadyDone):
         services.take_appeal(executor=world.head, appeal_id=appeal.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_moderators_accepting_at_once_give_one_acceptance_and_one_clear_refusal(world, region):
+    from organizations.models import Membership
+    from tests.accounts.factories import UserFactory
+    from tests.organizations.factories import MembershipFactory
+
+    second = UserFactory(email="second.moderator@example.ru")
+    MembershipFactory(user=second, organization=None, region=region, role=Membership.Role.MODERATOR)
+    appeal = _appeal(world, S.SUBMITTED)
+    barrier = threading.Barrier(2)
+    results = {}
+
+    def accept(moderator):
+        try:
+            barrier.wait(timeout=10)
+            services.accept_appeal(moderator=moderator, appeal_id=appeal.pk)
+            results[moderator.email] = "accepted"
+        except AlreadyDone as error:
+            results[moderator.email] = str(error.message)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept, args=(m,)) for m in (world.moderator, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results.values(), key=lambda v: v != "accepted")[0] == "accepted"
+    assert list(results.values()).count("accepted") == 1
+    refusal = next(v for v in results.values() if v != "accepted")
+    assert refusal  # a sentence for the moderator, not a server error
+    assert Event.objects.filter(appeal=appeal, action="accept").count() == 1
+    assert Notification.objects.filter(appeal=appeal, template="registered", channel="email").count() == 1

@@ -7,6 +7,7 @@ once, after commit, and a failure only leaves the row for the sweep.
 """
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
@@ -74,7 +75,16 @@ def notify(*, recipient, appeal, template: str, context: dict | None = None, ema
             transaction.on_commit(lambda pk=row.pk: enqueue_delivery(pk))
 
 
+# One background thread publishes to the broker, so a request never waits on Redis, even when it
+# is down or frozen (publishing then fails after the broker timeouts, in this thread only).
+_publisher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-publisher")
+
+
 def enqueue_delivery(notification_id: int) -> None:
+    _publisher.submit(_publish, notification_id)
+
+
+def _publish(notification_id: int) -> None:
     from appeals.tasks import deliver_notification_task
 
     try:

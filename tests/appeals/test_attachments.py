@@ -115,13 +115,13 @@ def test_refused_files_name_the_file(upload, code):
 
 
 def test_messages_are_clear():
-    with pytest.raises(AttachmentError, match="larger than 10 MB"):
+    with pytest.raises(AttachmentError, match="больше 10 МБ"):
         clean_upload(corpus.oversized())
-    with pytest.raises(AttachmentError, match="at most 40 megapixels"):
+    with pytest.raises(AttachmentError, match="не более 40 мегапикселей"):
         clean_upload(corpus.png_bomb())
-    with pytest.raises(AttachmentError, match="is empty"):
+    with pytest.raises(AttachmentError, match="пустой"):
         clean_upload(corpus.empty())
-    with pytest.raises(AttachmentError, match="not a JPEG, PNG or PDF"):
+    with pytest.raises(AttachmentError, match="не является файлом JPEG, PNG или PDF"):
         clean_upload(corpus.html_as_jpg())
 
 
@@ -139,7 +139,7 @@ def test_size_is_checked_before_reading():
 def test_broken_image_cannot_be_read():
     data = corpus.jpeg_with_gps().read()
     truncated = SimpleUploadedFile("broken.jpg", data[: len(data) // 2])
-    with pytest.raises(AttachmentError, match="«broken.jpg» cannot be read as an image"):
+    with pytest.raises(AttachmentError, match="«broken.jpg» не удаётся прочитать как изображение"):
         clean_upload(truncated)
 
 
@@ -209,7 +209,7 @@ def test_refused_file_leaves_nothing_behind(citizen, media_root):
 def test_count_limit():
     check_count(existing=0, adding=MAX_FILES_PER_APPEAL)
     check_count(existing=4, adding=1)
-    with pytest.raises(AttachmentError, match="at most 5 files") as caught:
+    with pytest.raises(AttachmentError, match="не более 5 файлов") as caught:
         check_count(existing=5, adding=1)
     assert caught.value.code == "too_many"
     with pytest.raises(AttachmentError):

@@ -166,7 +166,7 @@ def test_files_are_downloads_for_those_who_may_see_them(client, world):
 def test_citizen_answers_a_clarification_request(client, world):
     appeal = _appeal(world, S.CLARIFICATION)
     client.force_login(world.citizen)
-    assert "Уточнить" in client.get(appeal.get_absolute_url()).content.decode() or "clarif" in client.get(appeal.get_absolute_url()).content.decode()
+    assert "Организация просит уточнить" in client.get(appeal.get_absolute_url()).content.decode()
     response = client.post(reverse("appeals:reply", args=[appeal.number]), {"text": "Дом 12, подъезд 2."})
     assert response.status_code == 302
     appeal.refresh_from_db()

@@ -72,6 +72,8 @@ class AuditedPage:
             for v in result["violations"]
             if v["impact"] in ("serious", "critical")
         ]
+        if blocking and os.environ.get("AXE_DUMP"):
+            print(self.page.content())
         assert not blocking, f"axe on {self.page.url}:\n{json.dumps(blocking, ensure_ascii=False, indent=1)}"
         self.audited.add(_path(self.page.url))
 

@@ -166,3 +166,10 @@ def mark_read(*, user, notification_ids: list[int] | None = None) -> int:
     if notification_ids is not None:
         rows = rows.filter(pk__in=notification_ids)
     return rows.update(read_at=timezone.now())
+
+
+def retry_failed(*, notification_ids: list[int]) -> int:
+    """Give failed e-mails a fresh set of attempts (after the mail server is fixed)."""
+    return Notification.objects.filter(
+        pk__in=notification_ids, status=Notification.Status.FAILED, channel=Notification.Channel.EMAIL
+    ).update(status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error="")

@@ -371,3 +371,27 @@ def test_two_moderators_accepting_at_once_give_one_acceptance_and_one_clear_refu
     assert refusal  # a sentence for the moderator, not a server error
     assert Event.objects.filter(appeal=appeal, action="accept").count() == 1
     assert Notification.objects.filter(appeal=appeal, template="registered", channel="email").count() == 1
+
+
+def test_failed_emails_can_be_retried_from_the_admin(client, world, platform_admin):
+    appeal = _appeal(world, S.SUBMITTED)
+    services.reject_appeal(moderator=world.moderator, appeal_id=appeal.pk, ground="spam")
+    email = Notification.objects.get(appeal=appeal, channel="email")
+    Notification.objects.filter(pk=email.pk).update(status=Notification.Status.FAILED, attempts=6)
+    client.force_login(platform_admin)
+    response = client.post(
+        "/admin/appeals/notification/", {"action": "retry", "_selected_action": [email.pk]}
+    )
+    assert response.status_code == 302
+    email.refresh_from_db()
+    assert email.status == Notification.Status.PENDING and email.attempts == 0
+    assert notifications.send_pending() == 1
+
+
+def test_appeals_are_read_only_in_the_admin(client, world, platform_admin):
+    appeal = _appeal(world, S.REGISTERED)
+    client.force_login(platform_admin)
+    assert client.get("/admin/appeals/appeal/").status_code == 200
+    page = client.get(f"/admin/appeals/appeal/{appeal.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="status"' not in page.content.decode()

@@ -1,0 +1,70 @@
+"""Admin for appeals: read-only views of appeals and their history (changes go through services),
+the outbox with a retry action, and the editable production calendar."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from appeals import notifications
+from appeals.models import Appeal, CalendarDay, Event, Notification
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(admin.TabularInline):
+    model = Event
+    extra = 0
+    fields = ["created_at", "action", "from_status", "to_status", "actor", "reason_code", "comment", "is_public"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnlyAdmin):
+    list_display = ["number", "status", "category", "municipality", "organization", "submitted_at", "due_at"]
+    list_filter = ["status", "channel", "region", "flagged_for_moderator", "category__parent"]
+    search_fields = ["number"]
+    list_select_related = ["category", "municipality", "organization"]
+    date_hierarchy = "submitted_at"
+    inlines = [EventInline]
+    show_full_result_count = False
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "template", "channel", "status", "attempts", "recipient", "appeal", "sent_at"]
+    list_filter = ["status", "channel", "template"]
+    search_fields = ["recipient__email", "appeal__number"]
+    list_select_related = ["recipient", "appeal"]
+    actions = ["retry"]
+    show_full_result_count = False
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser  # for the retry action; the form itself has no editable field
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Notification._meta.fields]
+
+    @admin.action(description=_("Send the failed e-mails again"))
+    def retry(self, request, queryset):
+        count = notifications.retry_failed(notification_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, _("%(count)s e-mails will be sent again.") % {"count": count}, messages.SUCCESS)
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "name"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    date_hierarchy = "date"

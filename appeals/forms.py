@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from appeals.models import TEXT_MAX_LENGTH, Ground
+from feedback_platform.widgets import FastSelect
 from organizations.models import Category, Municipality, Organization
 from organizations.selectors import leaf_categories
 
@@ -47,11 +48,12 @@ class AppealForm(forms.Form):
         required=False,
         label=_("Section"),
         empty_label=_("— all sections —"),
+        widget=FastSelect,
         help_text=_("Narrows the list of categories."),
     )
-    category = forms.TypedChoiceField(label=_("Category"), coerce=int, choices=())
+    category = forms.TypedChoiceField(label=_("Category"), coerce=int, choices=(), widget=FastSelect)
     municipality = forms.ModelChoiceField(
-        queryset=Municipality.objects.none(), label=_("Municipality"), empty_label=_("— choose —")
+        queryset=Municipality.objects.none(), label=_("Municipality"), empty_label=_("— choose —"), widget=FastSelect
     )
     address = forms.CharField(
         label=_("Address of the problem"),
@@ -137,8 +139,10 @@ class RatingForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
-    organization = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("Responsible organization"))
-    category = forms.TypedChoiceField(label=_("Category"), coerce=int, choices=())
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.none(), label=_("Responsible organization"), widget=FastSelect
+    )
+    category = forms.TypedChoiceField(label=_("Category"), coerce=int, choices=(), widget=FastSelect)
     comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
 
     def __init__(self, *args, region=None, **kwargs):

@@ -26,7 +26,7 @@ LEAF_COUNT = sum(len(section["children"]) for section in demo_data.CATEGORY_TREE
 
 def load_demo(**options) -> str:
     out = io.StringIO()
-    call_command("load_demo", stdout=out, **{"force": True, **options})
+    call_command("load_demo", stdout=out, **{"force": True, "appeals": 0, **options})
     return out.getvalue()
 
 
@@ -217,7 +217,7 @@ def test_refuses_to_run_with_debug_off_without_force(settings):
 def test_runs_with_debug_on_without_force(settings):
     settings.DEBUG = True
 
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", appeals=0, stdout=io.StringIO())
 
     assert Organization.objects.count() == 769
 

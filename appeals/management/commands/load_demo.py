@@ -1,9 +1,15 @@
 """`manage.py load_demo`: Kamchatka Krai demo data for development and demonstrations.
 
 Creates region 41, its 14 municipalities, 769 organizations, the category tree, routing rules for
-every category in every municipality and six demo accounts (password «demo12345»). Idempotent:
-every object is looked up by its natural key and only missing ones are created, so a second run
-changes nothing and existing objects (and passwords) are never overwritten.
+every category in every municipality, six demo accounts (password «demo12345»), the production
+calendar of this and next year and a year of appeal history (--appeals, 3000 by default; the demo
+citizen has appeals in several statuses, the moderator a queue, the demo executor open work).
+Idempotent: every object is looked up by its natural key and only missing ones are created,
+appeals only while the region has none, so a second run changes nothing and existing objects
+(and passwords) are never overwritten.
+
+The command lives in the appeals app because it fills appeals too: `organizations` never imports
+`appeals`.
 
 Demo accounts with a known password must never reach production: with DEBUG off the command
 refuses to run unless --force is given.
@@ -18,7 +24,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
+from appeals.deadlines import fill_calendar
+from appeals.demo import DEFAULT_MIX, generate_appeals
+from appeals.models import Appeal, CalendarDay
 from organizations.demo import data
 from organizations.demo.plan import (
     ADMIN_FALLBACK_ROLES,
@@ -37,11 +47,23 @@ from organizations.models import (
 )
 from organizations.validators import ogrn_check_digit
 
+DEFAULT_APPEALS = 3000
+DEMO_CITIZEN = "citizen@demo.local"
+# The demo citizen's own appeals: one of each stage, including an answer waiting for a rating and
+# a question from the organization waiting for a reply. All go to the demo executor's organization.
+DEMO_CITIZEN_STATUSES = [
+    Appeal.Status.CLOSED, Appeal.Status.CLOSED, Appeal.Status.CLOSED, Appeal.Status.REJECTED,
+    Appeal.Status.SUBMITTED, Appeal.Status.REGISTERED, Appeal.Status.IN_PROGRESS,
+    Appeal.Status.IN_PROGRESS, Appeal.Status.CLARIFICATION, Appeal.Status.ANSWERED,
+]
+MODERATION_QUEUE = 15  # submitted appeals waiting for the demo moderator
+
 
 class Command(BaseCommand):
     help = (
         "Load Kamchatka Krai demo data: region 41, municipalities, 769 organizations, categories, "
-        "routing rules and demo accounts (password demo12345). Safe to run again."
+        "routing rules, demo accounts (password demo12345), the production calendar and a year of "
+        "appeals. Safe to run again."
     )
 
     def add_arguments(self, parser):
@@ -54,6 +76,13 @@ class Command(BaseCommand):
             "--force",
             action="store_true",
             help="Run even with DEBUG off. Demo accounts have a published password: never in production.",
+        )
+        parser.add_argument(
+            "--appeals",
+            type=int,
+            default=DEFAULT_APPEALS,
+            metavar="N",
+            help=f"Appeals to generate while the region has none (default {DEFAULT_APPEALS}; 0: none).",
         )
 
     def handle(self, *args, **options):
@@ -77,6 +106,8 @@ class Command(BaseCommand):
             leaves = self.load_categories()
             self.load_routing(region, municipalities, plan, org_ids, leaves)
             self.load_accounts(region, municipalities, org_ids)
+            self.load_calendar()
+            self.load_appeals(region, org_ids, options["appeals"])
         self.stdout.write(
             self.style.SUCCESS(f"Демо-данные загружены за {time.monotonic() - started:.1f} с.")
         )
@@ -347,3 +378,40 @@ class Command(BaseCommand):
         self.report("Роли сотрудников", staff, roles_created)
         logins = ", ".join(account["email"] for account in data.DEMO_ACCOUNTS)
         self.stdout.write(f"  Входы: {logins}; пароль {data.DEMO_PASSWORD}")
+
+    def load_calendar(self) -> None:
+        years = [timezone.localdate().year, timezone.localdate().year + 1]
+        created = fill_calendar(years=years)
+        total = CalendarDay.objects.filter(date__year__in=years).count()
+        self.report(f"Производственный календарь {years[0]}–{years[1]}, дней-исключений", total, created)
+
+    def load_appeals(self, region: Region, org_ids: dict[str, int], count: int) -> None:
+        """A year of history, once: nothing is added while the region has appeals."""
+        existing = Appeal.objects.filter(region=region).count()
+        if existing:
+            self.report("Обращения", existing, 0)
+            return
+        if count <= 0:
+            self.stdout.write("Обращения: не создаются (--appeals 0)")
+            return
+        citizen = get_user_model().objects.get(email__iexact=DEMO_CITIZEN)
+        own = DEMO_CITIZEN_STATUSES[:count]
+        executor_org = Organization.objects.get(pk=org_ids[data.CAPITAL_ADMINISTRATION])
+        created = generate_appeals(
+            count=len(own), region=region, citizens=[citizen], statuses=own, organization=executor_org,
+            seed=data.ID_SEED + 1,
+        )
+        rest = count - created
+        if rest > 0:
+            started = time.monotonic()
+
+            def progress(done: int, total: int) -> None:
+                self.stdout.write(f"  … обращения: {done} из {total} ({time.monotonic() - started:.1f} с)")
+
+            # A real queue: about 15 appeals submitted in the last days, whatever the total.
+            queue = max(MODERATION_QUEUE - own.count(Appeal.Status.SUBMITTED), 0)
+            mix = {**DEFAULT_MIX, Appeal.Status.SUBMITTED: min(queue / rest, DEFAULT_MIX[Appeal.Status.SUBMITTED])}
+            created += generate_appeals(count=rest, region=region, mix=mix, seed=data.ID_SEED, progress=progress)
+        self.report("Обращения", created, created)
+        self.stdout.write(f"  У {DEMO_CITIZEN}: {len(own)}; в очереди модератора: "
+                          f"{Appeal.objects.filter(region=region, status=Appeal.Status.SUBMITTED).count()}")

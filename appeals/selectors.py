@@ -1,7 +1,11 @@
 """Reads of the appeals app, with visibility rules applied where the rows are fetched."""
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from datetime import timedelta
+
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.http import Http404
 
 from appeals import permissions
@@ -9,6 +13,7 @@ from appeals.models import Answer, Appeal, Attachment, Event, Notification
 from organizations.models import Category
 
 SIMILAR_LIMIT = 5
+SIMILAR_WINDOW = timedelta(days=90)
 
 
 def citizen_appeals(*, user) -> QuerySet[Appeal]:
@@ -56,10 +61,14 @@ def get_attachment_for_user(*, user, number: str, attachment_id: int) -> Attachm
 
 def moderation_queue(*, user) -> QuerySet[Appeal]:
     """Submitted appeals of the moderator's regions, oldest first (the 3-day window runs out first)."""
+    files = (
+        Attachment.objects.filter(appeal=OuterRef("pk")).order_by().values("appeal").annotate(n=Count("pk")).values("n")
+    )
     return (
         Appeal.objects.filter(status=Appeal.Status.SUBMITTED, region_id__in=permissions.moderated_region_ids(user))
-        .select_related("category__parent", "municipality", "region", "citizen")
-        .annotate(file_count=Count("attachments"))
+        .select_related("category__parent", "municipality", "region")
+        # A correlated subquery, computed for the page's rows only (a GROUP BY would count them all).
+        .annotate(file_count=Coalesce(Subquery(files), 0))
         .order_by("submitted_at", "pk")
     )
 
@@ -90,6 +99,7 @@ def similar_open_appeals(*, category: Category, municipality_id: int, text: str,
             category=category,
             municipality_id=municipality_id,
             status__in=[Appeal.Status.SUBMITTED, *Appeal.OPEN_STATUSES, Appeal.Status.ANSWERED],
+            submitted_at__gte=timezone.now() - SIMILAR_WINDOW,
             search=query,
         )
         .annotate(rank=SearchRank(F("search"), query))

@@ -1,12 +1,12 @@
 """Reads of the appeals app, with visibility rules applied where the rows are fetched."""
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
 from datetime import timedelta
 
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.http import Http404
+from django.utils import timezone
 
 from appeals import permissions
 from appeals.models import Answer, Appeal, Attachment, Event, Notification

@@ -1,9 +1,10 @@
 import uuid
 
 from django import forms
+from django.core.cache import cache
 from django.urls import reverse_lazy
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from appeals.models import TEXT_MAX_LENGTH, Ground
 from feedback_platform.widgets import FastSelect
@@ -33,13 +34,26 @@ def term_label(category: Category) -> str:
     return ngettext("%(days)s day", "%(days)s days", category.term_days) % {"days": category.term_days}
 
 
+CATEGORY_CHOICES_TTL = 300
+
+
 def category_choices() -> list:
+    """The grouped category list of the form; cached for five minutes (it changes in the admin only)."""
+    key = f"appeals:category-choices:{get_language()}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _build_category_choices()
+        cache.set(key, cached, CATEGORY_CHOICES_TTL)
+    return cached
+
+
+def _build_category_choices() -> list:
     groups: dict[str, list] = {}
     for category in leaf_categories():
         groups.setdefault(category.parent.name, []).append(
             (category.pk, f"{category.name} — {term_label(category)}")
         )
-    return [("", _("— choose a category —")), *groups.items()]
+    return [("", str(_("— choose a category —"))), *groups.items()]
 
 
 class AppealForm(forms.Form):

@@ -362,3 +362,28 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
+
+
+class AnswerTemplate(models.Model):
+    """A reusable answer of an organization; placeholders like {citizen_name} are filled in."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="answer_templates", verbose_name=_("organization")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"), max_length=20000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("author")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("answer template")
+        verbose_name_plural = _("answer templates")
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "title"], name="answer_template_unique_title")
+        ]
+
+    def __str__(self) -> str:
+        return self.title

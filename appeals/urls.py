@@ -1,6 +1,6 @@
 from django.urls import path
 
-from appeals.views import citizen, moderation
+from appeals.views import citizen, moderation, staff
 
 app_name = "appeals"
 urlpatterns = [
@@ -27,3 +27,20 @@ moderation_patterns = (
 )
 
 notification_patterns = ([path("", citizen.notifications, name="list")], "notifications")
+
+staff_patterns = (
+    [
+        path("", staff.queue, name="home"),
+        path("appeals/<str:number>/", staff.appeal_page, name="appeal"),
+        path("appeals/<str:number>/contacts/", staff.show_contacts, name="contacts"),
+        path("appeals/<str:number>/take/", staff.take, name="take"),
+        path("appeals/<str:number>/assign/", staff.assign, name="assign"),
+        path("appeals/<str:number>/answer/", staff.answer, name="answer"),
+        path("appeals/<str:number>/clarify/", staff.clarify, name="clarify"),
+        path("appeals/<str:number>/redirect/", staff.redirect_to, name="redirect"),
+        path("appeals/<str:number>/extend/", staff.extend, name="extend"),
+        path("appeals/<str:number>/note/", staff.note, name="note"),
+        path("appeals/<str:number>/close/", staff.close, name="close"),
+    ],
+    "staff",
+)

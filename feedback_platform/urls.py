@@ -2,14 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from appeals.urls import moderation_patterns, notification_patterns
+from appeals.urls import moderation_patterns, notification_patterns, staff_patterns
 from feedback_platform import views
 from organizations import views as organization_views
 
 admin.site.site_header = _("Feedback Platform — administration")
 admin.site.site_title = _("Feedback Platform")
 
-staff_patterns = ([path("", organization_views.staff_home, name="home")], "staff")
 analytics_patterns = ([path("", organization_views.analytics_home, name="home")], "analytics")
 
 urlpatterns = [

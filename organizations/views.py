@@ -30,17 +30,6 @@ def _role_home(request, *, allowed, roles, title):
 
 @login_required
 @require_GET
-def staff_home(request):
-    return _role_home(
-        request,
-        allowed=permissions.is_organization_staff,
-        roles=Membership.ORGANIZATION_ROLES,
-        title=_("Workplace"),
-    )
-
-
-@login_required
-@require_GET
 def analytics_home(request):
     return _role_home(
         request, allowed=permissions.is_analyst, roles=[Membership.Role.ANALYST], title=_("Analytics")

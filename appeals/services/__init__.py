@@ -10,6 +10,7 @@ from appeals.services.work import (
     close_appeal,
     close_on_ground,
     extend_deadline,
+    record_contacts_view,
     redirect_appeal,
     request_clarification,
     take_appeal,
@@ -30,6 +31,7 @@ __all__ = [
     "reject_appeal",
     "reply_to_clarification",
     "request_clarification",
+    "record_contacts_view",
     "submit_appeal",
     "take_appeal",
 ]

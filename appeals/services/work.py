@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals import attachments, deadlines, permissions
 from appeals.errors import DomainError, NotAllowed
-from appeals.models import Answer, Appeal, ClarificationMessage, Ground
+from appeals.models import Answer, Appeal, ClarificationMessage, Event, Ground
 from appeals.notifications import notify
 from appeals.services.common import fresh_due_at, local_date
 from appeals.workflow import transition
@@ -265,3 +265,13 @@ def add_note(*, actor, appeal_id: int, text: str) -> Appeal:
     return transition(
         appeal_id=appeal_id, action="note", actor=actor, check=check, comment=text.strip(), is_public=False
     ).appeal
+
+
+@transaction.atomic
+def record_contacts_view(*, actor, appeal_id: int) -> None:
+    """Personal data shown to staff is an audited event (152-FZ): who looked, when."""
+    appeal = Appeal.objects.get(pk=appeal_id)
+    if not (permissions.can_work_on(actor, appeal) or permissions.can_moderate(actor, appeal)):
+        raise NotAllowed()
+    Event.objects.create(appeal=appeal, actor=actor, action="view_contacts", is_public=False,
+                         created_at=timezone.now())

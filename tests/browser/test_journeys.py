@@ -70,7 +70,7 @@ def test_staff_member_logs_in_and_sees_the_staff_navigation(browser_page):
     expect(menu.get_by_role("link", name="Модерация")).to_have_count(0)
     browser_page.audit()
     menu.get_by_role("link", name="Рабочее место").click()
-    expect(page.get_by_role("main")).to_contain_text("Администрация Елизовского муниципального района")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Обращения организации")
     browser_page.audit()
 
 

@@ -91,12 +91,6 @@ def test_role_pages_are_closed_to_other_roles(client, request, citizen, url, all
     assert client.get(url).status_code == 200
 
 
-def test_head_workplace_lists_subordinate_organizations(client, head, organization):
-    OrganizationFactory(parent=organization, region=organization.region, name="МБОУ «Средняя школа № 1»")
-    client.force_login(head)
-    assert "МБОУ «Средняя школа № 1»" in client.get("/staff/").content.decode()
-
-
 def test_anonymous_visitor_is_sent_to_login_from_role_pages(client):
     response = client.get("/staff/")
     assert response.status_code == 302 and response.url.startswith(reverse("account_login"))

@@ -1,0 +1,139 @@
+"""Reads for the organizations' staff: the queue of their appeals and one appeal in full."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from appeals import permissions
+from appeals.models import Answer, AnswerTemplate, Appeal, Event
+
+S = Appeal.Status
+DUE_SOON = timedelta(days=3)
+TABS = ("all", "new", "in_progress", "waiting", "answered", "overdue", "due_soon")
+SORTS = ("due", "received", "relevance")
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    tab: str = "all"
+    category_id: int | None = None
+    municipality_id: int | None = None
+    executor_id: int | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    q: str = ""
+    sort: str = "due"
+
+
+def staff_appeals(*, user) -> QuerySet[Appeal]:
+    """Every appeal of the organizations the user works for (heads: and their subordinates)."""
+    return Appeal.objects.filter(organization_id__in=permissions.organization_ids(user))
+
+
+def queue(*, user, filters: QueueFilter, zone: str = "Asia/Kamchatka") -> QuerySet[Appeal]:
+    """The organization's queue, filtered, searched and sorted; ready to paginate.
+
+    Full-text search uses PostgreSQL's `russian` configuration over the appeal's text and address
+    (GIN index); a query that looks like a number matches the public number instead.
+    """
+    now = timezone.now()
+    rows = staff_appeals(user=user).select_related("category", "municipality", "executor")
+    tab = filters.tab if filters.tab in TABS else "all"
+    if tab == "new":
+        rows = rows.filter(status=S.REGISTERED)
+    elif tab == "in_progress":
+        rows = rows.filter(status=S.IN_PROGRESS)
+    elif tab == "waiting":
+        rows = rows.filter(status=S.CLARIFICATION)
+    elif tab == "answered":
+        rows = rows.filter(status__in=[S.ANSWERED, S.CLOSED])
+    elif tab == "overdue":
+        rows = rows.filter(status__in=Appeal.OPEN_STATUSES, due_at__lt=now)
+    elif tab == "due_soon":
+        rows = rows.filter(status__in=Appeal.OPEN_STATUSES, due_at__gte=now, due_at__lt=now + DUE_SOON)
+    if filters.category_id:
+        rows = rows.filter(category_id=filters.category_id)
+    if filters.municipality_id:
+        rows = rows.filter(municipality_id=filters.municipality_id)
+    if filters.executor_id:
+        rows = rows.filter(executor_id=filters.executor_id)
+    local = ZoneInfo(zone)
+    if filters.received_from:
+        rows = rows.filter(submitted_at__gte=datetime.combine(filters.received_from, time.min, local))
+    if filters.received_to:
+        rows = rows.filter(submitted_at__lt=datetime.combine(filters.received_to + timedelta(days=1), time.min, local))
+    query = filters.q.strip()
+    if query:
+        if query.replace("-", "").isdigit():
+            rows = rows.filter(number__contains=query)
+        else:
+            search = SearchQuery(query, config="russian", search_type="websearch")
+            rows = rows.filter(search=search).annotate(rank=SearchRank(F("search"), search))
+            if filters.sort == "relevance" or filters.sort not in SORTS:
+                return rows.order_by("-rank", "due_at", "pk")
+    if filters.sort == "received":
+        return rows.order_by("-submitted_at", "-pk")
+    return rows.order_by(F("due_at").asc(nulls_last=True), "pk")
+
+
+def get_appeal_for_staff(*, user, number: str) -> Appeal:
+    """One appeal of the user's organizations with its whole timeline; anything else is a 404."""
+    appeal = (
+        staff_appeals(user=user)
+        .filter(number=number)
+        .select_related("category__parent", "municipality", "region", "organization", "executor", "citizen",
+                        "complained_organization")
+        .prefetch_related(
+            Prefetch("events", queryset=Event.objects.select_related("actor").order_by("created_at", "pk")),
+            Prefetch("answers", queryset=Answer.objects.select_related("author", "rating").prefetch_related("attachments")),
+            "attachments",
+            "clarifications",
+        )
+        .first()
+    )
+    if appeal is None:
+        raise Http404
+    return appeal
+
+
+def similar_in_organization(*, appeal: Appeal, limit: int = 5) -> list[Appeal]:
+    """Other appeals of the same category and municipality in the organization's scope, newest first."""
+    return list(
+        Appeal.objects.filter(
+            organization_id=appeal.organization_id, category_id=appeal.category_id,
+            municipality_id=appeal.municipality_id,
+        )
+        .exclude(pk=appeal.pk)
+        .only("number", "status", "submitted_at", "address")
+        .order_by("-submitted_at")[:limit]
+    )
+
+
+def executors_of(*, organization_ids) -> QuerySet:
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(memberships__organization_id__in=organization_ids, memberships__role__in=["executor", "head"])
+        .distinct()
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+def answer_templates(*, organization_id: int) -> QuerySet[AnswerTemplate]:
+    return AnswerTemplate.objects.filter(organization_id=organization_id).order_by("title")
+
+
+def workload(*, organization_ids) -> list[dict]:
+    """Open appeals per executor, for the head's overview."""
+    return list(
+        Appeal.objects.filter(organization_id__in=organization_ids, status__in=Appeal.OPEN_STATUSES)
+        .values("executor_id", "executor__last_name", "executor__first_name", "executor__email")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=timezone.now())))
+        .order_by("-open")
+    )

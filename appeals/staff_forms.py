@@ -1,0 +1,110 @@
+"""Forms of the staff work place."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from appeals.forms import MultipleFileField, MultipleFileInput
+from appeals.models import Ground
+from appeals.selectors.staff import SORTS, TABS, QueueFilter
+from feedback_platform.widgets import FastSelect
+from organizations.models import Category, Municipality, Organization
+
+TAB_LABELS = {
+    "all": _("All"),
+    "new": _("New"),
+    "in_progress": _("In progress"),
+    "waiting": _("Waiting for the citizen"),
+    "answered": _("Answered"),
+    "overdue": _("Overdue"),
+    "due_soon": _("Due within 3 days"),
+}
+
+
+class QueueFilterForm(forms.Form):
+    tab = forms.ChoiceField(choices=[(tab, TAB_LABELS[tab]) for tab in TABS], required=False, widget=forms.HiddenInput)
+    q = forms.CharField(label=_("Search"), required=False, max_length=200,
+                        help_text=_("Number, words of the text or the address."))
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.filter(parent__isnull=False).order_by("name"), required=False,
+        label=_("Category"), empty_label=_("— any —"), widget=FastSelect,
+    )
+    municipality = forms.ModelChoiceField(
+        queryset=Municipality.objects.order_by("name"), required=False, label=_("Municipality"),
+        empty_label=_("— any —"), widget=FastSelect,
+    )
+    executor = forms.ModelChoiceField(queryset=None, required=False, label=_("Executor"), empty_label=_("— anyone —"),
+                                      widget=FastSelect)
+    received_from = forms.DateField(label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    received_to = forms.DateField(label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    sort = forms.ChoiceField(
+        label=_("Sort"), required=False,
+        choices=[("due", _("Nearest deadline first")), ("received", _("Newest first")), ("relevance", _("Relevance"))],
+        widget=FastSelect,
+    )
+
+    def __init__(self, *args, executors=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["executor"].queryset = executors
+        self.fields["executor"].label_from_instance = lambda user: user.get_full_name() or user.email
+
+    def to_filter(self) -> QueueFilter:
+        data = self.cleaned_data if self.is_valid() else {}
+        return QueueFilter(
+            tab=data.get("tab") or "all",
+            category_id=getattr(data.get("category"), "pk", None),
+            municipality_id=getattr(data.get("municipality"), "pk", None),
+            executor_id=getattr(data.get("executor"), "pk", None),
+            received_from=data.get("received_from"),
+            received_to=data.get("received_to"),
+            q=data.get("q") or "",
+            sort=data.get("sort") if data.get("sort") in SORTS else "due",
+        )
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(label=_("Answer to the citizen"), max_length=20000, widget=forms.Textarea(attrs={"rows": 10}))
+    files = MultipleFileField(
+        label=_("Files of the answer"), required=False,
+        help_text=_("Up to 5 files: JPEG, PNG or PDF, 10 MB each."),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    )
+
+
+class ClarifyForm(forms.Form):
+    text = forms.CharField(label=_("What needs clarifying"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class RedirectForm(forms.Form):
+    organization = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("Competent organization"),
+                                          widget=FastSelect)
+    reason = forms.CharField(label=_("Reason for the citizen"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations if organizations is not None else Organization.objects.none()
+
+
+class ExtendForm(forms.Form):
+    days = forms.IntegerField(label=_("Extend by, days"), min_value=1, max_value=30)
+    reason = forms.CharField(label=_("Reason for the citizen"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Internal note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Seen by the organization and the moderator only."))
+
+
+class AssignForm(forms.Form):
+    executor = forms.ModelChoiceField(queryset=None, label=_("Executor"), widget=FastSelect)
+
+    def __init__(self, *args, executors=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["executor"].queryset = executors
+        self.fields["executor"].label_from_instance = lambda user: user.get_full_name() or user.email
+
+
+class CloseForm(forms.Form):
+    ground = forms.ChoiceField(label=_("Ground"), choices=[("", _("— choose a ground —")), *Ground.choices],
+                               widget=FastSelect)
+    comment = forms.CharField(label=_("Comment for the citizen"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,257 @@
+"""The organizations' work place: the queue of appeals and work on one appeal."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from appeals import permissions as appeal_permissions
+from appeals import services
+from appeals.attachments import AttachmentError
+from appeals.errors import DomainError
+from appeals.selectors import staff as staff_selectors
+from appeals.services.common import local_date
+from appeals.staff_forms import (
+    TAB_LABELS,
+    AnswerForm,
+    AssignForm,
+    ClarifyForm,
+    CloseForm,
+    ExtendForm,
+    NoteForm,
+    QueueFilterForm,
+    RedirectForm,
+)
+from appeals.workflow import allowed_actions
+from organizations import permissions
+from organizations.models import Organization
+
+PAGE_SIZE = 25
+
+
+def staff_required(view):
+    """Executors and heads only; everyone else gets 403 (the pages reveal nothing of any appeal)."""
+
+    def wrapped(request, *args, **kwargs):
+        if not permissions.is_organization_staff(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return login_required(wrapped)
+
+
+def _filter_form(request) -> QueueFilterForm:
+    executors = staff_selectors.executors_of(organization_ids=appeal_permissions.organization_ids(request.user))
+    return QueueFilterForm(request.GET or None, executors=executors)
+
+
+@staff_required
+@require_GET
+@vary_on_headers("HX-Request")
+def queue(request):
+    form = _filter_form(request)
+    filters = form.to_filter()
+    page = Paginator(staff_selectors.queue(user=request.user, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    tabs = []
+    for tab, label in TAB_LABELS.items():
+        tab_query = query.copy()
+        tab_query["tab"] = tab
+        tabs.append({"tab": tab, "label": label, "query": tab_query.urlencode(), "current": filters.tab == tab})
+    context = {"form": form, "page": page, "filters": filters, "tabs": tabs, "query": query.urlencode(),
+               "is_head": permissions.is_head(request.user)}
+    template = "appeals/staff/queue.html#appeal-table" if request.htmx and not request.htmx.boosted else "appeals/staff/queue.html"
+    return render(request, template, context)
+
+
+def _page(request, appeal, *, status=200, **forms):
+    user = request.user
+    can_work = appeal_permissions.can_work_on(user, appeal)
+    is_head = appeal_permissions.is_head_of(user, appeal)
+    allowed = allowed_actions(appeal.status)
+    executors = staff_selectors.executors_of(organization_ids=[appeal.organization_id])
+    org_query = request.GET.get("org_q", "").strip()
+    organizations = Organization.objects.filter(region_id=appeal.region_id, is_active=True).exclude(
+        pk=appeal.organization_id
+    )
+    if org_query:
+        organizations = organizations.filter(name__icontains=org_query)
+    organizations = organizations.order_by("name")[:50]
+    context = {
+        "appeal": appeal,
+        "events": appeal.events.all(),
+        "answers": appeal.answers.all(),
+        "files": [f for f in appeal.attachments.all() if f.answer_id is None],
+        "similar": staff_selectors.similar_in_organization(appeal=appeal),
+        "show_contacts": forms.pop("show_contacts", False),
+        "can_work": can_work,
+        "is_head": is_head,
+        "allowed": allowed,
+        "templates": staff_selectors.answer_templates(organization_id=appeal.organization_id),
+        "org_query": org_query,
+        "answer_form": forms.get("answer_form") or AnswerForm(initial={"text": forms.get("template_text", "")}),
+        "clarify_form": forms.get("clarify_form") or ClarifyForm(),
+        "redirect_form": forms.get("redirect_form") or RedirectForm(organizations=organizations),
+        "extend_form": forms.get("extend_form") or ExtendForm(),
+        "note_form": forms.get("note_form") or NoteForm(),
+        "assign_form": forms.get("assign_form") or AssignForm(executors=executors),
+        "close_form": forms.get("close_form") or CloseForm(),
+    }
+    return render(request, "appeals/staff/appeal.html", context, status=status)
+
+
+@staff_required
+@require_GET
+def appeal_page(request, number: str):
+    appeal = staff_selectors.get_appeal_for_staff(user=request.user, number=number)
+    template_id = request.GET.get("template", "")
+    template_text = ""
+    if template_id.isdigit():
+        template = staff_selectors.answer_templates(organization_id=appeal.organization_id).filter(pk=int(template_id)).first()
+        if template is not None:
+            template_text = fill_template(template.text, appeal)
+    return _page(request, appeal, template_text=template_text)
+
+
+def fill_template(text: str, appeal) -> str:
+    """Placeholders of answer templates: {citizen_name}, {number}, {submitted}, {due}, {organization}."""
+    values = {
+        "citizen_name": appeal.citizen.get_full_name() or appeal.citizen.email,
+        "number": appeal.number,
+        "submitted": local_date(appeal, appeal.submitted_at),
+        "due": local_date(appeal, appeal.due_at),
+        "organization": appeal.organization.name if appeal.organization_id else "",
+    }
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", value)
+    return text
+
+
+@staff_required
+@require_POST
+def show_contacts(request, number: str):
+    appeal = staff_selectors.get_appeal_for_staff(user=request.user, number=number)
+    services.record_contacts_view(actor=request.user, appeal_id=appeal.pk)
+    appeal = staff_selectors.get_appeal_for_staff(user=request.user, number=number)
+    return _page(request, appeal, show_contacts=True)
+
+
+def _act(request, number: str, form_class, form_name: str, perform, success: str, **form_kwargs):
+    """Validate the action's form, call its service, and on refusal keep everything typed."""
+    appeal = staff_selectors.get_appeal_for_staff(user=request.user, number=number)
+    form = form_class(request.POST, request.FILES, **form_kwargs)
+    if form.is_valid():
+        try:
+            perform(appeal, form.cleaned_data)
+        except (DomainError, AttachmentError) as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, success)
+            return redirect("staff:appeal", number=appeal.number)
+    messages.error(request, _("The action was not done: see the explanation next to the form."))
+    return _page(request, appeal, status=400, **{form_name: form})
+
+
+@staff_required
+@require_POST
+def take(request, number: str):
+    appeal = staff_selectors.get_appeal_for_staff(user=request.user, number=number)
+    try:
+        services.take_appeal(executor=request.user, appeal_id=appeal.pk)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The appeal is yours now."))
+    return redirect("staff:appeal", number=appeal.number)
+
+
+@staff_required
+@require_POST
+def answer(request, number: str):
+    return _act(
+        request, number, AnswerForm, "answer_form",
+        lambda appeal, data: services.answer_appeal(
+            actor=request.user, appeal_id=appeal.pk, text=data["text"], uploads=data["files"]
+        ),
+        _("The answer is sent to the citizen."),
+    )
+
+
+@staff_required
+@require_POST
+def clarify(request, number: str):
+    return _act(
+        request, number, ClarifyForm, "clarify_form",
+        lambda appeal, data: services.request_clarification(actor=request.user, appeal_id=appeal.pk, text=data["text"]),
+        _("The citizen is asked to clarify."),
+    )
+
+
+@staff_required
+@require_POST
+def redirect_to(request, number: str):
+    appeal = staff_selectors.get_appeal_for_staff(user=request.user, number=number)
+    organizations = Organization.objects.filter(region_id=appeal.region_id, is_active=True)
+    return _act(
+        request, number, RedirectForm, "redirect_form",
+        lambda appeal, data: services.redirect_appeal(
+            actor=request.user, appeal_id=appeal.pk, organization=data["organization"], reason=data["reason"]
+        ),
+        _("The appeal is sent to the competent organization; the citizen is told."),
+        organizations=organizations,
+    )
+
+
+@staff_required
+@require_POST
+def extend(request, number: str):
+    return _act(
+        request, number, ExtendForm, "extend_form",
+        lambda appeal, data: services.extend_deadline(
+            head=request.user, appeal_id=appeal.pk, days=data["days"], reason=data["reason"]
+        ),
+        _("The term is extended; the citizen is told."),
+    )
+
+
+@staff_required
+@require_POST
+def note(request, number: str):
+    return _act(
+        request, number, NoteForm, "note_form",
+        lambda appeal, data: services.add_note(actor=request.user, appeal_id=appeal.pk, text=data["text"]),
+        _("The note is saved."),
+    )
+
+
+@staff_required
+@require_POST
+def assign(request, number: str):
+    appeal = staff_selectors.get_appeal_for_staff(user=request.user, number=number)
+    return _act(
+        request, number, AssignForm, "assign_form",
+        lambda appeal, data: services.assign_appeal(head=request.user, appeal_id=appeal.pk, executor=data["executor"]),
+        _("The executor is assigned."),
+        executors=staff_selectors.executors_of(organization_ids=[appeal.organization_id]),
+    )
+
+
+@staff_required
+@require_POST
+def close(request, number: str):
+    return _act(
+        request, number, CloseForm, "close_form",
+        lambda appeal, data: services.close_on_ground(
+            actor=request.user, appeal_id=appeal.pk, ground=data["ground"], comment=data["comment"]
+        ),
+        _("The appeal is closed; the citizen receives the notice."),
+    )

@@ -1,0 +1,159 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from appeals.models import AnswerTemplate, Appeal, Event
+from tests.appeals.factories import make_appeal
+from tests.organizations.factories import OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+S = Appeal.Status
+
+
+def _appeal(world, status, **fields):
+    fields.setdefault("organization", world.organization)
+    return make_appeal(status, executor=world.executor, citizen=world.citizen, category=world.category,
+                       municipality=world.municipality, region=world.region, **fields)
+
+
+def _numbers(response) -> set[str]:
+    import re
+
+    return set(re.findall(r"41-2026-\d{6}", response.content.decode()))
+
+
+def test_queue_is_for_organization_staff(client, world):
+    client.force_login(world.citizen)
+    assert client.get(reverse("staff:home")).status_code == 403
+    client.force_login(world.moderator)
+    assert client.get(reverse("staff:home")).status_code == 403
+
+
+def test_tabs_filter_the_queue(client, world):
+    overdue = _appeal(world, S.IN_PROGRESS, due_at=timezone.now() - timedelta(days=2))
+    soon = _appeal(world, S.REGISTERED, due_at=timezone.now() + timedelta(days=2))
+    later = _appeal(world, S.REGISTERED, due_at=timezone.now() + timedelta(days=20))
+    answered = _appeal(world, S.ANSWERED)
+    client.force_login(world.executor)
+    assert _numbers(client.get(reverse("staff:home"), {"tab": "overdue"})) == {overdue.number}
+    assert _numbers(client.get(reverse("staff:home"), {"tab": "due_soon"})) == {soon.number}
+    assert _numbers(client.get(reverse("staff:home"), {"tab": "new"})) == {soon.number, later.number}
+    assert _numbers(client.get(reverse("staff:home"), {"tab": "answered"})) == {answered.number}
+    page = client.get(reverse("staff:home")).content.decode()
+    assert "просрочено на 2 дня" in page
+    assert page.index(overdue.number) < page.index(soon.number) < page.index(later.number)  # nearest deadline first
+
+
+def test_full_text_search_in_russian(client, world):
+    heating = _appeal(world, S.REGISTERED, text="В квартире нет отопления, батареи холодные третий день.")
+    _appeal(world, S.REGISTERED, text="Во дворе не вывезли мусор с контейнерной площадки.")
+    client.force_login(world.executor)
+    assert _numbers(client.get(reverse("staff:home"), {"q": "отопление"})) == {heating.number}  # another word form
+    assert _numbers(client.get(reverse("staff:home"), {"q": heating.number[-6:]})) == {heating.number}
+
+
+def test_htmx_gets_only_the_table_and_the_url_keeps_the_filters(client, world):
+    _appeal(world, S.REGISTERED)
+    client.force_login(world.executor)
+    response = client.get(reverse("staff:home"), {"tab": "new"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "<html" not in body and 'id="appeal-table"' in body
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_queue_costs_the_same_for_5_or_30_rows(client, world):
+    for _ in range(5):
+        _appeal(world, S.REGISTERED)
+    client.force_login(world.executor)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("staff:home"))
+    for _ in range(25):
+        _appeal(world, S.IN_PROGRESS)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("staff:home"))
+    assert len(many) == len(few)
+
+
+def test_head_sees_appeals_of_subordinate_organizations(client, world):
+    school = OrganizationFactory(parent=world.organization, region=world.region, name="МБОУ «Средняя школа № 1»")
+    appeal = _appeal(world, S.REGISTERED, organization=school)
+    client.force_login(world.head)
+    assert appeal.number in _numbers(client.get(reverse("staff:home")))
+    client.force_login(world.executor)
+    assert appeal.number not in _numbers(client.get(reverse("staff:home")))
+
+
+def test_another_organizations_appeal_is_a_404_on_the_page_and_actions(client, world, other_executor):
+    appeal = _appeal(world, S.REGISTERED)
+    client.force_login(other_executor)
+    assert client.get(reverse("staff:appeal", args=[appeal.number])).status_code == 404
+    for name in ("take", "answer", "clarify", "note", "contacts"):
+        assert client.post(reverse(f"staff:{name}", args=[appeal.number]), {"text": "x"}).status_code == 404
+
+
+def test_appeal_page_shows_contacts_only_on_request_and_audits_it(client, world):
+    appeal = _appeal(world, S.REGISTERED)
+    client.force_login(world.executor)
+    page = client.get(reverse("staff:appeal", args=[appeal.number])).content.decode()
+    assert world.citizen.email not in page
+    shown = client.post(reverse("staff:contacts", args=[appeal.number])).content.decode()
+    assert world.citizen.email in shown
+    event = Event.objects.get(appeal=appeal, action="view_contacts")
+    assert event.actor == world.executor and not event.is_public
+
+
+def test_executor_takes_and_answers(client, world):
+    appeal = _appeal(world, S.REGISTERED)
+    client.force_login(world.executor)
+    client.post(reverse("staff:take", args=[appeal.number]))
+    response = client.post(reverse("staff:answer", args=[appeal.number]), {"text": "Снег убран 12 декабря."})
+    assert response.status_code == 302
+    appeal.refresh_from_db()
+    assert appeal.status == S.ANSWERED
+    assert appeal.answers.get().text == "Снег убран 12 декабря."
+
+
+def test_a_refused_action_explains_why_and_keeps_what_was_typed(client, world):
+    appeal = _appeal(world, S.IN_PROGRESS)
+    client.force_login(world.executor)
+    response = client.post(reverse("staff:extend", args=[appeal.number]),
+                           {"days": "10", "reason": "Нужна выездная проверка теплотрассы."})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "руководител" in page  # only the head may extend
+    assert "Нужна выездная проверка теплотрассы." in page
+
+
+def test_redirect_to_the_complained_organization_is_explained(client, world):
+    appeal = _appeal(world, S.IN_PROGRESS, complained_organization=world.other_organization)
+    client.force_login(world.executor)
+    response = client.post(reverse("staff:redirect", args=[appeal.number]),
+                           {"organization": world.other_organization.pk, "reason": "Их дорога."})
+    assert response.status_code == 400
+    assert "жалоба" in response.content.decode().lower() or world.other_organization.name in response.content.decode()
+    appeal.refresh_from_db()
+    assert appeal.organization == world.organization
+
+
+def test_head_extends_the_deadline_from_the_page(client, world):
+    appeal = _appeal(world, S.IN_PROGRESS)
+    client.force_login(world.head)
+    response = client.post(reverse("staff:extend", args=[appeal.number]), {"days": "15", "reason": "Экспертиза."})
+    assert response.status_code == 302
+    appeal.refresh_from_db()
+    assert appeal.extension_days == 15
+
+
+def test_answer_template_fills_its_placeholders(client, world):
+    appeal = _appeal(world, S.IN_PROGRESS)
+    template = AnswerTemplate.objects.create(
+        organization=world.organization, title="Снег убран",
+        text="Уважаемый(ая) {citizen_name}! По обращению № {number} снег убран.",
+    )
+    client.force_login(world.executor)
+    page = client.get(reverse("staff:appeal", args=[appeal.number]), {"template": template.pk}).content.decode()
+    assert f"Уважаемый(ая) {world.citizen.get_full_name()}! По обращению № {appeal.number} снег убран." in page

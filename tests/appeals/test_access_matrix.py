@@ -1,0 +1,113 @@
+"""Every URL that takes an object, every role that has no business with that object: 403/404,
+and not a word of the citizen's personal data in the answer. A new URL pattern with a parameter
+fails the meta-test until it is added here."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from appeals.models import Answer, AnswerTemplate, Appeal, Attachment
+from organizations.models import Membership
+from tests.accounts.factories import UserFactory
+from tests.appeals.factories import make_appeal
+from tests.organizations.factories import MembershipFactory, OrganizationFactory, RegionFactory
+
+# Patterns with parameters that are not "someone's object": allauth's one-time keys are secrets
+# themselves, the admin is for superusers only (Django checks is_staff before any lookup).
+EXEMPT_NAMESPACES = {"admin"}
+EXEMPT = {
+    "account_confirm_email",
+    "account_reset_password_from_key",
+    "account_reset_password_from_key_done",
+}
+
+COVERED = {
+    "appeals:detail": {"number"},
+    "appeals:reply": {"number"},
+    "appeals:rate": {"number"},
+    "appeals:download": {"number", "attachment_id"},
+    "moderation:review": {"number"},
+    "moderation:accept": {"number"},
+    "moderation:reject": {"number"},
+    "moderation:duplicate": {"number"},
+    "staff:appeal": {"number"},
+    "staff:contacts": {"number"},
+    "staff:take": {"number"},
+    "staff:assign": {"number"},
+    "staff:answer": {"number"},
+    "staff:clarify": {"number"},
+    "staff:redirect": {"number"},
+    "staff:extend": {"number"},
+    "staff:note": {"number"},
+    "staff:close": {"number"},
+    "staff:template_edit": {"template_id"},
+    "staff:template_delete": {"template_id"},
+}
+
+ROLES = ["anonymous", "other_citizen", "executor_a", "head_a", "executor_b", "moderator_elsewhere", "analyst"]
+
+
+def _patterns(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for item in resolver.url_patterns:
+        if isinstance(item, URLResolver):
+            inner = f"{namespace}{item.namespace}:" if item.namespace else namespace
+            yield from _patterns(item, inner)
+        elif isinstance(item, URLPattern) and item.name:
+            yield f"{namespace}{item.name}", set(item.pattern.converters)
+
+
+def test_every_url_with_a_parameter_is_in_the_matrix():
+    found = {
+        name: params
+        for name, params in _patterns()
+        if params and name.split(":")[0] not in EXEMPT_NAMESPACES and name not in EXEMPT
+    }
+    assert found == COVERED
+
+
+@pytest.fixture
+def setting(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    region = RegionFactory()
+    owner_org = OrganizationFactory(region=region, name="Управляющая компания «Северная»")
+    org_a = OrganizationFactory(region=region, name="Администрация поселения А")
+    org_b = OrganizationFactory(region=region, name="Администрация поселения Б")
+    owner = UserFactory(email="owner.secret@example.ru", last_name="Секретова", first_name="Тайна",
+                        phone="+7 900 111-22-33", postal_address="ул. Потайная, 13")
+    appeal = make_appeal(Appeal.Status.ANSWERED, organization=owner_org, citizen=owner, region=region,
+                         text="Текст, который никто посторонний не должен прочесть.")
+    answer = Answer.objects.get(appeal=appeal)
+    attachment = Attachment.objects.create(appeal=appeal, answer=answer, original_name="scan.pdf",
+                                           content_type="application/pdf", size=4, file="attachments/x")
+    template = AnswerTemplate.objects.create(organization=owner_org, title="Шаблон", text="Текст шаблона")
+    people = {"anonymous": None, "other_citizen": UserFactory(email="other@example.ru")}
+    for role, org, kind in [("executor_a", org_a, "executor"), ("head_a", org_a, "head"), ("executor_b", org_b, "executor")]:
+        people[role] = UserFactory(email=f"{role}@example.ru")
+        MembershipFactory(user=people[role], organization=org, role=kind)
+    people["moderator_elsewhere"] = UserFactory(email="moderator.25@example.ru")
+    MembershipFactory(user=people["moderator_elsewhere"], organization=None, region=RegionFactory(code="25"),
+                      role=Membership.Role.MODERATOR)
+    people["analyst"] = UserFactory(email="analyst@example.ru")
+    MembershipFactory(user=people["analyst"], organization=None, region=region, role=Membership.Role.ANALYST)
+    kwargs = {"number": appeal.number, "attachment_id": attachment.pk, "template_id": template.pk}
+    secrets = [owner.email, "Секретова", "+7 900 111-22-33", "ул. Потайная", "никто посторонний"]
+    return {"people": people, "kwargs": kwargs, "secrets": secrets}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(COVERED))
+def test_nobody_else_gets_the_object(client, setting, name, role):
+    person = setting["people"][role]
+    if person is not None:
+        client.force_login(person)
+    url = reverse(name, kwargs={key: setting["kwargs"][key] for key in COVERED[name]})
+    for method in (client.get, client.post):
+        response = method(url, {"text": "x", "ground": "spam", "days": "5", "reason": "x", "score": "5",
+                                "solved": "yes", "original_number": "41-2026-000001"})
+        expected = {302, 403, 404, 405} if person is None else {403, 404, 405}
+        assert response.status_code in expected, (method.__name__, response.status_code)
+        if response.status_code == 302:
+            assert "/accounts/login/" in response.url
+        body = b"".join(response) if response.streaming else response.content
+        for secret in setting["secrets"]:
+            assert secret.encode() not in body, secret

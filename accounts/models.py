@@ -6,6 +6,10 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Citizens registered by staff without an e-mail get a placeholder address in the reserved
+# `.invalid` domain (RFC 2606): it identifies the account and never receives mail.
+OFFLINE_EMAIL_DOMAIN = "pos.invalid"
+
 phone_validator = RegexValidator(
     r"^\+?[0-9 ()\-]{6,20}$", _("Enter a phone number such as +7 914 123-45-67.")
 )
@@ -91,6 +95,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def has_answer_details(self) -> bool:
         """59-FZ: an appeal needs the author's name and an address for the answer."""
         return bool(self.last_name and self.first_name and (self.postal_address or self.email))
+
+    @property
+    def can_receive_email(self) -> bool:
+        return bool(self.email) and not self.email.lower().endswith("@" + OFFLINE_EMAIL_DOMAIN)
 
     @property
     def display_timezone(self) -> str | None:

@@ -34,6 +34,7 @@ SUBJECTS = {
     "reopened": _("Appeal %(number)s is sent back for re-review"),
     "closed": _("Appeal %(number)s is closed"),
     "flagged": _("Appeal %(number)s needs the moderator's attention"),
+    "invitation": _("Appeal %(number)s is registered: set a password to follow it online"),
 }
 
 
@@ -57,7 +58,7 @@ def notify(*, recipient, appeal, template: str, context: dict | None = None, ema
             created_at=now,
         )
     ]
-    if email and recipient.email:
+    if email and recipient.can_receive_email:
         rows.append(
             Notification(
                 recipient=recipient,

@@ -61,7 +61,19 @@ class QueueFilterForm(forms.Form):
         )
 
 
-class AnswerForm(forms.Form):
+class ActionForm(forms.Form):
+    """The appeal page holds several action forms: each gets its own element ids (same field names)."""
+
+    id_prefix = "action"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class AnswerForm(ActionForm):
+    id_prefix = "answer"
+
     text = forms.CharField(label=_("Answer to the citizen"), max_length=20000, widget=forms.Textarea(attrs={"rows": 10}))
     files = MultipleFileField(
         label=_("Files of the answer"), required=False,
@@ -70,11 +82,13 @@ class AnswerForm(forms.Form):
     )
 
 
-class ClarifyForm(forms.Form):
+class ClarifyForm(ActionForm):
+    id_prefix = "clarify"
     text = forms.CharField(label=_("What needs clarifying"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class RedirectForm(forms.Form):
+class RedirectForm(ActionForm):
+    id_prefix = "redirect"
     organization = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("Competent organization"),
                                           widget=FastSelect)
     reason = forms.CharField(label=_("Reason for the citizen"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
@@ -84,17 +98,20 @@ class RedirectForm(forms.Form):
         self.fields["organization"].queryset = organizations if organizations is not None else Organization.objects.none()
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(ActionForm):
+    id_prefix = "extend"
     days = forms.IntegerField(label=_("Extend by, days"), min_value=1, max_value=30)
     reason = forms.CharField(label=_("Reason for the citizen"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class NoteForm(forms.Form):
+class NoteForm(ActionForm):
+    id_prefix = "note"
     text = forms.CharField(label=_("Internal note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
                            help_text=_("Seen by the organization and the moderator only."))
 
 
-class AssignForm(forms.Form):
+class AssignForm(ActionForm):
+    id_prefix = "assign"
     executor = forms.ModelChoiceField(queryset=None, label=_("Executor"), widget=FastSelect)
 
     def __init__(self, *args, executors=None, **kwargs):
@@ -103,7 +120,8 @@ class AssignForm(forms.Form):
         self.fields["executor"].label_from_instance = lambda user: user.get_full_name() or user.email
 
 
-class CloseForm(forms.Form):
+class CloseForm(ActionForm):
+    id_prefix = "close"
     ground = forms.ChoiceField(label=_("Ground"), choices=[("", _("— choose a ground —")), *Ground.choices],
                                widget=FastSelect)
     comment = forms.CharField(label=_("Comment for the citizen"), required=False, max_length=2000,

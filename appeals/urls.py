@@ -1,6 +1,13 @@
 from django.urls import path
 
-from appeals.views import citizen, moderation, staff, staff_overview, staff_register, staff_templates
+from appeals.views import (
+    citizen,
+    moderation,
+    staff,
+    staff_overview,
+    staff_register,
+    staff_templates,
+)
 
 app_name = "appeals"
 urlpatterns = [
@@ -41,15 +48,15 @@ staff_patterns = (
         path("appeals/<str:number>/extend/", staff.extend, name="extend"),
         path("appeals/<str:number>/note/", staff.note, name="note"),
         path("appeals/<str:number>/close/", staff.close, name="close"),
-        path("templates/", staff_templates.not_ready, name="templates"),
-        path("templates/new/", staff_templates.not_ready, name="template_new"),
-        path("templates/<int:template_id>/", staff_templates.not_ready, name="template_edit"),
-        path("templates/<int:template_id>/delete/", staff_templates.not_ready, name="template_delete"),
-        path("register/", staff_register.not_ready, name="register"),
-        path("overview/", staff_overview.not_ready, name="overview"),
-        path("bulk-assign/", staff_overview.not_ready, name="bulk_assign"),
-        path("export.csv", staff_overview.not_ready, name="export_csv"),
-        path("export.xlsx", staff_overview.not_ready, name="export_xlsx"),
+        path("templates/", staff_templates.template_list, name="templates"),
+        path("templates/new/", staff_templates.template_new, name="template_new"),
+        path("templates/<int:template_id>/", staff_templates.template_edit, name="template_edit"),
+        path("templates/<int:template_id>/delete/", staff_templates.template_delete, name="template_delete"),
+        path("register/", staff_register.register, name="register"),
+        path("overview/", staff_overview.overview, name="overview"),
+        path("bulk-assign/", staff_overview.bulk_assign, name="bulk_assign"),
+        path("export.csv", staff_overview.export_csv, name="export_csv"),
+        path("export.xlsx", staff_overview.export_xlsx, name="export_xlsx"),
     ],
     "staff",
 )

@@ -1,15 +1,19 @@
 """Who may do what with an appeal: one place, asked by services, selectors and templates."""
 
 from organizations.models import Membership
-from organizations.selectors import staff_organizations
+from organizations.selectors import organization_scope
+
+
+def _scope(user) -> tuple[set[int], set[int]]:
+    cached = getattr(user, "_appeal_scope", None)
+    if cached is None:
+        cached = organization_scope(user=user)
+        user._appeal_scope = cached  # once per request, however many checks a page makes
+    return cached
 
 
 def organization_ids(user) -> set[int]:
-    cached = getattr(user, "_appeal_organization_ids", None)
-    if cached is None:
-        cached = set(staff_organizations(user=user).values_list("id", flat=True))
-        user._appeal_organization_ids = cached
-    return cached
+    return _scope(user)[0]
 
 
 def moderated_region_ids(user) -> set[int]:
@@ -39,14 +43,7 @@ def can_work_on(user, appeal) -> bool:
 
 def is_head_of(user, appeal) -> bool:
     """Heads of the responsible organization or of any organization above it."""
-    if not user.is_authenticated or appeal.organization_id is None:
-        return False
-    cached = getattr(user, "_headed_organization_ids", None)
-    if cached is None:
-        headed = staff_organizations(user=user, roles=[Membership.Role.HEAD])
-        cached = set(headed.values_list("id", flat=True))
-        user._headed_organization_ids = cached
-    return appeal.organization_id in cached
+    return user.is_authenticated and appeal.organization_id in _scope(user)[1]
 
 
 def can_see(user, appeal) -> bool:

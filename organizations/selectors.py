@@ -44,21 +44,36 @@ def memberships_of(*, user) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("organization", "region")
 
 
+def organization_scope(*, user) -> tuple[set[int], set[int]]:
+    """(ids of the organizations the user works for, ids of those the user heads).
+
+    Heads' sets include every organization subordinate to theirs, at any depth. One query for
+    the memberships, one per level of subordination below a headed organization.
+    """
+    if not user.is_authenticated:
+        return set(), set()
+    rows = list(
+        Membership.objects.filter(user=user, role__in=Membership.ORGANIZATION_ROLES).values_list(
+            "organization_id", "role"
+        )
+    )
+    headed = {organization for organization, role in rows if role == Membership.Role.HEAD}
+    frontier = set(headed)
+    while frontier:
+        children = set(Organization.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - headed
+        headed |= children
+        frontier = children
+    return {organization for organization, _role in rows} | headed, headed
+
+
 def staff_organizations(*, user, roles=Membership.ORGANIZATION_ROLES) -> QuerySet[Organization]:
     """Organizations whose appeals the user may work on in the given roles.
 
     Executors see their organizations; heads also see every organization subordinate to theirs,
     at any depth. `roles=[Membership.Role.HEAD]` gives the scope a user heads.
     """
-    if not user.is_authenticated:
-        return Organization.objects.none()
-    rows = Membership.objects.filter(user=user, role__in=roles)
-    ids = set(rows.values_list("organization_id", flat=True))
-    frontier = set(rows.filter(role=Membership.Role.HEAD).values_list("organization_id", flat=True))
-    while frontier:
-        children = set(Organization.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
-        frontier = children - ids
-        ids |= children
+    works, headed = organization_scope(user=user)
+    ids = works if Membership.Role.EXECUTOR in roles else headed
     return Organization.objects.filter(id__in=ids).select_related("region").order_by("name")
 
 

@@ -90,9 +90,8 @@ def get_appeal_for_staff(*, user, number: str) -> Appeal:
                         "complained_organization")
         .prefetch_related(
             Prefetch("events", queryset=Event.objects.select_related("actor").order_by("created_at", "pk")),
-            Prefetch("answers", queryset=Answer.objects.select_related("author", "rating").prefetch_related("attachments")),
+            Prefetch("answers", queryset=Answer.objects.select_related("author", "rating")),
             "attachments",
-            "clarifications",
         )
         .first()
     )

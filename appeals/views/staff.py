@@ -89,7 +89,7 @@ def _page(request, appeal, *, status=200, **forms):
     context = {
         "appeal": appeal,
         "events": appeal.events.all(),
-        "answers": appeal.answers.all(),
+        "answers": _with_files(appeal),
         "files": [f for f in appeal.attachments.all() if f.answer_id is None],
         "similar": staff_selectors.similar_in_organization(appeal=appeal),
         "show_contacts": forms.pop("show_contacts", False),
@@ -107,6 +107,14 @@ def _page(request, appeal, *, status=200, **forms):
         "close_form": forms.get("close_form") or CloseForm(),
     }
     return render(request, "appeals/staff/appeal.html", context, status=status)
+
+
+def _with_files(appeal) -> list:
+    """Answers with their files, from the one prefetched list of the appeal's attachments."""
+    answers = list(appeal.answers.all())
+    for answer in answers:
+        answer.files = [f for f in appeal.attachments.all() if f.answer_id == answer.pk]
+    return answers
 
 
 @staff_required

@@ -157,3 +157,19 @@ def test_answer_template_fills_its_placeholders(client, world):
     client.force_login(world.executor)
     page = client.get(reverse("staff:appeal", args=[appeal.number]), {"template": template.pk}).content.decode()
     assert f"Уважаемый(ая) {world.citizen.get_full_name()}! По обращению № {appeal.number} снег убран." in page
+
+
+def test_appeal_page_stays_within_12_queries_however_long_its_history(client, world):
+    from appeals import services
+
+    appeal = _appeal(world, S.REGISTERED)
+    services.take_appeal(executor=world.executor, appeal_id=appeal.pk)
+    client.force_login(world.executor)
+    with CaptureQueriesContext(connection) as short:
+        assert client.get(reverse("staff:appeal", args=[appeal.number])).status_code == 200
+    for text in ("Позвонить в УК.", "УК не отвечает.", "Выезд назначен на пятницу."):
+        services.add_note(actor=world.executor, appeal_id=appeal.pk, text=text)
+    with CaptureQueriesContext(connection) as long:
+        client.get(reverse("staff:appeal", args=[appeal.number]))
+    assert len(long) == len(short)
+    assert len(long) <= 12

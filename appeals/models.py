@@ -153,7 +153,17 @@ class Appeal(models.Model):
             models.Index(fields=["region", "status", "submitted_at"], name="appeal_moderation_idx"),
             models.Index(fields=["organization", "status", "due_at"], name="appeal_queue_idx"),
             models.Index(fields=["citizen", "-submitted_at"], name="appeal_citizen_idx"),
-            models.Index(fields=["category", "municipality", "status"], name="appeal_similar_idx"),
+            # The organization's queue in its default order (nearest deadline first).
+            models.Index(fields=["organization", "due_at"], name="appeal_queue_due_idx"),
+            models.Index(fields=["organization", "category", "due_at"], name="appeal_queue_category_idx"),
+            # Open appeals only (overdue, due soon): a small index however many closed ones pile up.
+            models.Index(
+                fields=["organization", "due_at"],
+                condition=Q(status__in=["registered", "in_progress", "clarification"]),
+                name="appeal_open_due_idx",
+            ),
+            # Similar appeals: same category and place, newest first.
+            models.Index(fields=["category", "municipality", "-submitted_at"], name="appeal_similar_idx"),
             GinIndex(fields=["search"], name="appeal_search_gin"),
         ]
 

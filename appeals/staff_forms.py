@@ -25,7 +25,7 @@ class QueueFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200,
                         help_text=_("Number, words of the text or the address."))
     category = forms.ModelChoiceField(
-        queryset=Category.objects.filter(parent__isnull=False).order_by("name"), required=False,
+        queryset=Category.objects.filter(parent__isnull=False).select_related("parent").order_by("name"), required=False,
         label=_("Category"), empty_label=_("— any —"), widget=FastSelect,
     )
     municipality = forms.ModelChoiceField(

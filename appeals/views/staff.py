@@ -1,8 +1,6 @@
 """The organizations' work place: the queue of appeals and work on one appeal."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -27,23 +25,14 @@ from appeals.staff_forms import (
     RedirectForm,
 )
 from appeals.workflow import allowed_actions
+from feedback_platform.decorators import role_required
 from organizations import permissions
 from organizations.models import Organization
 
 PAGE_SIZE = 25
 
 
-def staff_required(view):
-    """Executors and heads only; everyone else gets 403 (the pages reveal nothing of any appeal)."""
-
-    def wrapped(request, *args, **kwargs):
-        if not permissions.is_organization_staff(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return login_required(wrapped)
+staff_required = role_required(permissions.is_organization_staff)
 
 
 def _filter_form(request) -> QueueFilterForm:

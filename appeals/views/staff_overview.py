@@ -2,8 +2,6 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,20 +17,10 @@ from appeals.selectors import overview as overview_selectors
 from appeals.selectors import staff as staff_selectors
 from appeals.staff_forms import QueueFilterForm
 from appeals.views.staff import staff_required
+from feedback_platform.decorators import role_required
 from organizations import permissions
 
-
-def head_required(view):
-    """Heads of an organization only; everyone else gets 403."""
-
-    def wrapped(request, *args, **kwargs):
-        if not permissions.is_head(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return login_required(wrapped)
+head_required = role_required(permissions.is_head)
 
 
 @head_required

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM_EXECUTABLE", "/usr/bin/chromium")
@@ -76,6 +76,23 @@ class AuditedPage:
             print(self.page.content())
         assert not blocking, f"axe on {self.page.url}:\n{json.dumps(blocking, ensure_ascii=False, indent=1)}"
         self.audited.add(_path(self.page.url))
+
+    def log_in(self, email: str, password: str) -> None:
+        """Sign in through the login form; every page on the way is audited."""
+        page = self.page
+        page.goto("/accounts/login/")
+        self.audit()
+        page.get_by_label("Адрес электронной почты").fill(email)
+        page.get_by_label("Пароль:", exact=True).fill(password)
+        page.get_by_role("button", name="Войти").click()
+        expect(page.get_by_role("navigation", name="Главное меню")).to_contain_text("Профиль")
+        self.audit()
+
+    def log_out(self) -> None:
+        menu = self.page.get_by_role("navigation", name="Главное меню")
+        menu.get_by_role("button", name="Выйти").click()
+        expect(menu.get_by_role("link", name="Войти")).to_be_visible()
+        self.audit()
 
 
 def _path(url: str) -> str:

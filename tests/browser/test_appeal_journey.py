@@ -40,23 +40,6 @@ def kamchatka(settings, tmp_path):
     return {"category": category, "municipality": municipality, "executor": executor}
 
 
-def _log_in(browser_page, email):
-    page = browser_page.page
-    page.goto("/accounts/login/")
-    browser_page.audit()
-    page.get_by_label("Адрес электронной почты").fill(email)
-    page.get_by_label("Пароль:", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    expect(page.get_by_role("navigation", name="Главное меню")).to_contain_text("Профиль")
-
-
-def _log_out(browser_page):
-    page = browser_page.page
-    page.get_by_role("navigation", name="Главное меню").get_by_role("button", name="Выйти").click()
-    expect(page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Войти")).to_be_visible()
-    browser_page.audit()
-
-
 def _photo(path):
     Image.new("RGB", (320, 240), (230, 235, 240)).save(path, "JPEG")
     return path
@@ -64,7 +47,7 @@ def _photo(path):
 
 def test_appeal_from_filing_to_re_review(browser_page, kamchatka, tmp_path):
     page = browser_page.page
-    _log_in(browser_page, "anna@example.ru")
+    browser_page.log_in("anna@example.ru", PASSWORD)
     browser_page.audit()
 
     page.get_by_role("link", name="Мои обращения").click()
@@ -83,21 +66,21 @@ def test_appeal_from_filing_to_re_review(browser_page, kamchatka, tmp_path):
     expect(page.get_by_role("heading", level=1)).to_contain_text(appeal.number)
     expect(page.get_by_role("main")).to_contain_text("snow.jpg")
     browser_page.audit()
-    _log_out(browser_page)
+    browser_page.log_out()
 
-    _log_in(browser_page, "moderator@example.ru")
+    browser_page.log_in("moderator@example.ru", PASSWORD)
     page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Модерация").click()
     expect(page.get_by_role("main")).to_contain_text(appeal.number)
     browser_page.audit()
     page.get_by_role("button", name="Зарегистрировать → Администрация Елизовского муниципального района").click()
     expect(page.get_by_role("main")).to_contain_text("зарегистрировано")
     browser_page.audit()
-    _log_out(browser_page)
+    browser_page.log_out()
 
     services.take_appeal(executor=kamchatka["executor"], appeal_id=appeal.pk)
     services.answer_appeal(actor=kamchatka["executor"], appeal_id=appeal.pk, text="Снег во дворе убран 12 декабря.")
 
-    _log_in(browser_page, "anna@example.ru")
+    browser_page.log_in("anna@example.ru", PASSWORD)
     page.goto(f"/appeals/{appeal.number}/")
     expect(page.get_by_role("main")).to_contain_text("Снег во дворе убран 12 декабря.")
     browser_page.audit()

@@ -53,29 +53,11 @@ def organization_day(settings, tmp_path):
     return {"overdue": overdue, "later": later, "citizen": citizen}
 
 
-def _log_in(browser_page, email):
-    page = browser_page.page
-    page.goto("/accounts/login/")
-    browser_page.audit()
-    page.get_by_label("Адрес электронной почты").fill(email)
-    page.get_by_label("Пароль:", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    expect(page.get_by_role("navigation", name="Главное меню")).to_contain_text("Профиль")
-    browser_page.audit()
-
-
-def _log_out(browser_page):
-    page = browser_page.page
-    page.get_by_role("navigation", name="Главное меню").get_by_role("button", name="Выйти").click()
-    expect(page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Войти")).to_be_visible()
-    browser_page.audit()
-
-
 def test_executor_answers_head_extends_citizen_sees_both(browser_page, organization_day, tmp_path):
     page = browser_page.page
     overdue, later = organization_day["overdue"], organization_day["later"]
 
-    _log_in(browser_page, "executor@example.ru")
+    browser_page.log_in("executor@example.ru", PASSWORD)
     page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Рабочее место").click()
     expect(page.locator("#appeal-table")).to_contain_text(later.number)
     browser_page.audit()
@@ -108,9 +90,9 @@ def test_executor_answers_head_extends_citizen_sees_both(browser_page, organizat
     page.get_by_role("button", name="Отправить ответ").click()
     expect(page.get_by_role("main")).to_contain_text("Ответ отправлен заявителю.")
     browser_page.audit()
-    _log_out(browser_page)
+    browser_page.log_out()
 
-    _log_in(browser_page, "head@example.ru")
+    browser_page.log_in("head@example.ru", PASSWORD)
     page.goto(f"/staff/appeals/{later.number}/")
     browser_page.audit()
     extension = page.locator("details", has_text="Продлить срок")
@@ -120,9 +102,9 @@ def test_executor_answers_head_extends_citizen_sees_both(browser_page, organizat
     extension.get_by_role("button", name="Продлить", exact=True).click()
     expect(page.get_by_role("main")).to_contain_text("Срок продлён, заявитель уведомлён.")
     browser_page.audit()
-    _log_out(browser_page)
+    browser_page.log_out()
 
-    _log_in(browser_page, "anna@example.ru")
+    browser_page.log_in("anna@example.ru", PASSWORD)
     page.goto(f"/appeals/{overdue.number}/")
     expect(page.get_by_role("main")).to_contain_text("авария на теплотрассе устранена")
     expect(page.get_by_role("main")).to_contain_text("act.pdf")

@@ -3,11 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from appeals.forms import MultipleFileField, MultipleFileInput
+from appeals.forms import MultipleFileField, MultipleFileInput, category_choices
 from appeals.models import Ground
 from appeals.selectors.staff import SORTS, TABS, QueueFilter
 from feedback_platform.widgets import FastSelect
-from organizations.models import Category, Municipality, Organization
+from organizations.models import Municipality, Organization
 
 TAB_LABELS = {
     "all": _("All"),
@@ -24,10 +24,8 @@ class QueueFilterForm(forms.Form):
     tab = forms.ChoiceField(choices=[(tab, TAB_LABELS[tab]) for tab in TABS], required=False, widget=forms.HiddenInput)
     q = forms.CharField(label=_("Search"), required=False, max_length=200,
                         help_text=_("Number, words of the text or the address."))
-    category = forms.ModelChoiceField(
-        queryset=Category.objects.filter(parent__isnull=False).select_related("parent").order_by("name"), required=False,
-        label=_("Category"), empty_label=_("— any —"), widget=FastSelect,
-    )
+    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int, empty_value=None,
+                                      choices=(), widget=FastSelect)
     municipality = forms.ModelChoiceField(
         queryset=Municipality.objects.order_by("name"), required=False, label=_("Municipality"),
         empty_label=_("— any —"), widget=FastSelect,
@@ -46,12 +44,13 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["executor"].queryset = executors
         self.fields["executor"].label_from_instance = lambda user: user.get_full_name() or user.email
+        self.fields["category"].choices = [("", _("— any —")), *category_choices()[1:]]
 
     def to_filter(self) -> QueueFilter:
         data = self.cleaned_data if self.is_valid() else {}
         return QueueFilter(
             tab=data.get("tab") or "all",
-            category_id=getattr(data.get("category"), "pk", None),
+            category_id=data.get("category"),
             municipality_id=getattr(data.get("municipality"), "pk", None),
             executor_id=getattr(data.get("executor"), "pk", None),
             received_from=data.get("received_from"),

@@ -69,6 +69,7 @@ def test_queue_costs_the_same_for_5_or_30_rows(client, world):
     for _ in range(5):
         _appeal(world, S.REGISTERED)
     client.force_login(world.executor)
+    client.get(reverse("staff:home"))  # fills the cached category list, as the first visitor does
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("staff:home"))
     for _ in range(25):

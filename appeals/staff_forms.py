@@ -10,13 +10,14 @@ from feedback_platform.widgets import FastSelect
 from organizations.models import Municipality, Organization
 
 TAB_LABELS = {
-    "all": _("All"),
+    "open": _("Open"),
     "new": _("New"),
     "in_progress": _("In progress"),
     "waiting": _("Waiting for the citizen"),
     "answered": _("Answered"),
     "overdue": _("Overdue"),
     "due_soon": _("Due within 3 days"),
+    "all": _("All"),
 }
 
 
@@ -49,7 +50,7 @@ class QueueFilterForm(forms.Form):
     def to_filter(self) -> QueueFilter:
         data = self.cleaned_data if self.is_valid() else {}
         return QueueFilter(
-            tab=data.get("tab") or "all",
+            tab=data.get("tab") or "open",
             category_id=data.get("category"),
             municipality_id=getattr(data.get("municipality"), "pk", None),
             executor_id=getattr(data.get("executor"), "pk", None),

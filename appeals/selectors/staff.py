@@ -14,13 +14,13 @@ from appeals.models import Answer, AnswerTemplate, Appeal, Event
 
 S = Appeal.Status
 DUE_SOON = timedelta(days=3)
-TABS = ("all", "new", "in_progress", "waiting", "answered", "overdue", "due_soon")
+TABS = ("open", "new", "in_progress", "waiting", "overdue", "due_soon", "answered", "all")
 SORTS = ("due", "received", "relevance")
 
 
 @dataclass(frozen=True)
 class QueueFilter:
-    tab: str = "all"
+    tab: str = "open"
     category_id: int | None = None
     municipality_id: int | None = None
     executor_id: int | None = None
@@ -43,8 +43,10 @@ def queue(*, user, filters: QueueFilter, zone: str = "Asia/Kamchatka") -> QueryS
     """
     now = timezone.now()
     rows = staff_appeals(user=user).select_related("category", "municipality", "executor")
-    tab = filters.tab if filters.tab in TABS else "all"
-    if tab == "new":
+    tab = filters.tab if filters.tab in TABS else "open"
+    if tab == "open":
+        rows = rows.filter(status__in=Appeal.OPEN_STATUSES)
+    elif tab == "new":
         rows = rows.filter(status=S.REGISTERED)
     elif tab == "in_progress":
         rows = rows.filter(status=S.IN_PROGRESS)

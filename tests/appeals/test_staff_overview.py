@@ -225,7 +225,7 @@ def test_csv_export_is_the_filtered_queue_without_personal_data(client, world):
     assert row[6] == world.executor.get_full_name()
     assert row[7] == timezone.localtime(overdue.due_at).strftime("%d.%m.%Y")
 
-    response = client.get(reverse("staff:export_csv"))
+    response = client.get(reverse("staff:export_csv"), {"tab": "all"})
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     numbers = [row[0] for row in csv.reader(io.StringIO(body), delimiter=";")][1:]
     assert sorted(numbers) == sorted([overdue.number, later.number, answered.number])
@@ -246,8 +246,8 @@ def test_export_neutralises_formulas_typed_by_a_citizen(client, world):
 def test_xlsx_export_has_the_same_rows_with_real_dates(client, world):
     overdue, later, answered = _export_world(world)
     client.force_login(world.executor)
-    csv_rows = _csv(client.get(reverse("staff:export_csv")))
-    response = client.get(reverse("staff:export_xlsx"))
+    csv_rows = _csv(client.get(reverse("staff:export_csv"), {"tab": "all"}))
+    response = client.get(reverse("staff:export_xlsx"), {"tab": "all"})
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="appeals-{timezone.localdate():%Y-%m-%d}.xlsx"'
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active

@@ -174,3 +174,11 @@ def test_appeal_page_stays_within_12_queries_however_long_its_history(client, wo
         client.get(reverse("staff:appeal", args=[appeal.number]))
     assert len(long) == len(short)
     assert len(long) <= 12
+
+
+def test_the_queue_opens_on_the_open_appeals(client, world):
+    open_one = _appeal(world, S.IN_PROGRESS)
+    closed = _appeal(world, S.CLOSED)
+    client.force_login(world.executor)
+    assert _numbers(client.get(reverse("staff:home"))) == {open_one.number}
+    assert _numbers(client.get(reverse("staff:home"), {"tab": "all"})) == {open_one.number, closed.number}

@@ -88,6 +88,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self) -> str:
         return " ".join(part for part in (self.last_name, self.first_name, self.patronymic) if part)
 
+    def get_initials_name(self) -> str:
+        """«Петров Д. А.»: the surname with initials, as Russian lists and documents write it."""
+        initials = " ".join(f"{part[0]}." for part in (self.first_name, self.patronymic) if part)
+        return " ".join(part for part in (self.last_name, initials) if part) or self.email
+
     def get_short_name(self) -> str:
         return self.first_name or self.email
 

@@ -115,6 +115,9 @@ def appeal_page(request, number: str):
     if template_id.isdigit():
         template = staff_selectors.answer_templates(organization_id=appeal.organization_id).filter(pk=int(template_id)).first()
         if template is not None:
+            if "{citizen_name}" in template.text:
+                # The name lands in the answer form: that is a view of personal data too.
+                services.record_contacts_view(actor=request.user, appeal_id=appeal.pk)
             template_text = fill_template(template.text, appeal)
     return _page(request, appeal, template_text=template_text)
 

@@ -33,3 +33,8 @@ def test_display_timezone_follows_the_region_of_residence():
     user = User.objects.create_user("r@example.ru", "x", municipality=municipality)
     assert User.objects.get(pk=user.pk).display_timezone == "Asia/Kamchatka"
     assert User(email="n@example.ru").display_timezone is None
+
+
+def test_initials_name_for_lists():
+    assert User(email="a@example.ru", last_name="Петров", first_name="Дмитрий", patronymic="Александрович").get_initials_name() == "Петров Д. А."
+    assert User(email="a@example.ru").get_initials_name() == "a@example.ru"

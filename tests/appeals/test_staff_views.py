@@ -158,6 +158,7 @@ def test_answer_template_fills_its_placeholders(client, world):
     client.force_login(world.executor)
     page = client.get(reverse("staff:appeal", args=[appeal.number]), {"template": template.pk}).content.decode()
     assert f"Уважаемый(ая) {world.citizen.get_full_name()}! По обращению № {appeal.number} снег убран." in page
+    assert Event.objects.filter(appeal=appeal, action="view_contacts", actor=world.executor).exists()
 
 
 def test_appeal_page_stays_within_12_queries_however_long_its_history(client, world):
@@ -182,3 +183,14 @@ def test_the_queue_opens_on_the_open_appeals(client, world):
     client.force_login(world.executor)
     assert _numbers(client.get(reverse("staff:home"))) == {open_one.number}
     assert _numbers(client.get(reverse("staff:home"), {"tab": "all"})) == {open_one.number, closed.number}
+
+
+def test_the_timeline_does_not_name_the_citizen_before_the_audited_click(client, world):
+    from appeals import services
+
+    appeal = _appeal(world, S.CLARIFICATION)
+    services.reply_to_clarification(citizen=world.citizen, appeal_id=appeal.pk, text="Подъезд 2.")
+    client.force_login(world.executor)
+    page = client.get(reverse("staff:appeal", args=[appeal.number])).content.decode()
+    assert "Подъезд 2." in page
+    assert world.citizen.get_full_name() not in page and world.citizen.email not in page

@@ -5,12 +5,13 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from appeals import permissions
 from appeals.models import Answer, AnswerTemplate, Appeal, Event
+from appeals.services.common import local_date
 
 S = Appeal.Status
 DUE_SOON = timedelta(days=3)
@@ -130,11 +131,15 @@ def answer_templates(*, organization_id: int) -> QuerySet[AnswerTemplate]:
     return AnswerTemplate.objects.filter(organization_id=organization_id).order_by("title")
 
 
-def workload(*, organization_ids) -> list[dict]:
-    """Open appeals per executor, for the head's overview."""
-    return list(
-        Appeal.objects.filter(organization_id__in=organization_ids, status__in=Appeal.OPEN_STATUSES)
-        .values("executor_id", "executor__last_name", "executor__first_name", "executor__email")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=timezone.now())))
-        .order_by("-open")
-    )
+def fill_placeholders(*, text: str, appeal: Appeal) -> str:
+    """Placeholders of answer templates: {citizen_name}, {number}, {submitted}, {due}, {organization}."""
+    values = {
+        "citizen_name": appeal.citizen.get_full_name() or appeal.citizen.email,
+        "number": appeal.number,
+        "submitted": local_date(appeal, appeal.submitted_at),
+        "due": local_date(appeal, appeal.due_at),
+        "organization": appeal.organization.name if appeal.organization_id else "",
+    }
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", value)
+    return text

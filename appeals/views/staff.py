@@ -12,7 +12,7 @@ from appeals import services
 from appeals.attachments import AttachmentError
 from appeals.errors import DomainError
 from appeals.selectors import staff as staff_selectors
-from appeals.services.common import local_date
+from appeals.selectors.staff import fill_placeholders
 from appeals.staff_forms import (
     TAB_LABELS,
     AnswerForm,
@@ -118,22 +118,8 @@ def appeal_page(request, number: str):
             if "{citizen_name}" in template.text:
                 # The name lands in the answer form: that is a view of personal data too.
                 services.record_contacts_view(actor=request.user, appeal_id=appeal.pk)
-            template_text = fill_template(template.text, appeal)
+            template_text = fill_placeholders(text=template.text, appeal=appeal)
     return _page(request, appeal, template_text=template_text)
-
-
-def fill_template(text: str, appeal) -> str:
-    """Placeholders of answer templates: {citizen_name}, {number}, {submitted}, {due}, {organization}."""
-    values = {
-        "citizen_name": appeal.citizen.get_full_name() or appeal.citizen.email,
-        "number": appeal.number,
-        "submitted": local_date(appeal, appeal.submitted_at),
-        "due": local_date(appeal, appeal.due_at),
-        "organization": appeal.organization.name if appeal.organization_id else "",
-    }
-    for key, value in values.items():
-        text = text.replace("{" + key + "}", value)
-    return text
 
 
 @staff_required

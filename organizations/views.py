@@ -3,20 +3,17 @@
 The appeal queues (staff, moderation) and the statistics (analytics) are built on these pages.
 """
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from feedback_platform.decorators import role_required
 from organizations import permissions
 from organizations.models import Membership
 from organizations.selectors import memberships_of, staff_organizations
 
 
-def _role_home(request, *, allowed, roles, title):
-    if not allowed(request.user):
-        raise PermissionDenied
+def _role_home(request, *, roles, title):
     return render(
         request,
         "organizations/role_home.html",
@@ -28,9 +25,7 @@ def _role_home(request, *, allowed, roles, title):
     )
 
 
-@login_required
+@role_required(permissions.is_analyst)
 @require_GET
 def analytics_home(request):
-    return _role_home(
-        request, allowed=permissions.is_analyst, roles=[Membership.Role.ANALYST], title=_("Analytics")
-    )
+    return _role_home(request, roles=[Membership.Role.ANALYST], title=_("Analytics"))

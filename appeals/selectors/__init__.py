@@ -11,6 +11,7 @@ from django.utils import timezone
 from appeals import permissions
 from appeals.models import Answer, Appeal, Attachment, Event, Notification
 from organizations.models import Category
+from organizations.selectors import routed_organizations
 
 SIMILAR_LIMIT = 5
 SIMILAR_WINDOW = timedelta(days=90)
@@ -49,6 +50,14 @@ def get_appeal_for_citizen(*, user, number: str) -> Appeal:
     return appeal
 
 
+def answer_awaiting_rating(*, appeal: Appeal, answers: list[Answer]) -> Answer | None:
+    """The answer of the current review round, while it waits for the citizen's rating."""
+    if appeal.status != Appeal.Status.ANSWERED:
+        return None
+    current = next((answer for answer in answers if answer.review_round == appeal.review_round), None)
+    return current if current is not None and not hasattr(current, "rating") else None
+
+
 def get_attachment_for_user(*, user, number: str, attachment_id: int) -> Attachment:
     """A file of an appeal the user may see (owner, staff of the organization, region moderator)."""
     attachment = (
@@ -71,6 +80,22 @@ def moderation_queue(*, user) -> QuerySet[Appeal]:
         .annotate(file_count=Coalesce(Subquery(files), 0))
         .order_by("submitted_at", "pk")
     )
+
+
+def with_routes(appeals: list[Appeal]) -> list[Appeal]:
+    """Mark each appeal with where the routing rules send it (`routed_to`) and the time left of its
+    registration window (`window_left`): one routing query per region on the page."""
+    routes = {}
+    for region_id in {appeal.region_id for appeal in appeals}:
+        routes |= routed_organizations(
+            pairs={(a.category_id, a.municipality_id) for a in appeals if a.region_id == region_id},
+            region_id=region_id,
+        )
+    now = timezone.now()
+    for appeal in appeals:
+        appeal.routed_to = routes.get((appeal.category_id, appeal.municipality_id))
+        appeal.window_left = appeal.registration_due_at - now
+    return appeals
 
 
 def get_appeal_for_moderation(*, user, number: str) -> Appeal:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from appeals import permissions
 from appeals.models import Answer, AnswerTemplate, Appeal, Event
 from appeals.services.common import local_date
+from organizations.models import Organization
 
 S = Appeal.Status
 DUE_SOON = timedelta(days=3)
@@ -114,6 +115,14 @@ def similar_in_organization(*, appeal: Appeal, limit: int = 5) -> list[Appeal]:
         .only("number", "status", "submitted_at", "address")
         .order_by("-submitted_at")[:limit]
     )
+
+
+def redirect_candidates(*, appeal: Appeal, query: str = "") -> QuerySet[Organization]:
+    """Active organizations of the appeal's region other than the current one, by name."""
+    rows = Organization.objects.filter(region_id=appeal.region_id, is_active=True).exclude(pk=appeal.organization_id)
+    if query:
+        rows = rows.filter(name__icontains=query)
+    return rows.order_by("name")
 
 
 def executors_of(*, organization_ids) -> QuerySet:

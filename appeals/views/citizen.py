@@ -146,8 +146,7 @@ def appeal_detail(request, number: str):
 
 def _detail_context(appeal, *, reply_form=None, rating_form=None) -> dict:
     answers = list(appeal.answers.all())
-    current = next((a for a in answers if a.review_round == appeal.review_round), None)
-    can_rate = appeal.status == appeal.Status.ANSWERED and current is not None and not hasattr(current, "rating")
+    can_rate = selectors.answer_awaiting_rating(appeal=appeal, answers=answers) is not None
     return {
         "appeal": appeal,
         "answers": answers,

@@ -1,11 +1,8 @@
 """The regional moderator's queue: register, reject or merge submitted appeals within three days."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -13,32 +10,18 @@ from django.views.decorators.vary import vary_on_headers
 from appeals import selectors, services
 from appeals.errors import DomainError
 from appeals.forms import AcceptForm, DuplicateForm, RejectForm
+from feedback_platform.decorators import role_required
 from organizations import permissions
-from organizations.selectors import routed_organizations
+
+moderator_required = role_required(permissions.is_moderator)
 
 
-def _moderator_only(request) -> None:
-    if not permissions.is_moderator(request.user):
-        raise PermissionDenied
-
-
-@login_required
+@moderator_required
 @require_GET
 @vary_on_headers("HX-Request")
 def queue(request):
-    _moderator_only(request)
     page = Paginator(selectors.moderation_queue(user=request.user), 25).get_page(request.GET.get("page"))
-    rows = list(page)
-    routes = {}
-    for region_id in {appeal.region_id for appeal in rows}:
-        routes |= routed_organizations(
-            pairs={(a.category_id, a.municipality_id) for a in rows if a.region_id == region_id},
-            region_id=region_id,
-        )
-    now = timezone.now()
-    for appeal in rows:
-        appeal.routed_to = routes.get((appeal.category_id, appeal.municipality_id))
-        appeal.window_left = appeal.registration_due_at - now
+    rows = selectors.with_routes(list(page))
     return render(
         request,
         "appeals/moderation/queue.html",
@@ -46,18 +29,16 @@ def queue(request):
     )
 
 
-@login_required
+@moderator_required
 @require_GET
 def review(request, number: str):
     """One submitted appeal in full, with the routed organization and category open to change."""
-    _moderator_only(request)
     appeal = selectors.get_appeal_for_moderation(user=request.user, number=number)
     return render(request, "appeals/moderation/review.html", _review_context(appeal))
 
 
 def _review_context(appeal, **forms) -> dict:
-    routed = routed_organizations(pairs={(appeal.category_id, appeal.municipality_id)}, region_id=appeal.region_id)
-    initial_org = routed.get((appeal.category_id, appeal.municipality_id))
+    initial_org = selectors.with_routes([appeal])[0].routed_to
     return {
         "appeal": appeal,
         "files": appeal.attachments.all(),
@@ -84,10 +65,9 @@ def _refused(request, appeal, error_message: str, **forms):
     return render(request, "appeals/moderation/review.html", _review_context(appeal, **forms), status=400)
 
 
-@login_required
+@moderator_required
 @require_POST
 def accept(request, number: str):
-    _moderator_only(request)
     appeal = selectors.get_appeal_for_moderation(user=request.user, number=number)
     form = AcceptForm(request.POST, region=appeal.region)
     # The queue's one-click "accept" sends no organization: the routing rules decide.
@@ -112,10 +92,9 @@ def accept(request, number: str):
     )
 
 
-@login_required
+@moderator_required
 @require_POST
 def reject(request, number: str):
-    _moderator_only(request)
     appeal = selectors.get_appeal_for_moderation(user=request.user, number=number)
     form = RejectForm(request.POST)
     if not form.is_valid():
@@ -130,10 +109,9 @@ def reject(request, number: str):
     return _done(request, appeal, _("Appeal %(number)s is rejected; the citizen is notified.") % {"number": appeal.number})
 
 
-@login_required
+@moderator_required
 @require_POST
 def duplicate(request, number: str):
-    _moderator_only(request)
     appeal = selectors.get_appeal_for_moderation(user=request.user, number=number)
     form = DuplicateForm(request.POST)
     if not form.is_valid():

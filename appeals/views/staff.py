@@ -27,7 +27,6 @@ from appeals.staff_forms import (
 from appeals.workflow import allowed_actions
 from feedback_platform.decorators import role_required
 from organizations import permissions
-from organizations.models import Organization
 
 PAGE_SIZE = 25
 
@@ -69,12 +68,7 @@ def _page(request, appeal, *, status=200, **forms):
     allowed = allowed_actions(appeal.status)
     executors = staff_selectors.executors_of(organization_ids=[appeal.organization_id])
     org_query = request.GET.get("org_q", "").strip()
-    organizations = Organization.objects.filter(region_id=appeal.region_id, is_active=True).exclude(
-        pk=appeal.organization_id
-    )
-    if org_query:
-        organizations = organizations.filter(name__icontains=org_query)
-    organizations = organizations.order_by("name")[:50]
+    organizations = staff_selectors.redirect_candidates(appeal=appeal, query=org_query)[:50]
     context = {
         "appeal": appeal,
         "events": appeal.events.all(),
@@ -131,10 +125,13 @@ def show_contacts(request, number: str):
     return _page(request, appeal, show_contacts=True)
 
 
-def _act(request, number: str, form_class, form_name: str, perform, success: str, **form_kwargs):
-    """Validate the action's form, call its service, and on refusal keep everything typed."""
+def _act(request, number: str, form_class, form_name: str, perform, success: str, form_kwargs=None):
+    """Validate the action's form, call its service, and on refusal keep everything typed.
+
+    `form_kwargs(appeal)` gives the form what it needs from the appeal (choices to validate against).
+    """
     appeal = staff_selectors.get_appeal_for_staff(user=request.user, number=number)
-    form = form_class(request.POST, request.FILES, **form_kwargs)
+    form = form_class(request.POST, request.FILES, **(form_kwargs(appeal) if form_kwargs else {}))
     if form.is_valid():
         try:
             perform(appeal, form.cleaned_data)
@@ -185,15 +182,13 @@ def clarify(request, number: str):
 @staff_required
 @require_POST
 def redirect_to(request, number: str):
-    appeal = staff_selectors.get_appeal_for_staff(user=request.user, number=number)
-    organizations = Organization.objects.filter(region_id=appeal.region_id, is_active=True)
     return _act(
         request, number, RedirectForm, "redirect_form",
         lambda appeal, data: services.redirect_appeal(
             actor=request.user, appeal_id=appeal.pk, organization=data["organization"], reason=data["reason"]
         ),
         _("The appeal is sent to the competent organization; the citizen is told."),
-        organizations=organizations,
+        form_kwargs=lambda appeal: {"organizations": staff_selectors.redirect_candidates(appeal=appeal)},
     )
 
 
@@ -222,12 +217,13 @@ def note(request, number: str):
 @staff_required
 @require_POST
 def assign(request, number: str):
-    appeal = staff_selectors.get_appeal_for_staff(user=request.user, number=number)
     return _act(
         request, number, AssignForm, "assign_form",
         lambda appeal, data: services.assign_appeal(head=request.user, appeal_id=appeal.pk, executor=data["executor"]),
         _("The executor is assigned."),
-        executors=staff_selectors.executors_of(organization_ids=[appeal.organization_id]),
+        form_kwargs=lambda appeal: {
+            "executors": staff_selectors.executors_of(organization_ids=[appeal.organization_id])
+        },
     )
 
 

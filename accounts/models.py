@@ -62,6 +62,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("Where a written answer can be sent: postcode, settlement, street, house, flat."),
     )
+    identity_verified_at = models.DateTimeField(
+        _("identity verified"),
+        null=True,
+        blank=True,
+        help_text=_("When the national identity provider (ESIA) last confirmed who this person is."),
+    )
     is_staff = models.BooleanField(
         _("admin site access"), default=False, help_text=_("May log in to the administration site.")
     )
@@ -100,6 +106,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def has_answer_details(self) -> bool:
         """59-FZ: an appeal needs the author's name and an address for the answer."""
         return bool(self.last_name and self.first_name and (self.postal_address or self.email))
+
+    @property
+    def is_identity_verified(self) -> bool:
+        """Logged in through the identity provider at least once: the level some votes require."""
+        return self.identity_verified_at is not None
 
     @property
     def can_receive_email(self) -> bool:

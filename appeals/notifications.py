@@ -38,14 +38,30 @@ SUBJECTS = {
 }
 
 
-def notify(*, recipient, appeal, template: str, context: dict | None = None, email: bool = True) -> None:
+# Bodies of templates registered by other apps; appeal templates live in appeals/email/<name>.txt.
+_BODIES: dict[str, str] = {}
+
+
+def register_template(name: str, *, subject, body_template: str) -> None:
+    """Let another app (surveys) send through this outbox with its own subject and body template.
+
+    `subject` is a lazy translation with %(key)s placeholders filled from the context; a `url`
+    in the context (a site path) makes the in-app notification a link.
+    """
+    SUBJECTS[name] = subject
+    _BODIES[name] = body_template
+
+
+def notify(
+    *, recipient, appeal=None, template: str, context: dict | None = None, email: bool = True
+) -> None:
     """Write an in-app notification and, when the person has an address, a pending e-mail.
 
     Call inside the transaction of the change: the notification exists exactly when the change does.
     """
     assert template in SUBJECTS, template
     now = timezone.now()
-    context = {"number": appeal.number, **(context or {})}
+    context = {**({"number": appeal.number} if appeal is not None else {}), **(context or {})}
     rows = [
         Notification(
             recipient=recipient,
@@ -105,7 +121,9 @@ def render(notification: Notification) -> tuple[str, str]:
         context = {**notification.context, "recipient": notification.recipient, "site_url": settings.SITE_URL}
         if context.get("ground") in Ground.values:
             context["ground_label"] = Ground(context["ground"]).label
-        body = render_to_string(f"appeals/email/{notification.template}.txt", context)
+        body = render_to_string(
+            _BODIES.get(notification.template, f"appeals/email/{notification.template}.txt"), context
+        )
     return subject, body
 
 

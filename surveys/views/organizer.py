@@ -1,0 +1,201 @@
+"""Organizers' pages of polls and votes: prepare, preview, publish, export the results."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from feedback_platform.decorators import role_required
+from surveys import exports, permissions, selectors, services
+from surveys.errors import DomainError
+from surveys.forms import OptionForm, QuestionForm, SurveyForm
+from surveys.models import Option, Question, Survey
+from surveys.views.surveys import platform_region
+
+organizer_required = role_required(permissions.is_organizer)
+
+
+@organizer_required
+@require_GET
+def manage_list(request):
+    return render(request, "surveys/manage_list.html", {"surveys": selectors.managed(model=Survey, user=request.user)})
+
+
+def _survey_form(request, *, data=None, files=None, initial=None, prefix=None):
+    return SurveyForm(data, files, user=request.user, region=platform_region(), initial=initial, prefix=prefix)
+
+
+def _settings(form) -> dict:
+    data = form.cleaned_data
+    return {key: data[key] for key in ("title", "description", "audience", "opens_at", "closes_at", "eligibility",
+                                       "is_anonymous", "results_visibility")}
+
+
+@organizer_required
+@require_http_methods(["GET", "POST"])
+def survey_new(request):
+    form = _survey_form(request, data=request.POST or None, files=request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            survey = services.create_survey(
+                actor=request.user, organization=data["organization"], kind=data["kind"],
+                municipalities=list(data["municipalities"]), image=data["image"] or None, **_settings(form),
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("The draft is saved. Add the questions, then publish."))
+            return redirect("surveys:manage", pk=survey.pk)
+    return render(request, "surveys/survey_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _edit_context(request, survey, **forms) -> dict:
+    initial = {field: getattr(survey, field) for field in (
+        "title", "description", "audience", "opens_at", "closes_at", "eligibility", "is_anonymous",
+        "results_visibility", "kind")}
+    initial.update(organization=survey.organization_id, municipalities=list(survey.municipalities.all()))
+    settings_form = forms.get("settings_form") or _survey_form(request, initial=initial, prefix="settings")
+    settings_form.fields["organization"].disabled = True
+    settings_form.fields["kind"].disabled = True
+    return {
+        "survey": survey,
+        "questions": list(survey.questions.all()),
+        "frozen": survey.responses.exists(),
+        "settings_form": settings_form,
+        "question_form": forms.get("question_form") or QuestionForm(prefix="question"),
+        "option_form": forms.get("option_form"),
+        "option_question": forms.get("option_question"),
+        "responses": survey.responses.count(),
+        "results_visible": selectors.results_visible(user=request.user, survey=survey),
+    }
+
+
+@organizer_required
+@require_http_methods(["GET", "POST"])
+def survey_manage(request, pk: int):
+    survey = selectors.get_survey_for_organizer(user=request.user, pk=pk)
+    if request.method == "GET":
+        return render(request, "surveys/manage.html", _edit_context(request, survey))
+    form = _survey_form(request, data=request.POST, files=request.FILES, prefix="settings",
+                        initial={"organization": survey.organization_id, "kind": survey.kind})
+    form.fields["organization"].disabled = True
+    form.fields["kind"].disabled = True
+    if form.is_valid():
+        try:
+            services.update_survey(actor=request.user, survey_id=survey.pk,
+                                   municipalities=list(form.cleaned_data["municipalities"]),
+                                   image=form.cleaned_data["image"] or None, **_settings(form))
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("The settings are saved."))
+            return redirect("surveys:manage", pk=survey.pk)
+    return render(request, "surveys/manage.html", _edit_context(request, survey, settings_form=form), status=400)
+
+
+@organizer_required
+@require_POST
+def question_add(request, pk: int):
+    survey = selectors.get_survey_for_organizer(user=request.user, pk=pk)
+    form = QuestionForm(request.POST, prefix="question")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_question(
+                actor=request.user, survey_id=survey.pk, text=data["text"], kind=data["kind"],
+                help_text=data["help_text"], is_required=data["is_required"], max_choices=data["max_choices"],
+                scale_min=data["scale_min"], scale_max=data["scale_max"], options=data.get("option_lines", []),
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("The question is added."))
+            return redirect("surveys:manage", pk=survey.pk)
+    return render(request, "surveys/manage.html", _edit_context(request, survey, question_form=form), status=400)
+
+
+def _question_of(request, pk: int, question_id: int) -> tuple[Survey, Question]:
+    survey = selectors.get_survey_for_organizer(user=request.user, pk=pk)
+    return survey, get_object_or_404(Question, pk=question_id, survey=survey)
+
+
+@organizer_required
+@require_POST
+def question_delete(request, pk: int, question_id: int):
+    survey, question = _question_of(request, pk, question_id)
+    try:
+        services.delete_question(actor=request.user, question_id=question.pk)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The question is deleted."))
+    return redirect("surveys:manage", pk=survey.pk)
+
+
+@organizer_required
+@require_POST
+def option_add(request, pk: int, question_id: int):
+    survey, question = _question_of(request, pk, question_id)
+    form = OptionForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_option(actor=request.user, question_id=question.pk, text=data["text"],
+                                description=data["description"], image=data["image"] or None,
+                                image_alt=data["image_alt"])
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("The option is added."))
+            return redirect("surveys:manage", pk=survey.pk)
+    context = _edit_context(request, survey, option_form=form, option_question=question.pk)
+    return render(request, "surveys/manage.html", context, status=400)
+
+
+@organizer_required
+@require_POST
+def option_delete(request, pk: int, option_id: int):
+    survey = selectors.get_survey_for_organizer(user=request.user, pk=pk)
+    option = get_object_or_404(Option, pk=option_id, question__survey=survey)
+    try:
+        services.delete_option(actor=request.user, option_id=option.pk)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The option is deleted."))
+    return redirect("surveys:manage", pk=survey.pk)
+
+
+@organizer_required
+@require_POST
+def publish(request, pk: int):
+    survey = selectors.get_survey_for_organizer(user=request.user, pk=pk)
+    try:
+        services.publish_survey(actor=request.user, survey_id=survey.pk)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        return redirect("surveys:manage", pk=survey.pk)
+    messages.success(request, _("Published. Residents of the audience can see it now."))
+    return redirect(survey)
+
+
+def _export(request, pk: int, fmt: str):
+    survey = selectors.get_survey_for_organizer(user=request.user, pk=pk)
+    if not selectors.results_visible(user=request.user, survey=survey):
+        messages.error(request, _("The results of a vote are sealed until it closes, for organizers too."))
+        return redirect("surveys:manage", pk=survey.pk)
+    rows = [selectors.export_header(survey=survey), *selectors.export_rows(survey=survey)]
+    return exports.to_csv(rows, survey=survey) if fmt == "csv" else exports.to_xlsx(rows, survey=survey)
+
+
+@organizer_required
+@require_GET
+def export_csv(request, pk: int):
+    return _export(request, pk, "csv")
+
+
+@organizer_required
+@require_GET
+def export_xlsx(request, pk: int):
+    return _export(request, pk, "xlsx")

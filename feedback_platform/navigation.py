@@ -7,6 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from analytics.scope import can_view_analytics
 from organizations import permissions
 
 
@@ -20,9 +21,12 @@ class NavItem:
 NAVIGATION = (
     NavItem("home", _("Home"), lambda user: True),
     NavItem("appeals:list", _("My appeals"), permissions.is_citizen),
+    NavItem("surveys:list", _("Polls and votes"), lambda user: True),
+    NavItem("discussions:list", _("Discussions"), lambda user: True),
     NavItem("staff:home", _("Workplace"), permissions.is_organization_staff),
     NavItem("moderation:home", _("Moderation"), permissions.is_moderator),
-    NavItem("analytics:home", _("Analytics"), permissions.is_analyst),
+    NavItem("surveys:manage_list", _("Consultations"), lambda user: permissions.is_head(user) or permissions.is_platform_admin(user)),
+    NavItem("analytics:home", _("Analytics"), can_view_analytics),
     NavItem("admin:index", _("Administration"), permissions.is_platform_admin),
     NavItem("accounts:profile", _("Profile"), permissions.is_citizen),
 )

@@ -2,18 +2,22 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from appeals.api.urls import api_patterns
 from appeals.urls import moderation_patterns, notification_patterns, staff_patterns
+from appeals.views import widget
+from appeals.views import health
 from feedback_platform import views
-from organizations import views as organization_views
+from analytics import views as analytics_views
+from surveys.urls import discussion_patterns, survey_patterns
 
 admin.site.site_header = _("Feedback Platform — administration")
 admin.site.site_title = _("Feedback Platform")
 
-analytics_patterns = ([path("", organization_views.analytics_home, name="home")], "analytics")
-
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("health/background/", health.background, name="background_health"),
+    path("health/background/retry/", health.retry, name="background_health_retry"),
     path("display/low-vision/", views.toggle_low_vision, name="toggle_low_vision"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
@@ -22,7 +26,14 @@ urlpatterns = [
     path("appeals/", include("appeals.urls")),
     path("moderation/", include(moderation_patterns)),
     path("notifications/", include(notification_patterns)),
-    path("analytics/", include(analytics_patterns)),
+    path("analytics/", include("analytics.urls")),
+    path("stats/", analytics_views.stats, name="stats"),
+    path("surveys/", include(survey_patterns)),
+    path("discussions/", include(discussion_patterns)),
     path("admin/", admin.site.urls),
+    path("open311/v2/", include("appeals.api.urls")),
+    path("api/", include(api_patterns)),
+    path("widget.js", widget.loader, name="widget_loader"),
+    path("widget/<slug:slug>/", widget.widget_form, name="widget_form"),
 ]
 

@@ -1,0 +1,283 @@
+"""Reads of the analytics app. Every figure comes from the roll-ups, so a page costs the same
+number of queries and about the same time whatever the number of appeals."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import F, Q, Sum
+from django.db.models.functions import TruncMonth, TruncWeek
+
+from analytics import figures
+from analytics.models import AnswerTimeRollup, GroundRollup, Rollup
+from analytics.periods import Period, period_q
+from analytics.scope import Scope
+from analytics.sql import COUNTERS
+from organizations.models import Category, Municipality, Organization
+
+LEAGUE_MINIMUM = 30  # appeals answered in the period before an organization gets a rank
+TABLE_LIMIT = 50  # organizations shown on the page (exports hold all)
+HEAT_COLUMNS = 10
+GROWTH_ROWS = 10
+GROWTH_MINIMUM = 10  # appeals in the previous period before a growth rate means anything
+
+
+@dataclass(frozen=True)
+class Filters:
+    municipality: int | None = None
+    category: int | None = None
+    organization: int | None = None
+
+    def q(self) -> Q:
+        q = Q()
+        if self.municipality:
+            q &= Q(municipality_id=self.municipality)
+        if self.category:
+            q &= Q(category_id=self.category)
+        if self.organization:
+            q &= Q(organization_id=self.organization)
+        return q
+
+
+def _sums():
+    return {name: Sum(name) for name in COUNTERS}
+
+
+def _rows(scope: Scope, filters: Filters):
+    return Rollup.objects.filter(scope.q(), filters.q())
+
+
+def _answer_time_histogram(scope: Scope, filters: Filters, period: Period) -> dict[int, int]:
+    """{hours: appeals} of the period at the level that matches the filters with the fewest rows."""
+    chosen = [dim for dim in ("municipality", "organization", "category") if getattr(filters, dim)]
+    if scope.is_organizations and "organization" not in chosen:
+        chosen.append("organization")
+    levels = {(): "r", ("municipality",): "m", ("organization",): "o", ("category",): "c"}
+    level = levels.get(tuple(chosen), "x")
+    q = Q(level=level) & period_q(period.start, period.end) & scope.q() & filters.q()
+    rows = AnswerTimeRollup.objects.filter(q).values("hours").annotate(n=Sum("count")).values_list("hours", "n")
+    return dict(rows)
+
+
+def _overdue(scope: Scope, filters: Filters, *, at: list[date], by_cell: bool = False):
+    """Appeals overdue at the end of each day in `at` (running sum of the overdue stock)."""
+    rows = _rows(scope, filters)
+    values = {
+        f"o{index}": Sum(F("overdue_started") - F("overdue_ended"), filter=period_q(None, day))
+        for index, day in enumerate(at)
+    }
+    union = Q(pk__in=[])
+    for day in at:
+        union |= period_q(None, day)
+    rows = rows.filter(union)
+    if by_cell:
+        return rows.values("municipality_id", "organization_id", "category_id").annotate(**values)
+    return rows.aggregate(**values)
+
+
+def _names() -> tuple[dict, dict, dict]:
+    municipalities = dict(Municipality.objects.values_list("id", "name"))
+    categories = {pk: name for pk, name in Category.objects.filter(parent__isnull=False).values_list("id", "name")}
+    return municipalities, categories, {}
+
+
+def organization_names(ids) -> dict[int, str]:
+    return {
+        pk: short or name
+        for pk, name, short in Organization.objects.filter(id__in=set(ids)).values_list("id", "name", "short_name")
+    }
+
+
+def _table(groups: dict, names: dict, overdue: dict) -> list[dict]:
+    table = []
+    for key, total in groups.items():
+        row = figures.derived(total)
+        row.update({"id": key, "name": names.get(key, "—"), "overdue_end": overdue.get(key, 0)})
+        table.append(row)
+    return table
+
+
+def dashboard(*, scope: Scope, filters: Filters, period: Period, today: date, series: str = "month") -> dict:
+    """Every figure of /analytics/ for a scope, filters and period: headline cards with the change
+    from the previous period, the series, the tables, the heat table, growth and the league."""
+    previous = period.previous()
+    rows = _rows(scope, filters)
+    cells = list(
+        rows.filter(period_q(period.start, period.end))
+        .values("municipality_id", "organization_id", "category_id")
+        .annotate(**_sums())
+    )
+    before = {
+        row["category_id"]: row
+        for row in rows.filter(period_q(previous.start, previous.end)).values("category_id").annotate(**_sums())
+    }
+    overdue_cells = list(_overdue(scope, filters, at=[period.end], by_cell=True))
+    overdue = _overdue(scope, filters, at=[today - timedelta(days=1), previous.end])
+    histogram = _answer_time_histogram(scope, filters, period)
+    histogram_before = _answer_time_histogram(scope, filters, previous)
+    grounds = list(
+        GroundRollup.objects.filter(scope.q(), filters.q(), period_q(period.start, period.end))
+        .values("kind", "ground")
+        .annotate(n=Sum("count"))
+        .order_by("kind", "-n")
+    )
+    trunc = TruncWeek("day") if series == "week" else TruncMonth("day")
+    timeline = list(
+        rows.filter(period_q(period.start, period.end, "w" if series == "week" else "m"))
+        .annotate(bucket=trunc)
+        .values("bucket")
+        .annotate(**_sums())
+        .order_by("bucket")
+    )
+
+    total = figures.empty()
+    by_municipality, by_category, by_organization = (defaultdict(figures.empty) for _ in range(3))
+    heat = defaultdict(int)
+    for cell in cells:
+        figures.add(total, cell)
+        figures.add(by_municipality[cell["municipality_id"]], cell)
+        figures.add(by_category[cell["category_id"]], cell)
+        if cell["organization_id"]:
+            figures.add(by_organization[cell["organization_id"]], cell)
+        heat[(cell["municipality_id"], cell["category_id"])] += cell["received"]
+    total_before = figures.empty()
+    for row in before.values():
+        figures.add(total_before, row)
+    overdue_by = {"m": defaultdict(int), "c": defaultdict(int), "o": defaultdict(int)}
+    overdue_end = 0
+    for cell in overdue_cells:
+        value = cell["o0"] or 0
+        overdue_end += value
+        overdue_by["m"][cell["municipality_id"]] += value
+        overdue_by["c"][cell["category_id"]] += value
+        overdue_by["o"][cell["organization_id"]] += value
+
+    municipality_names, category_names, _ = _names()
+    org_names = organization_names(list(by_organization) + [filters.organization or 0])
+    headline = _headline(total, total_before, histogram, histogram_before)
+    headline["overdue_end"] = {"value": overdue_end, "previous": overdue["o1"] or 0}
+    headline["overdue_now"] = {"value": overdue["o0"] or 0, "previous": None}
+    organizations = _table(by_organization, org_names, overdue_by["o"])
+    return {
+        "period": period,
+        "previous": previous,
+        "headline": headline,
+        "total": figures.derived(total),
+        "median_hours": headline["median_hours"]["value"],
+        "p90_hours": headline["p90_hours"]["value"],
+        "grounds": grounds,
+        "timeline": [{"bucket": row["bucket"], **figures.derived(row)} for row in timeline],
+        "municipalities": _table(by_municipality, municipality_names, overdue_by["m"]),
+        "categories": _table(by_category, category_names, overdue_by["c"]),
+        "organizations": organizations,
+        "league": league(organizations),
+        "heat": _heat(heat, municipality_names, category_names, by_category),
+        "growth": _growth(by_category, before, category_names),
+        "names": {
+            "municipality": municipality_names.get(filters.municipality),
+            "category": category_names.get(filters.category),
+            "organization": org_names.get(filters.organization),
+        },
+    }
+
+
+def _headline(total, before, histogram, histogram_before) -> dict:
+    now, then = figures.derived(total), figures.derived(before)
+    cards = {}
+    for name in ("received", "registered", "rejected", "closed_on_ground", "redirected", "answered", "on_time_share",
+                 "ratings", "average_rating", "solved_share", "rereviews", "not_rated"):
+        cards[name] = {"value": now[name], "previous": then[name]}
+    cards["median_hours"] = {
+        "value": figures.percentile(histogram.items(), 0.5),
+        "previous": figures.percentile(histogram_before.items(), 0.5),
+    }
+    cards["p90_hours"] = {
+        "value": figures.percentile(histogram.items(), 0.9),
+        "previous": figures.percentile(histogram_before.items(), 0.9),
+    }
+    for card in cards.values():
+        card["change"] = figures.change(card["value"], card["previous"])
+    return cards
+
+
+def league(organizations: list[dict]) -> list[dict]:
+    """Organizations ranked by the lower bound of their on-time share (Wilson, 95 %): a small
+    organization with few answers cannot top the table by luck. Below LEAGUE_MINIMUM answered
+    appeals an organization is listed without a rank."""
+    rows = []
+    for row in organizations:
+        on_time = figures.wilson(row["on_time"], row["answered"])
+        solved = figures.wilson(row["solved"], row["ratings"])
+        rows.append({**row, "on_time_ci": on_time, "solved_ci": solved, "ranked": row["answered"] >= LEAGUE_MINIMUM})
+    rows.sort(key=lambda r: (not r["ranked"], -(r["on_time_ci"][0] if r["on_time_ci"] else 0), r["name"]))
+    rank = 0
+    for row in rows:
+        if row["ranked"]:
+            rank += 1
+            row["rank"] = rank
+        else:
+            row["rank"] = None
+    return rows
+
+
+def _heat(heat: dict, municipality_names: dict, category_names: dict, by_category: dict) -> dict:
+    columns = sorted(by_category, key=lambda pk: -by_category[pk]["received"])[:HEAT_COLUMNS]
+    municipalities = sorted({m for m, _c in heat}, key=lambda pk: municipality_names.get(pk, ""))
+    peak = max((heat[(m, c)] for m in municipalities for c in columns), default=0)
+    rows = []
+    for m in municipalities:
+        values = []
+        for c in columns:
+            value = heat.get((m, c), 0)
+            values.append({"value": value, "level": 0 if not peak or not value else 1 + 4 * value // (peak + 1)})
+        rows.append({"id": m, "name": municipality_names.get(m, "—"), "values": values})
+    return {"columns": [{"id": c, "name": category_names.get(c, "—")} for c in columns], "rows": rows}
+
+
+def _growth(by_category: dict, before: dict, category_names: dict) -> list[dict]:
+    rows = []
+    for pk, total in by_category.items():
+        previous = (before.get(pk) or {}).get("received") or 0
+        if previous < GROWTH_MINIMUM:
+            continue
+        rows.append({
+            "id": pk, "name": category_names.get(pk, "—"), "received": total["received"], "previous": previous,
+            "change": (total["received"] - previous) / previous,
+        })
+    rows.sort(key=lambda r: (-r["change"], r["name"]))
+    return rows[:GROWTH_ROWS]
+
+
+def public_stats(*, region_id: int, today: date) -> dict:
+    """The headline figures of /stats/ over the last 12 whole months and today's month."""
+    from analytics.periods import preset_period
+
+    period = preset_period("12m", today)
+    rows = Rollup.objects.filter(region_id=region_id).filter(period_q(period.start, period.end))
+    sums = rows.aggregate(**_sums())
+    total = figures.derived({name: sums[name] or 0 for name in COUNTERS})
+    municipality_names, category_names, _ = _names()
+    by_municipality = []
+    for row in rows.values("municipality_id").annotate(**_sums()).order_by():
+        derived = figures.derived(row)
+        derived["name"] = municipality_names.get(row["municipality_id"], "—")
+        by_municipality.append(derived)
+    by_municipality.sort(key=lambda r: r["name"])
+    top = [
+        {"name": category_names.get(row["category_id"], "—"), "received": row["n"]}
+        for row in rows.values("category_id").annotate(n=Sum("received")).order_by("-n", "category_id")[:10]
+    ]
+    return {
+        "period": period,
+        "processed": total["answered"] + total["rejected"] + total["closed_on_ground"],
+        "received": total["received"],
+        "answered": total["answered"],
+        "on_time_share": total["on_time_share"],
+        "average_rating": total["average_rating"],
+        "solved_share": total["solved_share"],
+        "participants": Organization.objects.filter(region_id=region_id, is_active=True).count(),
+        "top_categories": top,
+        "municipalities": by_municipality,
+    }

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "organizations",
     "appeals",
     "surveys",
+    "analytics",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +171,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     # The outbox sweep: e-mails still pending (Redis or SMTP was down) go out within a minute.
     "send-pending-notifications": {"task": "appeals.send_pending_notifications", "schedule": 60.0},
+    # Analytics roll-ups: fold in the appeals changed since the last run (events past a watermark).
+    "update-analytics": {"task": "analytics.update_stats", "schedule": 300.0},
 }
 
 # --- Accounts ----------------------------------------------------------------------------------

@@ -58,7 +58,7 @@ class NotificationAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Send the failed e-mails again"))
     def retry(self, request, queryset):
-        count = notifications.retry_failed(notification_ids=list(queryset.values_list("pk", flat=True)))
+        count = notifications.retry_failed(actor=request.user, notification_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, _("%(count)s e-mails will be sent again.") % {"count": count}, messages.SUCCESS)
 
 

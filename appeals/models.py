@@ -119,6 +119,20 @@ class Appeal(models.Model):
     review_round = models.PositiveSmallIntegerField(_("re-review round"), default=0)
     flagged_for_moderator = models.BooleanField(_("flagged for the moderator"), default=False)
     rating_requested_at = models.DateTimeField(_("rating requested"), null=True, blank=True)
+    # Marks of the background sweeps: each says "done" for the current term, so a sweep that runs
+    # twice, concurrently or late after an outage acts once (appeals/services/sweeps.py).
+    rating_reminded_at = models.DateTimeField(_("rating reminder sent"), null=True, blank=True)
+    registration_alerted_at = models.DateTimeField(
+        _("moderators alerted about the registration term"), null=True, blank=True
+    )
+    due_warning_stage = models.PositiveSmallIntegerField(
+        _("deadline warnings sent"), default=0, db_default=0, help_text=_("0: none; 1: three days before; 2: one day before.")
+    )
+    due_warned_for = models.DateTimeField(_("deadline the warnings were sent for"), null=True, blank=True)
+    overdue_at = models.DateTimeField(
+        _("marked overdue"), null=True, blank=True,
+        help_text=_("Set when the term of the current round passed without an answer; cleared for a re-review."),
+    )
     consent_at = models.DateTimeField(_("consent to personal data processing"))
     consent_version = models.CharField(_("consent text version"), max_length=20)
     idempotency_key = models.UUIDField(_("form token"), null=True, blank=True, unique=True)
@@ -161,6 +175,25 @@ class Appeal(models.Model):
                 fields=["organization", "due_at"],
                 condition=Q(status__in=["registered", "in_progress", "clarification"]),
                 name="appeal_open_due_idx",
+            ),
+            # The sweeps: each reads a small partial index of the appeals still waiting for it.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status__in=["registered", "in_progress", "clarification"]),
+                name="appeal_sweep_due_idx",
+            ),
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status__in=["registered", "in_progress", "clarification"], overdue_at__isnull=True),
+                name="appeal_sweep_overdue_idx",
+            ),
+            models.Index(
+                fields=["registration_due_at"],
+                condition=Q(status="submitted", registration_alerted_at__isnull=True),
+                name="appeal_sweep_registration_idx",
+            ),
+            models.Index(
+                fields=["rating_requested_at"], condition=Q(status="answered"), name="appeal_sweep_rating_idx"
             ),
             # Similar appeals: same category and place, newest first.
             models.Index(fields=["category", "municipality", "-submitted_at"], name="appeal_similar_idx"),
@@ -397,3 +430,23 @@ class AnswerTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SweepRun(models.Model):
+    """The last run of each background sweep, for the background health page."""
+
+    name = models.CharField(_("sweep"), max_length=50, primary_key=True)
+    last_started_at = models.DateTimeField(_("last started"), null=True, blank=True)
+    last_succeeded_at = models.DateTimeField(_("last succeeded"), null=True, blank=True)
+    last_failed_at = models.DateTimeField(_("last failed"), null=True, blank=True)
+    last_processed = models.PositiveIntegerField(_("processed in the last run"), default=0)
+    last_duration_ms = models.PositiveIntegerField(_("duration of the last run, ms"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("background sweep")
+        verbose_name_plural = _("background sweeps")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

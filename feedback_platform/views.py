@@ -27,11 +27,9 @@ def _database_ok() -> bool:
         return False
 
 
-def _redis_ok() -> bool:
+def _redis_ok(url: str) -> bool:
     client = redis.Redis.from_url(
-        settings.REDIS_URL,
-        socket_connect_timeout=settings.REDIS_SOCKET_TIMEOUT,
-        socket_timeout=settings.REDIS_SOCKET_TIMEOUT,
+        url, socket_connect_timeout=settings.REDIS_SOCKET_TIMEOUT, socket_timeout=settings.REDIS_SOCKET_TIMEOUT
     )
     try:
         return bool(client.ping())
@@ -41,14 +39,40 @@ def _redis_ok() -> bool:
         client.close()
 
 
+def _broker_ok(url: str) -> bool:
+    if url.startswith(("redis://", "rediss://")):
+        return _redis_ok(url)
+    from kombu import Connection  # RabbitMQ and other brokers of a larger installation
+
+    try:
+        with Connection(url, connect_timeout=settings.REDIS_SOCKET_TIMEOUT) as broker:
+            broker.ensure_connection(max_retries=1, timeout=settings.REDIS_SOCKET_TIMEOUT)
+        return True
+    except Exception:  # noqa: BLE001 — any failure means "unavailable"
+        return False
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """Liveness and readiness for load balancers: 200 when the database and Redis answer."""
-    checks = {"database": _database_ok(), "redis": _redis_ok()}
+    """Liveness and readiness for load balancers.
+
+    503 only when the database is down: without it nothing works. Redis (cache) and the broker
+    are reported, and their loss makes the status "degraded" with 200, because the site keeps
+    taking appeals without them (the sweeps catch up); pulling every web node out of the load
+    balancer for a Redis outage would turn a delay into an outage.
+    """
+    checks = {
+        "database": _database_ok(),
+        "redis": _redis_ok(settings.CACHES["default"]["LOCATION"]),
+        "broker": _broker_ok(settings.CELERY_BROKER_URL),
+    }
     body = {name: "ok" if ok else "unavailable" for name, ok in checks.items()}
-    body["status"] = "ok" if all(checks.values()) else "unavailable"
-    return JsonResponse(body, status=200 if all(checks.values()) else 503)
+    if not checks["database"]:
+        body["status"] = "unavailable"
+    else:
+        body["status"] = "ok" if all(checks.values()) else "degraded"
+    return JsonResponse(body, status=503 if not checks["database"] else 200)
 
 
 def _back(request, fallback: str = "/") -> str:

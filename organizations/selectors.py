@@ -123,6 +123,28 @@ def regional_moderators(*, region: Region):
     ).distinct()
 
 
+def heads_by_organization(*, organization_ids) -> dict[int, list]:
+    """Active heads of each organization (its own heads: the ones answerable for its terms)."""
+    result: dict[int, list] = {}
+    memberships = Membership.objects.filter(
+        organization_id__in=set(organization_ids), role=Membership.Role.HEAD, user__is_active=True
+    ).select_related("user")
+    for membership in memberships:
+        result.setdefault(membership.organization_id, []).append(membership.user)
+    return result
+
+
+def moderators_by_region(*, region_ids) -> dict[int, list]:
+    """Active regional moderators of each region."""
+    result: dict[int, list] = {}
+    memberships = Membership.objects.filter(
+        region_id__in=set(region_ids), role=Membership.Role.MODERATOR, user__is_active=True
+    ).select_related("user")
+    for membership in memberships:
+        result.setdefault(membership.region_id, []).append(membership.user)
+    return result
+
+
 def routed_organizations(*, pairs: set[tuple[int, int]], region_id: int) -> dict[tuple[int, int], Organization]:
     """route_appeal for many (category, municipality) pairs in one query (a page of the moderation queue)."""
     if not pairs:

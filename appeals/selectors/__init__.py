@@ -82,6 +82,21 @@ def moderation_queue(*, user) -> QuerySet[Appeal]:
     )
 
 
+def regional_overdue(*, user) -> QuerySet[Appeal]:
+    """Open appeals of the moderator's regions that the overdue sweep has marked, longest overdue
+    first; no citizen data (the moderator watches terms, the organization answers)."""
+    return (
+        Appeal.objects.filter(
+            status__in=Appeal.OPEN_STATUSES, overdue_at__isnull=False,
+            region_id__in=permissions.moderated_region_ids(user),
+        )
+        .select_related("category", "municipality", "organization")
+        .only("number", "status", "due_at", "overdue_at", "review_round", "category__name",
+              "municipality__name", "organization__name")
+        .order_by("due_at", "pk")
+    )
+
+
 def with_routes(appeals: list[Appeal]) -> list[Appeal]:
     """Mark each appeal with where the routing rules send it (`routed_to`) and the time left of its
     registration window (`window_left`): one routing query per region on the page."""

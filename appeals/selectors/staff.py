@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from appeals import permissions
 from appeals.models import Answer, AnswerTemplate, Appeal, Event
@@ -15,7 +14,6 @@ from appeals.services.common import local_date
 from organizations.models import Organization
 
 S = Appeal.Status
-DUE_SOON = timedelta(days=3)
 TABS = ("open", "new", "in_progress", "waiting", "overdue", "due_soon", "answered", "all")
 SORTS = ("due", "received", "relevance")
 
@@ -43,7 +41,6 @@ def queue(*, user, filters: QueueFilter, zone: str = "Asia/Kamchatka") -> QueryS
     Full-text search uses PostgreSQL's `russian` configuration over the appeal's text and address
     (GIN index); a query that looks like a number matches the public number instead.
     """
-    now = timezone.now()
     rows = staff_appeals(user=user).select_related("category", "municipality", "executor")
     tab = filters.tab if filters.tab in TABS else "open"
     if tab == "open":
@@ -57,9 +54,13 @@ def queue(*, user, filters: QueueFilter, zone: str = "Asia/Kamchatka") -> QueryS
     elif tab == "answered":
         rows = rows.filter(status__in=[S.ANSWERED, S.CLOSED])
     elif tab == "overdue":
-        rows = rows.filter(status__in=Appeal.OPEN_STATUSES, due_at__lt=now)
+        # The sweeps' stored marks, as the alerts went out (appeals/services/sweeps.py).
+        rows = rows.filter(status__in=Appeal.OPEN_STATUSES, overdue_at__isnull=False)
     elif tab == "due_soon":
-        rows = rows.filter(status__in=Appeal.OPEN_STATUSES, due_at__gte=now, due_at__lt=now + DUE_SOON)
+        rows = rows.filter(
+            status__in=Appeal.OPEN_STATUSES, overdue_at__isnull=True, due_warning_stage__gt=0,
+            due_warned_for=F("due_at"),
+        )
     if filters.category_id:
         rows = rows.filter(category_id=filters.category_id)
     if filters.municipality_id:

@@ -65,7 +65,12 @@ def rate_appeal(*, citizen, appeal_id: int, score: int, solved: bool, comment: s
             appeal.review_round = 1
             appeal.answered_at = None
             appeal.rating_requested_at = None
+            appeal.rating_reminded_at = None
             appeal.due_at = fresh_due_at(appeal, now)
+            # A new term: its warnings and its overdue alert start again (DESIGN: once per round).
+            appeal.overdue_at = None
+            appeal.due_warning_stage = 0
+            appeal.due_warned_for = None
             result["outcome"] = "reopened"
         else:
             appeal.status = Appeal.Status.CLOSED

@@ -190,7 +190,9 @@ def answer_appeal(*, actor, appeal_id: int, text: str, uploads=()) -> Appeal:
     def apply(appeal: Appeal) -> None:
         now = timezone.now()
         appeal.answered_at = now
+        # The "answered" e-mail is the rating request; the sweeps remind after 3 days, close after 10.
         appeal.rating_requested_at = now
+        appeal.rating_reminded_at = None
         if appeal.executor_id is None:
             appeal.executor = actor
 

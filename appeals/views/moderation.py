@@ -31,6 +31,14 @@ def queue(request):
 
 @moderator_required
 @require_GET
+def overdue(request):
+    """Overdue appeals of the region, from the sweep's marks: the heads were alerted, the moderator watches."""
+    page = Paginator(selectors.regional_overdue(user=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "appeals/moderation/overdue.html", {"page": page})
+
+
+@moderator_required
+@require_GET
 def review(request, number: str):
     """One submitted appeal in full, with the routed organization and category open to change."""
     appeal = selectors.get_appeal_for_moderation(user=request.user, number=number)

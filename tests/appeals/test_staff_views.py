@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appeals.models import AnswerTemplate, Appeal, Event
+from appeals.services import sweeps
 from tests.appeals.factories import make_appeal
 from tests.organizations.factories import OrganizationFactory
 
@@ -38,6 +39,8 @@ def test_tabs_filter_the_queue(client, world):
     soon = _appeal(world, S.REGISTERED, due_at=timezone.now() + timedelta(days=2))
     later = _appeal(world, S.REGISTERED, due_at=timezone.now() + timedelta(days=20))
     answered = _appeal(world, S.ANSWERED)
+    sweeps.mark_overdue()
+    sweeps.warn_due_soon()  # the overdue and due-soon tabs show the sweeps' stored marks
     client.force_login(world.executor)
     assert _numbers(client.get(reverse("staff:home"), {"tab": "overdue"})) == {overdue.number}
     assert _numbers(client.get(reverse("staff:home"), {"tab": "due_soon"})) == {soon.number}

@@ -1,20 +1,27 @@
+import socket
+
 import pytest
 
 
-@pytest.mark.django_db
-def test_healthz_reports_database_and_redis(client):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json() == {"database": "ok", "redis": "ok", "status": "ok"}
-
-
-@pytest.mark.django_db
-def test_healthz_is_503_when_redis_is_down(client, settings):
-    with __import__("socket").socket() as sock:  # a port nobody listens on
+def _dead_redis_url(db: int) -> str:
+    with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    settings.REDIS_URL = f"redis://127.0.0.1:{port}/0"
+    return f"redis://127.0.0.1:{port}/{db}"
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_cache_and_broker(client):
     response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.json()["redis"] == "unavailable"
-    assert response.json()["database"] == "ok"
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "redis": "ok", "broker": "ok", "status": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_stays_200_but_degraded_when_redis_and_the_broker_are_down(client, settings):
+    # The site keeps taking appeals without Redis, so the load balancer must keep the node.
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": _dead_redis_url(1)}}
+    settings.CELERY_BROKER_URL = _dead_redis_url(0)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "redis": "unavailable", "broker": "unavailable", "status": "degraded"}

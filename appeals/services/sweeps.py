@@ -1,0 +1,238 @@
+"""The background sweeps: find due work from stored timestamps and act on it in batches.
+
+Every sweep claims its rows with `SELECT ... FOR UPDATE SKIP LOCKED`, sets the appeal's mark for
+the current term in the same transaction as the Event and the notifications, and commits per
+batch. So it is safe to run twice or in two workers at once (a row another sweeper holds is skipped,
+and a committed mark removes it from every later query), and after an outage it simply finds
+everything that became due meanwhile. Nothing here is scheduled with a countdown: time lives in
+`due_at`, `registration_due_at`, `rating_requested_at`, and the sweeps compare it with now.
+"""
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from appeals.models import Appeal, Event, SweepRun
+from appeals.notifications import notify_bulk
+from appeals.services.common import local_date
+from appeals.services.work import close_appeal
+from organizations.selectors import heads_by_organization, moderators_by_region
+
+logger = logging.getLogger(__name__)
+
+BATCH = 1000
+OPEN = list(Appeal.OPEN_STATUSES)
+RATING_REMINDER_AFTER = timedelta(days=3)
+RATING_WAIT = timedelta(days=10)
+WARNINGS = ((2, timedelta(days=1)), (1, timedelta(days=3)))  # (stage, how long before due_at)
+DIGEST_LIST = 20  # numbers named in a moderator's digest; the rest are counted
+
+
+def _claim(queryset, *, order: str, batch: int) -> list[Appeal]:
+    return list(
+        queryset.select_for_update(skip_locked=True, of=("self",))
+        .select_related("region", "organization")
+        .only("pk", "number", "status", "region__timezone", "organization__name", "organization_id",
+              "region_id", "executor_id", "citizen_id", "due_at", "registration_due_at", "review_round")
+        .order_by(order)[:batch]
+    )
+
+
+def _events(appeals: Iterable[Appeal], *, action: str, now: datetime, is_public: bool, data=None) -> None:
+    Event.objects.bulk_create(
+        [
+            Event(appeal=appeal, actor=None, action=action, from_status=appeal.status, to_status=appeal.status,
+                  is_public=is_public, data=data(appeal) if data else {}, created_at=now)
+            for appeal in appeals
+        ]
+    )
+
+
+def _digests(appeals: list[Appeal], *, template: str) -> list[tuple]:
+    """One notification per moderator of each region, naming the batch's appeals of that region."""
+    by_region: dict[int, list[Appeal]] = defaultdict(list)
+    for appeal in appeals:
+        by_region[appeal.region_id].append(appeal)
+    moderators = moderators_by_region(region_ids=by_region)
+    items = []
+    for region_id, region_appeals in by_region.items():
+        numbers = [appeal.number for appeal in region_appeals]
+        context = {"count": len(numbers), "numbers": numbers[:DIGEST_LIST],
+                   "more": max(0, len(numbers) - DIGEST_LIST), "url": "/moderation/"}
+        items += [(moderator, None, template, context, True) for moderator in moderators.get(region_id, [])]
+    return items
+
+
+def alert_unregistered(*, now: datetime | None = None, batch: int = BATCH) -> int:
+    """Submitted appeals past their 3-day registration term: alert the region's moderators once."""
+    now = now or timezone.now()
+    done = 0
+    while True:
+        with transaction.atomic():
+            appeals = _claim(
+                Appeal.objects.filter(
+                    status=Appeal.Status.SUBMITTED, registration_alerted_at__isnull=True,
+                    registration_due_at__lte=now,
+                ),
+                order="registration_due_at", batch=batch,
+            )
+            if not appeals:
+                return done
+            Appeal.objects.filter(pk__in=[appeal.pk for appeal in appeals]).update(registration_alerted_at=now)
+            _events(appeals, action="registration_overdue", now=now, is_public=False)
+            notify_bulk(_digests(appeals, template="registration_overdue"))
+        done += len(appeals)
+
+
+def warn_due_soon(*, now: datetime | None = None, batch: int = BATCH) -> int:
+    """Open appeals due within 3 days, then within 1 day: warn the executor and the heads.
+
+    The warnings belong to one deadline (`due_warned_for`): an extension, a redirect with a fresh
+    term or a re-review starts them again. A sweep that was down only sends the nearest warning.
+    """
+    now = now or timezone.now()
+    done = 0
+    for stage, before in WARNINGS:
+        window = Q(due_at__gt=now, due_at__lte=now + before)
+        if stage == 1:
+            window &= Q(due_at__gt=now + WARNINGS[0][1])
+        while True:
+            with transaction.atomic():
+                appeals = _claim(
+                    Appeal.objects.filter(window, status__in=OPEN).exclude(
+                        due_warned_for=F("due_at"), due_warning_stage__gte=stage
+                    ),
+                    order="due_at", batch=batch,
+                )
+                if not appeals:
+                    break
+                Appeal.objects.filter(pk__in=[appeal.pk for appeal in appeals]).update(
+                    due_warning_stage=stage, due_warned_for=F("due_at")
+                )
+                _events(appeals, action="due_soon", now=now, is_public=False,
+                        data=lambda appeal: {"due_at": appeal.due_at.isoformat()})
+                notify_bulk(_staff_alerts(appeals, template="due_soon", executor=True))
+            done += len(appeals)
+    return done
+
+
+def _staff_alerts(appeals: list[Appeal], *, template: str, executor: bool) -> list[tuple]:
+    from django.contrib.auth import get_user_model
+
+    heads = heads_by_organization(organization_ids={appeal.organization_id for appeal in appeals})
+    executors = {}
+    if executor:
+        ids = {appeal.executor_id for appeal in appeals if appeal.executor_id}
+        executors = get_user_model().objects.filter(pk__in=ids, is_active=True).in_bulk()
+    items = []
+    for appeal in appeals:
+        recipients = {person.pk: person for person in heads.get(appeal.organization_id, [])}
+        if appeal.executor_id in executors:
+            recipients[appeal.executor_id] = executors[appeal.executor_id]
+        context = {"due": local_date(appeal, appeal.due_at), "organization": appeal.organization.name}
+        items += [(person, appeal, template, context, True) for person in recipients.values()]
+    return items
+
+
+def mark_overdue(*, now: datetime | None = None, batch: int = BATCH) -> int:
+    """Open appeals past `due_at`: mark them overdue and alert the heads and the regional moderators.
+
+    Once per appeal and round: a re-review clears the mark, so an overrun re-review alerts again.
+    Moderators get one digest per batch and region rather than one e-mail per appeal.
+    """
+    now = now or timezone.now()
+    done = 0
+    while True:
+        with transaction.atomic():
+            appeals = _claim(
+                Appeal.objects.filter(status__in=OPEN, overdue_at__isnull=True, due_at__lte=now),
+                order="due_at", batch=batch,
+            )
+            if not appeals:
+                return done
+            Appeal.objects.filter(pk__in=[appeal.pk for appeal in appeals]).update(overdue_at=now)
+            _events(appeals, action="overdue", now=now, is_public=True,
+                    data=lambda appeal: {"due_at": appeal.due_at.isoformat(), "round": appeal.review_round})
+            notify_bulk(_staff_alerts(appeals, template="overdue", executor=False)
+                        + _digests(appeals, template="overdue_digest"))
+        done += len(appeals)
+
+
+def remind_to_rate(*, now: datetime | None = None, batch: int = BATCH) -> int:
+    """Answered appeals not rated 3 days after the request: one reminder to the citizen."""
+    from django.contrib.auth import get_user_model
+
+    now = now or timezone.now()
+    done = 0
+    while True:
+        with transaction.atomic():
+            appeals = _claim(
+                Appeal.objects.filter(
+                    status=Appeal.Status.ANSWERED, rating_reminded_at__isnull=True,
+                    rating_requested_at__lte=now - RATING_REMINDER_AFTER,
+                ),
+                order="rating_requested_at", batch=batch,
+            )
+            if not appeals:
+                return done
+            Appeal.objects.filter(pk__in=[appeal.pk for appeal in appeals]).update(rating_reminded_at=now)
+            _events(appeals, action="rating_reminder", now=now, is_public=False)
+            citizens = get_user_model().objects.in_bulk({appeal.citizen_id for appeal in appeals})
+            notify_bulk((citizens[appeal.citizen_id], appeal, "rating_reminder", {}, True) for appeal in appeals)
+        done += len(appeals)
+
+
+def close_unrated(*, now: datetime | None = None, batch: int = BATCH) -> int:
+    """Answered appeals with no rating 10 days after the request: closed as "not rated".
+
+    Each goes through `close_appeal` (the workflow's guarded transition), so a rating that arrives
+    at the same moment wins or loses cleanly under the row lock.
+    """
+    now = now or timezone.now()
+    done = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                Appeal.objects.filter(status=Appeal.Status.ANSWERED, rating_requested_at__lte=now - RATING_WAIT)
+                .select_for_update(skip_locked=True, of=("self",))
+                .order_by("rating_requested_at")
+                .values_list("pk", flat=True)[:batch]
+            )
+            for pk in ids:
+                close_appeal(appeal_id=pk, actor=None, reason=Appeal.CloseReason.NOT_RATED)
+        if not ids:
+            return done
+        done += len(ids)
+
+
+SWEEPS: dict[str, Callable[..., int]] = {
+    "alert_unregistered": alert_unregistered,
+    "warn_due_soon": warn_due_soon,
+    "mark_overdue": mark_overdue,
+    "remind_to_rate": remind_to_rate,
+    "close_unrated": close_unrated,
+}
+
+
+def run_recorded(*, name: str, sweep: Callable[[], int]) -> int:
+    """Run a sweep and record its outcome for the background health page (a failure re-raises)."""
+    started = timezone.now()
+    clock = time.monotonic()
+    SweepRun.objects.update_or_create(name=name, defaults={"last_started_at": started})
+    try:
+        processed = sweep()
+    except Exception as error:
+        SweepRun.objects.filter(name=name).update(last_failed_at=timezone.now(), last_error=repr(error)[:2000])
+        logger.exception("sweep %s failed", name)
+        raise
+    SweepRun.objects.filter(name=name).update(
+        last_succeeded_at=timezone.now(), last_processed=processed,
+        last_duration_ms=int((time.monotonic() - clock) * 1000), last_error="",
+    )
+    return processed

@@ -1,0 +1,40 @@
+"""The background health page of the platform admin: sweeps, the outbox, failed e-mails."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from appeals import notifications
+from appeals.selectors import health
+from feedback_platform.decorators import role_required
+from organizations import permissions
+
+admin_required = role_required(permissions.is_platform_admin)
+
+
+@admin_required
+@require_GET
+def background(request):
+    failed = Paginator(health.failed_notifications(), 50).get_page(request.GET.get("page"))
+    for notification in failed:
+        notification.subject = notifications.subject_of(notification)
+    return render(request, "appeals/health.html", {
+        "sweeps": health.sweep_status(),
+        "outbox": health.outbox_status(),
+        "marks": health.overdue_marks(),
+        "page": failed,
+    })
+
+
+@admin_required
+@require_POST
+def retry(request):
+    ids = [int(value) for value in request.POST.getlist("notification") if value.isdigit()]
+    if request.POST.get("all") == "1":
+        ids = list(health.failed_notifications().values_list("pk", flat=True)[:10000])
+    count = notifications.retry_failed(actor=request.user, notification_ids=ids)
+    messages.success(request, ngettext("%(count)s e-mail will be sent again.", "%(count)s e-mails will be sent again.",
+                                       count) % {"count": count})
+    return redirect("background_health")

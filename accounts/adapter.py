@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -6,3 +7,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return True
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Accounts created through the identity provider get their name and phone from its claims."""
+
+    def populate_user(self, request, sociallogin, data):
+        user = super().populate_user(request, sociallogin, data)
+        claims = sociallogin.account.extra_data or {}
+        user.patronymic = str(claims.get("middle_name") or "")[:100]
+        return user

@@ -29,3 +29,43 @@ def update_profile(*, user: User, actor: User, data: dict) -> User:
         actor=actor, target_user=locked, action="profile_updated", changes={"fields": changed}
     )
     return locked
+
+
+IDENTITY_CLAIMS = {
+    "last_name": "family_name",
+    "first_name": "given_name",
+    "patronymic": "middle_name",
+    "phone": "phone_number",
+}
+
+
+@transaction.atomic
+def record_identity_verification(*, user: User, provider: str, claims: dict) -> User:
+    """The national identity provider has just confirmed who `user` is.
+
+    Effect: `identity_verified_at` is now; the name and phone come from the provider's claims
+    (it is the authority on them; a claim it did not send leaves the field as it was); an
+    `identity_verified` audit event names the provider and the fields taken from it (never values).
+    """
+    from django.utils import timezone
+
+    from accounts.models import phone_validator
+
+    locked = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
+    changed = []
+    for field, claim in IDENTITY_CLAIMS.items():
+        value = str(claims.get(claim) or "").strip()[: User._meta.get_field(field).max_length]
+        if field == "phone" and value:
+            try:
+                phone_validator(value)
+            except Exception:  # noqa: BLE001 — a phone the site cannot store is simply not taken
+                value = ""
+        if value and getattr(locked, field) != value:
+            setattr(locked, field, value)
+            changed.append(field)
+    locked.identity_verified_at = timezone.now()
+    locked.save(update_fields=[*changed, "identity_verified_at"])
+    AuditEvent.objects.create(
+        actor=locked, target_user=locked, action="identity_verified", changes={"provider": provider, "fields": changed}
+    )
+    return locked

@@ -58,10 +58,13 @@ INSTALLED_APPS = [
     "csp",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "accounts",
     "organizations",
     "appeals",
     "surveys",
+    "partners",
     "analytics",
 ]
 
@@ -306,3 +309,48 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+
+# --- Channels: widget, Open311 API, identity-provider login -----------------------------------
+
+# Open311 GeoReport v2: one jurisdiction per installation (the region's root domain).
+OPEN311_JURISDICTION_ID = os.environ.get("OPEN311_JURISDICTION_ID", "kamgov.ru")
+OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "Оператор ПОС: api@pos.local")
+# A session inside a widget frame on another site needs SameSite=None (and Secure, so https).
+# Off by default: the frame then asks the citizen to open the form in a new window.
+if env_bool("DJANGO_WIDGET_FRAME_SESSION"):
+    SESSION_COOKIE_SAMESITE = "None"
+    CSRF_COOKIE_SAMESITE = "None"
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+# «Войти через Госуслуги»: allauth's OpenID Connect provider, shown only when configured.
+ESIA_OIDC_ISSUER = os.environ.get("ESIA_OIDC_ISSUER", "").rstrip("/")
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# The identity provider confirms the e-mail: its login may open the account with that address.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "esia",
+                "name": "Госуслуги",
+                "client_id": os.environ.get("ESIA_OIDC_CLIENT_ID", ""),
+                "secret": os.environ.get("ESIA_OIDC_CLIENT_SECRET", ""),
+                "settings": {
+                    "server_url": ESIA_OIDC_ISSUER,
+                    "scope": ["openid", "email", "profile", "phone"],
+                },
+            }
+        ]
+        if ESIA_OIDC_ISSUER and os.environ.get("ESIA_OIDC_CLIENT_ID")
+        else [],
+    }
+}
+# --- end of channels ---

@@ -2,12 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from analytics import views as analytics_views
 from appeals.api.urls import api_patterns
 from appeals.urls import moderation_patterns, notification_patterns, staff_patterns
-from appeals.views import widget
-from appeals.views import health
+from appeals.views import health, widget
 from feedback_platform import views
-from analytics import views as analytics_views
 from surveys.urls import discussion_patterns, survey_patterns
 
 admin.site.site_header = _("Feedback Platform — administration")

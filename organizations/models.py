@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from organizations.validators import validate_inn, validate_ogrn
+from organizations.validators import validate_embedding_origins, validate_inn, validate_ogrn
 
 
 def validate_timezone(value: str) -> None:
@@ -101,6 +101,12 @@ class Organization(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     website = models.URLField(_("website"), blank=True)
+    widget_origins = models.TextField(
+        _("sites allowed to embed the widget"),
+        blank=True,
+        validators=[validate_embedding_origins],
+        help_text=_("One origin per line, e.g. https://example.ru. Only these sites may show the filing form in a frame."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -127,6 +133,11 @@ class Organization(models.Model):
                 raise ValidationError({"parent": _("An organization cannot be subordinate to itself.")})
             seen.add(ancestor.pk)
             ancestor = ancestor.parent
+
+    @property
+    def embedding_origins(self) -> list[str]:
+        """The origins of `widget_origins`, normalised (no trailing slash), for CSP frame-ancestors."""
+        return [line.strip().rstrip("/") for line in self.widget_origins.splitlines() if line.strip()]
 
 
 class Category(models.Model):

@@ -64,3 +64,45 @@ def validate_ogrn(value: str) -> None:
         raise ValidationError(
             _("The OGRN check digit does not match: please check the number."), code="ogrn_checksum"
         )
+
+
+_LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]"}
+
+
+def validate_embedding_origins(value: str) -> None:
+    """One web origin per line (`https://example.ru`, a port allowed), as CSP `frame-ancestors` takes it.
+
+    Only https, except loopback hosts for local testing; no path, query, wildcard or user info,
+    so a line can never widen the policy beyond one site.
+    """
+    from urllib.parse import urlsplit
+
+    for line in value.splitlines():
+        origin = line.strip()
+        if not origin:
+            continue
+        try:
+            parts = urlsplit(origin)
+            port = parts.port
+        except ValueError:
+            parts, port = None, None
+        host = (parts.hostname or "") if parts else ""
+        shown_host = f"[{host}]" if ":" in host else host
+        well_formed = (
+            parts is not None
+            and parts.scheme in ("https", "http")
+            and host
+            and "*" not in origin
+            and not parts.username
+            and parts.path in ("", "/")
+            and not parts.query
+            and not parts.fragment
+            and origin.rstrip("/") == f"{parts.scheme}://{shown_host}{f':{port}' if port else ''}"
+        )
+        if not well_formed:
+            raise ValidationError(
+                _("«%(origin)s» is not a web origin such as https://example.ru (scheme and host, no path)."),
+                params={"origin": origin},
+            )
+        if parts.scheme == "http" and shown_host not in _LOOPBACK_HOSTS:
+            raise ValidationError(_("«%(origin)s»: only https sites may embed the widget."), params={"origin": origin})

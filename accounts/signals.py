@@ -1,0 +1,15 @@
+"""A login through the national identity provider marks the person identity-verified."""
+
+from allauth.account.signals import user_logged_in
+from django.dispatch import receiver
+
+from accounts.services import record_identity_verification
+
+IDENTITY_PROVIDER_ID = "esia"
+
+
+@receiver(user_logged_in)
+def identity_provider_login(sender, request, user, sociallogin=None, **kwargs):
+    if sociallogin is None or sociallogin.account.provider != IDENTITY_PROVIDER_ID:
+        return
+    record_identity_verification(user=user, provider=IDENTITY_PROVIDER_ID, claims=sociallogin.account.extra_data or {})

@@ -1,0 +1,57 @@
+"""Reads behind the Open311 GeoReport v2 API: services are categories, requests are appeals.
+
+Only what may be public leaves here: category and organization names, dates and the status of
+every appeal; the text, address and point only of appeals the citizen made public. Never a name
+or a contact.
+"""
+
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+
+from appeals.models import Appeal
+from organizations.models import Category, Municipality
+from organizations.selectors import leaf_categories
+
+CLOSED_STATUSES = (Appeal.Status.CLOSED, Appeal.Status.REJECTED)
+
+
+def open311_services() -> QuerySet[Category]:
+    return leaf_categories()
+
+
+def get_open311_service(*, code: str) -> Category | None:
+    return leaf_categories().filter(slug=code).first()
+
+
+def open311_municipalities(*, region) -> QuerySet[Municipality]:
+    return Municipality.objects.filter(region=region).order_by("name")
+
+
+def _requests() -> QuerySet[Appeal]:
+    return Appeal.objects.select_related("category__parent", "organization", "region").only(
+        "number", "status", "is_public", "text", "address", "latitude", "longitude",
+        "submitted_at", "updated_at", "closed_at", "due_at",
+        "category__name", "category__slug", "category__term_days", "category__parent__name",
+        "organization__name", "organization__short_name", "region__timezone",
+    )
+
+
+def open311_requests(
+    *, numbers: list[str] | None = None, codes: list[str] | None = None, start: datetime, end: datetime,
+    statuses: list[str] | None = None,
+) -> QuerySet[Appeal]:
+    """Appeals for GET requests, newest first. `numbers` overrides every other filter (the spec)."""
+    if numbers:
+        return _requests().filter(number__in=numbers).order_by("-submitted_at", "-pk")
+    appeals = _requests().filter(submitted_at__gte=start, submitted_at__lte=end)
+    if codes:
+        appeals = appeals.filter(category__slug__in=codes)
+    if statuses and set(statuses) != {"open", "closed"}:
+        closed = Q(status__in=CLOSED_STATUSES)
+        appeals = appeals.filter(closed if "closed" in statuses else ~closed)
+    return appeals.order_by("-submitted_at", "-pk")
+
+
+def get_open311_request(*, number: str) -> Appeal | None:
+    return _requests().filter(number=number).first()

@@ -1,0 +1,34 @@
+"""The compact filing form of the embeddable widget: the site's form, narrowed to one organization."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from appeals.forms import AppealForm, term_label
+from appeals.selectors.widget import widget_categories, widget_municipalities
+
+
+class WidgetAppealForm(AppealForm):
+    """Only the organization's categories and municipalities; no section filter, no uploads and
+    no htmx helpers (the frame stays small and works the same without JavaScript)."""
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, region=organization.region, **kwargs)
+        del self.fields["section"]
+        del self.fields["files"]
+        self.categories = list(widget_categories(organization=organization))
+        groups: dict[str, list] = {}
+        for category in self.categories:
+            groups.setdefault(category.parent.name, []).append((category.pk, f"{category.name} — {term_label(category)}"))
+        self.fields["category"].choices = [("", _("— choose a category —")), *groups.items()]
+        self.fields["municipality"].queryset = widget_municipalities(organization=organization)
+        for name in ("category", "text"):
+            for attribute in ("hx-get", "hx-target", "hx-trigger", "hx-swap", "hx-include"):
+                self.fields[name].widget.attrs.pop(attribute, None)
+        self.fields["text"].widget.attrs["rows"] = 5
+
+    def clean_category(self):
+        chosen = self.cleaned_data["category"]
+        category = next((category for category in self.categories if category.pk == chosen), None)
+        if category is None:
+            raise forms.ValidationError(_("Choose a category from the list."))
+        return category

@@ -14,7 +14,12 @@ from tests.organizations.factories import MembershipFactory, OrganizationFactory
 # Patterns with parameters that are not "someone's object": allauth's one-time keys are secrets
 # themselves, the admin is for superusers only (Django checks is_staff before any lookup).
 EXEMPT_NAMESPACES = {"admin"}
+# The Open311 API is public and anonymous by design: tests/appeals/test_open311.py proves that it
+# never returns personal data. The widget form is addressed by the organization's public slug and
+# shows only the signed-in citizen's own appeal.
+EXEMPT_NAMESPACES |= {"open311"}
 EXEMPT = {
+    "widget_form",
     "account_confirm_email",
     "account_reset_password_from_key",
     "account_reset_password_from_key_done",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -87,7 +88,7 @@ def render_xlsx(header, rows, title: str) -> bytes:
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append([str(cell) for cell in header])
     for row in rows:
-        sheet.append(row)
+        sheet.append([str(cell) if isinstance(cell, Promise) else cell for cell in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

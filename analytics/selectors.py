@@ -157,8 +157,10 @@ def dashboard(*, scope: Scope, filters: Filters, period: Period, today: date, se
     municipality_names, category_names, _ = _names()
     org_names = organization_names(list(by_organization) + [filters.organization or 0])
     headline = _headline(total, total_before, histogram, histogram_before)
-    headline["overdue_end"] = {"value": overdue_end, "previous": overdue["o1"] or 0}
-    headline["overdue_now"] = {"value": overdue["o0"] or 0, "previous": None}
+    previous_end = overdue["o1"] or 0
+    headline["overdue_end"] = {"value": overdue_end, "previous": previous_end,
+                               "change": figures.change(overdue_end, previous_end)}
+    headline["overdue_now"] = {"value": overdue["o0"] or 0, "previous": None, "change": None}
     organizations = _table(by_organization, org_names, overdue_by["o"])
     return {
         "period": period,

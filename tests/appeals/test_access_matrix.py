@@ -23,6 +23,7 @@ EXEMPT = {
     "account_confirm_email",
     "account_reset_password_from_key",
     "account_reset_password_from_key_done",
+    "analytics:export",  # <table>.<format> of the dashboard: aggregates of the user's own scope
 }
 
 COVERED = {

@@ -1,6 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import (
@@ -50,7 +53,21 @@ class OrganizationAdmin(admin.ModelAdmin):
         (None, {"fields": ["name", "short_name", "slug", "kind", "region", "parent", "is_active"]}),
         (_("Area served"), {"fields": ["municipalities"]}),
         (_("Registration and contacts"), {"fields": ["inn", "ogrn", "address", "email", "phone", "website"]}),
+        (_("Website widget"), {"fields": ["widget_origins", "widget_snippet"]}),
     ]
+    readonly_fields = ["widget_snippet"]
+
+    @admin.display(description=_("Code to paste into the organization's website"))
+    def widget_snippet(self, obj):
+        if obj is None or not obj.slug:
+            return _("Save the organization first.")
+        snippet = f'<script src="{settings.SITE_URL}{reverse("widget_loader")}" data-organization="{obj.slug}" async></script>'
+        return format_html(
+            "<pre><code>{}</code></pre><p>{}</p>",
+            snippet,
+            _("The «Report a problem» button appears where the code is pasted. Only the sites listed above "
+              "may show the form in a frame."),
+        )
 
 
 class SubcategoryInline(admin.TabularInline):

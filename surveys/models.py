@@ -16,19 +16,21 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import Municipality, Organization, Region
 
 
-def _upload_path(folder: str):
-    def path(instance, filename: str) -> str:
-        # Random names: the client's name never reaches the file system.
-        return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
-
-    path.__name__ = f"{folder.replace('/', '_')}_path"
-    path.__qualname__ = path.__name__
-    return path
+def _random_name(folder: str) -> str:
+    # Random names: the client's name never reaches the file system.
+    return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
-survey_image_path = _upload_path("surveys/images")
-option_image_path = _upload_path("surveys/options")
-discussion_document_path = _upload_path("discussions/documents")
+def survey_image_path(instance, filename: str) -> str:
+    return _random_name("surveys/images")
+
+
+def option_image_path(instance, filename: str) -> str:
+    return _random_name("surveys/options")
+
+
+def discussion_document_path(instance, filename: str) -> str:
+    return _random_name("discussions/documents")
 
 
 class Phase(models.TextChoices):

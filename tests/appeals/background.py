@@ -187,11 +187,11 @@ class Processes:
             process.wait(timeout=20)
 
     def stop(self) -> None:
-        for name, process in self.children.items():
+        for process in self.children.values():
             if process.poll() is None:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGTERM)
-        for name, process in self.children.items():
+        for process in self.children.values():
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:

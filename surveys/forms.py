@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Municipality
@@ -6,6 +7,11 @@ from surveys import permissions
 from surveys.models import Audience, Comment, Discussion, Question, Reaction, Survey
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _capitalised(choices):
+    """Model choice labels are lower case (they also go mid-sentence); radio buttons start with a capital."""
+    return [(value, capfirst(label)) for value, label in choices]
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -20,7 +26,7 @@ class _ConsultationForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, max_length=5000,
                                   widget=forms.Textarea(attrs={"rows": 4}))
-    audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices, widget=forms.RadioSelect,
+    audience = forms.ChoiceField(label=_("Audience"), choices=_capitalised(Audience.choices), widget=forms.RadioSelect,
                                  initial=Audience.REGION)
     municipalities = forms.ModelMultipleChoiceField(
         queryset=Municipality.objects.none(), required=False, label=_("Municipalities"),
@@ -44,17 +50,17 @@ class _ConsultationForm(forms.Form):
 
 
 class SurveyForm(_ConsultationForm):
-    kind = forms.ChoiceField(label=_("Kind"), choices=Survey.Kind.choices, widget=forms.RadioSelect,
+    kind = forms.ChoiceField(label=_("Kind"), choices=_capitalised(Survey.Kind.choices), widget=forms.RadioSelect,
                              initial=Survey.Kind.POLL)
     image = forms.FileField(label=_("Image"), required=False,
                             help_text=_("JPEG or PNG, up to 10 MB; location data is removed."),
                             widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}))
-    eligibility = forms.ChoiceField(label=_("Who may take part"), choices=Survey.Eligibility.choices,
+    eligibility = forms.ChoiceField(label=_("Who may take part"), choices=_capitalised(Survey.Eligibility.choices),
                                     widget=forms.RadioSelect, initial=Survey.Eligibility.CONFIRMED_EMAIL)
     is_anonymous = forms.BooleanField(label=_("Anonymous: results and exports never name the respondent"),
                                       required=False, initial=True)
     results_visibility = forms.ChoiceField(
-        label=_("Results of a poll"), choices=Survey.ResultsVisibility.choices, widget=forms.RadioSelect,
+        label=_("Results of a poll"), choices=_capitalised(Survey.ResultsVisibility.choices), widget=forms.RadioSelect,
         initial=Survey.ResultsVisibility.AFTER_CLOSE,
         help_text=_("A vote shows its results to nobody, organizers included, before it closes."),
     )
@@ -72,14 +78,14 @@ class DiscussionForm(_ConsultationForm):
     document = forms.FileField(label=_("Document file"), required=False,
                                help_text=_("The draft as PDF (or JPEG/PNG), up to 10 MB."),
                                widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}))
-    moderation = forms.ChoiceField(label=_("Moderation of comments"), choices=Discussion.Moderation.choices,
+    moderation = forms.ChoiceField(label=_("Moderation of comments"), choices=_capitalised(Discussion.Moderation.choices),
                                    widget=forms.RadioSelect, initial=Discussion.Moderation.POST)
 
 
 class QuestionForm(forms.Form):
     text = forms.CharField(label=_("Question"), max_length=500)
     help_text = forms.CharField(label=_("Explanation"), max_length=500, required=False)
-    kind = forms.ChoiceField(label=_("Kind of answer"), choices=Question.Kind.choices, widget=forms.RadioSelect,
+    kind = forms.ChoiceField(label=_("Kind of answer"), choices=_capitalised(Question.Kind.choices), widget=forms.RadioSelect,
                              initial=Question.Kind.SINGLE)
     is_required = forms.BooleanField(label=_("An answer is required"), required=False, initial=True)
     max_choices = forms.IntegerField(label=_("Multiple choice: at most this many options"), required=False,

@@ -20,7 +20,8 @@ from surveys.views.surveys import platform_region
 @require_GET
 def discussion_list(request):
     lists = selectors.consultations_for(model=Discussion, user=request.user, region=platform_region())
-    return render(request, "discussions/list.html", {**lists, "is_organizer": permissions.is_organizer(request.user)})
+    return render(request, "discussions/list.html", {**lists, "is_organizer": permissions.is_organizer(request.user),
+                                                     "is_moderator": permissions.is_comment_moderator(request.user)})
 
 
 def _detail_context(request, discussion: Discussion, *, comment_form=None) -> dict:

@@ -145,7 +145,7 @@ def test_discussion_comment_react_complain_through_the_pages(client, resident, o
     page = client.get(discussion.get_absolute_url()).content.decode()
     assert "<h4>Часть</h4>" in page and "<script>alert" not in page
     empty = client.post(reverse("discussions:comment", args=[discussion.pk]), {"text": "", "section": section.pk})
-    assert empty.status_code == 400 and f'id="section-{section.pk}-error"' in empty.content.decode()
+    assert empty.status_code == 400 and f'id="comment-on-section-{section.pk}-error"' in empty.content.decode()
     done = client.post(reverse("discussions:comment", args=[discussion.pk]), {"text": "Добавить скамейки",
                                                                               "section": section.pk})
     comment = Comment.objects.get(text="Добавить скамейки")

@@ -13,7 +13,9 @@ from tests.organizations.factories import MembershipFactory, OrganizationFactory
 
 # Patterns with parameters that are not "someone's object": allauth's one-time keys are secrets
 # themselves, the admin is for superusers only (Django checks is_staff before any lookup).
-EXEMPT_NAMESPACES = {"admin"}
+# Polls, votes and discussions are public once published; their drafts and organizer pages have
+# their own matrix (tests/surveys/test_views.py, with the same meta-test for new patterns).
+EXEMPT_NAMESPACES = {"admin", "surveys", "discussions"}
 # The Open311 API is public and anonymous by design: tests/appeals/test_open311.py proves that it
 # never returns personal data. The widget form is addressed by the organization's public slug and
 # shows only the signed-in citizen's own appeal.

@@ -248,6 +248,11 @@ class Attachment(models.Model):
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
+        indexes = [
+            # The drafts sweep: files of forms that were never sent.
+            models.Index(fields=["created_at"], condition=Q(appeal__isnull=True, answer__isnull=True),
+                         name="attachment_draft_idx"),
+        ]
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:

@@ -28,6 +28,7 @@ NAVIGATION = (
     NavItem("surveys:manage_list", _("Consultations"), lambda user: permissions.is_head(user) or permissions.is_platform_admin(user)),
     NavItem("analytics:home", _("Analytics"), can_view_analytics),
     NavItem("admin:index", _("Administration"), permissions.is_platform_admin),
+    NavItem("background_health", _("Background health"), permissions.is_platform_admin),
     NavItem("accounts:profile", _("Profile"), permissions.is_citizen),
 )
 

@@ -162,20 +162,72 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# The web process publishes from a background thread only (appeals/notifications.py); these keep
+# even that thread from hanging: a dead or frozen Redis answers "no" within seconds.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # workers wait for Redis to come back, for ever
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": 3600,
+    # A task unacknowledged this long (its worker died) is delivered again. No task here runs
+    # longer than its time limit, and none is scheduled ahead (no countdown/ETA), so 10 minutes
+    # is ample and a killed worker's batch resumes soon.
+    "visibility_timeout": 600,
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
+    "socket_keepalive": True,
+    "health_check_interval": 10,
     "max_retries": 1,
 }
 CELERY_TIMEZONE = "UTC"
+# Sweeps: every task finds its work in the database (stored timestamps), so the intervals only
+# decide how soon things happen. SWEEP_INTERVAL_SECONDS overrides them all (tests, demos).
+_SWEEP_INTERVAL = os.environ.get("SWEEP_INTERVAL_SECONDS")
+
+
+def _every(seconds: float) -> float:
+    return float(_SWEEP_INTERVAL) if _SWEEP_INTERVAL else seconds
+
+
+_SWEEP_EXPIRES = {"expires": 240}  # a sweep message older than that is dropped: the next one comes
 CELERY_BEAT_SCHEDULE = {
-    # The outbox sweep: e-mails still pending (Redis or SMTP was down) go out within a minute.
-    "send-pending-notifications": {"task": "appeals.send_pending_notifications", "schedule": 60.0},
+    # The outbox relay: e-mails still pending (Redis or SMTP was down) go out within 30 s.
+    "send-pending-notifications": {
+        "task": "appeals.send_pending_notifications", "schedule": _every(30.0), "options": _SWEEP_EXPIRES,
+    },
+    "mark-overdue": {
+        "task": "appeals.sweep", "args": ["mark_overdue"], "schedule": _every(300.0), "options": _SWEEP_EXPIRES,
+    },
+    "warn-due-soon": {
+        "task": "appeals.sweep", "args": ["warn_due_soon"], "schedule": _every(600.0), "options": _SWEEP_EXPIRES,
+    },
+    "alert-unregistered": {
+        "task": "appeals.sweep", "args": ["alert_unregistered"], "schedule": _every(600.0),
+        "options": _SWEEP_EXPIRES,
+    },
+    "remind-to-rate": {
+        "task": "appeals.sweep", "args": ["remind_to_rate"], "schedule": _every(900.0), "options": _SWEEP_EXPIRES,
+    },
+    "close-unrated": {
+        "task": "appeals.sweep", "args": ["close_unrated"], "schedule": _every(900.0), "options": _SWEEP_EXPIRES,
+    },
+    "purge-abandoned-drafts": {
+        "task": "appeals.sweep", "args": ["purge_abandoned_drafts"], "schedule": _every(3600.0),
+        "options": _SWEEP_EXPIRES,
+    },
     # Analytics roll-ups: fold in the appeals changed since the last run (events past a watermark).
-    "update-analytics": {"task": "analytics.update_stats", "schedule": 300.0},
+    "update-analytics": {"task": "analytics.update_stats", "schedule": _every(300.0), "options": _SWEEP_EXPIRES},
+}
+# How late a sweep may be before the health page calls it stale: three missed runs.
+SWEEP_STALE_AFTER = {
+    "send_pending_notifications": 3 * _every(30.0),
+    "mark_overdue": 3 * _every(300.0),
+    "warn_due_soon": 3 * _every(600.0),
+    "alert_unregistered": 3 * _every(600.0),
+    "remind_to_rate": 3 * _every(900.0),
+    "close_unrated": 3 * _every(900.0),
+    "purge_abandoned_drafts": 3 * _every(3600.0),
 }
 
 # --- Accounts ----------------------------------------------------------------------------------

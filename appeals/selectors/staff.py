@@ -9,7 +9,7 @@ from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
 
 from appeals import permissions
-from appeals.models import Answer, AnswerTemplate, Appeal, Event
+from appeals.models import Answer, AnswerTemplate, Appeal, Event, Notification
 from appeals.services.common import local_date
 from organizations.models import Organization
 
@@ -103,6 +103,14 @@ def get_appeal_for_staff(*, user, number: str) -> Appeal:
     if appeal is None:
         raise Http404
     return appeal
+
+
+def undelivered_to_citizen(*, appeal: Appeal) -> int:
+    """E-mails about this appeal the citizen never got (the outbox gave up): staff should phone or write."""
+    return Notification.objects.filter(
+        appeal=appeal, recipient_id=appeal.citizen_id, channel=Notification.Channel.EMAIL,
+        status=Notification.Status.FAILED,
+    ).count()
 
 
 def similar_in_organization(*, appeal: Appeal, limit: int = 5) -> list[Appeal]:

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from appeals.models import Appeal, Event, SweepRun
+from appeals.models import Appeal, Attachment, Event, SweepRun
 from appeals.notifications import notify_bulk
 from appeals.services.common import local_date
 from appeals.services.work import close_appeal
@@ -31,6 +31,7 @@ OPEN = list(Appeal.OPEN_STATUSES)
 RATING_REMINDER_AFTER = timedelta(days=3)
 RATING_WAIT = timedelta(days=10)
 WARNINGS = ((2, timedelta(days=1)), (1, timedelta(days=3)))  # (stage, how long before due_at)
+DRAFT_LIFETIME = timedelta(days=1)
 DIGEST_LIST = 20  # numbers named in a moderator's digest; the rest are counted
 
 
@@ -211,12 +212,38 @@ def close_unrated(*, now: datetime | None = None, batch: int = BATCH) -> int:
         done += len(ids)
 
 
+def purge_abandoned_drafts(*, now: datetime | None = None, batch: int = BATCH) -> int:
+    """Files uploaded to a filing form that was never sent, after a day: rows, then the files.
+
+    The files go after commit, so a rolled-back batch never leaves a row without its file.
+    """
+    now = now or timezone.now()
+    done = 0
+    while True:
+        with transaction.atomic():
+            drafts = list(
+                Attachment.objects.filter(appeal__isnull=True, answer__isnull=True,
+                                          created_at__lte=now - DRAFT_LIFETIME)
+                .select_for_update(skip_locked=True)
+                .order_by("created_at")
+                .only("pk", "file")[:batch]
+            )
+            if not drafts:
+                return done
+            names = [draft.file.name for draft in drafts if draft.file]
+            Attachment.objects.filter(pk__in=[draft.pk for draft in drafts]).delete()
+            storage = Attachment._meta.get_field("file").storage
+            transaction.on_commit(lambda names=names: [storage.delete(name) for name in names])
+        done += len(drafts)
+
+
 SWEEPS: dict[str, Callable[..., int]] = {
     "alert_unregistered": alert_unregistered,
     "warn_due_soon": warn_due_soon,
     "mark_overdue": mark_overdue,
     "remind_to_rate": remind_to_rate,
     "close_unrated": close_unrated,
+    "purge_abandoned_drafts": purge_abandoned_drafts,
 }
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent
+from appeals import services
 from appeals.models import Appeal, Notification
 from appeals.notifications import MAX_ATTEMPTS
 from appeals.services import sweeps
@@ -65,3 +66,16 @@ def test_background_health_is_for_platform_admins_only(client, world, role):
     client.force_login(getattr(world, role))
     assert client.get(reverse("background_health")).status_code == 403
     assert client.post(reverse("background_health_retry"), {"all": "1"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_staff_see_that_the_citizen_never_got_an_email(client, world):
+    appeal = _overdue(world)
+    client.force_login(world.executor)
+    page = client.get(reverse("staff:appeal", args=[appeal.number])).content.decode()
+    assert "не удалось доставить" not in page
+    services.answer_appeal(actor=world.executor, appeal_id=appeal.pk, text="Ответ по существу.")
+    Notification.objects.filter(appeal=appeal, recipient=world.citizen, channel="email").update(
+        status="failed", attempts=MAX_ATTEMPTS)
+    page = client.get(reverse("staff:appeal", args=[appeal.number])).content.decode()
+    assert "не удалось доставить" in page

@@ -208,3 +208,27 @@ def test_the_sweep_tasks_called_twice_are_idempotent(world, frozen):
     _open(world, due_in=-timedelta(hours=1))
     assert sweep_task("mark_overdue") == 1
     assert sweep_task("mark_overdue") == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_files_of_forms_never_sent_are_removed_after_a_day_and_filed_ones_stay(world, settings, tmp_path):
+    import uuid
+
+    from appeals.attachments import store_attachment
+    from appeals.models import Attachment
+    from tests.appeals import corpus
+
+    settings.MEDIA_ROOT = tmp_path
+    with time_machine.travel(NOW, tick=False) as traveller:
+        abandoned = store_attachment(upload=corpus.jpeg_with_gps(), uploaded_by=world.citizen, draft_key=uuid.uuid4())
+        filed_appeal = _open(world, due_in=timedelta(days=5))
+        filed = store_attachment(upload=corpus.jpeg_with_gps(), uploaded_by=world.citizen, appeal=filed_appeal)
+        path = tmp_path / abandoned.file.name
+        assert path.exists()
+        traveller.shift(timedelta(hours=23))
+        assert sweeps.purge_abandoned_drafts() == 0  # the citizen may still be filling the form
+        traveller.shift(timedelta(hours=2))
+        assert sweeps.purge_abandoned_drafts() == 1
+        assert sweeps.purge_abandoned_drafts() == 0
+    assert not Attachment.objects.filter(pk=abandoned.pk).exists() and not path.exists()
+    assert Attachment.objects.filter(pk=filed.pk).exists() and (tmp_path / filed.file.name).exists()

@@ -192,6 +192,10 @@ def _every(seconds: float) -> float:
 
 _SWEEP_EXPIRES = {"expires": 240}  # a sweep message older than that is dropped: the next one comes
 CELERY_BEAT_SCHEDULE = {
+    # New polls, votes and discussions announced to subscribed residents of their audience.
+    "announce-published-consultations": {
+        "task": "surveys.announce_published", "schedule": _every(60.0), "options": _SWEEP_EXPIRES,
+    },
     # The outbox relay: e-mails still pending (Redis or SMTP was down) go out within 30 s.
     "send-pending-notifications": {
         "task": "appeals.send_pending_notifications", "schedule": _every(30.0), "options": _SWEEP_EXPIRES,

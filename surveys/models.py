@@ -61,6 +61,8 @@ class Consultation(models.Model):
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("closes"))
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # Set when the subscribed residents of the audience have been told (the sweep's "done" mark).
+    audience_notified_at = models.DateTimeField(_("audience notified"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("created by"),

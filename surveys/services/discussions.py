@@ -12,7 +12,7 @@ from surveys import permissions, selectors
 from surveys.errors import DomainError
 from surveys.models import Comment, CommentReport, Discussion, Reaction, Section
 from surveys.services.common import audit, check_manager, check_organization, clean_document
-from surveys.services.subscriptions import notify_new_item, notify_report
+from surveys.services.subscriptions import notify_report
 
 EDITABLE_FIELDS = ("title", "description", "audience", "opens_at", "closes_at", "moderation")
 
@@ -117,7 +117,6 @@ def publish_discussion(*, actor, discussion_id: int) -> Discussion:
     discussion.published_at = timezone.now()
     discussion.save(update_fields=["published_at"])
     audit(actor=actor, action="discussion.publish", discussion=discussion.pk)
-    notify_new_item(item=discussion, template="discussion_published")
     return discussion
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appeals.notifications import notify
-from surveys.models import Comment, Subscription
+from surveys.models import Comment, Discussion, Subscription, Survey
 from surveys.services.common import audit
 
 
@@ -22,19 +22,15 @@ def update_subscription(*, user, new_in_municipality: bool, discussion_reports: 
     return subscription
 
 
-def _item_url(item) -> str:
-    return item.get_absolute_url()
-
-
 def notify_new_item(*, item, template: str) -> int:
-    """Tell subscribed residents of the item's audience; call inside the publishing transaction."""
+    """Tell the subscribed residents of the item's audience (in-app and e-mail, through the outbox)."""
     residents = get_user_model().objects.filter(
         is_active=True, consultation_subscription__new_in_municipality=True,
         municipality__region_id=item.region_id,
     )
     if item.audience == "municipalities":
         residents = residents.filter(municipality__in=item.municipalities.all())
-    context = {"title": item.title, "url": _item_url(item), "organization": item.organization.name}
+    context = {"title": item.title, "url": item.get_absolute_url(), "organization": item.organization.name}
     count = 0
     for resident in residents.order_by("pk").iterator(chunk_size=500):
         notify(recipient=resident, template=template, context=context)
@@ -54,3 +50,34 @@ def notify_report(*, discussion) -> int:
         notify(recipient=author, template="discussion_report", context=context)
         count += 1
     return count
+
+
+TEMPLATES = ((Survey, "survey_published"), (Discussion, "discussion_published"))
+
+
+def notify_published_consultations(*, batch: int = 20) -> int:
+    """The sweep: tell subscribers about newly published, still open items; returns how many items.
+
+    Safe to run twice or concurrently: each item is claimed under a row lock (skip_locked) and
+    marked in the same transaction as its notifications, so it is announced exactly once. An item
+    that closed before the sweep reached it is not announced.
+    """
+    done = 0
+    for model, template in TEMPLATES:
+        while True:
+            with transaction.atomic():
+                item = (
+                    model.objects.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("organization")
+                    .filter(published_at__isnull=False, audience_notified_at__isnull=True,
+                            closes_at__gt=timezone.now())
+                    .order_by("published_at", "pk")
+                    .first()
+                )
+                if item is None or done >= batch:
+                    break
+                recipients = notify_new_item(item=item, template=template)
+                model.objects.filter(pk=item.pk).update(audience_notified_at=timezone.now())
+                audit(actor=None, action=f"{model._meta.model_name}.announce", item=item.pk, recipients=recipients)
+                done += 1
+    return done

@@ -12,7 +12,6 @@ from surveys import selectors
 from surveys.errors import AlreadyTookPart, DomainError, InvalidAnswers
 from surveys.models import Answer, Option, Question, Response, Survey
 from surveys.services.common import audit, check_manager, check_organization, clean_picture
-from surveys.services.subscriptions import notify_new_item
 
 EDITABLE_FIELDS = ("title", "description", "audience", "opens_at", "closes_at", "eligibility", "is_anonymous",
                    "results_visibility")
@@ -172,7 +171,7 @@ def delete_option(*, actor, option_id: int) -> None:
 
 @transaction.atomic
 def publish_survey(*, actor, survey_id: int) -> Survey:
-    """Make a complete draft public; subscribed residents of its audience are told."""
+    """Make a complete draft public; the announcement sweep tells the subscribed residents of its audience."""
     survey = Survey.objects.select_for_update().get(pk=survey_id)
     check_manager(actor, survey)
     if survey.published_at is not None:
@@ -188,7 +187,6 @@ def publish_survey(*, actor, survey_id: int) -> Survey:
     survey.published_at = timezone.now()
     survey.save(update_fields=["published_at"])
     audit(actor=actor, action="survey.publish", survey=survey.pk)
-    notify_new_item(item=survey, template="survey_published")
     return survey
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from appeals.models import Notification
+from appeals.notifications import render
 from organizations.models import Membership
 from surveys import selectors, services
 from surveys.errors import DomainError
@@ -165,6 +166,8 @@ def test_final_report_after_closing_with_a_decision_on_every_comment(head, discu
     notified = Notification.objects.filter(template="discussion_report")
     assert set(notified.values_list("recipient_id", flat=True)) == {resident.pk}  # the other author did not opt in
     assert notified.filter(channel="in_app").get().context["url"] == f"/discussions/{discussion.pk}/report/"
+    subject, body = render(notified.get(channel="email"))
+    assert discussion.title in subject and f"/discussions/{discussion.pk}/report/" in body
 
 
 def test_report_before_closing_is_refused(head, discussion):

@@ -7,9 +7,11 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from appeals.models import Notification
+from appeals.notifications import render
 from surveys import selectors, services
 from surveys.errors import AlreadyTookPart, DomainError, InvalidAnswers
 from surveys.models import Question, Response, Subscription, Survey
+from surveys.tasks import announce_published_task
 from tests.accounts.factories import UserFactory
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
 from tests.surveys.factories import OptionFactory, QuestionFactory, SurveyFactory, make_survey
@@ -97,9 +99,22 @@ def test_publishing_notifies_only_subscribed_residents_of_the_audience(head, org
     survey = make_survey(organization=organization, published_at=None, audience="municipalities")
     survey.municipalities.set([municipality])
     services.publish_survey(actor=head, survey_id=survey.pk)
+    assert not Notification.objects.exists()  # the announcement sweep tells them, not the publishing request
+    assert announce_published_task() == 1
+    assert announce_published_task() == 0  # run twice: announced once
     notified = set(Notification.objects.filter(template="survey_published").values_list("recipient_id", flat=True))
     assert notified == {subscribed.pk}
-    assert Notification.objects.get(recipient=subscribed, channel="in_app").context["url"] == f"/surveys/{survey.pk}/"
+    in_app = Notification.objects.get(recipient=subscribed, channel="in_app")
+    assert in_app.context["url"] == f"/surveys/{survey.pk}/"
+    subject, body = render(Notification.objects.get(recipient=subscribed, channel="email"))
+    assert survey.title in subject and f"/surveys/{survey.pk}/" in body
+
+
+def test_items_closed_before_the_sweep_are_not_announced(organization, municipality):
+    Subscription.objects.create(user=UserFactory(municipality=municipality), new_in_municipality=True)
+    make_survey(organization=organization, opens_at=timezone.now() - timedelta(days=9),
+                closes_at=timezone.now() - timedelta(days=1))
+    assert announce_published_task() == 0 and not Notification.objects.exists()
 
 
 def test_question_and_options_freeze_after_the_first_response(head, organization, resident):

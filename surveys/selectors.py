@@ -3,7 +3,7 @@
 from collections import Counter
 
 from allauth.account.models import EmailAddress
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,7 +37,7 @@ def _relevant(queryset, *, user, region):
         )
         queryset = queryset.filter(Q(audience="region") | Exists(local)).annotate(is_local=Exists(local))
     else:
-        queryset = queryset.annotate(is_local=Exists(Survey.objects.none()))
+        queryset = queryset.annotate(is_local=Value(False))
     return queryset
 
 

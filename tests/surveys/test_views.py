@@ -277,3 +277,27 @@ def test_every_surveys_url_with_a_parameter_is_in_the_matrix():
 
     found = {name for name, params in _patterns() if params and name.split(":")[0] in {"surveys", "discussions"}}
     assert found == {name for name, _kind in ORGANIZER_URLS + DRAFT_URLS} | {"discussions:moderate"}
+
+
+def test_discussion_page_queries_do_not_grow_with_comments(client, resident, organization,
+                                                           django_assert_max_num_queries):
+    discussion = DiscussionFactory(organization=organization)
+    sections = [SectionFactory(discussion=discussion) for _ in range(3)]
+    for index in range(30):
+        parent = CommentFactory(discussion=discussion, section=sections[index % 3])
+        CommentFactory(discussion=discussion, section=parent.section, parent=parent)
+    client.force_login(resident)
+    with django_assert_max_num_queries(12):
+        response = client.get(discussion.get_absolute_url())
+    assert response.content.decode().count('class="comment"') == 60
+
+
+def test_admin_lists_the_consultations(client, platform_admin, organization):
+    survey = make_survey(organization=organization)
+    discussion = DiscussionFactory(organization=organization)
+    CommentFactory(discussion=discussion)
+    client.force_login(platform_admin)
+    for name in ("survey", "question", "response", "discussion", "comment", "subscription"):
+        assert client.get(reverse(f"admin:surveys_{name}_changelist")).status_code == 200, name
+    assert client.get(reverse("admin:surveys_survey_change", args=[survey.pk])).status_code == 200
+    assert client.get(reverse("admin:surveys_discussion_change", args=[discussion.pk])).status_code == 200

@@ -133,31 +133,32 @@ def notify_bulk(items) -> int:
 _publisher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-publisher")
 
 
+# After a failed publish the broker is left alone for a while: while Redis is down or frozen each
+# attempt costs the broker timeouts, and the relay sweep sends these e-mails anyway.
+BROKER_COOLDOWN_SECONDS = 10.0
+_broker_skip_until = 0.0
+
+
 def enqueue_delivery(notification_id: int) -> None:
-    _publisher.submit(_publish, notification_id)
+    _publisher.submit(_publish, "appeals.deliver_notification", [notification_id])
 
 
 def kick_relay() -> None:
     """Ask a worker to run the outbox relay now (the periodic sweep does it anyway)."""
-    _publisher.submit(_publish_relay)
+    _publisher.submit(_publish, "appeals.send_pending_notifications", [])
 
 
-def _publish_relay() -> None:
-    from appeals.tasks import send_pending_notifications_task
-
-    try:
-        send_pending_notifications_task.apply_async(retry=False)
-    except Exception:  # noqa: BLE001 — see _publish
-        logger.warning("could not queue the outbox relay; the periodic sweep will run it")
-
-
-def _publish(notification_id: int) -> None:
-    from appeals.tasks import deliver_notification_task
+def _publish(task_name: str, args: list) -> None:
+    global _broker_skip_until
+    if time.monotonic() < _broker_skip_until:
+        return
+    from feedback_platform.celery import app
 
     try:
-        deliver_notification_task.apply_async(args=[notification_id], retry=False)
-    except Exception:  # noqa: BLE001 — the broker is optional: the sweep sends what stays pending
-        logger.warning("could not queue notification %s; the outbox sweep will send it", notification_id)
+        app.send_task(task_name, args=args, retry=False)
+    except Exception:  # noqa: BLE001 — the broker is optional: the relay sweep sends what stays pending
+        _broker_skip_until = time.monotonic() + BROKER_COOLDOWN_SECONDS
+        logger.warning("could not queue %s%s; the outbox relay will do it", task_name, args)
 
 
 def subject_of(notification: Notification) -> str:

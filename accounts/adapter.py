@@ -13,7 +13,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """Accounts created through the identity provider get their name and phone from its claims."""
 
     def populate_user(self, request, sociallogin, data):
+        from accounts.signals import identity_claims
+
         user = super().populate_user(request, sociallogin, data)
-        claims = sociallogin.account.extra_data or {}
+        claims = identity_claims(sociallogin.account.extra_data)
         user.patronymic = str(claims.get("middle_name") or "")[:100]
         return user

@@ -30,6 +30,12 @@ class DashboardForm(forms.Form):
         self.fields["category"].choices = everything + list(categories)
         self.fields["organization"].choices = everything + list(organizations)
 
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:  # the message is read out with the field
+                self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}_error"
+
     def clean(self):
         data = super().clean()
         if data.get("preset") == "custom":

@@ -183,6 +183,7 @@ class RollupState(models.Model):
     rebuilt_at = models.DateTimeField(null=True)
     updated_at = models.DateTimeField(null=True)
     last_run_appeals = models.IntegerField(default=0)
+    version = models.BigIntegerField(default=0, help_text="Bumped whenever the figures change (cache key).")
 
     def __str__(self) -> str:
         return f"events ≤ {self.last_event_id}"

@@ -3,15 +3,17 @@ number of queries and about the same time whatever the number of appeals."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db.models import F, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from analytics import figures
-from analytics.models import AnswerTimeRollup, GroundRollup, Rollup
+from analytics.models import AnswerTimeRollup, GroundRollup, Rollup, RollupState
 from analytics.periods import Period, period_q
 from analytics.scope import Scope
 from analytics.sql import COUNTERS
@@ -49,6 +51,26 @@ def _rows(scope: Scope, filters: Filters):
     return Rollup.objects.filter(scope.q(), filters.q())
 
 
+DASHBOARD_CACHE_SECONDS = 900
+
+
+def cached_dashboard(*, scope: Scope, filters: Filters, period: Period, today: date, series: str = "month") -> dict:
+    """dashboard(), kept in the cache until the roll-ups change (their version is in the key).
+
+    The figures cannot change between two roll-up runs, so the same question is computed once per
+    run; one small query reads the version."""
+    version = RollupState.objects.order_by("pk").values_list("version", flat=True).first()
+    question = repr((version, sorted(scope.region_ids or ()), scope.region_ids is None,
+                     sorted(scope.organization_ids or ()), scope.organization_ids is None,
+                     filters, period, today, series))
+    key = "analytics:dashboard:" + hashlib.sha256(question.encode()).hexdigest()
+    data = cache.get(key)
+    if data is None:
+        data = dashboard(scope=scope, filters=filters, period=period, today=today, series=series)
+        cache.set(key, data, DASHBOARD_CACHE_SECONDS)
+    return data
+
+
 def _answer_time_histogram(scope: Scope, filters: Filters, period: Period) -> dict[int, int]:
     """{hours: appeals} of the period at the level that matches the filters with the fewest rows."""
     chosen = [dim for dim in ("municipality", "organization", "category") if getattr(filters, dim)]
@@ -56,25 +78,11 @@ def _answer_time_histogram(scope: Scope, filters: Filters, period: Period) -> di
         chosen.append("organization")
     levels = {(): "r", ("municipality",): "m", ("organization",): "o", ("category",): "c"}
     level = levels.get(tuple(chosen), "x")
-    q = Q(level=level) & period_q(period.start, period.end) & scope.q() & filters.q()
+    # The dimensions outside the level are stored as 0: saying so lets the unique index serve the read.
+    unused = {f"{dim}_id": 0 for dim in ("municipality", "organization", "category") if level != "x" and dim not in chosen}
+    q = Q(level=level, **unused) & period_q(period.start, period.end) & scope.q() & filters.q()
     rows = AnswerTimeRollup.objects.filter(q).values("hours").annotate(n=Sum("count")).values_list("hours", "n")
     return dict(rows)
-
-
-def _overdue(scope: Scope, filters: Filters, *, at: list[date], by_cell: bool = False):
-    """Appeals overdue at the end of each day in `at` (running sum of the overdue stock)."""
-    rows = _rows(scope, filters)
-    values = {
-        f"o{index}": Sum(F("overdue_started") - F("overdue_ended"), filter=period_q(None, day))
-        for index, day in enumerate(at)
-    }
-    union = Q(pk__in=[])
-    for day in at:
-        union |= period_q(None, day)
-    rows = rows.filter(union)
-    if by_cell:
-        return rows.values("municipality_id", "organization_id", "category_id").annotate(**values)
-    return rows.aggregate(**values)
 
 
 def _names() -> tuple[dict, dict, dict]:
@@ -104,17 +112,26 @@ def dashboard(*, scope: Scope, filters: Filters, period: Period, today: date, se
     from the previous period, the series, the tables, the heat table, growth and the league."""
     previous = period.previous()
     rows = _rows(scope, filters)
+    in_period = period_q(period.start, period.end)
     cells = list(
-        rows.filter(period_q(period.start, period.end))
+        rows.filter(in_period).values("municipality_id", "organization_id", "category_id").annotate(**_sums())
+    )
+    # The overdue stock is a running sum over all earlier history: per cell at the period's end,
+    # and in total today and at the previous period's end.
+    overdue_delta = F("overdue_started") - F("overdue_ended")
+    overdue_cells = list(
+        rows.filter(period_q(None, period.end))
         .values("municipality_id", "organization_id", "category_id")
-        .annotate(**_sums())
+        .annotate(overdue=Sum(overdue_delta))
+    )
+    now_q, previous_q = period_q(None, today - timedelta(days=1)), period_q(None, previous.end)
+    stock = rows.filter(now_q | previous_q).aggregate(
+        now=Sum(overdue_delta, filter=now_q), previous_end=Sum(overdue_delta, filter=previous_q)
     )
     before = {
         row["category_id"]: row
         for row in rows.filter(period_q(previous.start, previous.end)).values("category_id").annotate(**_sums())
     }
-    overdue_cells = list(_overdue(scope, filters, at=[period.end], by_cell=True))
-    overdue = _overdue(scope, filters, at=[today - timedelta(days=1), previous.end])
     histogram = _answer_time_histogram(scope, filters, period)
     histogram_before = _answer_time_histogram(scope, filters, previous)
     grounds = list(
@@ -142,25 +159,25 @@ def dashboard(*, scope: Scope, filters: Filters, period: Period, today: date, se
         if cell["organization_id"]:
             figures.add(by_organization[cell["organization_id"]], cell)
         heat[(cell["municipality_id"], cell["category_id"])] += cell["received"]
-    total_before = figures.empty()
-    for row in before.values():
-        figures.add(total_before, row)
     overdue_by = {"m": defaultdict(int), "c": defaultdict(int), "o": defaultdict(int)}
     overdue_end = 0
     for cell in overdue_cells:
-        value = cell["o0"] or 0
+        value = cell["overdue"] or 0
         overdue_end += value
         overdue_by["m"][cell["municipality_id"]] += value
         overdue_by["c"][cell["category_id"]] += value
         overdue_by["o"][cell["organization_id"]] += value
+    total_before = figures.empty()
+    for row in before.values():
+        figures.add(total_before, row)
 
     municipality_names, category_names, _ = _names()
     org_names = organization_names(list(by_organization) + [filters.organization or 0])
     headline = _headline(total, total_before, histogram, histogram_before)
-    previous_end = overdue["o1"] or 0
+    previous_end = stock["previous_end"] or 0
     headline["overdue_end"] = {"value": overdue_end, "previous": previous_end,
                                "change": figures.change(overdue_end, previous_end)}
-    headline["overdue_now"] = {"value": overdue["o0"] or 0, "previous": None, "change": None}
+    headline["overdue_now"] = {"value": stock["now"] or 0, "previous": None, "change": None}
     organizations = _table(by_organization, org_names, overdue_by["o"])
     return {
         "period": period,

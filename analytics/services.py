@@ -20,6 +20,13 @@ REBUILD_CHUNK = 50_000  # appeal ids per rebuild step
 INCREMENTAL_BATCH = 5_000  # appeals per incremental statement
 
 
+_READ_ORDER = {
+    Rollup._meta.db_table: "grain, region_id, day",
+    GroundRollup._meta.db_table: "grain, region_id, day",
+    AnswerTimeRollup._meta.db_table: "grain, level, region_id, municipality_id, organization_id, category_id, day",
+}
+
+
 def _lock(cursor) -> None:
     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
@@ -42,6 +49,7 @@ def rebuild_stats(*, progress: Callable[[int, int], None] | None = None) -> int:
     """
     with transaction.atomic(), connection.cursor() as cursor:
         _lock(cursor)
+        cursor.execute("SET LOCAL work_mem = '64MB'")
         state = _state()
         cursor.execute("SELECT COALESCE(max(id), 0) FROM appeals_event")
         watermark = cursor.fetchone()[0]
@@ -57,10 +65,19 @@ def rebuild_stats(*, progress: Callable[[int, int], None] | None = None) -> int:
             _apply(cursor, where="f.appeal_id >= %(lo)s AND f.appeal_id < %(hi)s", params=params, sign=1)
             if progress is not None:
                 progress(done, total)
+        # The upserts above left a version of each weekly and monthly row per chunk: write every
+        # table once more in the order the pages read it (grain, region, day), then analyze.
+        for table, order in _READ_ORDER.items():
+            cursor.execute(f"CREATE TEMP TABLE analytics_sorted ON COMMIT DROP AS SELECT * FROM {table} ORDER BY {order}")  # noqa: S608,E501
+            cursor.execute(f"TRUNCATE {table}")
+            cursor.execute(f"INSERT INTO {table} SELECT * FROM analytics_sorted ORDER BY {order}")  # noqa: S608
+            cursor.execute("DROP TABLE analytics_sorted")
+            cursor.execute(f"ANALYZE {table}")
         now = timezone.now()
         state.last_event_id = state.previous_event_id = watermark
         state.rebuilt_at = state.updated_at = now
         state.last_run_appeals = done
+        state.version += 1
         state.save()
     return done
 
@@ -93,6 +110,8 @@ def update_stats() -> int:
         state.last_event_id = max(newest, state.last_event_id)
         state.updated_at = timezone.now()
         state.last_run_appeals = len(changed)
+        if changed:
+            state.version += 1
         state.save()
     logger.info("analytics: %s appeals recomputed", len(changed))
     return len(changed)

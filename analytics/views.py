@@ -1,5 +1,6 @@
 """/analytics/ (analysts, heads, platform admins) and the public /stats/ page."""
 
+import hashlib
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -7,16 +8,20 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from analytics import exports
 from analytics.forms import DashboardForm
 from analytics.labels import FIGURE_LABELS, code_labels
+from analytics.models import RollupState
 from analytics.periods import Period, preset_period
 from analytics.scope import analytics_scope, can_view_analytics
-from analytics.selectors import TABLE_LIMIT, Filters, dashboard, public_stats
+from analytics.selectors import TABLE_LIMIT, Filters, cached_dashboard, public_stats
 from feedback_platform.charts import make_chart
 from feedback_platform.decorators import role_required
 from organizations.models import Category, Municipality, Organization
@@ -100,11 +105,37 @@ def _sortable(request, params, table: str, rows: list, dimension: str, limit: in
     return {"rows": rows[:limit] if limit else rows, "count": len(rows), "headers": headers, "name": table}
 
 
+PAGE_CACHE_SECONDS = 900
+
+
+def _page_key(request, scope, today) -> str:
+    """The cache key of the page's content: the roll-up version, the viewer's scope, the query."""
+    version = RollupState.objects.order_by("pk").values_list("version", flat=True).first()
+    question = repr((version, sorted(scope.region_ids or ()), scope.region_ids is None,
+                     sorted(scope.organization_ids or ()), scope.organization_ids is None,
+                     sorted(request.GET.lists()), today, get_language()))
+    return "analytics:page:" + hashlib.sha256(question.encode()).hexdigest()
+
+
 @role_required(can_view_analytics)
 @require_GET
 def home(request):
+    """The dashboard. Its content is cached until the next roll-up run changes the figures: the
+    same question costs one small query for the version, whatever the data."""
+    scope = analytics_scope(user=request.user)
+    if scope is None:
+        raise PermissionDenied
+    key = _page_key(request, scope, timezone.localdate())
+    content = cache.get(key)
+    if content is None:
+        content = render_to_string("analytics/dashboard.html#content", _context(request), request=request)
+        cache.set(key, content, PAGE_CACHE_SECONDS)
+    return render(request, "analytics/dashboard.html", {"content": mark_safe(content)})  # noqa: S308 — our render
+
+
+def _context(request) -> dict:
     scope, form, filters, period, series, today = _resolve(request)
-    data = dashboard(scope=scope, filters=filters, period=period, today=today, series=series)
+    data = cached_dashboard(scope=scope, filters=filters, period=period, today=today, series=series)
     params = {key: request.GET.get(key) for key in QUERY_KEYS if request.GET.get(key)}
     for table in ("m", "c", "o"):
         if request.GET.get(f"sort_{table}"):
@@ -141,7 +172,7 @@ def home(request):
         labels=[r["name"] for r in top], label_header=str(_("Category")),
         series=[(str(_("Received")), [r["received"] for r in top])],
     )
-    return render(request, "analytics/dashboard.html", context)
+    return context
 
 
 @role_required(can_view_analytics)
@@ -150,7 +181,7 @@ def export(request, table: str, fmt: str):
     if table not in exports.TABLES or fmt not in exports.FORMATS:
         raise Http404
     scope, _form, filters, period, series, today = _resolve(request)
-    data = dashboard(scope=scope, filters=filters, period=period, today=today, series=series)
+    data = cached_dashboard(scope=scope, filters=filters, period=period, today=today, series=series)
     header, rows = exports.table_rows(table, data, {**FIGURE_LABELS, **code_labels()})
     filename = f"analytics-{table}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
     if fmt == "csv":

@@ -31,7 +31,8 @@ def region():
     return Region.objects.get(code="41")
 
 
-def compare(region, period, filters=Filters(), scope=None):
+def compare(region, period, filters=None, scope=None):
+    filters = filters or Filters()
     scope = scope or Scope(frozenset({region.pk}), None)
     data = dashboard(scope=scope, filters=filters, period=period, today=timezone.localdate())
     expected = direct_figures(

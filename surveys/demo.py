@@ -22,6 +22,8 @@ from surveys import services
 from surveys.models import Answer, Comment, Discussion, Response, Survey
 
 DEMO_HEAD = "head@demo.local"
+# The role accounts keep their turn: the demo citizen can still answer the poll and vote.
+ROLE_ACCOUNTS = [f"{role}@demo.local" for role in ("citizen", "executor", "head", "moderator", "analyst", "admin")]
 CAPITAL = "Петропавловск-Камчатский городской округ"
 
 TERRITORIES = [
@@ -57,8 +59,13 @@ DECISIONS = [
 
 
 def _picture(colour: str, name: str) -> SimpleUploadedFile:
-    image = Image.new("RGB", (480, 270), colour)
-    ImageDraw.Draw(image).rectangle((20, 180, 460, 250), fill="#ffffff")
+    """A simple drawn landscape standing in for the photo of the place (sky, a volcano, the ground)."""
+    image = Image.new("RGB", (480, 270), "#cfe3f3")
+    draw = ImageDraw.Draw(image)
+    draw.polygon([(120, 200), (250, 60), (380, 200)], fill="#6b7280")
+    draw.polygon([(220, 92), (250, 60), (280, 92)], fill="#ffffff")
+    draw.ellipse((390, 25, 440, 75), fill="#f4c542")
+    draw.rectangle((0, 190, 480, 270), fill=colour)
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
@@ -88,7 +95,7 @@ def load_demo_consultations(*, region: Region, seed: int = 41) -> dict[str, int]
     now = timezone.now()
     capital = Municipality.objects.filter(region=region, name=CAPITAL).first()
     residents = list(get_user_model().objects.filter(municipality__region=region, is_active=True)
-                     .exclude(email__endswith="@demo.local").order_by("pk")[:60])
+                     .exclude(email__in=ROLE_ACCOUNTS).order_by("pk")[:60])
 
     # An open poll with live results and some answers already in.
     poll = services.create_survey(

@@ -320,7 +320,7 @@ class Comment(models.Model):
 
     discussion = models.ForeignKey(Discussion, on_delete=models.CASCADE, related_name="comments",
                                    verbose_name=_("discussion"))
-    section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True, related_name="comments",
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, null=True, blank=True, related_name="comments",
                                 verbose_name=_("section"), help_text=_("Empty: the document as a whole."))
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies",
                                verbose_name=_("reply to"))

@@ -74,7 +74,6 @@ def openapi_schema() -> dict:
                 "mechanical mapping of it (collections are arrays)."
             ),
         },
-        "servers": [{"url": "/"}],
         "paths": {
             "/open311/v2/discovery.{format}": {"get": {
                 "operationId": "discovery", "summary": "Service discovery",

@@ -7,7 +7,8 @@ document.addEventListener("DOMContentLoaded", function () {
   window.SwaggerUIBundle({
     url: target.dataset.schemaUrl,
     domNode: target,
-    deepLinking: true,
+    deepLinking: false,
+    defaultModelsExpandDepth: -1,
     validatorUrl: null,
     tryItOutEnabled: false,
     supportedSubmitMethods: ["get"],

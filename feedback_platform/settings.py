@@ -382,6 +382,11 @@ if env_bool("DJANGO_WIDGET_FRAME_SESSION"):
 
 # «Войти через Госуслуги»: allauth's OpenID Connect provider, shown only when configured.
 ESIA_OIDC_ISSUER = os.environ.get("ESIA_OIDC_ISSUER", "").rstrip("/")
+if ESIA_OIDC_ISSUER:
+    # The «Войти через Госуслуги» form posts to allauth, which redirects to the provider; CSP
+    # form-action covers redirects after a form submission, so the provider's origin is allowed.
+    _issuer = urlsplit(ESIA_OIDC_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [SELF, f"{_issuer.scheme}://{_issuer.netloc}"]
 SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_LOGIN_ON_GET = False

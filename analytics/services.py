@@ -31,9 +31,9 @@ def _lock(cursor) -> None:
     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
-def _apply(cursor, *, where: str, params: dict, sign: int) -> None:
+def _apply(cursor, *, source: str, params: dict) -> None:
     for statement in (sql.APPLY_ROLLUP, sql.APPLY_GROUNDS, sql.APPLY_ANSWER_TIMES):
-        cursor.execute(statement.format(where=where), {**params, "sign": sign})
+        cursor.execute(statement.format(source=source), params)
 
 
 def _state() -> RollupState:
@@ -60,9 +60,19 @@ def rebuild_stats(*, progress: Callable[[int, int], None] | None = None) -> int:
         done = 0
         for start in range(low, high + 1, REBUILD_CHUNK):
             params = {"lo": start, "hi": start + REBUILD_CHUNK}
-            cursor.execute(sql.INSERT_FACTS.format(where="a.id >= %(lo)s AND a.id < %(hi)s"), params)
+            cursor.execute(
+                sql.INSERT_FACTS.format(
+                    table="analytics_appealfact", where="a.id >= %(lo)s AND a.id < %(hi)s",
+                    event_where="e.appeal_id >= %(lo)s AND e.appeal_id < %(hi)s",
+                ),
+                params,
+            )
             done += cursor.rowcount
-            _apply(cursor, where="f.appeal_id >= %(lo)s AND f.appeal_id < %(hi)s", params=params, sign=1)
+            _apply(
+                cursor,
+                source="SELECT f.*, 1 AS sign FROM analytics_appealfact f WHERE f.appeal_id >= %(lo)s AND f.appeal_id < %(hi)s",
+                params=params,
+            )
             if progress is not None:
                 progress(done, total)
         # The upserts above left a version of each weekly and monthly row per chunk: write every
@@ -100,12 +110,31 @@ def update_stats() -> int:
         changed = [row[0] for row in cursor.fetchall()]
         cursor.execute("SELECT COALESCE(max(id), 0) FROM appeals_event")
         newest = cursor.fetchone()[0]
+        if changed:
+            cursor.execute("DROP TABLE IF EXISTS analytics_new_facts")
+            cursor.execute(
+                "CREATE TEMP TABLE analytics_new_facts (LIKE analytics_appealfact) ON COMMIT DROP"
+            )
         for start in range(0, len(changed), INCREMENTAL_BATCH):
             params = {"ids": changed[start:start + INCREMENTAL_BATCH]}
-            _apply(cursor, where="f.appeal_id = ANY(%(ids)s)", params=params, sign=-1)
+            cursor.execute("TRUNCATE analytics_new_facts")
+            cursor.execute(
+                sql.INSERT_FACTS.format(
+                    table="analytics_new_facts", where="a.id = ANY(%(ids)s)", event_where="e.appeal_id = ANY(%(ids)s)"
+                ),
+                params,
+            )
+            # Old facts out, new facts in, in one pass: only the cells whose counts differ are written.
+            _apply(
+                cursor,
+                source="SELECT f.*, -1 AS sign FROM analytics_appealfact f WHERE f.appeal_id = ANY(%(ids)s) "
+                "UNION ALL SELECT n.*, 1 AS sign FROM analytics_new_facts n",
+                params=params,
+            )
             cursor.execute("DELETE FROM analytics_appealfact WHERE appeal_id = ANY(%(ids)s)", params)
-            cursor.execute(sql.INSERT_FACTS.format(where="a.id = ANY(%(ids)s)"), params)
-            _apply(cursor, where="f.appeal_id = ANY(%(ids)s)", params=params, sign=1)
+            cursor.execute("INSERT INTO analytics_appealfact SELECT * FROM analytics_new_facts")
+        if changed:
+            cursor.execute("DROP TABLE analytics_new_facts")
         state.previous_event_id = state.last_event_id
         state.last_event_id = max(newest, state.last_event_id)
         state.updated_at = timezone.now()

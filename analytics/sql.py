@@ -25,7 +25,8 @@ FACT_COLUMNS = (
     "not_rated, redirect_days, rereview_days, rating_days, rating_scores, rating_solved"
 )
 
-# {where} filters appeals_appeal a (an id range or a list of ids).
+# {where} filters appeals_appeal a, {event_where} appeals_event / appeals_rating e by e.appeal_id (the same
+# id range or list, said directly so that the planner uses the appeal_id indexes); {table} receives.
 INSERT_FACTS = f"""
 WITH src AS (
     SELECT a.id, a.region_id, a.municipality_id, COALESCE(a.organization_id, 0) AS organization_id,
@@ -41,14 +42,14 @@ WITH src AS (
            array_agg(e.created_at ORDER BY e.id)
                FILTER (WHERE e.action = 'rate' AND e.to_status = 'in_progress') AS rereviews
     FROM appeals_event e
-    WHERE e.appeal_id IN (SELECT id FROM src) AND e.action IN ('redirect', 'rate')
+    WHERE {{event_where}} AND e.action IN ('redirect', 'rate')
     GROUP BY e.appeal_id
 ), rt AS (
     SELECT appeal_id, array_agg(created_at ORDER BY id) AS ts, array_agg(score ORDER BY id) AS scores,
            array_agg(solved ORDER BY id) AS solved
-    FROM appeals_rating WHERE appeal_id IN (SELECT id FROM src) GROUP BY appeal_id
+    FROM appeals_rating e WHERE {{event_where}} GROUP BY appeal_id
 )
-INSERT INTO analytics_appealfact ({FACT_COLUMNS})
+INSERT INTO {{table}} ({FACT_COLUMNS})
 SELECT s.id, s.region_id, s.municipality_id, s.organization_id, s.category_id,
        (s.submitted_at AT TIME ZONE s.tz)::date,
        (s.registered_at AT TIME ZONE s.tz)::date,
@@ -109,7 +110,7 @@ def _contributions() -> str:
     for day, extra_from, where, values in _CONTRIBUTIONS:
         columns = ", ".join(f"{values.get(name, '0')} AS {name}" for name in COUNTERS)
         parts.append(
-            f"SELECT {day} AS day, f.region_id, f.municipality_id, f.organization_id, f.category_id, {columns} "
+            f"SELECT {day} AS day, f.sign, f.region_id, f.municipality_id, f.organization_id, f.category_id, {columns} "
             f"FROM f{extra_from} WHERE {where}"
         )
     return "\nUNION ALL\n".join(parts)
@@ -120,43 +121,48 @@ _BUCKET = (
     "ELSE date_trunc('month', c.day)::date END"
 )
 
-# {where} filters analytics_appealfact f; %(sign)s is +1 (add) or -1 (subtract).
+# {source} yields fact rows with a `sign` column: +1 adds a fact, -1 takes it away. Groups whose
+# contributions cancel out (an appeal that changed in nothing counted) are not written at all.
 APPLY_ROLLUP = f"""
-WITH f AS (SELECT * FROM analytics_appealfact f WHERE {{where}}),
+WITH f AS ({{source}}),
 c AS ({_contributions()})
 INSERT INTO analytics_rollup (grain, day, {DIMS}, {", ".join(COUNTERS)})
 SELECT g.grain, {_BUCKET}, c.region_id, c.municipality_id, c.organization_id, c.category_id,
-       {", ".join(f"%(sign)s * SUM(c.{name})" for name in COUNTERS)}
+       {", ".join(f"SUM(c.sign * c.{name})" for name in COUNTERS)}
 FROM c CROSS JOIN (VALUES ('d'), ('w'), ('m')) AS g(grain)
 GROUP BY 1, 2, 3, 4, 5, 6
+HAVING {" OR ".join(f"SUM(c.sign * c.{name}) <> 0" for name in COUNTERS)}
 ON CONFLICT (grain, day, municipality_id, organization_id, category_id) DO UPDATE SET
 {", ".join(f"{name} = analytics_rollup.{name} + EXCLUDED.{name}" for name in COUNTERS)}
 """
 
 APPLY_GROUNDS = f"""
-WITH f AS (SELECT * FROM analytics_appealfact f WHERE {{where}}),
-c AS (SELECT f.closed_day AS day, {DIMS}, f.outcome AS kind, f.ground FROM f WHERE f.outcome IN ('rejected', 'ground'))
+WITH f AS ({{source}}),
+c AS (SELECT f.closed_day AS day, f.sign, {DIMS}, f.outcome AS kind, f.ground FROM f
+      WHERE f.outcome IN ('rejected', 'ground'))
 INSERT INTO analytics_groundrollup (grain, day, {DIMS}, kind, ground, count)
 SELECT g.grain, {_BUCKET}, c.region_id, c.municipality_id, c.organization_id, c.category_id, c.kind, c.ground,
-       %(sign)s * count(*)
+       SUM(c.sign)
 FROM c CROSS JOIN (VALUES ('d'), ('m')) AS g(grain)
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+HAVING SUM(c.sign) <> 0
 ON CONFLICT (grain, day, municipality_id, organization_id, category_id, kind, ground) DO UPDATE SET
 count = analytics_groundrollup.count + EXCLUDED.count
 """
 
 APPLY_ANSWER_TIMES = f"""
-WITH f AS (SELECT * FROM analytics_appealfact f WHERE {{where}}),
-c AS (SELECT f.answered_day AS day, {DIMS}, f.answer_hours AS hours FROM f
+WITH f AS ({{source}}),
+c AS (SELECT f.answered_day AS day, f.sign, {DIMS}, f.answer_hours AS hours FROM f
       WHERE f.answered_day IS NOT NULL AND f.answer_hours IS NOT NULL)
 INSERT INTO analytics_answertimerollup (grain, day, level, {DIMS}, hours, count)
 SELECT g.grain, {_BUCKET}, l.level, c.region_id,
        CASE WHEN l.level IN ('m', 'x') THEN c.municipality_id ELSE 0 END,
        CASE WHEN l.level IN ('o', 'x') THEN c.organization_id ELSE 0 END,
        CASE WHEN l.level IN ('c', 'x') THEN c.category_id ELSE 0 END,
-       c.hours, %(sign)s * count(*)
+       c.hours, SUM(c.sign)
 FROM c CROSS JOIN (VALUES ('d'), ('m')) AS g(grain) CROSS JOIN (VALUES ('r'), ('m'), ('o'), ('c'), ('x')) AS l(level)
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+HAVING SUM(c.sign) <> 0
 ON CONFLICT (grain, level, region_id, municipality_id, organization_id, category_id, day, hours) DO UPDATE SET
 count = analytics_answertimerollup.count + EXCLUDED.count
 """

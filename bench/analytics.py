@@ -6,8 +6,8 @@ Needs DATABASE_URL (a database of its own that holds the appeals: `manage.py gen
 REDIS_URL. Steps: migrate; `rebuild_stats` when the roll-ups were never built (timed); a benchmark
 analyst of region 41; in-process with the test client, the query count and the median server time
 of `/analytics/?preset=12m` (20 requests after a warm-up) and of `/stats/` uncached; the incremental
-run: --events "note" events on as many distinct existing appeals (the worst case: every event
-touches another appeal), then `update_stats()` timed; gunicorn with --workers sync workers and
+run: --events open appeals answered now, each with its "answer" event (every event changes the
+figures of another appeal), then `update_stats()` timed; gunicorn with --workers sync workers and
 --clients client processes, each signed in through allauth, GETting the dashboard for --duration
 seconds. See bench/README.md. It exits non-zero only when a step or a request failed.
 """
@@ -116,10 +116,15 @@ for name, path, cold in (("analytics_cold", params["page"], True), ("analytics_w
 
 # The incremental run: bring the watermark up to date, add events, time the run that folds them in.
 update_stats(); update_stats()
-ids = list(Appeal.objects.order_by("?").values_list("id", flat=True)[: params["events"]])
+# Open appeals answered now, each with its "answer" event: every event changes figures (answered,
+# on time, answer time, overdue) of another appeal, the costly case for the run.
+ids = list(Appeal.objects.filter(status__in=["registered", "in_progress"]).order_by("?")
+           .values_list("id", flat=True)[: params["events"]])
 now = timezone.now()
+Appeal.objects.filter(id__in=ids).update(status="answered", answered_at=now)
 Event.objects.bulk_create(
-    [Event(appeal_id=pk, action="note", comment="bench", is_public=False, created_at=now) for pk in ids],
+    [Event(appeal_id=pk, action="answer", from_status="in_progress", to_status="answered", is_public=True,
+           created_at=now) for pk in ids],
     batch_size=5000,
 )
 started = time.monotonic()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from appeals import notifications, services
 from appeals.models import Appeal, Event, Notification, SweepRun
@@ -121,7 +121,8 @@ def test_rating_reminder_after_three_days_and_not_rated_closure_after_ten(world,
     appeal = _open(world, due_in=timedelta(days=5))
     services.answer_appeal(actor=world.executor, appeal_id=appeal.pk, text="Снег вывезен.")
     request = _alerts("answered", recipient=world.citizen, channel="email").get()
-    assert "rate" in str(notifications.subject_of(request))
+    with translation.override("en"):
+        assert "please rate the answer" in notifications.subject_of(request)  # the answer e-mail asks
 
     frozen.shift(timedelta(days=2, hours=23))
     assert sweeps.remind_to_rate() == 0

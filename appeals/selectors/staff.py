@@ -5,7 +5,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from appeals import permissions
@@ -87,10 +88,25 @@ def queue(*, user, filters: QueueFilter, zone: str = "Asia/Kamchatka") -> QueryS
 
 
 def get_appeal_for_staff(*, user, number: str) -> Appeal:
-    """One appeal of the user's organizations with its whole timeline; anything else is a 404."""
+    """One appeal of the user's organizations with its whole timeline; anything else is a 404.
+
+    `undelivered` counts the e-mails about it the citizen never got (the outbox gave up), so staff
+    know to phone or write.
+    """
+    undelivered = (
+        Notification.objects.filter(
+            appeal=OuterRef("pk"), recipient=OuterRef("citizen"), channel=Notification.Channel.EMAIL,
+            status=Notification.Status.FAILED,
+        )
+        .order_by()
+        .values("appeal")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     appeal = (
         staff_appeals(user=user)
         .filter(number=number)
+        .annotate(undelivered=Coalesce(Subquery(undelivered), 0))
         .select_related("category__parent", "municipality", "region", "organization", "executor", "citizen",
                         "complained_organization")
         .prefetch_related(
@@ -103,14 +119,6 @@ def get_appeal_for_staff(*, user, number: str) -> Appeal:
     if appeal is None:
         raise Http404
     return appeal
-
-
-def undelivered_to_citizen(*, appeal: Appeal) -> int:
-    """E-mails about this appeal the citizen never got (the outbox gave up): staff should phone or write."""
-    return Notification.objects.filter(
-        appeal=appeal, recipient_id=appeal.citizen_id, channel=Notification.Channel.EMAIL,
-        status=Notification.Status.FAILED,
-    ).count()
 
 
 def similar_in_organization(*, appeal: Appeal, limit: int = 5) -> list[Appeal]:

@@ -233,7 +233,7 @@ def purge_abandoned_drafts(*, now: datetime | None = None, batch: int = BATCH) -
             names = [draft.file.name for draft in drafts if draft.file]
             Attachment.objects.filter(pk__in=[draft.pk for draft in drafts]).delete()
             storage = Attachment._meta.get_field("file").storage
-            transaction.on_commit(lambda names=names: [storage.delete(name) for name in names])
+            transaction.on_commit(lambda names=names, storage=storage: [storage.delete(name) for name in names])
         done += len(drafts)
 
 

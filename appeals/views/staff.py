@@ -75,7 +75,6 @@ def _page(request, appeal, *, status=200, **forms):
         "answers": _with_files(appeal),
         "files": [f for f in appeal.attachments.all() if f.answer_id is None],
         "similar": staff_selectors.similar_in_organization(appeal=appeal),
-        "undelivered": staff_selectors.undelivered_to_citizen(appeal=appeal),
         "show_contacts": forms.pop("show_contacts", False),
         "can_work": can_work,
         "is_head": is_head,

@@ -14,7 +14,7 @@ from django.db.models.functions import TruncMonth, TruncWeek
 
 from analytics import figures
 from analytics.models import AnswerTimeRollup, GroundRollup, Rollup, RollupState
-from analytics.periods import Period, period_q
+from analytics.periods import Period, period_q, preset_period
 from analytics.scope import Scope
 from analytics.sql import COUNTERS
 from organizations.models import Category, Municipality, Organization
@@ -85,10 +85,10 @@ def _answer_time_histogram(scope: Scope, filters: Filters, period: Period) -> di
     return dict(rows)
 
 
-def _names() -> tuple[dict, dict, dict]:
+def _names() -> tuple[dict, dict]:
     municipalities = dict(Municipality.objects.values_list("id", "name"))
-    categories = {pk: name for pk, name in Category.objects.filter(parent__isnull=False).values_list("id", "name")}
-    return municipalities, categories, {}
+    categories = dict(Category.objects.filter(parent__isnull=False).values_list("id", "name"))
+    return municipalities, categories
 
 
 def organization_names(ids) -> dict[int, str]:
@@ -171,7 +171,7 @@ def dashboard(*, scope: Scope, filters: Filters, period: Period, today: date, se
     for row in before.values():
         figures.add(total_before, row)
 
-    municipality_names, category_names, _ = _names()
+    municipality_names, category_names = _names()
     org_names = organization_names(list(by_organization) + [filters.organization or 0])
     headline = _headline(total, total_before, histogram, histogram_before)
     previous_end = stock["previous_end"] or 0
@@ -270,14 +270,12 @@ def _growth(by_category: dict, before: dict, category_names: dict) -> list[dict]
 
 
 def public_stats(*, region_id: int, today: date) -> dict:
-    """The headline figures of /stats/ over the last 12 whole months and today's month."""
-    from analytics.periods import preset_period
-
+    """The headline figures of /stats/ over the last 12 months (this one included)."""
     period = preset_period("12m", today)
     rows = Rollup.objects.filter(region_id=region_id).filter(period_q(period.start, period.end))
     sums = rows.aggregate(**_sums())
     total = figures.derived({name: sums[name] or 0 for name in COUNTERS})
-    municipality_names, category_names, _ = _names()
+    municipality_names, category_names = _names()
     by_municipality = []
     for row in rows.values("municipality_id").annotate(**_sums()).order_by():
         derived = figures.derived(row)

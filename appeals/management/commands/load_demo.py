@@ -108,6 +108,11 @@ class Command(BaseCommand):
             self.load_accounts(region, municipalities, org_ids)
             self.load_calendar()
             self.load_appeals(region, org_ids, options["appeals"])
+            # Polls, a vote and discussions: after the accounts and the generated residents exist.
+            from surveys.demo import load_demo_consultations
+
+            created = load_demo_consultations(region=region)
+            self.stdout.write(f"Опросы, голосования и обсуждения: {created or 'уже загружены'}")
         self.run_sweeps()
         self.stdout.write(
             self.style.SUCCESS(f"Демо-данные загружены за {time.monotonic() - started:.1f} с.")

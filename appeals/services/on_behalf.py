@@ -80,7 +80,7 @@ def register_on_behalf(*, actor: User, citizen_data: dict, appeal_data: dict, up
                 raise DomainError(_("This form has already been used. Open the registration page again."))
             return existing
 
-    citizen, new_account, filled = _find_or_create_citizen(email=email, data={**citizen_data, "postal_address": postal_address})
+    citizen, new_account, filled = find_or_create_citizen(email=email, data={**citizen_data, "postal_address": postal_address})
     appeal = submit_appeal(
         citizen=citizen,
         category=appeal_data["category"],
@@ -125,7 +125,7 @@ def _profile(data: dict) -> dict:
     return profile
 
 
-def _find_or_create_citizen(*, email: str, data: dict) -> tuple[User, bool, list[str]]:
+def find_or_create_citizen(*, email: str, data: dict) -> tuple[User, bool, list[str]]:
     """The citizen's account, whether it is new, and the profile fields filled in on an old one."""
     profile = _profile(data)
     if not email:

@@ -14,7 +14,7 @@ from accounts.models import AuditEvent
 from appeals.models import Appeal
 from appeals.notifications import notify
 from appeals.services.filing import CONSENT_VERSION, submit_appeal
-from appeals.services.on_behalf import _find_or_create_citizen
+from appeals.services.on_behalf import find_or_create_citizen
 from organizations.models import Category, Municipality
 
 AUDIT_ACTION = "appeal_filed_through_api"
@@ -53,7 +53,7 @@ def submit_partner_request(
         "patronymic": "",
         "municipality": None,
     }
-    citizen, new_account, filled = _find_or_create_citizen(email=email, data=profile)
+    citizen, new_account, filled = find_or_create_citizen(email=email, data=profile)
     appeal = submit_appeal(
         citizen=citizen,
         category=category,

@@ -372,6 +372,8 @@ LOGGING = {
 # Open311 GeoReport v2: one jurisdiction per installation (the region's root domain).
 OPEN311_JURISDICTION_ID = os.environ.get("OPEN311_JURISDICTION_ID", "kamgov.ru")
 OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "Оператор ПОС: api@pos.local")
+# New requests per partner key (django-ratelimit syntax); a partner relaying a city's app may need more.
+OPEN311_POST_RATE = os.environ.get("OPEN311_POST_RATE", "600/h")
 # A session inside a widget frame on another site needs SameSite=None (and Secure, so https).
 # Off by default: the frame then asks the citizen to open the form in a new window.
 if env_bool("DJANGO_WIDGET_FRAME_SESSION"):

@@ -36,6 +36,7 @@ ERRORS = {
         "400": "Invalid arguments; every problem is one error (code 400).",
         "403": "Missing or invalid api_key (code 403).",
         "404": "Unknown format, jurisdiction_id, service_code, service_request_id or token (code 404).",
+        "429": "Too many new requests with this api_key (an extension; OPEN311_POST_RATE, 600 an hour by default).",
     }.items()
 }
 
@@ -126,7 +127,7 @@ def openapi_schema() -> dict:
                     }},
                     "responses": {
                         "201": _body({"type": "array", "items": _ref("CreatedRequest")}, "The appeal is filed."),
-                        **ERRORS,
+                        **ERRORS,  # 400, 403, 404 and 429
                     },
                 },
             },

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.core import is_ratelimited
 
 from accounts.models import phone_validator
 from appeals.api.formats import FORMATS, errors, render
@@ -279,6 +280,10 @@ def _create_request(request, fmt: str):
     api_key = authenticate_api_key(_param(params, "api_key"))
     if api_key is None:
         return errors(fmt, 403, _("Missing or invalid api_key: ask the platform operator for a key."))
+    if is_ratelimited(request, group="open311-post", key=lambda _group, _request: str(api_key.pk),
+                      rate=settings.OPEN311_POST_RATE, increment=True):
+        # Not in GeoReport v2, which has no rate limits; 429 in its error shape is what clients expect.
+        return errors(fmt, 429, _("Too many requests with this api_key: try again in a few minutes."))
     code = _param(params, "service_code")
     if not code:
         raise BadRequest(_("service_code is required."))

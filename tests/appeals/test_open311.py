@@ -374,3 +374,16 @@ def test_dates_far_away_are_a_400(client, world):
     for value in ("0001-01-01T00:00:00+12:00", "0221-10-18T09:51:04-23:42", "9999-12-31T23:59:59-12:00"):
         assert_error(client.get(f"{BASE}requests.json", {"start_date": value}), "json", 400, "start_date")
         assert_error(client.get(f"{BASE}requests.json", {"end_date": value}), "json", 400, "end_date")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_post_is_rate_limited_per_api_key(client, world, api_key, fmt, settings):
+    settings.OPEN311_POST_RATE = "2/h"
+    for n in range(2):
+        response = client.post(f"{BASE}requests.{fmt}", valid_post(world, api_key, address_string=f"ул. Мира, {n}"))
+        assert response.status_code == 201
+    response = client.post(f"{BASE}requests.{fmt}", valid_post(world, api_key))
+    assert response.status_code == 429
+    [error] = parse(response, fmt)
+    assert str(error["code"]) == "429" and "api_key" in error["description"]
+    assert Appeal.objects.count() == 2

@@ -25,6 +25,7 @@ urlpatterns = [
 moderation_patterns = (
     [
         path("", moderation.queue, name="home"),
+        path("overdue/", moderation.overdue, name="overdue"),
         path("<str:number>/", moderation.review, name="review"),
         path("<str:number>/accept/", moderation.accept, name="accept"),
         path("<str:number>/reject/", moderation.reject, name="reject"),

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from appeals.models import Appeal, Attachment, Event, SweepRun
@@ -55,7 +56,7 @@ def _events(appeals: Iterable[Appeal], *, action: str, now: datetime, is_public:
     )
 
 
-def _digests(appeals: list[Appeal], *, template: str) -> list[tuple]:
+def _digests(appeals: list[Appeal], *, template: str, url: str) -> list[tuple]:
     """One notification per moderator of each region, naming the batch's appeals of that region."""
     by_region: dict[int, list[Appeal]] = defaultdict(list)
     for appeal in appeals:
@@ -65,7 +66,7 @@ def _digests(appeals: list[Appeal], *, template: str) -> list[tuple]:
     for region_id, region_appeals in by_region.items():
         numbers = [appeal.number for appeal in region_appeals]
         context = {"count": len(numbers), "numbers": numbers[:DIGEST_LIST],
-                   "more": max(0, len(numbers) - DIGEST_LIST), "url": "/moderation/"}
+                   "more": max(0, len(numbers) - DIGEST_LIST), "url": url}
         items += [(moderator, None, template, context, True) for moderator in moderators.get(region_id, [])]
     return items
 
@@ -87,7 +88,7 @@ def alert_unregistered(*, now: datetime | None = None, batch: int = BATCH) -> in
                 return done
             Appeal.objects.filter(pk__in=[appeal.pk for appeal in appeals]).update(registration_alerted_at=now)
             _events(appeals, action="registration_overdue", now=now, is_public=False)
-            notify_bulk(_digests(appeals, template="registration_overdue"))
+            notify_bulk(_digests(appeals, template="registration_overdue", url=reverse("moderation:home")))
         done += len(appeals)
 
 
@@ -161,7 +162,7 @@ def mark_overdue(*, now: datetime | None = None, batch: int = BATCH) -> int:
             _events(appeals, action="overdue", now=now, is_public=True,
                     data=lambda appeal: {"due_at": appeal.due_at.isoformat(), "round": appeal.review_round})
             notify_bulk(_staff_alerts(appeals, template="overdue", executor=False)
-                        + _digests(appeals, template="overdue_digest"))
+                        + _digests(appeals, template="overdue_digest", url=reverse("moderation:overdue")))
         done += len(appeals)
 
 

@@ -52,7 +52,7 @@ def test_overdue_marks_exactly_the_open_appeals_past_their_term_once(world, froz
     assert not _alerts("overdue", recipient=world.executor).exists()
     # The moderator: one digest naming both.
     digest = _alerts("overdue_digest", recipient=world.moderator, channel="email").get()
-    assert digest.context["count"] == 2
+    assert digest.context["count"] == 2 and digest.context["url"] == "/moderation/overdue/"
     assert set(digest.context["numbers"]) == {late.number, waiting.number}
     assert not_yet.number not in digest.context["numbers"] and answered_late.number not in digest.context["numbers"]
 

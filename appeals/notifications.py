@@ -44,8 +44,8 @@ SUBJECTS = {
     "invitation": _("Appeal %(number)s is registered: set a password to follow it online"),
     "due_soon": _("The answer to appeal %(number)s is due on %(due)s"),
     "overdue": _("Appeal %(number)s is overdue: the term ended on %(due)s"),
-    "overdue_digest": _("%(count)s appeals of the region are overdue"),
-    "registration_overdue": _("%(count)s appeals wait for registration longer than 3 days"),
+    "overdue_digest": _("Newly overdue appeals of the region: %(count)s"),
+    "registration_overdue": _("Appeals waiting for registration longer than 3 days: %(count)s"),
     "rating_reminder": _("Please rate the answer to appeal %(number)s"),
 }
 

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -71,25 +72,32 @@ def _digests(appeals: list[Appeal], *, template: str, url: str) -> list[tuple]:
     return items
 
 
-def alert_unregistered(*, now: datetime | None = None, batch: int = BATCH) -> int:
-    """Submitted appeals past their 3-day registration term: alert the region's moderators once."""
-    now = now or timezone.now()
+def _mark_in_batches(queryset, *, order: str, batch: int, mark: dict, event: str, now: datetime,
+                     alerts: Callable[[list[Appeal]], list[tuple]], public: bool = False, data=None) -> int:
+    """The shape of every marking sweep: claim a batch (skip-locked), set the mark, write the events
+    and the alerts in one transaction; repeat until nothing is left. Returns how many were marked."""
     done = 0
     while True:
         with transaction.atomic():
-            appeals = _claim(
-                Appeal.objects.filter(
-                    status=Appeal.Status.SUBMITTED, registration_alerted_at__isnull=True,
-                    registration_due_at__lte=now,
-                ),
-                order="registration_due_at", batch=batch,
-            )
+            appeals = _claim(queryset, order=order, batch=batch)
             if not appeals:
                 return done
-            Appeal.objects.filter(pk__in=[appeal.pk for appeal in appeals]).update(registration_alerted_at=now)
-            _events(appeals, action="registration_overdue", now=now, is_public=False)
-            notify_bulk(_digests(appeals, template="registration_overdue", url=reverse("moderation:home")))
+            Appeal.objects.filter(pk__in=[appeal.pk for appeal in appeals]).update(**mark)
+            _events(appeals, action=event, now=now, is_public=public, data=data)
+            notify_bulk(alerts(appeals))
         done += len(appeals)
+
+
+def alert_unregistered(*, now: datetime | None = None, batch: int = BATCH) -> int:
+    """Submitted appeals past their 3-day registration term: alert the region's moderators once."""
+    now = now or timezone.now()
+    return _mark_in_batches(
+        Appeal.objects.filter(status=Appeal.Status.SUBMITTED, registration_alerted_at__isnull=True,
+                              registration_due_at__lte=now),
+        order="registration_due_at", batch=batch, now=now,
+        mark={"registration_alerted_at": now}, event="registration_overdue",
+        alerts=lambda appeals: _digests(appeals, template="registration_overdue", url=reverse("moderation:home")),
+    )
 
 
 def warn_due_soon(*, now: datetime | None = None, batch: int = BATCH) -> int:
@@ -104,29 +112,18 @@ def warn_due_soon(*, now: datetime | None = None, batch: int = BATCH) -> int:
         window = Q(due_at__gt=now, due_at__lte=now + before)
         if stage == 1:
             window &= Q(due_at__gt=now + WARNINGS[0][1])
-        while True:
-            with transaction.atomic():
-                appeals = _claim(
-                    Appeal.objects.filter(window, status__in=OPEN).exclude(
-                        due_warned_for=F("due_at"), due_warning_stage__gte=stage
-                    ),
-                    order="due_at", batch=batch,
-                )
-                if not appeals:
-                    break
-                Appeal.objects.filter(pk__in=[appeal.pk for appeal in appeals]).update(
-                    due_warning_stage=stage, due_warned_for=F("due_at")
-                )
-                _events(appeals, action="due_soon", now=now, is_public=False,
-                        data=lambda appeal: {"due_at": appeal.due_at.isoformat()})
-                notify_bulk(_staff_alerts(appeals, template="due_soon", executor=True))
-            done += len(appeals)
+        done += _mark_in_batches(
+            Appeal.objects.filter(window, status__in=OPEN).exclude(due_warned_for=F("due_at"),
+                                                                    due_warning_stage__gte=stage),
+            order="due_at", batch=batch, now=now,
+            mark={"due_warning_stage": stage, "due_warned_for": F("due_at")}, event="due_soon",
+            data=lambda appeal: {"due_at": appeal.due_at.isoformat()},
+            alerts=lambda appeals: _staff_alerts(appeals, template="due_soon", executor=True),
+        )
     return done
 
 
 def _staff_alerts(appeals: list[Appeal], *, template: str, executor: bool) -> list[tuple]:
-    from django.contrib.auth import get_user_model
-
     heads = heads_by_organization(organization_ids={appeal.organization_id for appeal in appeals})
     executors = {}
     if executor:
@@ -149,45 +146,29 @@ def mark_overdue(*, now: datetime | None = None, batch: int = BATCH) -> int:
     Moderators get one digest per batch and region rather than one e-mail per appeal.
     """
     now = now or timezone.now()
-    done = 0
-    while True:
-        with transaction.atomic():
-            appeals = _claim(
-                Appeal.objects.filter(status__in=OPEN, overdue_at__isnull=True, due_at__lte=now),
-                order="due_at", batch=batch,
-            )
-            if not appeals:
-                return done
-            Appeal.objects.filter(pk__in=[appeal.pk for appeal in appeals]).update(overdue_at=now)
-            _events(appeals, action="overdue", now=now, is_public=True,
-                    data=lambda appeal: {"due_at": appeal.due_at.isoformat(), "round": appeal.review_round})
-            notify_bulk(_staff_alerts(appeals, template="overdue", executor=False)
-                        + _digests(appeals, template="overdue_digest", url=reverse("moderation:overdue")))
-        done += len(appeals)
+    return _mark_in_batches(
+        Appeal.objects.filter(status__in=OPEN, overdue_at__isnull=True, due_at__lte=now),
+        order="due_at", batch=batch, now=now, mark={"overdue_at": now}, event="overdue", public=True,
+        data=lambda appeal: {"due_at": appeal.due_at.isoformat(), "round": appeal.review_round},
+        alerts=lambda appeals: (_staff_alerts(appeals, template="overdue", executor=False)
+                                + _digests(appeals, template="overdue_digest", url=reverse("moderation:overdue"))),
+    )
 
 
 def remind_to_rate(*, now: datetime | None = None, batch: int = BATCH) -> int:
     """Answered appeals not rated 3 days after the request: one reminder to the citizen."""
-    from django.contrib.auth import get_user_model
-
     now = now or timezone.now()
-    done = 0
-    while True:
-        with transaction.atomic():
-            appeals = _claim(
-                Appeal.objects.filter(
-                    status=Appeal.Status.ANSWERED, rating_reminded_at__isnull=True,
-                    rating_requested_at__lte=now - RATING_REMINDER_AFTER,
-                ),
-                order="rating_requested_at", batch=batch,
-            )
-            if not appeals:
-                return done
-            Appeal.objects.filter(pk__in=[appeal.pk for appeal in appeals]).update(rating_reminded_at=now)
-            _events(appeals, action="rating_reminder", now=now, is_public=False)
-            citizens = get_user_model().objects.in_bulk({appeal.citizen_id for appeal in appeals})
-            notify_bulk((citizens[appeal.citizen_id], appeal, "rating_reminder", {}, True) for appeal in appeals)
-        done += len(appeals)
+
+    def reminders(appeals: list[Appeal]) -> list[tuple]:
+        citizens = get_user_model().objects.in_bulk({appeal.citizen_id for appeal in appeals})
+        return [(citizens[appeal.citizen_id], appeal, "rating_reminder", {}, True) for appeal in appeals]
+
+    return _mark_in_batches(
+        Appeal.objects.filter(status=Appeal.Status.ANSWERED, rating_reminded_at__isnull=True,
+                              rating_requested_at__lte=now - RATING_REMINDER_AFTER),
+        order="rating_requested_at", batch=batch, now=now,
+        mark={"rating_reminded_at": now}, event="rating_reminder", alerts=reminders,
+    )
 
 
 def close_unrated(*, now: datetime | None = None, batch: int = BATCH) -> int:

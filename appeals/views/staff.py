@@ -25,6 +25,7 @@ from appeals.staff_forms import (
     RedirectForm,
 )
 from appeals.workflow import allowed_actions
+from feedback_platform.actions import report_outcome
 from feedback_platform.decorators import role_required
 from organizations import permissions
 
@@ -148,12 +149,8 @@ def _act(request, number: str, form_class, form_name: str, perform, success: str
 @require_POST
 def take(request, number: str):
     appeal = staff_selectors.get_appeal_for_staff(user=request.user, number=number)
-    try:
-        services.take_appeal(executor=request.user, appeal_id=appeal.pk)
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("The appeal is yours now."))
+    report_outcome(request, lambda: services.take_appeal(executor=request.user, appeal_id=appeal.pk),
+                   success=_("The appeal is yours now."))
     return redirect("staff:appeal", number=appeal.number)
 
 

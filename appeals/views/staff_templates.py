@@ -23,6 +23,7 @@ from appeals.services.templates import (
     update_answer_template,
 )
 from appeals.views.staff import staff_required
+from feedback_platform.actions import report_outcome
 from feedback_platform.widgets import FastSelect
 from organizations.models import Membership, Organization
 from organizations.selectors import staff_organizations
@@ -167,12 +168,6 @@ def template_edit(request, template_id: int):
 def template_delete(request, template_id: int):
     organizations = _headed_organizations(request)
     template = _template_or_404(organizations, template_id)
-    try:
-        delete_answer_template(actor=request.user, template_id=template.pk)
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(
-            request, _("The template «%(title)s» is deleted.") % {"title": template.title}
-        )
+    report_outcome(request, lambda: delete_answer_template(actor=request.user, template_id=template.pk),
+                   success=_("The template «%(title)s» is deleted.") % {"title": template.title})
     return redirect("staff:templates")

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from feedback_platform.actions import report_outcome
 from surveys import selectors, services
 from surveys.errors import DomainError
 from surveys.forms import DecisionForm, DiscussionForm, ReportSummaryForm, SectionForm
@@ -106,12 +107,8 @@ def section_add(request, pk: int):
 def section_delete(request, pk: int, section_id: int):
     discussion = selectors.get_discussion_for_organizer(user=request.user, pk=pk)
     section = get_object_or_404(Section, pk=section_id, discussion=discussion)
-    try:
-        services.delete_section(actor=request.user, section_id=section.pk)
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("The section is deleted."))
+    report_outcome(request, lambda: services.delete_section(actor=request.user, section_id=section.pk),
+                   success=_("The section is deleted."))
     return redirect("discussions:manage", pk=discussion.pk)
 
 
@@ -119,13 +116,10 @@ def section_delete(request, pk: int, section_id: int):
 @require_POST
 def publish(request, pk: int):
     discussion = selectors.get_discussion_for_organizer(user=request.user, pk=pk)
-    try:
-        services.publish_discussion(actor=request.user, discussion_id=discussion.pk)
-    except DomainError as error:
-        messages.error(request, str(error.message))
-        return redirect("discussions:manage", pk=discussion.pk)
-    messages.success(request, _("Published. Residents can read the document and comment."))
-    return redirect(discussion)
+    if report_outcome(request, lambda: services.publish_discussion(actor=request.user, discussion_id=discussion.pk),
+                      success=_("Published. Residents can read the document and comment.")):
+        return redirect(discussion)
+    return redirect("discussions:manage", pk=discussion.pk)
 
 
 @organizer_required

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from feedback_platform.actions import report_outcome
 from feedback_platform.decorators import role_required
 from surveys import permissions, selectors, services
 from surveys.errors import DomainError
@@ -86,14 +87,13 @@ def _comment_of(request, pk: int, comment_id: int) -> tuple[Discussion, Comment]
 def react(request, pk: int, comment_id: int):
     discussion, target = _comment_of(request, pk, comment_id)
     form = ReactionForm(request.POST)
-    try:
+
+    def react_once():
         if not form.is_valid():
             raise DomainError(_("Choose to support or to oppose."))
         services.react_to_comment(user=request.user, comment_id=target.pk, kind=form.cleaned_data["kind"])
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("Your opinion is counted."))
+
+    report_outcome(request, react_once, success=_("Your opinion is counted."))
     return redirect(_anchor(discussion, target))
 
 
@@ -102,14 +102,13 @@ def react(request, pk: int, comment_id: int):
 def complain(request, pk: int, comment_id: int):
     discussion, target = _comment_of(request, pk, comment_id)
     form = ComplaintForm(request.POST)
-    try:
+
+    def report_once():
         if not form.is_valid():
             raise DomainError(_("Say what is wrong with the comment."))
         services.report_comment(user=request.user, comment_id=target.pk, reason=form.cleaned_data["reason"])
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("Thank you. The moderators will look at this comment."))
+
+    report_outcome(request, report_once, success=_("Thank you. The moderators will look at this comment."))
     return redirect(_anchor(discussion, target))
 
 
@@ -150,14 +149,13 @@ def moderate(request, comment_id: int):
     if target is None:
         raise Http404
     form = ModerationForm(request.POST)
-    try:
+
+    def decide():
         if not form.is_valid():
             raise DomainError(_("Choose to publish or to remove."))
         services.moderate_comment(moderator=request.user, comment_id=target.pk,
                                   publish=form.cleaned_data["decision"] == "publish",
                                   reason=form.cleaned_data["reason"])
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("The decision is saved."))
+
+    report_outcome(request, decide, success=_("The decision is saved."))
     return redirect("discussions:moderation")

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from feedback_platform.actions import report_outcome
 from feedback_platform.decorators import role_required
 from surveys import exports, permissions, selectors, services
 from surveys.errors import DomainError
@@ -124,12 +125,8 @@ def _question_of(request, pk: int, question_id: int) -> tuple[Survey, Question]:
 @require_POST
 def question_delete(request, pk: int, question_id: int):
     survey, question = _question_of(request, pk, question_id)
-    try:
-        services.delete_question(actor=request.user, question_id=question.pk)
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("The question is deleted."))
+    report_outcome(request, lambda: services.delete_question(actor=request.user, question_id=question.pk),
+                   success=_("The question is deleted."))
     return redirect("surveys:manage", pk=survey.pk)
 
 
@@ -158,12 +155,8 @@ def option_add(request, pk: int, question_id: int):
 def option_delete(request, pk: int, option_id: int):
     survey = selectors.get_survey_for_organizer(user=request.user, pk=pk)
     option = get_object_or_404(Option, pk=option_id, question__survey=survey)
-    try:
-        services.delete_option(actor=request.user, option_id=option.pk)
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("The option is deleted."))
+    report_outcome(request, lambda: services.delete_option(actor=request.user, option_id=option.pk),
+                   success=_("The option is deleted."))
     return redirect("surveys:manage", pk=survey.pk)
 
 
@@ -171,13 +164,10 @@ def option_delete(request, pk: int, option_id: int):
 @require_POST
 def publish(request, pk: int):
     survey = selectors.get_survey_for_organizer(user=request.user, pk=pk)
-    try:
-        services.publish_survey(actor=request.user, survey_id=survey.pk)
-    except DomainError as error:
-        messages.error(request, str(error.message))
-        return redirect("surveys:manage", pk=survey.pk)
-    messages.success(request, _("Published. Residents of the audience can see it now."))
-    return redirect(survey)
+    if report_outcome(request, lambda: services.publish_survey(actor=request.user, survey_id=survey.pk),
+                      success=_("Published. Residents of the audience can see it now.")):
+        return redirect(survey)
+    return redirect("surveys:manage", pk=survey.pk)
 
 
 def _export(request, pk: int, fmt: str):

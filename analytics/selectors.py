@@ -54,16 +54,21 @@ def _rows(scope: Scope, filters: Filters):
 DASHBOARD_CACHE_SECONDS = 900
 
 
+def versioned_key(kind: str, *, scope: Scope, question) -> str:
+    """A cache key valid until the next roll-up run: the roll-up version, the viewer's scope and
+    the question asked (one small query reads the version)."""
+    version = RollupState.objects.order_by("pk").values_list("version", flat=True).first()
+    text = repr((version, sorted(scope.region_ids or ()), scope.region_ids is None,
+                 sorted(scope.organization_ids or ()), scope.organization_ids is None, question))
+    return f"analytics:{kind}:" + hashlib.sha256(text.encode()).hexdigest()
+
+
 def cached_dashboard(*, scope: Scope, filters: Filters, period: Period, today: date, series: str = "month") -> dict:
     """dashboard(), kept in the cache until the roll-ups change (their version is in the key).
 
     The figures cannot change between two roll-up runs, so the same question is computed once per
     run; one small query reads the version."""
-    version = RollupState.objects.order_by("pk").values_list("version", flat=True).first()
-    question = repr((version, sorted(scope.region_ids or ()), scope.region_ids is None,
-                     sorted(scope.organization_ids or ()), scope.organization_ids is None,
-                     filters, period, today, series))
-    key = "analytics:dashboard:" + hashlib.sha256(question.encode()).hexdigest()
+    key = versioned_key("dashboard", scope=scope, question=(filters, period, today, series))
     data = cache.get(key)
     if data is None:
         data = dashboard(scope=scope, filters=filters, period=period, today=today, series=series)

@@ -1,6 +1,5 @@
 """/analytics/ (analysts, heads, platform admins) and the public /stats/ page."""
 
-import hashlib
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -18,10 +17,9 @@ from django.views.decorators.http import require_GET
 from analytics import exports
 from analytics.forms import DashboardForm
 from analytics.labels import FIGURE_LABELS, code_labels
-from analytics.models import RollupState
 from analytics.periods import Period, preset_period
 from analytics.scope import analytics_scope, can_view_analytics
-from analytics.selectors import TABLE_LIMIT, Filters, cached_dashboard, public_stats
+from analytics.selectors import TABLE_LIMIT, Filters, cached_dashboard, public_stats, versioned_key
 from feedback_platform.charts import make_chart
 from feedback_platform.decorators import role_required
 from organizations.models import Category, Municipality, Organization
@@ -108,15 +106,6 @@ def _sortable(request, params, table: str, rows: list, dimension: str, limit: in
 PAGE_CACHE_SECONDS = 900
 
 
-def _page_key(request, scope, today) -> str:
-    """The cache key of the page's content: the roll-up version, the viewer's scope, the query."""
-    version = RollupState.objects.order_by("pk").values_list("version", flat=True).first()
-    question = repr((version, sorted(scope.region_ids or ()), scope.region_ids is None,
-                     sorted(scope.organization_ids or ()), scope.organization_ids is None,
-                     sorted(request.GET.lists()), today, get_language()))
-    return "analytics:page:" + hashlib.sha256(question.encode()).hexdigest()
-
-
 @role_required(can_view_analytics)
 @require_GET
 def home(request):
@@ -125,7 +114,8 @@ def home(request):
     scope = analytics_scope(user=request.user)
     if scope is None:
         raise PermissionDenied
-    key = _page_key(request, scope, timezone.localdate())
+    key = versioned_key("page", scope=scope,
+                        question=(sorted(request.GET.lists()), timezone.localdate(), get_language()))
     content = cache.get(key)
     if content is None:
         content = render_to_string("analytics/dashboard.html#content", _context(request), request=request)

@@ -15,7 +15,14 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["last_name", "first_name", "patronymic", "phone", "municipality", "postal_address"]
+        fields = [
+            "last_name",
+            "first_name",
+            "patronymic",
+            "phone",
+            "municipality",
+            "postal_address",
+        ]
         widgets = {
             "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),

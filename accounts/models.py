@@ -60,13 +60,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("postal address"),
         max_length=300,
         blank=True,
-        help_text=_("Where a written answer can be sent: postcode, settlement, street, house, flat."),
+        help_text=_(
+            "Where a written answer can be sent: postcode, settlement, street, house, flat."
+        ),
     )
     identity_verified_at = models.DateTimeField(
         _("identity verified"),
         null=True,
         blank=True,
-        help_text=_("When the national identity provider (ESIA) last confirmed who this person is."),
+        help_text=_(
+            "When the national identity provider (ESIA) last confirmed who this person is."
+        ),
     )
     is_staff = models.BooleanField(
         _("admin site access"), default=False, help_text=_("May log in to the administration site.")
@@ -127,7 +131,12 @@ class AuditEvent(models.Model):
     """Who changed what outside the appeal timeline (profiles, roles, settings)."""
 
     actor = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("actor")
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     action = models.CharField(_("action"), max_length=50, db_index=True)
     target_user = models.ForeignKey(

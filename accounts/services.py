@@ -4,7 +4,14 @@ from django.db import transaction
 
 from accounts.models import AuditEvent, User
 
-PROFILE_FIELDS = ("last_name", "first_name", "patronymic", "phone", "municipality", "postal_address")
+PROFILE_FIELDS = (
+    "last_name",
+    "first_name",
+    "patronymic",
+    "phone",
+    "municipality",
+    "postal_address",
+)
 
 
 @transaction.atomic
@@ -66,6 +73,9 @@ def record_identity_verification(*, user: User, provider: str, claims: dict) -> 
     locked.identity_verified_at = timezone.now()
     locked.save(update_fields=[*changed, "identity_verified_at"])
     AuditEvent.objects.create(
-        actor=locked, target_user=locked, action="identity_verified", changes={"provider": provider, "fields": changed}
+        actor=locked,
+        target_user=locked,
+        action="identity_verified",
+        changes={"provider": provider, "fields": changed},
     )
     return locked

@@ -19,5 +19,7 @@ def identity_provider_login(sender, request, user, sociallogin=None, **kwargs):
     if sociallogin is None or sociallogin.account.provider != IDENTITY_PROVIDER_ID:
         return
     record_identity_verification(
-        user=user, provider=IDENTITY_PROVIDER_ID, claims=identity_claims(sociallogin.account.extra_data)
+        user=user,
+        provider=IDENTITY_PROVIDER_ID,
+        claims=identity_claims(sociallogin.account.extra_data),
     )

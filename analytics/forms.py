@@ -14,13 +14,25 @@ class DashboardForm(forms.Form):
     preset = forms.ChoiceField(
         label=_("Period"), required=False, choices=[*PRESETS.items(), ("custom", _("dates below"))]
     )
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    municipality = forms.TypedChoiceField(label=_("Municipality"), required=False, coerce=int, empty_value=None)
-    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int, empty_value=None)
-    organization = forms.TypedChoiceField(label=_("Organization"), required=False, coerce=int, empty_value=None)
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    municipality = forms.TypedChoiceField(
+        label=_("Municipality"), required=False, coerce=int, empty_value=None
+    )
+    category = forms.TypedChoiceField(
+        label=_("Category"), required=False, coerce=int, empty_value=None
+    )
+    organization = forms.TypedChoiceField(
+        label=_("Organization"), required=False, coerce=int, empty_value=None
+    )
     series = forms.ChoiceField(
-        label=_("Time series by"), required=False, choices=[("month", _("month")), ("week", _("week"))]
+        label=_("Time series by"),
+        required=False,
+        choices=[("month", _("month")), ("week", _("week"))],
     )
 
     def __init__(self, *args, municipalities=(), categories=(), organizations=(), **kwargs):

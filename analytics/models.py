@@ -95,11 +95,21 @@ class GroundRollup(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["grain", "day", "municipality_id", "organization_id", "category_id", "kind", "ground"],
+                fields=[
+                    "grain",
+                    "day",
+                    "municipality_id",
+                    "organization_id",
+                    "category_id",
+                    "kind",
+                    "ground",
+                ],
                 name="ground_rollup_unique_cell",
             )
         ]
-        indexes = [models.Index(fields=["grain", "region_id", "day"], name="ground_rollup_period_idx")]
+        indexes = [
+            models.Index(fields=["grain", "region_id", "day"], name="ground_rollup_period_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.grain} {self.day} {self.kind} {self.ground}: {self.count}"
@@ -133,7 +143,14 @@ class AnswerTimeRollup(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=[
-                    "grain", "level", "region_id", "municipality_id", "organization_id", "category_id", "day", "hours"
+                    "grain",
+                    "level",
+                    "region_id",
+                    "municipality_id",
+                    "organization_id",
+                    "category_id",
+                    "day",
+                    "hours",
                 ],
                 name="answer_time_rollup_unique_cell",
             )
@@ -183,7 +200,9 @@ class RollupState(models.Model):
     rebuilt_at = models.DateTimeField(null=True)
     updated_at = models.DateTimeField(null=True)
     last_run_appeals = models.IntegerField(default=0)
-    version = models.BigIntegerField(default=0, help_text="Bumped whenever the figures change (cache key).")
+    version = models.BigIntegerField(
+        default=0, help_text="Bumped whenever the figures change (cache key)."
+    )
 
     def __str__(self) -> str:
         return f"events ≤ {self.last_event_id}"

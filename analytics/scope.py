@@ -30,7 +30,11 @@ class Scope:
 
 
 def can_view_analytics(user) -> bool:
-    return permissions.is_platform_admin(user) or permissions.is_analyst(user) or permissions.is_head(user)
+    return (
+        permissions.is_platform_admin(user)
+        or permissions.is_analyst(user)
+        or permissions.is_head(user)
+    )
 
 
 def analytics_scope(*, user) -> Scope | None:
@@ -39,13 +43,15 @@ def analytics_scope(*, user) -> Scope | None:
         return Scope(None, None)
     if permissions.is_analyst(user):
         regions = frozenset(
-            Membership.objects.filter(user=user, role=Membership.Role.ANALYST, region__isnull=False).values_list(
-                "region_id", flat=True
-            )
+            Membership.objects.filter(
+                user=user, role=Membership.Role.ANALYST, region__isnull=False
+            ).values_list("region_id", flat=True)
         )
         return Scope(regions, None)
     if permissions.is_head(user):
         _works, headed = organization_scope(user=user)
-        regions = frozenset(Organization.objects.filter(id__in=headed).values_list("region_id", flat=True))
+        regions = frozenset(
+            Organization.objects.filter(id__in=headed).values_list("region_id", flat=True)
+        )
         return Scope(regions, frozenset(headed))
     return None

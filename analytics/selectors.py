@@ -58,12 +58,22 @@ def versioned_key(kind: str, *, scope: Scope, question) -> str:
     """A cache key valid until the next roll-up run: the roll-up version, the viewer's scope and
     the question asked (one small query reads the version)."""
     version = RollupState.objects.order_by("pk").values_list("version", flat=True).first()
-    text = repr((version, sorted(scope.region_ids or ()), scope.region_ids is None,
-                 sorted(scope.organization_ids or ()), scope.organization_ids is None, question))
+    text = repr(
+        (
+            version,
+            sorted(scope.region_ids or ()),
+            scope.region_ids is None,
+            sorted(scope.organization_ids or ()),
+            scope.organization_ids is None,
+            question,
+        )
+    )
     return f"analytics:{kind}:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def cached_dashboard(*, scope: Scope, filters: Filters, period: Period, today: date, series: str = "month") -> dict:
+def cached_dashboard(
+    *, scope: Scope, filters: Filters, period: Period, today: date, series: str = "month"
+) -> dict:
     """dashboard(), kept in the cache until the roll-ups change (their version is in the key).
 
     The figures cannot change between two roll-up runs, so the same question is computed once per
@@ -84,9 +94,18 @@ def _answer_time_histogram(scope: Scope, filters: Filters, period: Period) -> di
     levels = {(): "r", ("municipality",): "m", ("organization",): "o", ("category",): "c"}
     level = levels.get(tuple(chosen), "x")
     # The dimensions outside the level are stored as 0: saying so lets the unique index serve the read.
-    unused = {f"{dim}_id": 0 for dim in ("municipality", "organization", "category") if level != "x" and dim not in chosen}
+    unused = {
+        f"{dim}_id": 0
+        for dim in ("municipality", "organization", "category")
+        if level != "x" and dim not in chosen
+    }
     q = Q(level=level, **unused) & period_q(period.start, period.end) & scope.q() & filters.q()
-    rows = AnswerTimeRollup.objects.filter(q).values("hours").annotate(n=Sum("count")).values_list("hours", "n")
+    rows = (
+        AnswerTimeRollup.objects.filter(q)
+        .values("hours")
+        .annotate(n=Sum("count"))
+        .values_list("hours", "n")
+    )
     return dict(rows)
 
 
@@ -99,7 +118,9 @@ def _names() -> tuple[dict, dict]:
 def organization_names(ids) -> dict[int, str]:
     return {
         pk: short or name
-        for pk, name, short in Organization.objects.filter(id__in=set(ids)).values_list("id", "name", "short_name")
+        for pk, name, short in Organization.objects.filter(id__in=set(ids)).values_list(
+            "id", "name", "short_name"
+        )
     }
 
 
@@ -112,14 +133,18 @@ def _table(groups: dict, names: dict, overdue: dict) -> list[dict]:
     return table
 
 
-def dashboard(*, scope: Scope, filters: Filters, period: Period, today: date, series: str = "month") -> dict:
+def dashboard(
+    *, scope: Scope, filters: Filters, period: Period, today: date, series: str = "month"
+) -> dict:
     """Every figure of /analytics/ for a scope, filters and period: headline cards with the change
     from the previous period, the series, the tables, the heat table, growth and the league."""
     previous = period.previous()
     rows = _rows(scope, filters)
     in_period = period_q(period.start, period.end)
     cells = list(
-        rows.filter(in_period).values("municipality_id", "organization_id", "category_id").annotate(**_sums())
+        rows.filter(in_period)
+        .values("municipality_id", "organization_id", "category_id")
+        .annotate(**_sums())
     )
     # The overdue stock is a running sum over all earlier history: per cell at the period's end,
     # and in total today and at the previous period's end.
@@ -135,7 +160,9 @@ def dashboard(*, scope: Scope, filters: Filters, period: Period, today: date, se
     )
     before = {
         row["category_id"]: row
-        for row in rows.filter(period_q(previous.start, previous.end)).values("category_id").annotate(**_sums())
+        for row in rows.filter(period_q(previous.start, previous.end))
+        .values("category_id")
+        .annotate(**_sums())
     }
     histogram = _answer_time_histogram(scope, filters, period)
     histogram_before = _answer_time_histogram(scope, filters, previous)
@@ -180,8 +207,11 @@ def dashboard(*, scope: Scope, filters: Filters, period: Period, today: date, se
     org_names = organization_names(list(by_organization) + [filters.organization or 0])
     headline = _headline(total, total_before, histogram, histogram_before)
     previous_end = stock["previous_end"] or 0
-    headline["overdue_end"] = {"value": overdue_end, "previous": previous_end,
-                               "change": figures.change(overdue_end, previous_end)}
+    headline["overdue_end"] = {
+        "value": overdue_end,
+        "previous": previous_end,
+        "change": figures.change(overdue_end, previous_end),
+    }
     headline["overdue_now"] = {"value": stock["now"] or 0, "previous": None, "change": None}
     organizations = _table(by_organization, org_names, overdue_by["o"])
     return {
@@ -210,8 +240,20 @@ def dashboard(*, scope: Scope, filters: Filters, period: Period, today: date, se
 def _headline(total, before, histogram, histogram_before) -> dict:
     now, then = figures.derived(total), figures.derived(before)
     cards = {}
-    for name in ("received", "registered", "rejected", "closed_on_ground", "redirected", "answered", "on_time_share",
-                 "ratings", "average_rating", "solved_share", "rereviews", "not_rated"):
+    for name in (
+        "received",
+        "registered",
+        "rejected",
+        "closed_on_ground",
+        "redirected",
+        "answered",
+        "on_time_share",
+        "ratings",
+        "average_rating",
+        "solved_share",
+        "rereviews",
+        "not_rated",
+    ):
         cards[name] = {"value": now[name], "previous": then[name]}
     cards["median_hours"] = {
         "value": figures.percentile(histogram.items(), 0.5),
@@ -234,8 +276,17 @@ def league(organizations: list[dict]) -> list[dict]:
     for row in organizations:
         on_time = figures.wilson(row["on_time"], row["answered"])
         solved = figures.wilson(row["solved"], row["ratings"])
-        rows.append({**row, "on_time_ci": on_time, "solved_ci": solved, "ranked": row["answered"] >= LEAGUE_MINIMUM})
-    rows.sort(key=lambda r: (not r["ranked"], -(r["on_time_ci"][0] if r["on_time_ci"] else 0), r["name"]))
+        rows.append(
+            {
+                **row,
+                "on_time_ci": on_time,
+                "solved_ci": solved,
+                "ranked": row["answered"] >= LEAGUE_MINIMUM,
+            }
+        )
+    rows.sort(
+        key=lambda r: (not r["ranked"], -(r["on_time_ci"][0] if r["on_time_ci"] else 0), r["name"])
+    )
     rank = 0
     for row in rows:
         if row["ranked"]:
@@ -255,9 +306,17 @@ def _heat(heat: dict, municipality_names: dict, category_names: dict, by_categor
         values = []
         for c in columns:
             value = heat.get((m, c), 0)
-            values.append({"value": value, "level": 0 if not peak or not value else 1 + 4 * value // (peak + 1)})
+            values.append(
+                {
+                    "value": value,
+                    "level": 0 if not peak or not value else 1 + 4 * value // (peak + 1),
+                }
+            )
         rows.append({"id": m, "name": municipality_names.get(m, "—"), "values": values})
-    return {"columns": [{"id": c, "name": category_names.get(c, "—")} for c in columns], "rows": rows}
+    return {
+        "columns": [{"id": c, "name": category_names.get(c, "—")} for c in columns],
+        "rows": rows,
+    }
 
 
 def _growth(by_category: dict, before: dict, category_names: dict) -> list[dict]:
@@ -266,10 +325,15 @@ def _growth(by_category: dict, before: dict, category_names: dict) -> list[dict]
         previous = (before.get(pk) or {}).get("received") or 0
         if previous < GROWTH_MINIMUM:
             continue
-        rows.append({
-            "id": pk, "name": category_names.get(pk, "—"), "received": total["received"], "previous": previous,
-            "change": (total["received"] - previous) / previous,
-        })
+        rows.append(
+            {
+                "id": pk,
+                "name": category_names.get(pk, "—"),
+                "received": total["received"],
+                "previous": previous,
+                "change": (total["received"] - previous) / previous,
+            }
+        )
     rows.sort(key=lambda r: (-r["change"], r["name"]))
     return rows[:GROWTH_ROWS]
 
@@ -289,7 +353,9 @@ def public_stats(*, region_id: int, today: date) -> dict:
     by_municipality.sort(key=lambda r: r["name"])
     top = [
         {"name": category_names.get(row["category_id"], "—"), "received": row["n"]}
-        for row in rows.values("category_id").annotate(n=Sum("received")).order_by("-n", "category_id")[:10]
+        for row in rows.values("category_id")
+        .annotate(n=Sum("received"))
+        .order_by("-n", "category_id")[:10]
     ]
     return {
         "period": period,

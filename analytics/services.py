@@ -55,14 +55,17 @@ def rebuild_stats(*, progress: Callable[[int, int], None] | None = None) -> int:
         watermark = cursor.fetchone()[0]
         for model in (Rollup, GroundRollup, AnswerTimeRollup, AppealFact):
             cursor.execute(f"TRUNCATE {model._meta.db_table}")  # noqa: S608 — our own table names
-        cursor.execute("SELECT COALESCE(min(id), 0), COALESCE(max(id), -1), count(*) FROM appeals_appeal")
+        cursor.execute(
+            "SELECT COALESCE(min(id), 0), COALESCE(max(id), -1), count(*) FROM appeals_appeal"
+        )
         low, high, total = cursor.fetchone()
         done = 0
         for start in range(low, high + 1, REBUILD_CHUNK):
             params = {"lo": start, "hi": start + REBUILD_CHUNK}
             cursor.execute(
                 sql.INSERT_FACTS.format(
-                    table="analytics_appealfact", where="a.id >= %(lo)s AND a.id < %(hi)s",
+                    table="analytics_appealfact",
+                    where="a.id >= %(lo)s AND a.id < %(hi)s",
                     event_where="e.appeal_id >= %(lo)s AND e.appeal_id < %(hi)s",
                 ),
                 params,
@@ -78,7 +81,9 @@ def rebuild_stats(*, progress: Callable[[int, int], None] | None = None) -> int:
         # The upserts above left a version of each weekly and monthly row per chunk: write every
         # table once more in the order the pages read it (grain, region, day), then analyze.
         for table, order in _READ_ORDER.items():
-            cursor.execute(f"CREATE TEMP TABLE analytics_sorted ON COMMIT DROP AS SELECT * FROM {table} ORDER BY {order}")  # noqa: S608,E501
+            cursor.execute(
+                f"CREATE TEMP TABLE analytics_sorted ON COMMIT DROP AS SELECT * FROM {table} ORDER BY {order}"
+            )  # noqa: S608,E501
             cursor.execute(f"TRUNCATE {table}")
             cursor.execute(f"INSERT INTO {table} SELECT * FROM analytics_sorted ORDER BY {order}")  # noqa: S608
             cursor.execute("DROP TABLE analytics_sorted")
@@ -116,11 +121,13 @@ def update_stats() -> int:
                 "CREATE TEMP TABLE analytics_new_facts (LIKE analytics_appealfact) ON COMMIT DROP"
             )
         for start in range(0, len(changed), INCREMENTAL_BATCH):
-            params = {"ids": changed[start:start + INCREMENTAL_BATCH]}
+            params = {"ids": changed[start : start + INCREMENTAL_BATCH]}
             cursor.execute("TRUNCATE analytics_new_facts")
             cursor.execute(
                 sql.INSERT_FACTS.format(
-                    table="analytics_new_facts", where="a.id = ANY(%(ids)s)", event_where="e.appeal_id = ANY(%(ids)s)"
+                    table="analytics_new_facts",
+                    where="a.id = ANY(%(ids)s)",
+                    event_where="e.appeal_id = ANY(%(ids)s)",
                 ),
                 params,
             )
@@ -131,7 +138,9 @@ def update_stats() -> int:
                 "UNION ALL SELECT n.*, 1 AS sign FROM analytics_new_facts n",
                 params=params,
             )
-            cursor.execute("DELETE FROM analytics_appealfact WHERE appeal_id = ANY(%(ids)s)", params)
+            cursor.execute(
+                "DELETE FROM analytics_appealfact WHERE appeal_id = ANY(%(ids)s)", params
+            )
             cursor.execute("INSERT INTO analytics_appealfact SELECT * FROM analytics_new_facts")
         if changed:
             cursor.execute("DROP TABLE analytics_new_facts")

@@ -77,8 +77,20 @@ FROM src s LEFT JOIN ev ON ev.appeal_id = s.id LEFT JOIN rt ON rt.appeal_id = s.
 """
 
 COUNTERS = (
-    "received", "registered", "rejected", "closed_on_ground", "redirected", "answered", "on_time",
-    "answer_hours", "overdue_started", "overdue_ended", "ratings", "rating_sum", "solved", "rereviews",
+    "received",
+    "registered",
+    "rejected",
+    "closed_on_ground",
+    "redirected",
+    "answered",
+    "on_time",
+    "answer_hours",
+    "overdue_started",
+    "overdue_ended",
+    "ratings",
+    "rating_sum",
+    "solved",
+    "rereviews",
     "not_rated",
 )
 DIMS = "region_id, municipality_id, organization_id, category_id"
@@ -93,13 +105,21 @@ _CONTRIBUTIONS = (
     ("d.day", ", unnest(f.redirect_days) AS d(day)", "true", {"redirected": "1"}),
     ("d.day", ", unnest(f.rereview_days) AS d(day)", "true", {"rereviews": "1"}),
     (
-        "f.answered_day", "", "f.answered_day IS NOT NULL",
-        {"answered": "1", "on_time": "f.on_time::int", "answer_hours": "COALESCE(f.answer_hours, 0)"},
+        "f.answered_day",
+        "",
+        "f.answered_day IS NOT NULL",
+        {
+            "answered": "1",
+            "on_time": "f.on_time::int",
+            "answer_hours": "COALESCE(f.answer_hours, 0)",
+        },
     ),
     ("f.overdue_start_day", "", "f.overdue_start_day IS NOT NULL", {"overdue_started": "1"}),
     ("f.overdue_end_day", "", "f.overdue_end_day IS NOT NULL", {"overdue_ended": "1"}),
     (
-        "r.day", ", unnest(f.rating_days, f.rating_scores, f.rating_solved) AS r(day, score, solved)", "true",
+        "r.day",
+        ", unnest(f.rating_days, f.rating_scores, f.rating_solved) AS r(day, score, solved)",
+        "true",
         {"ratings": "1", "rating_sum": "r.score", "solved": "r.solved::int"},
     ),
 )

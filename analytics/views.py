@@ -26,8 +26,16 @@ from organizations.models import Category, Municipality, Organization
 from organizations.selectors import get_platform_region
 
 STATS_CACHE_SECONDS = 300
-SORT_KEYS = ("name", "received", "answered", "on_time_share", "overdue_end", "average_rating", "solved_share",
-             "rereview_rate")
+SORT_KEYS = (
+    "name",
+    "received",
+    "answered",
+    "on_time_share",
+    "overdue_end",
+    "average_rating",
+    "solved_share",
+    "rereview_rate",
+)
 QUERY_KEYS = ("preset", "start", "end", "municipality", "category", "organization", "series")
 
 
@@ -39,11 +47,16 @@ def _choices(scope):
         organizations = organizations.filter(region_id__in=scope.region_ids)
     if scope.organization_ids is not None:
         organizations = organizations.filter(id__in=scope.organization_ids)
-    categories = Category.objects.filter(parent__isnull=False).order_by("parent__position", "position", "name")
+    categories = Category.objects.filter(parent__isnull=False).order_by(
+        "parent__position", "position", "name"
+    )
     return {
         "municipalities": list(municipalities.values_list("id", "name")),
         "categories": list(categories.values_list("id", "name")),
-        "organizations": [(pk, short or name) for pk, name, short in organizations.values_list("id", "name", "short_name")],
+        "organizations": [
+            (pk, short or name)
+            for pk, name, short in organizations.values_list("id", "name", "short_name")
+        ],
     }
 
 
@@ -61,13 +74,17 @@ def _resolve(request):
     else:
         period = preset_period(preset if preset != "custom" else "12m", today)
     filters = Filters(
-        municipality=data.get("municipality"), category=data.get("category"), organization=data.get("organization")
+        municipality=data.get("municipality"),
+        category=data.get("category"),
+        organization=data.get("organization"),
     )
     return scope, form, filters, period, data.get("series") or "month", today
 
 
 def _query(params: dict, **overrides) -> str:
-    merged = {key: value for key, value in {**params, **overrides}.items() if value not in (None, "")}
+    merged = {
+        key: value for key, value in {**params, **overrides}.items() if value not in (None, "")
+    }
     return urlencode(merged)
 
 
@@ -81,16 +98,24 @@ def _sorted(rows: list, key: str) -> list:
     return present + missing
 
 
-def _sortable(request, params, table: str, rows: list, dimension: str, limit: int | None = None) -> dict:
+def _sortable(
+    request, params, table: str, rows: list, dimension: str, limit: int | None = None
+) -> dict:
     key = request.GET.get(f"sort_{table}", "-received")
     rows = _sorted(rows, key)
     for row in rows:
         row["drill"] = "?" + _query(params, **{dimension: row["id"]})
     headers = []
-    for field, label in (("name", _("Name")), ("received", _("Received")), ("answered", _("Answered")),
-                         ("on_time_share", _("On time")), ("overdue_end", _("Overdue at period end")),
-                         ("average_rating", _("Average rating")), ("solved_share", _("Solved")),
-                         ("rereview_rate", _("Re-reviews"))):
+    for field, label in (
+        ("name", _("Name")),
+        ("received", _("Received")),
+        ("answered", _("Answered")),
+        ("on_time_share", _("On time")),
+        ("overdue_end", _("Overdue at period end")),
+        ("average_rating", _("Average rating")),
+        ("solved_share", _("Solved")),
+        ("rereview_rate", _("Re-reviews")),
+    ):
         current = key.lstrip("-") == field
         descending = key.startswith("-")
         next_key = field if current and descending else f"-{field}"
@@ -99,8 +124,19 @@ def _sortable(request, params, table: str, rows: list, dimension: str, limit: in
         sort = "none"
         if current:
             sort = "descending" if descending else "ascending"
-        headers.append({"label": label, "url": "?" + _query(params, **{f"sort_{table}": next_key}), "sort": sort})
-    return {"rows": rows[:limit] if limit else rows, "count": len(rows), "headers": headers, "name": table}
+        headers.append(
+            {
+                "label": label,
+                "url": "?" + _query(params, **{f"sort_{table}": next_key}),
+                "sort": sort,
+            }
+        )
+    return {
+        "rows": rows[:limit] if limit else rows,
+        "count": len(rows),
+        "headers": headers,
+        "name": table,
+    }
 
 
 PAGE_CACHE_SECONDS = 900
@@ -114,11 +150,16 @@ def home(request):
     scope = analytics_scope(user=request.user)
     if scope is None:
         raise PermissionDenied
-    key = versioned_key("page", scope=scope,
-                        question=(sorted(request.GET.lists()), timezone.localdate(), get_language()))
+    key = versioned_key(
+        "page",
+        scope=scope,
+        question=(sorted(request.GET.lists()), timezone.localdate(), get_language()),
+    )
     content = cache.get(key)
     if content is None:
-        content = render_to_string("analytics/dashboard.html#content", _context(request), request=request)
+        content = render_to_string(
+            "analytics/dashboard.html#content", _context(request), request=request
+        )
         cache.set(key, content, PAGE_CACHE_SECONDS)
     return render(request, "analytics/dashboard.html", {"content": mark_safe(content)})  # noqa: S308 — our render
 
@@ -131,7 +172,10 @@ def _context(request) -> dict:
         if request.GET.get(f"sort_{table}"):
             params[f"sort_{table}"] = request.GET[f"sort_{table}"]
     show_all = request.GET.get("all_organizations") == "1"
-    labels = [row["bucket"].strftime("%d.%m.%Y" if series == "week" else "%m.%Y") for row in data["timeline"]]
+    labels = [
+        row["bucket"].strftime("%d.%m.%Y" if series == "week" else "%m.%Y")
+        for row in data["timeline"]
+    ]
     context = {
         "form": form,
         "data": data,
@@ -139,27 +183,44 @@ def _context(request) -> dict:
         "today": today,
         "query": _query(params),
         "filter_query": _query({key: params[key] for key in QUERY_KEYS if key in params}),
-        "municipality_table": _sortable(request, params, "m", data["municipalities"], "municipality"),
+        "municipality_table": _sortable(
+            request, params, "m", data["municipalities"], "municipality"
+        ),
         "category_table": _sortable(request, params, "c", data["categories"], "category"),
-        "organization_table": _sortable(request, params, "o", data["organizations"], "organization",
-                                        None if show_all else TABLE_LIMIT),
+        "organization_table": _sortable(
+            request,
+            params,
+            "o",
+            data["organizations"],
+            "organization",
+            None if show_all else TABLE_LIMIT,
+        ),
         "league": data["league"][: None if show_all else TABLE_LIMIT],
         "show_all_query": _query(params, all_organizations="1"),
         "exports": exports.TABLES,
         "figure_labels": FIGURE_LABELS,
         "ground_labels": code_labels(),
         "series_chart": make_chart(
-            dom_id="series-chart", title=str(_("Appeals over time")), kind="line", labels=labels,
+            dom_id="series-chart",
+            title=str(_("Appeals over time")),
+            kind="line",
+            labels=labels,
             label_header=str(_("Period")),
-            series=[(str(_("Received")), [r["received"] for r in data["timeline"]]),
-                    (str(_("Answered")), [r["answered"] for r in data["timeline"]]),
-                    (str(_("Answered on time")), [r["on_time"] for r in data["timeline"]])],
+            series=[
+                (str(_("Received")), [r["received"] for r in data["timeline"]]),
+                (str(_("Answered")), [r["answered"] for r in data["timeline"]]),
+                (str(_("Answered on time")), [r["on_time"] for r in data["timeline"]]),
+            ],
         ),
     }
     top = sorted(data["categories"], key=lambda r: -r["received"])[:10]
     context["category_chart"] = make_chart(
-        dom_id="category-chart", title=str(_("Most frequent categories")), kind="bar", horizontal=True,
-        labels=[r["name"] for r in top], label_header=str(_("Category")),
+        dom_id="category-chart",
+        title=str(_("Most frequent categories")),
+        kind="bar",
+        horizontal=True,
+        labels=[r["name"] for r in top],
+        label_header=str(_("Category")),
         series=[(str(_("Received")), [r["received"] for r in top])],
     )
     return context
@@ -175,7 +236,9 @@ def export(request, table: str, fmt: str):
     header, rows = exports.table_rows(table, data, {**FIGURE_LABELS, **code_labels()})
     filename = f"analytics-{table}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
     if fmt == "csv":
-        response = HttpResponse(exports.render_csv(header, rows), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            exports.render_csv(header, rows), content_type="text/csv; charset=utf-8"
+        )
     else:
         response = HttpResponse(
             exports.render_xlsx(header, rows, table),
@@ -199,8 +262,12 @@ def stats(request):
         cache.set(key, data, STATS_CACHE_SECONDS)
     top = data["top_categories"]
     chart = make_chart(
-        dom_id="top-categories", title=str(_("What people write about most")), kind="bar", horizontal=True,
-        labels=[row["name"] for row in top], label_header=str(_("Category")),
+        dom_id="top-categories",
+        title=str(_("What people write about most")),
+        kind="bar",
+        horizontal=True,
+        labels=[row["name"] for row in top],
+        label_header=str(_("Category")),
         series=[(str(_("Appeals")), [row["received"] for row in top])],
     )
     return render(request, "analytics/stats.html", {"region": region, "data": data, "chart": chart})

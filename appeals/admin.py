@@ -22,7 +22,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class EventInline(admin.TabularInline):
     model = Event
     extra = 0
-    fields = ["created_at", "action", "from_status", "to_status", "actor", "reason_code", "comment", "is_public"]
+    fields = [
+        "created_at",
+        "action",
+        "from_status",
+        "to_status",
+        "actor",
+        "reason_code",
+        "comment",
+        "is_public",
+    ]
     readonly_fields = fields
     can_delete = False
 
@@ -32,7 +41,15 @@ class EventInline(admin.TabularInline):
 
 @admin.register(Appeal)
 class AppealAdmin(ReadOnlyAdmin):
-    list_display = ["number", "status", "category", "municipality", "organization", "submitted_at", "due_at"]
+    list_display = [
+        "number",
+        "status",
+        "category",
+        "municipality",
+        "organization",
+        "submitted_at",
+        "due_at",
+    ]
     list_filter = ["status", "channel", "region", "flagged_for_moderator", "category__parent"]
     search_fields = ["number"]
     list_select_related = ["category", "municipality", "organization"]
@@ -43,7 +60,16 @@ class AppealAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "template", "channel", "status", "attempts", "recipient", "appeal", "sent_at"]
+    list_display = [
+        "created_at",
+        "template",
+        "channel",
+        "status",
+        "attempts",
+        "recipient",
+        "appeal",
+        "sent_at",
+    ]
     list_filter = ["status", "channel", "template"]
     search_fields = ["recipient__email", "appeal__number"]
     list_select_related = ["recipient", "appeal"]
@@ -51,15 +77,21 @@ class NotificationAdmin(ReadOnlyAdmin):
     show_full_result_count = False
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser  # for the retry action; the form itself has no editable field
+        return (
+            request.user.is_superuser
+        )  # for the retry action; the form itself has no editable field
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in Notification._meta.fields]
 
     @admin.action(description=_("Send the failed e-mails again"))
     def retry(self, request, queryset):
-        count = notifications.retry_failed(actor=request.user, notification_ids=list(queryset.values_list("pk", flat=True)))
-        self.message_user(request, _("%(count)s e-mails will be sent again.") % {"count": count}, messages.SUCCESS)
+        count = notifications.retry_failed(
+            actor=request.user, notification_ids=list(queryset.values_list("pk", flat=True))
+        )
+        self.message_user(
+            request, _("%(count)s e-mails will be sent again.") % {"count": count}, messages.SUCCESS
+        )
 
 
 @admin.register(CalendarDay)

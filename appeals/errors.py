@@ -12,7 +12,8 @@ class DomainError(Exception):
 class IllegalTransition(DomainError):
     def __init__(self, *, action: str, status_label):
         super().__init__(
-            _("This action is not possible while the appeal is «%(status)s».") % {"status": status_label}
+            _("This action is not possible while the appeal is «%(status)s».")
+            % {"status": status_label}
         )
         self.action = action
 

@@ -24,9 +24,18 @@ CSV_DATETIME = "%d.%m.%Y %H:%M"
 XLSX_DATE = "DD.MM.YYYY"
 XLSX_DATETIME = "DD.MM.YYYY HH:MM"
 FIELDS = (
-    "number", "submitted_at", "due_at", "answered_at", "status", "address",
-    "category__name", "municipality__name",
-    "executor__last_name", "executor__first_name", "executor__patronymic", "executor__email",
+    "number",
+    "submitted_at",
+    "due_at",
+    "answered_at",
+    "status",
+    "address",
+    "category__name",
+    "municipality__name",
+    "executor__last_name",
+    "executor__first_name",
+    "executor__patronymic",
+    "executor__email",
 )
 # Characters that make Excel read a cell as a formula (CSV/formula injection via a citizen's address).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -37,8 +46,17 @@ class Note(str):
 
 
 def header() -> list[str]:
-    return [_("Number"), _("Received"), _("Category"), _("Municipality"), _("Address"), _("Status"),
-            _("Executor"), _("Due date"), _("Answered at")]
+    return [
+        _("Number"),
+        _("Received"),
+        _("Category"),
+        _("Municipality"),
+        _("Address"),
+        _("Status"),
+        _("Executor"),
+        _("Due date"),
+        _("Answered at"),
+    ]
 
 
 def appeal_rows(queryset: QuerySet[Appeal]) -> Iterator[list]:
@@ -50,8 +68,10 @@ def appeal_rows(queryset: QuerySet[Appeal]) -> Iterator[list]:
     zone = timezone.get_current_timezone()
     statuses = {value: str(label) for value, label in Appeal.Status.choices}
     head = [str(title) for title in header()]
-    truncated = Note(_("Only the first %(limit)s appeals are exported; narrow the filters to get the rest.")
-                     % {"limit": f"{MAX_ROWS:,}".replace(",", " ")})
+    truncated = Note(
+        _("Only the first %(limit)s appeals are exported; narrow the filters to get the rest.")
+        % {"limit": f"{MAX_ROWS:,}".replace(",", " ")}
+    )
 
     def local(moment: datetime | None) -> datetime | None:
         return timezone.localtime(moment, zone).replace(tzinfo=None) if moment else None
@@ -164,7 +184,8 @@ def to_xlsx(rows: Iterable[list]) -> HttpResponse:
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
     return response

@@ -31,7 +31,9 @@ class MultipleFileField(forms.FileField):
 
 
 def term_label(category: Category) -> str:
-    return ngettext("%(days)s day", "%(days)s days", category.term_days) % {"days": category.term_days}
+    return ngettext("%(days)s day", "%(days)s days", category.term_days) % {
+        "days": category.term_days
+    }
 
 
 CATEGORY_CHOICES_TTL = 300
@@ -58,16 +60,23 @@ def _build_category_choices() -> list:
 
 class AppealForm(forms.Form):
     section = forms.ModelChoiceField(
-        queryset=Category.objects.filter(parent__isnull=True, is_active=True).order_by("position", "name"),
+        queryset=Category.objects.filter(parent__isnull=True, is_active=True).order_by(
+            "position", "name"
+        ),
         required=False,
         label=_("Section"),
         empty_label=_("— all sections —"),
         widget=FastSelect,
         help_text=_("Narrows the list of categories."),
     )
-    category = forms.TypedChoiceField(label=_("Category"), coerce=int, choices=(), widget=FastSelect)
+    category = forms.TypedChoiceField(
+        label=_("Category"), coerce=int, choices=(), widget=FastSelect
+    )
     municipality = forms.ModelChoiceField(
-        queryset=Municipality.objects.none(), label=_("Municipality"), empty_label=_("— choose —"), widget=FastSelect
+        queryset=Municipality.objects.none(),
+        label=_("Municipality"),
+        empty_label=_("— choose —"),
+        widget=FastSelect,
     )
     address = forms.CharField(
         label=_("Address of the problem"),
@@ -79,13 +88,17 @@ class AppealForm(forms.Form):
         label=_("What happened"),
         min_length=20,
         max_length=TEXT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 8, "maxlength": TEXT_MAX_LENGTH, "data-counter": "text-counter"}),
+        widget=forms.Textarea(
+            attrs={"rows": 8, "maxlength": TEXT_MAX_LENGTH, "data-counter": "text-counter"}
+        ),
         help_text=_("Describe the problem and what you expect. Up to 5000 characters."),
     )
     files = MultipleFileField(
         label=_("Photos or documents"),
         required=False,
-        help_text=_("Up to 5 files: JPEG, PNG or PDF, 10 MB each. Location data is removed from photos."),
+        help_text=_(
+            "Up to 5 files: JPEG, PNG or PDF, 10 MB each. Location data is removed from photos."
+        ),
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
     )
     consent = forms.BooleanField(label=CONSENT_TEXT, required=True)
@@ -94,7 +107,9 @@ class AppealForm(forms.Form):
     def __init__(self, *args, region=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = category_choices()
-        self.fields["municipality"].queryset = Municipality.objects.filter(region=region).order_by("name")
+        self.fields["municipality"].queryset = Municipality.objects.filter(region=region).order_by(
+            "name"
+        )
         self.fields["section"].widget.attrs.update(
             {
                 "hx-get": str(reverse_lazy("appeals:category_options")),
@@ -104,8 +119,12 @@ class AppealForm(forms.Form):
             }
         )
         self.fields["category"].widget.attrs.update(
-            {"hx-get": str(reverse_lazy("appeals:term")), "hx-target": "#term-hint", "hx-trigger": "change",
-             "hx-include": "this"}
+            {
+                "hx-get": str(reverse_lazy("appeals:term")),
+                "hx-target": "#term-hint",
+                "hx-trigger": "change",
+                "hx-include": "this",
+            }
         )
         self.fields["text"].widget.attrs.update(
             {
@@ -120,9 +139,13 @@ class AppealForm(forms.Form):
         )
 
     def clean_category(self):
-        category = Category.objects.filter(
-            pk=self.cleaned_data["category"], parent__isnull=False, is_active=True
-        ).select_related("parent").first()
+        category = (
+            Category.objects.filter(
+                pk=self.cleaned_data["category"], parent__isnull=False, is_active=True
+            )
+            .select_related("parent")
+            .first()
+        )
         if category is None:
             raise forms.ValidationError(_("Choose a category from the list."))
         return category
@@ -133,14 +156,24 @@ def new_form_key() -> uuid.UUID:
 
 
 class ClarificationReplyForm(forms.Form):
-    text = forms.CharField(label=_("Your clarification"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5}))
+    text = forms.CharField(
+        label=_("Your clarification"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
 
 
 class RatingForm(forms.Form):
     score = forms.TypedChoiceField(
         label=_("How do you rate the answer?"),
         coerce=int,
-        choices=[(5, _("5 — excellent")), (4, _("4 — good")), (3, _("3 — satisfactory")), (2, _("2 — poor")), (1, _("1 — very poor"))],
+        choices=[
+            (5, _("5 — excellent")),
+            (4, _("4 — good")),
+            (3, _("3 — satisfactory")),
+            (2, _("2 — poor")),
+            (1, _("1 — very poor")),
+        ],
         widget=forms.RadioSelect,
     )
     solved = forms.TypedChoiceField(
@@ -149,35 +182,51 @@ class RatingForm(forms.Form):
         choices=[("yes", _("Yes")), ("no", _("No"))],
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class AcceptForm(forms.Form):
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.none(), label=_("Responsible organization"), widget=FastSelect
     )
-    category = forms.TypedChoiceField(label=_("Category"), coerce=int, choices=(), widget=FastSelect)
+    category = forms.TypedChoiceField(
+        label=_("Category"), coerce=int, choices=(), widget=FastSelect
+    )
     comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
 
     def __init__(self, *args, region=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.filter(region=region, is_active=True).order_by("name")
+        self.fields["organization"].queryset = Organization.objects.filter(
+            region=region, is_active=True
+        ).order_by("name")
         self.fields["category"].choices = category_choices()
 
     def clean_category(self):
-        category = Category.objects.filter(pk=self.cleaned_data["category"], parent__isnull=False).first()
+        category = Category.objects.filter(
+            pk=self.cleaned_data["category"], parent__isnull=False
+        ).first()
         if category is None:
             raise forms.ValidationError(_("Choose a category from the list."))
         return category
 
 
 class RejectForm(forms.Form):
-    ground = forms.ChoiceField(label=_("Ground"), choices=[("", _("— choose a ground —")), *Ground.choices])
-    comment = forms.CharField(label=_("Comment for the citizen"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    ground = forms.ChoiceField(
+        label=_("Ground"), choices=[("", _("— choose a ground —")), *Ground.choices]
+    )
+    comment = forms.CharField(
+        label=_("Comment for the citizen"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class DuplicateForm(forms.Form):
     original_number = forms.CharField(label=_("Number of the original appeal"), max_length=20)
     comment = forms.CharField(label=_("Comment for the citizen"), required=False, max_length=2000)
-
-

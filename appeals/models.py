@@ -57,20 +57,34 @@ class Appeal(models.Model):
 
     number = models.CharField(_("number"), max_length=20, unique=True)
     citizen = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("citizen")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        verbose_name=_("citizen"),
     )
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("region"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("region")
+    )
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("category")
     )
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("municipality")
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        verbose_name=_("municipality"),
     )
     address = models.CharField(_("address of the problem"), max_length=300)
-    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
     text = models.TextField(_("text"), max_length=TEXT_MAX_LENGTH)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
     organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
@@ -96,7 +110,9 @@ class Appeal(models.Model):
         related_name="assigned_appeals",
         verbose_name=_("executor"),
     )
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB
+    )
     is_public = models.BooleanField(_("public"), default=False)
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
     registration_due_at = models.DateTimeField(_("registration due"))
@@ -109,10 +125,18 @@ class Appeal(models.Model):
     )
     ground = models.CharField(_("ground"), max_length=20, choices=Ground.choices, blank=True)
     duplicate_of = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("duplicate of")
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("duplicate of"),
     )
     extension_days = models.PositiveSmallIntegerField(
-        _("extension, days"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(30)]
+        _("extension, days"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
     )
     extension_reason = models.TextField(_("extension reason"), blank=True)
     redirect_count = models.PositiveSmallIntegerField(_("redirects"), default=0)
@@ -126,12 +150,21 @@ class Appeal(models.Model):
         _("moderators alerted about the registration term"), null=True, blank=True
     )
     due_warning_stage = models.PositiveSmallIntegerField(
-        _("deadline warnings sent"), default=0, db_default=0, help_text=_("0: none; 1: three days before; 2: one day before.")
+        _("deadline warnings sent"),
+        default=0,
+        db_default=0,
+        help_text=_("0: none; 1: three days before; 2: one day before."),
     )
-    due_warned_for = models.DateTimeField(_("deadline the warnings were sent for"), null=True, blank=True)
+    due_warned_for = models.DateTimeField(
+        _("deadline the warnings were sent for"), null=True, blank=True
+    )
     overdue_at = models.DateTimeField(
-        _("marked overdue"), null=True, blank=True,
-        help_text=_("Set when the term of the current round passed without an answer; cleared for a re-review."),
+        _("marked overdue"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set when the term of the current round passed without an answer; cleared for a re-review."
+        ),
     )
     consent_at = models.DateTimeField(_("consent to personal data processing"))
     consent_version = models.CharField(_("consent text version"), max_length=20)
@@ -154,12 +187,17 @@ class Appeal(models.Model):
                 name="appeal_registered_has_organization_and_due_date",
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=["answered", "closed"]) | Q(answered_at__isnull=False) | ~Q(ground=""),
+                condition=~Q(status__in=["answered", "closed"])
+                | Q(answered_at__isnull=False)
+                | ~Q(ground=""),
                 name="appeal_answered_has_answer_time",
             ),
-            models.CheckConstraint(condition=Q(review_round__lte=1), name="appeal_one_re_review_at_most"),
             models.CheckConstraint(
-                condition=Q(extension_days__isnull=True) | Q(extension_days__gte=1, extension_days__lte=30),
+                condition=Q(review_round__lte=1), name="appeal_one_re_review_at_most"
+            ),
+            models.CheckConstraint(
+                condition=Q(extension_days__isnull=True)
+                | Q(extension_days__gte=1, extension_days__lte=30),
                 name="appeal_extension_up_to_30_days",
             ),
         ]
@@ -169,7 +207,9 @@ class Appeal(models.Model):
             models.Index(fields=["citizen", "-submitted_at"], name="appeal_citizen_idx"),
             # The organization's queue in its default order (nearest deadline first).
             models.Index(fields=["organization", "due_at"], name="appeal_queue_due_idx"),
-            models.Index(fields=["organization", "category", "due_at"], name="appeal_queue_category_idx"),
+            models.Index(
+                fields=["organization", "category", "due_at"], name="appeal_queue_category_idx"
+            ),
             # Open appeals only (overdue, due soon): a small index however many closed ones pile up.
             models.Index(
                 fields=["organization", "due_at"],
@@ -184,7 +224,10 @@ class Appeal(models.Model):
             ),
             models.Index(
                 fields=["due_at"],
-                condition=Q(status__in=["registered", "in_progress", "clarification"], overdue_at__isnull=True),
+                condition=Q(
+                    status__in=["registered", "in_progress", "clarification"],
+                    overdue_at__isnull=True,
+                ),
                 name="appeal_sweep_overdue_idx",
             ),
             models.Index(
@@ -193,10 +236,14 @@ class Appeal(models.Model):
                 name="appeal_sweep_registration_idx",
             ),
             models.Index(
-                fields=["rating_requested_at"], condition=Q(status="answered"), name="appeal_sweep_rating_idx"
+                fields=["rating_requested_at"],
+                condition=Q(status="answered"),
+                name="appeal_sweep_rating_idx",
             ),
             # Similar appeals: same category and place, newest first.
-            models.Index(fields=["category", "municipality", "-submitted_at"], name="appeal_similar_idx"),
+            models.Index(
+                fields=["category", "municipality", "-submitted_at"], name="appeal_similar_idx"
+            ),
             GinIndex(fields=["search"], name="appeal_search_gin"),
         ]
 
@@ -215,7 +262,9 @@ class AppealNumberCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["region", "year"], name="appeal_counter_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="appeal_counter_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.region_id}-{self.year}: {self.last}"
@@ -230,14 +279,28 @@ class Attachment(models.Model):
     """A file of an appeal or of an answer. Uploaded before the appeal exists, it waits as a draft."""
 
     appeal = models.ForeignKey(
-        Appeal, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments", verbose_name=_("appeal")
+        Appeal,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("appeal"),
     )
     answer = models.ForeignKey(
-        "Answer", on_delete=models.CASCADE, null=True, blank=True, related_name="attachments", verbose_name=_("answer")
+        "Answer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("answer"),
     )
     draft_key = models.UUIDField(_("form token"), null=True, blank=True, db_index=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
@@ -250,8 +313,11 @@ class Attachment(models.Model):
         verbose_name_plural = _("attachments")
         indexes = [
             # The drafts sweep: files of forms that were never sent.
-            models.Index(fields=["created_at"], condition=Q(appeal__isnull=True, answer__isnull=True),
-                         name="attachment_draft_idx"),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(appeal__isnull=True, answer__isnull=True),
+                name="attachment_draft_idx",
+            ),
         ]
         ordering = ["created_at", "pk"]
 
@@ -262,9 +328,16 @@ class Attachment(models.Model):
 class Event(models.Model):
     """The timeline and audit trail of an appeal: every transition and every notable action."""
 
-    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events", verbose_name=_("appeal"))
+    appeal = models.ForeignKey(
+        Appeal, on_delete=models.CASCADE, related_name="events", verbose_name=_("appeal")
+    )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("actor")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     action = models.CharField(_("action"), max_length=30)
     from_status = models.CharField(_("from"), max_length=20, blank=True)
@@ -286,9 +359,14 @@ class Event(models.Model):
 
 
 class Answer(models.Model):
-    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="answers", verbose_name=_("appeal"))
+    appeal = models.ForeignKey(
+        Appeal, on_delete=models.CASCADE, related_name="answers", verbose_name=_("appeal")
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
     )
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("answer"), max_length=20000)
@@ -308,9 +386,15 @@ class Answer(models.Model):
 
 
 class Rating(models.Model):
-    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("appeal"))
-    answer = models.OneToOneField(Answer, on_delete=models.CASCADE, related_name="rating", verbose_name=_("answer"))
-    score = models.PositiveSmallIntegerField(_("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    appeal = models.ForeignKey(
+        Appeal, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("appeal")
+    )
+    answer = models.OneToOneField(
+        Answer, on_delete=models.CASCADE, related_name="rating", verbose_name=_("answer")
+    )
+    score = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     solved = models.BooleanField(_("the problem is solved"))
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
     created_at = models.DateTimeField(_("rated"), default=timezone.now)
@@ -318,7 +402,9 @@ class Rating(models.Model):
     class Meta:
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
-        constraints = [models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="rating_1_to_5")]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="rating_1_to_5")
+        ]
 
     def __str__(self) -> str:
         return f"{self.appeal_id}: {self.score}"
@@ -359,15 +445,25 @@ class Notification(models.Model):
         FAILED = "failed", _("failed")
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
     )
     appeal = models.ForeignKey(
-        Appeal, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications", verbose_name=_("appeal")
+        Appeal,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("appeal"),
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     template = models.CharField(_("template"), max_length=50)
     context = models.JSONField(_("context"), default=dict)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     last_error = models.TextField(_("last error"), blank=True)
@@ -381,10 +477,14 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(
-                fields=["next_attempt_at"], condition=Q(status="pending"), name="notification_outbox_idx"
+                fields=["next_attempt_at"],
+                condition=Q(status="pending"),
+                name="notification_outbox_idx",
             ),
             models.Index(
-                fields=["recipient", "-created_at"], condition=Q(channel="in_app"), name="notification_inbox_idx"
+                fields=["recipient", "-created_at"],
+                condition=Q(channel="in_app"),
+                name="notification_inbox_idx",
             ),
         ]
 
@@ -416,12 +516,19 @@ class AnswerTemplate(models.Model):
     """A reusable answer of an organization; placeholders like {citizen_name} are filled in."""
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="answer_templates", verbose_name=_("organization")
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="answer_templates",
+        verbose_name=_("organization"),
     )
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"), max_length=20000)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("author")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -430,7 +537,9 @@ class AnswerTemplate(models.Model):
         verbose_name_plural = _("answer templates")
         ordering = ["title"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "title"], name="answer_template_unique_title")
+            models.UniqueConstraint(
+                fields=["organization", "title"], name="answer_template_unique_title"
+            )
         ]
 
     def __str__(self) -> str:

@@ -116,12 +116,25 @@ def notify_bulk(items) -> int:
     for recipient, appeal, template, context, email in items:
         assert template in SUBJECTS, template
         context = {**({"number": appeal.number} if appeal is not None else {}), **(context or {})}
-        common = {"recipient": recipient, "appeal": appeal, "template": template, "context": context,
-                  "created_at": now}
-        rows.append(Notification(channel=Notification.Channel.IN_APP, status=Notification.Status.SENT,
-                                 sent_at=now, **common))
+        common = {
+            "recipient": recipient,
+            "appeal": appeal,
+            "template": template,
+            "context": context,
+            "created_at": now,
+        }
+        rows.append(
+            Notification(
+                channel=Notification.Channel.IN_APP,
+                status=Notification.Status.SENT,
+                sent_at=now,
+                **common,
+            )
+        )
         if email and recipient.can_receive_email:
-            rows.append(Notification(channel=Notification.Channel.EMAIL, next_attempt_at=now, **common))
+            rows.append(
+                Notification(channel=Notification.Channel.EMAIL, next_attempt_at=now, **common)
+            )
     Notification.objects.bulk_create(rows, batch_size=1000)
     if any(row.channel == Notification.Channel.EMAIL for row in rows):
         transaction.on_commit(kick_relay)
@@ -169,17 +182,22 @@ def render(notification: Notification) -> tuple[str, str]:
     """Subject and plain-text body, in Russian (the recipient's language on this platform)."""
     with translation.override(settings.LANGUAGE_CODE):
         subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject_of(notification)
-        context = {**notification.context, "recipient": notification.recipient, "site_url": settings.SITE_URL}
+        context = {
+            **notification.context,
+            "recipient": notification.recipient,
+            "site_url": settings.SITE_URL,
+        }
         if context.get("ground") in Ground.values:
             context["ground_label"] = Ground(context["ground"]).label
         body = render_to_string(
-            _BODIES.get(notification.template, f"appeals/email/{notification.template}.txt"), context
+            _BODIES.get(notification.template, f"appeals/email/{notification.template}.txt"),
+            context,
         )
     return subject, body
 
 
 def _backoff(attempts: int) -> timedelta:
-    return timedelta(minutes=min(2 ** attempts, 240))
+    return timedelta(minutes=min(2**attempts, 240))
 
 
 def deliver(*, notification_id: int) -> bool:
@@ -192,7 +210,11 @@ def deliver(*, notification_id: int) -> bool:
         notification = (
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("recipient")
-            .filter(pk=notification_id, status=Notification.Status.PENDING, channel=Notification.Channel.EMAIL)
+            .filter(
+                pk=notification_id,
+                status=Notification.Status.PENDING,
+                channel=Notification.Channel.EMAIL,
+            )
             .first()
         )
         if notification is None:
@@ -200,8 +222,13 @@ def deliver(*, notification_id: int) -> bool:
         subject, body = render(notification)
         try:
             # The id lets a mail system (and our tests) spot the rare duplicate: see the module note.
-            EmailMessage(subject, body, None, [notification.recipient.email],
-                         headers={"X-Notification-Id": str(notification.pk)}).send()
+            EmailMessage(
+                subject,
+                body,
+                None,
+                [notification.recipient.email],
+                headers={"X-Notification-Id": str(notification.pk)},
+            ).send()
         except Exception as error:  # noqa: BLE001 — any delivery failure is retried later
             notification.attempts += 1
             notification.last_error = str(error)[:1000]
@@ -209,7 +236,12 @@ def deliver(*, notification_id: int) -> bool:
             if notification.attempts >= MAX_ATTEMPTS:
                 notification.status = Notification.Status.FAILED
             notification.save(update_fields=["attempts", "last_error", "next_attempt_at", "status"])
-            logger.warning("notification %s not sent (attempt %s): %s", notification.pk, notification.attempts, error)
+            logger.warning(
+                "notification %s not sent (attempt %s): %s",
+                notification.pk,
+                notification.attempts,
+                error,
+            )
             return False
         notification.status = Notification.Status.SENT
         notification.sent_at = timezone.now()
@@ -243,7 +275,9 @@ def send_pending(*, batch: int = 200, budget_seconds: float = 45.0) -> int:
 
 def mark_read(*, user, notification_ids: list[int] | None = None) -> int:
     """Mark the user's in-app notifications read (all of them when no ids are given)."""
-    rows = Notification.objects.filter(recipient=user, channel=Notification.Channel.IN_APP, read_at__isnull=True)
+    rows = Notification.objects.filter(
+        recipient=user, channel=Notification.Channel.IN_APP, read_at__isnull=True
+    )
     if notification_ids is not None:
         rows = rows.filter(pk__in=notification_ids)
     return rows.update(read_at=timezone.now())
@@ -256,13 +290,22 @@ def retry_failed(*, actor, notification_ids: list[int]) -> int:
     with transaction.atomic():
         ids = list(
             Notification.objects.select_for_update()
-            .filter(pk__in=notification_ids, status=Notification.Status.FAILED, channel=Notification.Channel.EMAIL)
+            .filter(
+                pk__in=notification_ids,
+                status=Notification.Status.FAILED,
+                channel=Notification.Channel.EMAIL,
+            )
             .values_list("pk", flat=True)
         )
         count = Notification.objects.filter(pk__in=ids).update(
-            status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
+            status=Notification.Status.PENDING,
+            attempts=0,
+            next_attempt_at=timezone.now(),
+            last_error="",
         )
         if count:
-            AuditEvent.objects.create(actor=actor, action="notifications_retried", changes={"ids": ids})
+            AuditEvent.objects.create(
+                actor=actor, action="notifications_retried", changes={"ids": ids}
+            )
             transaction.on_commit(kick_relay)
     return count

@@ -22,7 +22,9 @@ def moderated_region_ids(user) -> set[int]:
     cached = getattr(user, "_moderated_region_ids", None)
     if cached is None:
         cached = set(
-            Membership.objects.filter(user=user, role=Membership.Role.MODERATOR).values_list("region_id", flat=True)
+            Membership.objects.filter(user=user, role=Membership.Role.MODERATOR).values_list(
+                "region_id", flat=True
+            )
         )
         user._moderated_region_ids = cached
     return cached

@@ -22,29 +22,60 @@ TAB_LABELS = {
 
 
 class QueueFilterForm(forms.Form):
-    tab = forms.ChoiceField(choices=[(tab, TAB_LABELS[tab]) for tab in TABS], required=False, widget=forms.HiddenInput)
-    q = forms.CharField(label=_("Search"), required=False, max_length=200,
-                        help_text=_("Number, words of the text or the address."))
-    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int, empty_value=None,
-                                      choices=(), widget=FastSelect)
-    municipality = forms.ModelChoiceField(
-        queryset=Municipality.objects.order_by("name"), required=False, label=_("Municipality"),
-        empty_label=_("— any —"), widget=FastSelect,
+    tab = forms.ChoiceField(
+        choices=[(tab, TAB_LABELS[tab]) for tab in TABS], required=False, widget=forms.HiddenInput
     )
-    executor = forms.ModelChoiceField(queryset=None, required=False, label=_("Executor"), empty_label=_("— anyone —"),
-                                      widget=FastSelect)
-    received_from = forms.DateField(label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    received_to = forms.DateField(label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        help_text=_("Number, words of the text or the address."),
+    )
+    category = forms.TypedChoiceField(
+        label=_("Category"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=(),
+        widget=FastSelect,
+    )
+    municipality = forms.ModelChoiceField(
+        queryset=Municipality.objects.order_by("name"),
+        required=False,
+        label=_("Municipality"),
+        empty_label=_("— any —"),
+        widget=FastSelect,
+    )
+    executor = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label=_("Executor"),
+        empty_label=_("— anyone —"),
+        widget=FastSelect,
+    )
+    received_from = forms.DateField(
+        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     sort = forms.ChoiceField(
-        label=_("Sort"), required=False,
-        choices=[("due", _("Nearest deadline first")), ("received", _("Newest first")), ("relevance", _("Relevance"))],
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("due", _("Nearest deadline first")),
+            ("received", _("Newest first")),
+            ("relevance", _("Relevance")),
+        ],
         widget=FastSelect,
     )
 
     def __init__(self, *args, executors=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["executor"].queryset = executors
-        self.fields["executor"].label_from_instance = lambda user: user.get_full_name() or user.email
+        self.fields["executor"].label_from_instance = lambda user: (
+            user.get_full_name() or user.email
+        )
         self.fields["category"].choices = [("", _("— any —")), *category_choices()[1:]]
 
     def to_filter(self) -> QueueFilter:
@@ -74,9 +105,14 @@ class ActionForm(forms.Form):
 class AnswerForm(ActionForm):
     id_prefix = "answer"
 
-    text = forms.CharField(label=_("Answer to the citizen"), max_length=20000, widget=forms.Textarea(attrs={"rows": 10}))
+    text = forms.CharField(
+        label=_("Answer to the citizen"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
     files = MultipleFileField(
-        label=_("Files of the answer"), required=False,
+        label=_("Files of the answer"),
+        required=False,
         help_text=_("Up to 5 files: JPEG, PNG or PDF, 10 MB each."),
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
     )
@@ -84,30 +120,43 @@ class AnswerForm(ActionForm):
 
 class ClarifyForm(ActionForm):
     id_prefix = "clarify"
-    text = forms.CharField(label=_("What needs clarifying"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(
+        label=_("What needs clarifying"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class RedirectForm(ActionForm):
     id_prefix = "redirect"
-    organization = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("Competent organization"),
-                                          widget=FastSelect)
-    reason = forms.CharField(label=_("Reason for the citizen"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.none(), label=_("Competent organization"), widget=FastSelect
+    )
+    reason = forms.CharField(
+        label=_("Reason for the citizen"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations if organizations is not None else Organization.objects.none()
+        self.fields["organization"].queryset = (
+            organizations if organizations is not None else Organization.objects.none()
+        )
 
 
 class ExtendForm(ActionForm):
     id_prefix = "extend"
     days = forms.IntegerField(label=_("Extend by, days"), min_value=1, max_value=30)
-    reason = forms.CharField(label=_("Reason for the citizen"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason for the citizen"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class NoteForm(ActionForm):
     id_prefix = "note"
-    text = forms.CharField(label=_("Internal note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text=_("Seen by the organization and the moderator only."))
+    text = forms.CharField(
+        label=_("Internal note"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Seen by the organization and the moderator only."),
+    )
 
 
 class AssignForm(ActionForm):
@@ -117,12 +166,21 @@ class AssignForm(ActionForm):
     def __init__(self, *args, executors=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["executor"].queryset = executors
-        self.fields["executor"].label_from_instance = lambda user: user.get_full_name() or user.email
+        self.fields["executor"].label_from_instance = lambda user: (
+            user.get_full_name() or user.email
+        )
 
 
 class CloseForm(ActionForm):
     id_prefix = "close"
-    ground = forms.ChoiceField(label=_("Ground"), choices=[("", _("— choose a ground —")), *Ground.choices],
-                               widget=FastSelect)
-    comment = forms.CharField(label=_("Comment for the citizen"), required=False, max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    ground = forms.ChoiceField(
+        label=_("Ground"),
+        choices=[("", _("— choose a ground —")), *Ground.choices],
+        widget=FastSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment for the citizen"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -52,7 +52,11 @@ staff_patterns = (
         path("templates/", staff_templates.template_list, name="templates"),
         path("templates/new/", staff_templates.template_new, name="template_new"),
         path("templates/<int:template_id>/", staff_templates.template_edit, name="template_edit"),
-        path("templates/<int:template_id>/delete/", staff_templates.template_delete, name="template_delete"),
+        path(
+            "templates/<int:template_id>/delete/",
+            staff_templates.template_delete,
+            name="template_delete",
+        ),
         path("register/", staff_register.register, name="register"),
         path("overview/", staff_overview.overview, name="overview"),
         path("bulk-assign/", staff_overview.bulk_assign, name="bulk_assign"),

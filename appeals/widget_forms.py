@@ -18,7 +18,9 @@ class WidgetAppealForm(AppealForm):
         self.categories = list(widget_categories(organization=organization))
         groups: dict[str, list] = {}
         for category in self.categories:
-            groups.setdefault(category.parent.name, []).append((category.pk, f"{category.name} — {term_label(category)}"))
+            groups.setdefault(category.parent.name, []).append(
+                (category.pk, f"{category.name} — {term_label(category)}")
+            )
         self.fields["category"].choices = [("", _("— choose a category —")), *groups.items()]
         self.fields["municipality"].queryset = widget_municipalities(organization=organization)
         for name in ("category", "text"):

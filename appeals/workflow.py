@@ -1,9 +1,9 @@
 """The appeal lifecycle: one transition table and one guarded function. Nothing else sets a status.
 
-    submitted ─accept─▶ registered ─take/assign─▶ in_progress ─answer─▶ answered ─rate ≥ 4 / no rating─▶ closed
-        └─reject─▶ rejected      └─request_clarification─▶ clarification ─reply─▶ in_progress
-    registered / in_progress / clarification ─redirect─▶ registered (another organization)
-    answered ─low rating (once)─▶ in_progress
+submitted ─accept─▶ registered ─take/assign─▶ in_progress ─answer─▶ answered ─rate ≥ 4 / no rating─▶ closed
+    └─reject─▶ rejected      └─request_clarification─▶ clarification ─reply─▶ in_progress
+registered / in_progress / clarification ─redirect─▶ registered (another organization)
+answered ─low rating (once)─▶ in_progress
 """
 
 from collections.abc import Callable

@@ -28,7 +28,9 @@ import threading
 import time
 from pathlib import Path
 
-_spec = importlib.util.spec_from_file_location("bench_filing", Path(__file__).with_name("filing.py"))
+_spec = importlib.util.spec_from_file_location(
+    "bench_filing", Path(__file__).with_name("filing.py")
+)
 base = importlib.util.module_from_spec(_spec)
 sys.modules["bench_filing"] = base
 _spec.loader.exec_module(base)
@@ -199,7 +201,9 @@ def client_main(index: int, port: int, duration: float, warmup: int, barrier, re
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--duration", type=float, default=20)
     parser.add_argument("--workers", type=int, default=2)
@@ -207,7 +211,9 @@ def parse_args(argv=None):
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--requests", type=int, default=20, help="in-process requests per page")
     parser.add_argument("--events", type=int, default=10_000)
-    parser.add_argument("--rebuild", action="store_true", help="rebuild the roll-ups even when they exist")
+    parser.add_argument(
+        "--rebuild", action="store_true", help="rebuild the roll-ups even when they exist"
+    )
     parser.add_argument("--skip-incremental", action="store_true")
     return parser.parse_args(argv)
 
@@ -215,7 +221,10 @@ def parse_args(argv=None):
 def main(argv=None) -> int:
     args = parse_args(argv)
     if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
-        print("bench/analytics.py needs DATABASE_URL and REDIS_URL (see bench/README.md)", file=sys.stderr)
+        print(
+            "bench/analytics.py needs DATABASE_URL and REDIS_URL (see bench/README.md)",
+            file=sys.stderr,
+        )
         return 2
     port = args.port or base.free_port()
     work = Path(tempfile.mkdtemp(prefix="bench-analytics-"))
@@ -224,17 +233,27 @@ def main(argv=None) -> int:
     server, clients = None, []
     try:
         base.run_step("compile translations", [base.PYTHON, "scripts/compilemessages.py"], env)
-        base.manage(env, "collectstatic", "--noinput", "-v", "0", title="collectstatic (manifest storage)")
+        base.manage(
+            env, "collectstatic", "--noinput", "-v", "0", title="collectstatic (manifest storage)"
+        )
         base.manage(env, "migrate", "--noinput", "-v", "0")
         setup = base.django_snippet(
-            env, snippet(SETUP_CODE, {"email": EMAIL, "password": PASSWORD, "rebuild": args.rebuild}),
+            env,
+            snippet(SETUP_CODE, {"email": EMAIL, "password": PASSWORD, "rebuild": args.rebuild}),
             "roll-ups and the benchmark analyst",
         )
         log(f"setup: {json.dumps(setup)}")
         profile = base.django_snippet(
             env,
-            snippet(PROFILE_CODE, {"email": EMAIL, "page": PAGE, "requests": args.requests,
-                                   "events": 0 if args.skip_incremental else args.events}),
+            snippet(
+                PROFILE_CODE,
+                {
+                    "email": EMAIL,
+                    "page": PAGE,
+                    "requests": args.requests,
+                    "events": 0 if args.skip_incremental else args.events,
+                },
+            ),
             "in-process: queries and server time; the incremental run",
         )
         log(f"in-process: {json.dumps(profile)}")
@@ -244,7 +263,10 @@ def main(argv=None) -> int:
         barrier = mp.Barrier(args.clients + 1)
         results_queue = mp.Queue()
         clients = [
-            mp.Process(target=client_main, args=(n + 1, port, args.duration, args.warmup, barrier, results_queue))
+            mp.Process(
+                target=client_main,
+                args=(n + 1, port, args.duration, args.warmup, barrier, results_queue),
+            )
             for n in range(args.clients)
         ]
         for process in clients:

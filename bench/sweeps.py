@@ -56,8 +56,12 @@ def main() -> int:
     Event.objects.filter(action="overdue").delete()
     Notification.objects.filter(template__in=["overdue", "overdue_digest"]).delete()
     Appeal.objects.filter(open_q, overdue_at__isnull=False).update(overdue_at=None)
-    backlog = Appeal.objects.filter(open_q, overdue_at__isnull=True, due_at__lte=timezone.now()).count()
-    print(f"reset in {time.perf_counter() - started:.1f} s; backlog of overdue appeals to mark: {backlog:,}")
+    backlog = Appeal.objects.filter(
+        open_q, overdue_at__isnull=True, due_at__lte=timezone.now()
+    ).count()
+    print(
+        f"reset in {time.perf_counter() - started:.1f} s; backlog of overdue appeals to mark: {backlog:,}"
+    )
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE appeals_appeal")
@@ -72,10 +76,12 @@ def main() -> int:
     started = time.perf_counter()
     marked = sweeps.mark_overdue()
     elapsed = time.perf_counter() - started
-    print(f"catch-up: marked {marked:,} in {elapsed:.2f} s ({marked / elapsed:,.0f} appeals/s); "
-          f"events {Event.objects.filter(action='overdue').count():,}; "
-          f"notifications {Notification.objects.filter(template__in=['overdue', 'overdue_digest']).count():,}; "
-          f"peak RSS {peak_rss_mb():.0f} MB (before {rss_before:.0f} MB)")
+    print(
+        f"catch-up: marked {marked:,} in {elapsed:.2f} s ({marked / elapsed:,.0f} appeals/s); "
+        f"events {Event.objects.filter(action='overdue').count():,}; "
+        f"notifications {Notification.objects.filter(template__in=['overdue', 'overdue_digest']).count():,}; "
+        f"peak RSS {peak_rss_mb():.0f} MB (before {rss_before:.0f} MB)"
+    )
 
     runs = []
     for _ in range(5):

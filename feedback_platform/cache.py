@@ -32,7 +32,9 @@ class ResilientRedisCache(RedisCache):
             return method(*args, **kwargs)
         except redis.RedisError as error:
             self._skip_until = time.monotonic() + self.cooldown_seconds
-            logger.warning("cache unavailable, serving without it for %ss: %s", self.cooldown_seconds, error)
+            logger.warning(
+                "cache unavailable, serving without it for %ss: %s", self.cooldown_seconds, error
+            )
             return fallback
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):

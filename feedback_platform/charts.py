@@ -24,7 +24,8 @@ def make_chart(
         "label_header": label_header,
         "series_names": [name for name, _values in series],
         "rows": [
-            (label, [values[index] for _name, values in series]) for index, label in enumerate(labels)
+            (label, [values[index] for _name, values in series])
+            for index, label in enumerate(labels)
         ],
         "spec": {
             "type": kind,

@@ -14,5 +14,7 @@ def site(request):
         "nav_items": navigation_for(request),
         "unread_notifications": SimpleLazyObject(lambda: unread_count(user=request.user)),
         "low_vision": request.COOKIES.get(A11Y_COOKIE) == "on",
-        "platform_region": SimpleLazyObject(lambda: get_platform_region(code=settings.PLATFORM_REGION_CODE)),
+        "platform_region": SimpleLazyObject(
+            lambda: get_platform_region(code=settings.PLATFORM_REGION_CODE)
+        ),
     }

@@ -25,7 +25,11 @@ NAVIGATION = (
     NavItem("discussions:list", _("Discussions"), lambda user: True),
     NavItem("staff:home", _("Workplace"), permissions.is_organization_staff),
     NavItem("moderation:home", _("Moderation"), permissions.is_moderator),
-    NavItem("surveys:manage_list", _("Consultations"), lambda user: permissions.is_head(user) or permissions.is_platform_admin(user)),
+    NavItem(
+        "surveys:manage_list",
+        _("Consultations"),
+        lambda user: permissions.is_head(user) or permissions.is_platform_admin(user),
+    ),
     NavItem("analytics:home", _("Analytics"), can_view_analytics),
     NavItem("admin:index", _("Administration"), permissions.is_platform_admin),
     NavItem("background_health", _("Background health"), permissions.is_platform_admin),

@@ -115,7 +115,9 @@ if not DATABASE_URL:
         "DATABASE_URL is not set. Use `make run` / `make test`, which start an embedded "
         "PostgreSQL when no server is given."
     )
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+}
 # A test database per test process, so two suites on one server never drop each other's database.
 DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -194,34 +196,58 @@ _SWEEP_EXPIRES = {"expires": 240}  # a sweep message older than that is dropped:
 CELERY_BEAT_SCHEDULE = {
     # New polls, votes and discussions announced to subscribed residents of their audience.
     "announce-published-consultations": {
-        "task": "surveys.announce_published", "schedule": _every(60.0), "options": _SWEEP_EXPIRES,
+        "task": "surveys.announce_published",
+        "schedule": _every(60.0),
+        "options": _SWEEP_EXPIRES,
     },
     # The outbox relay: e-mails still pending (Redis or SMTP was down) go out within 30 s.
     "send-pending-notifications": {
-        "task": "appeals.send_pending_notifications", "schedule": _every(30.0), "options": _SWEEP_EXPIRES,
+        "task": "appeals.send_pending_notifications",
+        "schedule": _every(30.0),
+        "options": _SWEEP_EXPIRES,
     },
     "mark-overdue": {
-        "task": "appeals.sweep", "args": ["mark_overdue"], "schedule": _every(300.0), "options": _SWEEP_EXPIRES,
+        "task": "appeals.sweep",
+        "args": ["mark_overdue"],
+        "schedule": _every(300.0),
+        "options": _SWEEP_EXPIRES,
     },
     "warn-due-soon": {
-        "task": "appeals.sweep", "args": ["warn_due_soon"], "schedule": _every(600.0), "options": _SWEEP_EXPIRES,
+        "task": "appeals.sweep",
+        "args": ["warn_due_soon"],
+        "schedule": _every(600.0),
+        "options": _SWEEP_EXPIRES,
     },
     "alert-unregistered": {
-        "task": "appeals.sweep", "args": ["alert_unregistered"], "schedule": _every(600.0),
+        "task": "appeals.sweep",
+        "args": ["alert_unregistered"],
+        "schedule": _every(600.0),
         "options": _SWEEP_EXPIRES,
     },
     "remind-to-rate": {
-        "task": "appeals.sweep", "args": ["remind_to_rate"], "schedule": _every(900.0), "options": _SWEEP_EXPIRES,
+        "task": "appeals.sweep",
+        "args": ["remind_to_rate"],
+        "schedule": _every(900.0),
+        "options": _SWEEP_EXPIRES,
     },
     "close-unrated": {
-        "task": "appeals.sweep", "args": ["close_unrated"], "schedule": _every(900.0), "options": _SWEEP_EXPIRES,
+        "task": "appeals.sweep",
+        "args": ["close_unrated"],
+        "schedule": _every(900.0),
+        "options": _SWEEP_EXPIRES,
     },
     "purge-abandoned-drafts": {
-        "task": "appeals.sweep", "args": ["purge_abandoned_drafts"], "schedule": _every(3600.0),
+        "task": "appeals.sweep",
+        "args": ["purge_abandoned_drafts"],
+        "schedule": _every(3600.0),
         "options": _SWEEP_EXPIRES,
     },
     # Analytics roll-ups: fold in the appeals changed since the last run (events past a watermark).
-    "update-analytics": {"task": "analytics.update_stats", "schedule": _every(300.0), "options": _SWEEP_EXPIRES},
+    "update-analytics": {
+        "task": "analytics.update_stats",
+        "schedule": _every(300.0),
+        "options": _SWEEP_EXPIRES,
+    },
 }
 # How late a sweep may be before the health page calls it stale: three missed runs.
 SWEEP_STALE_AFTER = {
@@ -290,7 +316,9 @@ EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
 EMAIL_TIMEOUT = 10
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "ПОС Камчатского края <noreply@pos.local>")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DJANGO_DEFAULT_FROM_EMAIL", "ПОС Камчатского края <noreply@pos.local>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Language and time -------------------------------------------------------------------------
@@ -388,7 +416,10 @@ if ESIA_OIDC_ISSUER:
     # The «Войти через Госуслуги» form posts to allauth, which redirects to the provider; CSP
     # form-action covers redirects after a form submission, so the provider's origin is allowed.
     _issuer = urlsplit(ESIA_OIDC_ISSUER)
-    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [SELF, f"{_issuer.scheme}://{_issuer.netloc}"]
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [
+        SELF,
+        f"{_issuer.scheme}://{_issuer.netloc}",
+    ]
 SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_LOGIN_ON_GET = False

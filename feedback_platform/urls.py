@@ -35,4 +35,3 @@ urlpatterns = [
     path("widget.js", widget.loader, name="widget_loader"),
     path("widget/<slug:slug>/", widget.widget_form, name="widget_form"),
 ]
-

@@ -15,7 +15,9 @@ from organizations.selectors import platform_overview
 
 @require_GET
 def home(request):
-    return render(request, "home.html", platform_overview(region_code=settings.PLATFORM_REGION_CODE))
+    return render(
+        request, "home.html", platform_overview(region_code=settings.PLATFORM_REGION_CODE)
+    )
 
 
 def _database_ok() -> bool:
@@ -29,7 +31,9 @@ def _database_ok() -> bool:
 
 def _redis_ok(url: str) -> bool:
     client = redis.Redis.from_url(
-        url, socket_connect_timeout=settings.REDIS_SOCKET_TIMEOUT, socket_timeout=settings.REDIS_SOCKET_TIMEOUT
+        url,
+        socket_connect_timeout=settings.REDIS_SOCKET_TIMEOUT,
+        socket_timeout=settings.REDIS_SOCKET_TIMEOUT,
     )
     try:
         return bool(client.ping())
@@ -77,7 +81,9 @@ def healthz(request):
 
 def _back(request, fallback: str = "/") -> str:
     target = request.POST.get("next") or request.headers.get("referer") or fallback
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return fallback
 
@@ -88,7 +94,12 @@ def toggle_low_vision(request):
     response = HttpResponseRedirect(_back(request))
     if request.POST.get("mode") == "on":
         response.set_cookie(
-            A11Y_COOKIE, "on", max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure(), httponly=True
+            A11Y_COOKIE,
+            "on",
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=request.is_secure(),
+            httponly=True,
         )
     else:
         response.delete_cookie(A11Y_COOKIE, samesite="Lax")

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 class FastSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         context = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html("<select name=\"{}\"{}>", name, flatatt(context["attrs"]))]
+        parts = [format_html('<select name="{}"{}>', name, flatatt(context["attrs"]))]
         for group_name, options, _index in context["optgroups"]:
             if group_name:
                 parts.append(format_html('<optgroup label="{}">', group_name))

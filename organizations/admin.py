@@ -48,11 +48,16 @@ class OrganizationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["short_name"]}
     inlines = [MembershipInline]
     list_per_page = 50
-    formfield_overrides = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}
+    }
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "kind", "region", "parent", "is_active"]}),
         (_("Area served"), {"fields": ["municipalities"]}),
-        (_("Registration and contacts"), {"fields": ["inn", "ogrn", "address", "email", "phone", "website"]}),
+        (
+            _("Registration and contacts"),
+            {"fields": ["inn", "ogrn", "address", "email", "phone", "website"]},
+        ),
         (_("Website widget"), {"fields": ["widget_origins", "widget_snippet"]}),
     ]
     readonly_fields = ["widget_snippet"]
@@ -65,8 +70,10 @@ class OrganizationAdmin(admin.ModelAdmin):
         return format_html(
             "<pre><code>{}</code></pre><p>{}</p>",
             snippet,
-            _("The «Report a problem» button appears where the code is pasted. Only the sites listed above "
-              "may show the form in a frame."),
+            _(
+                "The «Report a problem» button appears where the code is pasted. Only the sites listed above "
+                "may show the form in a frame."
+            ),
         )
 
 
@@ -74,7 +81,16 @@ class SubcategoryInline(admin.TabularInline):
     model = Category
     fk_name = "parent"
     extra = 0
-    fields = ["name", "slug", "regime", "term_days", "day_count", "is_priority", "is_active", "position"]
+    fields = [
+        "name",
+        "slug",
+        "regime",
+        "term_days",
+        "day_count",
+        "is_priority",
+        "is_active",
+        "position",
+    ]
     prepopulated_fields = {"slug": ["name"]}
     show_change_link = True
 
@@ -96,7 +112,15 @@ class IsSectionFilter(admin.SimpleListFilter):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "parent", "regime", "term_days", "day_count", "is_priority", "is_active"]
+    list_display = [
+        "name",
+        "parent",
+        "regime",
+        "term_days",
+        "day_count",
+        "is_priority",
+        "is_active",
+    ]
     list_filter = [IsSectionFilter, "regime", "is_priority", "day_count", "is_active", "parent"]
     search_fields = ["name", "keywords", "slug"]
     list_select_related = ["parent"]

@@ -17,7 +17,10 @@ def validate_timezone(value: str) -> None:
 
 class Region(models.Model):
     code = models.CharField(
-        _("code"), max_length=3, unique=True, help_text=_("Region code, e.g. 41 for Kamchatka Krai.")
+        _("code"),
+        max_length=3,
+        unique=True,
+        help_text=_("Region code, e.g. 41 for Kamchatka Krai."),
     )
     name = models.CharField(_("name"), max_length=200)
     timezone = models.CharField(
@@ -45,15 +48,21 @@ class Municipality(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     centre = models.CharField(_("administrative centre"), max_length=100, blank=True)
-    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
         ordering = ["region", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "name"], name="municipality_unique_name_in_region")
+            models.UniqueConstraint(
+                fields=["region", "name"], name="municipality_unique_name_in_region"
+            )
         ]
 
     def __str__(self) -> str:
@@ -105,7 +114,9 @@ class Organization(models.Model):
         _("sites allowed to embed the widget"),
         blank=True,
         validators=[validate_embedding_origins],
-        help_text=_("One origin per line, e.g. https://example.ru. Only these sites may show the filing form in a frame."),
+        help_text=_(
+            "One origin per line, e.g. https://example.ru. Only these sites may show the filing form in a frame."
+        ),
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -130,14 +141,18 @@ class Organization(models.Model):
         ancestor, seen = self.parent, set()
         while ancestor is not None:
             if ancestor.pk == self.pk or ancestor.pk in seen:
-                raise ValidationError({"parent": _("An organization cannot be subordinate to itself.")})
+                raise ValidationError(
+                    {"parent": _("An organization cannot be subordinate to itself.")}
+                )
             seen.add(ancestor.pk)
             ancestor = ancestor.parent
 
     @property
     def embedding_origins(self) -> list[str]:
         """The origins of `widget_origins`, normalised (no trailing slash), for CSP frame-ancestors."""
-        return [line.strip().rstrip("/") for line in self.widget_origins.splitlines() if line.strip()]
+        return [
+            line.strip().rstrip("/") for line in self.widget_origins.splitlines() if line.strip()
+        ]
 
 
 class Category(models.Model):
@@ -204,7 +219,9 @@ class Category(models.Model):
 
     def clean(self) -> None:
         if self.parent_id is not None and self.parent.parent_id is not None:
-            raise ValidationError({"parent": _("Categories have two levels: section and category.")})
+            raise ValidationError(
+                {"parent": _("Categories have two levels: section and category.")}
+            )
 
 
 class RoutingRule(models.Model):
@@ -230,7 +247,10 @@ class RoutingRule(models.Model):
         help_text=_("Leave empty for the region-wide fallback."),
     )
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="routing_rules", verbose_name=_("organization")
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="routing_rules",
+        verbose_name=_("organization"),
     )
 
     class Meta:
@@ -258,9 +278,17 @@ class RoutingRule(models.Model):
         errors = {}
         if self.category_id and self.category.parent_id is None:
             errors["category"] = _("Route a category, not a whole section.")
-        if self.municipality_id and self.region_id and self.municipality.region_id != self.region_id:
+        if (
+            self.municipality_id
+            and self.region_id
+            and self.municipality.region_id != self.region_id
+        ):
             errors["municipality"] = _("The municipality belongs to another region.")
-        if self.organization_id and self.region_id and self.organization.region_id != self.region_id:
+        if (
+            self.organization_id
+            and self.region_id
+            and self.organization.region_id != self.region_id
+        ):
             errors["organization"] = _("The organization belongs to another region.")
         if errors:
             raise ValidationError(errors)
@@ -310,8 +338,16 @@ class Membership(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=["executor", "head"], organization__isnull=False, region__isnull=True)
-                    | Q(role__in=["moderator", "analyst"], organization__isnull=True, region__isnull=False)
+                    Q(
+                        role__in=["executor", "head"],
+                        organization__isnull=False,
+                        region__isnull=True,
+                    )
+                    | Q(
+                        role__in=["moderator", "analyst"],
+                        organization__isnull=True,
+                        region__isnull=False,
+                    )
                 ),
                 name="membership_scope_matches_role",
             ),
@@ -333,9 +369,13 @@ class Membership(models.Model):
     def clean(self) -> None:
         if self.role in self.ORGANIZATION_ROLES:
             if not self.organization_id:
-                raise ValidationError({"organization": _("Executors and heads belong to an organization.")})
+                raise ValidationError(
+                    {"organization": _("Executors and heads belong to an organization.")}
+                )
             self.region = None
         elif self.role in self.REGION_ROLES:
             if not self.region_id:
-                raise ValidationError({"region": _("Moderators and analysts are scoped to a region.")})
+                raise ValidationError(
+                    {"region": _("Moderators and analysts are scoped to a region.")}
+                )
             self.organization = None

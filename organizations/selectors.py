@@ -25,12 +25,15 @@ def route_appeal(*, category: Category, municipality: Municipality) -> Organizat
     """
     rule = (
         RoutingRule.objects.filter(
-            Q(municipality=municipality) | Q(municipality__isnull=True, region_id=municipality.region_id),
+            Q(municipality=municipality)
+            | Q(municipality__isnull=True, region_id=municipality.region_id),
             category=category,
             organization__is_active=True,
         )
         .select_related("organization")
-        .order_by("municipality_id")  # NULLS LAST in PostgreSQL ascending order: specific rule first
+        .order_by(
+            "municipality_id"
+        )  # NULLS LAST in PostgreSQL ascending order: specific rule first
         .first()
     )
     if rule is None:
@@ -60,7 +63,10 @@ def organization_scope(*, user) -> tuple[set[int], set[int]]:
     headed = {organization for organization, role in rows if role == Membership.Role.HEAD}
     frontier = set(headed)
     while frontier:
-        children = set(Organization.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - headed
+        children = (
+            set(Organization.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+            - headed
+        )
         headed |= children
         frontier = children
     return {organization for organization, _role in rows} | headed, headed
@@ -96,7 +102,11 @@ def sections_with_categories() -> QuerySet[Category]:
     return (
         Category.objects.filter(parent__isnull=True, is_active=True)
         .prefetch_related(
-            Prefetch("children", queryset=Category.objects.filter(is_active=True), to_attr="active_children")
+            Prefetch(
+                "children",
+                queryset=Category.objects.filter(is_active=True),
+                to_attr="active_children",
+            )
         )
         .order_by("position", "name")
     )
@@ -118,9 +128,13 @@ def platform_overview(*, region_code: str) -> dict:
 def regional_moderators(*, region: Region):
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(
-        memberships__region=region, memberships__role=Membership.Role.MODERATOR, is_active=True
-    ).distinct()
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__region=region, memberships__role=Membership.Role.MODERATOR, is_active=True
+        )
+        .distinct()
+    )
 
 
 def heads_by_organization(*, organization_ids) -> dict[int, list]:
@@ -145,13 +159,17 @@ def moderators_by_region(*, region_ids) -> dict[int, list]:
     return result
 
 
-def routed_organizations(*, pairs: set[tuple[int, int]], region_id: int) -> dict[tuple[int, int], Organization]:
+def routed_organizations(
+    *, pairs: set[tuple[int, int]], region_id: int
+) -> dict[tuple[int, int], Organization]:
     """route_appeal for many (category, municipality) pairs in one query (a page of the moderation queue)."""
     if not pairs:
         return {}
     categories = {category for category, _municipality in pairs}
     rules = (
-        RoutingRule.objects.filter(category_id__in=categories, region_id=region_id, organization__is_active=True)
+        RoutingRule.objects.filter(
+            category_id__in=categories, region_id=region_id, organization__is_active=True
+        )
         .filter(Q(municipality_id__in={m for _c, m in pairs}) | Q(municipality__isnull=True))
         .select_related("organization")
     )

@@ -59,7 +59,9 @@ def validate_inn(value: str) -> None:
 
 def validate_ogrn(value: str) -> None:
     if not value.isdigit() or len(value) not in (13, 15):
-        raise ValidationError(_("An OGRN consists of 13 digits (15 for OGRNIP)."), code="ogrn_format")
+        raise ValidationError(
+            _("An OGRN consists of 13 digits (15 for OGRNIP)."), code="ogrn_format"
+        )
     if not is_valid_ogrn(value):
         raise ValidationError(
             _("The OGRN check digit does not match: please check the number."), code="ogrn_checksum"
@@ -101,8 +103,12 @@ def validate_embedding_origins(value: str) -> None:
         )
         if not well_formed:
             raise ValidationError(
-                _("«%(origin)s» is not a web origin such as https://example.ru (scheme and host, no path)."),
+                _(
+                    "«%(origin)s» is not a web origin such as https://example.ru (scheme and host, no path)."
+                ),
                 params={"origin": origin},
             )
         if parts.scheme == "http" and shown_host not in _LOOPBACK_HOSTS:
-            raise ValidationError(_("«%(origin)s»: only https sites may embed the widget."), params={"origin": origin})
+            raise ValidationError(
+                _("«%(origin)s»: only https sites may embed the widget."), params={"origin": origin}
+            )

@@ -12,7 +12,15 @@ class ApiKeyAdmin(admin.ModelAdmin):
     list_display = ["partner", "prefix", "created_at", "last_used_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["partner", "contact", "prefix"]
-    fields = ["partner", "contact", "prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+    fields = [
+        "partner",
+        "contact",
+        "prefix",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
     readonly_fields = ["prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
     actions = ["revoke"]
 
@@ -20,7 +28,9 @@ class ApiKeyAdmin(admin.ModelAdmin):
         if change:
             obj.save(update_fields=["partner", "contact"])
             return
-        api_key, raw_key = services.issue_api_key(actor=request.user, partner=obj.partner, contact=obj.contact)
+        api_key, raw_key = services.issue_api_key(
+            actor=request.user, partner=obj.partner, contact=obj.contact
+        )
         obj.pk = api_key.pk
         obj.prefix, obj.digest, obj.created_at = api_key.prefix, api_key.digest, api_key.created_at
         obj._state.adding = False

@@ -14,12 +14,20 @@ class ApiKey(models.Model):
     password); the `prefix` finds the row without scanning and tells keys apart in the admin.
     """
 
-    partner = models.CharField(_("partner"), max_length=200, help_text=_("Who uses the key: a system and its operator."))
-    contact = models.CharField(_("contact"), max_length=200, blank=True, help_text=_("Whom to ask about this key."))
+    partner = models.CharField(
+        _("partner"), max_length=200, help_text=_("Who uses the key: a system and its operator.")
+    )
+    contact = models.CharField(
+        _("contact"), max_length=200, blank=True, help_text=_("Whom to ask about this key.")
+    )
     prefix = models.CharField(_("key prefix"), max_length=16, unique=True, editable=False)
     digest = models.CharField(_("key digest"), max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)

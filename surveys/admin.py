@@ -70,8 +70,15 @@ class SectionInline(admin.StackedInline):
 
 @admin.register(Discussion)
 class DiscussionAdmin(admin.ModelAdmin):
-    list_display = ["title", "organization", "opens_at", "closes_at", "moderation", "published_at",
-                    "report_published_at"]
+    list_display = [
+        "title",
+        "organization",
+        "opens_at",
+        "closes_at",
+        "moderation",
+        "published_at",
+        "report_published_at",
+    ]
     list_filter = ["region", "moderation"]
     search_fields = ["title"]
     list_select_related = ["organization"]

@@ -10,14 +10,17 @@ class SurveysConfig(AppConfig):
         from appeals.notifications import register_template
 
         register_template(
-            "survey_published", subject=_("New in your municipality: %(title)s"),
+            "survey_published",
+            subject=_("New in your municipality: %(title)s"),
             body_template="surveys/email/survey_published.txt",
         )
         register_template(
-            "discussion_published", subject=_("New public discussion: %(title)s"),
+            "discussion_published",
+            subject=_("New public discussion: %(title)s"),
             body_template="surveys/email/discussion_published.txt",
         )
         register_template(
-            "discussion_report", subject=_("The final report of the discussion «%(title)s» is published"),
+            "discussion_report",
+            subject=_("The final report of the discussion «%(title)s» is published"),
             body_template="surveys/email/discussion_report.txt",
         )

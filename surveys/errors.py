@@ -7,7 +7,9 @@ class AlreadyTookPart(DomainError):
     """The citizen's response is already recorded (a second attempt or a concurrent double submit)."""
 
     def __init__(self):
-        super().__init__(_("You have already taken part. Thank you: your answers are counted once."))
+        super().__init__(
+            _("You have already taken part. Thank you: your answers are counted once.")
+        )
 
 
 class InvalidAnswers(DomainError):

@@ -49,7 +49,9 @@ def to_xlsx(rows: list[list], *, survey) -> HttpResponse:
     for index, row in enumerate(rows):
         cells = []
         for value in row:
-            cell = WriteOnlyCell(sheet, value=value if isinstance(value, int | datetime) else _text(value))
+            cell = WriteOnlyCell(
+                sheet, value=value if isinstance(value, int | datetime) else _text(value)
+            )
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # never a formula, whatever the respondent typed
             if isinstance(value, datetime):
@@ -61,7 +63,8 @@ def to_xlsx(rows: list[list], *, survey) -> HttpResponse:
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{_filename(survey, "xlsx")}"'
     response["Cache-Control"] = "private, no-store"

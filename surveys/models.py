@@ -49,12 +49,19 @@ class Consultation(models.Model):
     """What polls, votes and discussions have in common."""
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="%(class)ss", verbose_name=_("organization")
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="%(class)ss",
+        verbose_name=_("organization"),
     )
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="%(class)ss", verbose_name=_("region"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="%(class)ss", verbose_name=_("region")
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), max_length=5000, blank=True)
-    audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices, default=Audience.REGION)
+    audience = models.CharField(
+        _("audience"), max_length=20, choices=Audience.choices, default=Audience.REGION
+    )
     municipalities = models.ManyToManyField(
         Municipality, blank=True, related_name="%(class)ss", verbose_name=_("municipalities")
     )
@@ -62,9 +69,15 @@ class Consultation(models.Model):
     closes_at = models.DateTimeField(_("closes"))
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     # Set when the subscribed residents of the audience have been told (the sweep's "done" mark).
-    audience_notified_at = models.DateTimeField(_("audience notified"), null=True, blank=True, editable=False)
+    audience_notified_at = models.DateTimeField(
+        _("audience notified"), null=True, blank=True, editable=False
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -118,13 +131,19 @@ class Survey(Consultation):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.POLL)
     image = models.FileField(_("image"), upload_to=survey_image_path, blank=True)
     eligibility = models.CharField(
-        _("who may take part"), max_length=10, choices=Eligibility.choices, default=Eligibility.CONFIRMED_EMAIL
+        _("who may take part"),
+        max_length=10,
+        choices=Eligibility.choices,
+        default=Eligibility.CONFIRMED_EMAIL,
     )
     is_anonymous = models.BooleanField(
         _("anonymous"), default=True, help_text=_("Results and exports never name the respondent.")
     )
     results_visibility = models.CharField(
-        _("results"), max_length=12, choices=ResultsVisibility.choices, default=ResultsVisibility.AFTER_CLOSE
+        _("results"),
+        max_length=12,
+        choices=ResultsVisibility.choices,
+        default=ResultsVisibility.AFTER_CLOSE,
     )
 
     class Meta:
@@ -132,14 +151,22 @@ class Survey(Consultation):
         verbose_name_plural = _("polls and votes")
         ordering = ["-opens_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="survey_closes_after_opening"),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="survey_closes_after_opening"
+            ),
             # A vote never shows results before it closes: no setting can say otherwise.
             models.CheckConstraint(
-                condition=~Q(kind="vote", results_visibility="live"), name="survey_vote_results_after_close"
+                condition=~Q(kind="vote", results_visibility="live"),
+                name="survey_vote_results_after_close",
             ),
         ]
-        indexes = [models.Index(fields=["region", "closes_at"], condition=Q(published_at__isnull=False),
-                                name="survey_published_idx")]
+        indexes = [
+            models.Index(
+                fields=["region", "closes_at"],
+                condition=Q(published_at__isnull=False),
+                name="survey_published_idx",
+            )
+        ]
 
     def get_absolute_url(self) -> str:
         return reverse("surveys:detail", args=[self.pk])
@@ -149,7 +176,11 @@ class Survey(Consultation):
         phase = self.phase(now)
         if phase == Phase.CLOSED:
             return True
-        return self.kind == self.Kind.POLL and self.results_visibility == self.ResultsVisibility.LIVE and phase == Phase.OPEN
+        return (
+            self.kind == self.Kind.POLL
+            and self.results_visibility == self.ResultsVisibility.LIVE
+            and phase == Phase.OPEN
+        )
 
 
 class Question(models.Model):
@@ -161,14 +192,19 @@ class Question(models.Model):
 
     CHOICE_KINDS = (Kind.SINGLE, Kind.MULTIPLE)
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions", verbose_name=_("survey"))
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="questions", verbose_name=_("survey")
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     text = models.CharField(_("question"), max_length=500)
     help_text = models.CharField(_("explanation"), max_length=500, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SINGLE)
     is_required = models.BooleanField(_("required"), default=True)
     max_choices = models.PositiveSmallIntegerField(
-        _("at most this many choices"), null=True, blank=True, help_text=_("Multiple choice only; empty: no limit.")
+        _("at most this many choices"),
+        null=True,
+        blank=True,
+        help_text=_("Multiple choice only; empty: no limit."),
     )
     scale_min = models.SmallIntegerField(_("scale from"), default=1)
     scale_max = models.SmallIntegerField(_("scale to"), default=5)
@@ -178,9 +214,13 @@ class Question(models.Model):
         verbose_name_plural = _("questions")
         ordering = ["survey", "position", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(scale_max__gt=models.F("scale_min")), name="question_scale_ordered"),
-            models.CheckConstraint(condition=Q(max_choices__isnull=True) | Q(max_choices__gte=1),
-                                   name="question_max_choices_positive"),
+            models.CheckConstraint(
+                condition=Q(scale_max__gt=models.F("scale_min")), name="question_scale_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_choices__isnull=True) | Q(max_choices__gte=1),
+                name="question_max_choices_positive",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -196,7 +236,9 @@ class Question(models.Model):
 
 
 class Option(models.Model):
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options", verbose_name=_("question"))
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="options", verbose_name=_("question")
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     text = models.CharField(_("option"), max_length=300)
     description = models.TextField(_("description"), max_length=2000, blank=True)
@@ -218,9 +260,14 @@ class Response(models.Model):
     The citizen is kept only to enforce one response per person; anonymous surveys never show it.
     """
 
-    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses", verbose_name=_("survey"))
+    survey = models.ForeignKey(
+        Survey, on_delete=models.PROTECT, related_name="responses", verbose_name=_("survey")
+    )
     citizen = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="survey_responses", verbose_name=_("citizen")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="survey_responses",
+        verbose_name=_("citizen"),
     )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
 
@@ -239,10 +286,19 @@ class Response(models.Model):
 class Answer(models.Model):
     """One answer to one question; a multiple choice is one row per chosen option."""
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers", verbose_name=_("response"))
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers", verbose_name=_("question"))
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", verbose_name=_("response")
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="answers", verbose_name=_("question")
+    )
     option = models.ForeignKey(
-        Option, on_delete=models.PROTECT, null=True, blank=True, related_name="answers", verbose_name=_("option")
+        Option,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="answers",
+        verbose_name=_("option"),
     )
     value = models.SmallIntegerField(_("scale value"), null=True, blank=True)
     text = models.TextField(_("text"), max_length=3000, blank=True)
@@ -252,8 +308,11 @@ class Answer(models.Model):
         verbose_name_plural = _("answers")
         ordering = ["response", "question", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["response", "option"], condition=Q(option__isnull=False),
-                                    name="answer_option_once"),
+            models.UniqueConstraint(
+                fields=["response", "option"],
+                condition=Q(option__isnull=False),
+                name="answer_option_once",
+            ),
         ]
         indexes = [models.Index(fields=["question", "option"], name="answer_tally_idx")]
 
@@ -271,7 +330,9 @@ class Discussion(Consultation):
     document = models.FileField(_("document"), upload_to=discussion_document_path, blank=True)
     document_name = models.CharField(_("document file name"), max_length=150, blank=True)
     document_type = models.CharField(_("document type"), max_length=50, blank=True)
-    moderation = models.CharField(_("moderation"), max_length=5, choices=Moderation.choices, default=Moderation.POST)
+    moderation = models.CharField(
+        _("moderation"), max_length=5, choices=Moderation.choices, default=Moderation.POST
+    )
     report_summary = models.TextField(_("summary of the final report"), max_length=5000, blank=True)
     report_published_at = models.DateTimeField(_("final report published"), null=True, blank=True)
 
@@ -280,8 +341,10 @@ class Discussion(Consultation):
         verbose_name_plural = _("public discussions")
         ordering = ["-opens_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")),
-                                   name="discussion_closes_after_opening"),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="discussion_closes_after_opening",
+            ),
         ]
 
     def get_absolute_url(self) -> str:
@@ -289,8 +352,9 @@ class Discussion(Consultation):
 
 
 class Section(models.Model):
-    discussion = models.ForeignKey(Discussion, on_delete=models.CASCADE, related_name="sections",
-                                   verbose_name=_("discussion"))
+    discussion = models.ForeignKey(
+        Discussion, on_delete=models.CASCADE, related_name="sections", verbose_name=_("discussion")
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text (Markdown)"), max_length=50000)
@@ -318,33 +382,68 @@ class Comment(models.Model):
 
     HIDE_AFTER_REPORTS = 3
 
-    discussion = models.ForeignKey(Discussion, on_delete=models.CASCADE, related_name="comments",
-                                   verbose_name=_("discussion"))
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, null=True, blank=True, related_name="comments",
-                                verbose_name=_("section"), help_text=_("Empty: the document as a whole."))
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies",
-                               verbose_name=_("reply to"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="discussion_comments",
-                               verbose_name=_("author"))
+    discussion = models.ForeignKey(
+        Discussion, on_delete=models.CASCADE, related_name="comments", verbose_name=_("discussion")
+    )
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("section"),
+        help_text=_("Empty: the document as a whole."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("reply to"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="discussion_comments",
+        verbose_name=_("author"),
+    )
     text = models.TextField(_("text"), max_length=5000)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+", verbose_name=_("moderator"))
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moderator"),
+    )
     moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
     moderation_reason = models.CharField(_("moderator's reason"), max_length=500, blank=True)
-    decision = models.CharField(_("organization's decision"), max_length=10, choices=Decision.choices, blank=True)
+    decision = models.CharField(
+        _("organization's decision"), max_length=10, choices=Decision.choices, blank=True
+    )
     decision_reason = models.TextField(_("reason of the decision"), max_length=3000, blank=True)
 
     class Meta:
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["discussion", "created_at", "pk"]
-        indexes = [models.Index(fields=["status", "created_at"], condition=~Q(status="published"),
-                                name="comment_moderation_idx")]
+        indexes = [
+            models.Index(
+                fields=["status", "created_at"],
+                condition=~Q(status="published"),
+                name="comment_moderation_idx",
+            )
+        ]
         constraints = [
-            models.CheckConstraint(condition=Q(decision="") | ~Q(decision_reason=""),
-                                   name="comment_decision_has_reason"),
+            models.CheckConstraint(
+                condition=Q(decision="") | ~Q(decision_reason=""),
+                name="comment_decision_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -356,16 +455,21 @@ class Reaction(models.Model):
         SUPPORT = "support", _("support")
         OPPOSE = "oppose", _("oppose")
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reactions", verbose_name=_("comment"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
-                             verbose_name=_("user"))
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="reactions", verbose_name=_("comment")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         verbose_name = _("reaction")
         verbose_name_plural = _("reactions")
-        constraints = [models.UniqueConstraint(fields=["comment", "user"], name="reaction_once_per_person")]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "user"], name="reaction_once_per_person")
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.comment_id}"
@@ -374,9 +478,15 @@ class Reaction(models.Model):
 class CommentReport(models.Model):
     """A complaint about a comment; open complaints are the moderator's queue."""
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports", verbose_name=_("comment"))
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
-                                 verbose_name=_("reported by"))
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="reports", verbose_name=_("comment")
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("reported by"),
+    )
     reason = models.CharField(_("reason"), max_length=500)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
@@ -385,7 +495,9 @@ class CommentReport(models.Model):
         verbose_name = _("complaint about a comment")
         verbose_name_plural = _("complaints about comments")
         ordering = ["created_at", "pk"]
-        constraints = [models.UniqueConstraint(fields=["comment", "reporter"], name="report_once_per_person")]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter"], name="report_once_per_person")
+        ]
 
     def __str__(self) -> str:
         return self.reason[:60]
@@ -394,8 +506,12 @@ class CommentReport(models.Model):
 class Subscription(models.Model):
     """What a resident asked to be told about (opt-in; nothing is sent without it)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="consultation_subscription", verbose_name=_("user"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="consultation_subscription",
+        verbose_name=_("user"),
+    )
     new_in_municipality = models.BooleanField(
         _("new polls, votes and discussions in my municipality"), default=False
     )

@@ -16,12 +16,16 @@ def organizer_organization_ids(user) -> set[int] | None:
         return None
     if not roles.is_head(user):
         return set()
-    return set(staff_organizations(user=user, roles=[Membership.Role.HEAD]).values_list("id", flat=True))
+    return set(
+        staff_organizations(user=user, roles=[Membership.Role.HEAD]).values_list("id", flat=True)
+    )
 
 
 def organizer_organizations(user):
     ids = organizer_organization_ids(user)
-    organizations = Organization.objects.filter(is_active=True).select_related("region").order_by("name")
+    organizations = (
+        Organization.objects.filter(is_active=True).select_related("region").order_by("name")
+    )
     return organizations if ids is None else organizations.filter(id__in=ids)
 
 
@@ -38,7 +42,9 @@ def moderated_region_ids(user) -> set[int] | None:
     """Regions whose discussion comments the user moderates; None means all (platform admin)."""
     if roles.is_platform_admin(user):
         return None
-    return set(staff_regions(user=user, role=Membership.Role.MODERATOR).values_list("id", flat=True))
+    return set(
+        staff_regions(user=user, role=Membership.Role.MODERATOR).values_list("id", flat=True)
+    )
 
 
 def can_moderate(user, discussion) -> bool:

@@ -42,7 +42,9 @@ def region(db):
 
 @pytest.fixture
 def organization(region):
-    return OrganizationFactory(region=region, name="Администрация Петропавловск-Камчатского городского округа")
+    return OrganizationFactory(
+        region=region, name="Администрация Петропавловск-Камчатского городского округа"
+    )
 
 
 @pytest.fixture

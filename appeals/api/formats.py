@@ -68,4 +68,9 @@ def render(fmt: str, root: str, data, *, status: int = 200) -> HttpResponse:
 def errors(fmt: str, status: int, *descriptions: str) -> HttpResponse:
     """The spec's error body: one `{code, description}` per problem, `code` the HTTP status."""
     fmt = fmt if fmt in FORMATS else "xml"
-    return render(fmt, "errors", [{"code": status, "description": str(text)} for text in descriptions], status=status)
+    return render(
+        fmt,
+        "errors",
+        [{"code": status, "description": str(text)} for text in descriptions],
+        status=status,
+    )

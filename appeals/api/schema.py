@@ -4,12 +4,16 @@ are plain Django views, and the spec's XML/JSON pair is easier to state than to 
 from functools import cache
 
 FORMAT = {
-    "name": "format", "in": "path", "required": True,
+    "name": "format",
+    "in": "path",
+    "required": True,
     "description": "Response format: xml (required by the specification) or json.",
     "schema": {"type": "string", "enum": ["xml", "json"]},
 }
 JURISDICTION = {
-    "name": "jurisdiction_id", "in": "query", "required": False,
+    "name": "jurisdiction_id",
+    "in": "query",
+    "required": False,
     "description": "May be omitted: the endpoint serves one jurisdiction. Any other value is a 404.",
     "schema": {"type": "string"},
 }
@@ -45,19 +49,37 @@ ERRORS = {
 def openapi_schema() -> dict:
     request_object = {
         "type": "object",
-        "required": ["service_request_id", "status", "service_code", "service_name", "requested_datetime"],
+        "required": [
+            "service_request_id",
+            "status",
+            "service_code",
+            "service_name",
+            "requested_datetime",
+        ],
         "properties": {
             "service_request_id": {"type": "string", "example": "41-2026-000123"},
             "status": {"type": "string", "enum": ["open", "closed"]},
-            "status_notes": {"type": "string", "description": "The platform's own status, e.g. «на модерации»."},
+            "status_notes": {
+                "type": "string",
+                "description": "The platform's own status, e.g. «на модерации».",
+            },
             "service_name": {"type": "string"},
             "service_code": {"type": "string"},
-            "description": {"type": "string", "description": "Only for appeals the citizen made public."},
-            "agency_responsible": {"type": "string", "description": "The organization the appeal is routed to."},
+            "description": {
+                "type": "string",
+                "description": "Only for appeals the citizen made public.",
+            },
+            "agency_responsible": {
+                "type": "string",
+                "description": "The organization the appeal is routed to.",
+            },
             "service_notice": {"type": "string"},
             "requested_datetime": DATETIME,
             "updated_datetime": DATETIME,
-            "expected_datetime": {**DATETIME, "description": "The answer is due by then (from registration)."},
+            "expected_datetime": {
+                **DATETIME,
+                "description": "The answer is due by then (from registration).",
+            },
             "address": {"type": "string", "description": "Only for public appeals."},
             "lat": {"type": "number", "description": "Only for public appeals."},
             "long": {"type": "number", "description": "Only for public appeals."},
@@ -76,137 +98,316 @@ def openapi_schema() -> dict:
             ),
         },
         "paths": {
-            "/open311/v2/discovery.{format}": {"get": {
-                "operationId": "discovery", "summary": "Service discovery",
-                "parameters": [FORMAT],
-                "responses": {"200": _body(_ref("Discovery"), "Endpoints, formats and where to get a key."),
-                              "404": ERRORS["404"]},
-            }},
-            "/open311/v2/services.{format}": {"get": {
-                "operationId": "serviceList", "summary": "GET Service List (categories)",
-                "parameters": [FORMAT, JURISDICTION],
-                "responses": {"200": _body({"type": "array", "items": _ref("Service")}, "Services."),
-                              "404": ERRORS["404"]},
-            }},
-            "/open311/v2/services/{service_code}.{format}": {"get": {
-                "operationId": "serviceDefinition", "summary": "GET Service Definition",
-                "parameters": [
-                    {"name": "service_code", "in": "path", "required": True,
-                     "schema": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}},
-                    FORMAT, JURISDICTION,
-                ],
-                "responses": {"200": _body(_ref("ServiceDefinition"), "The attributes to send with a request."),
-                              "404": ERRORS["404"]},
-            }},
+            "/open311/v2/discovery.{format}": {
+                "get": {
+                    "operationId": "discovery",
+                    "summary": "Service discovery",
+                    "parameters": [FORMAT],
+                    "responses": {
+                        "200": _body(
+                            _ref("Discovery"), "Endpoints, formats and where to get a key."
+                        ),
+                        "404": ERRORS["404"],
+                    },
+                }
+            },
+            "/open311/v2/services.{format}": {
+                "get": {
+                    "operationId": "serviceList",
+                    "summary": "GET Service List (categories)",
+                    "parameters": [FORMAT, JURISDICTION],
+                    "responses": {
+                        "200": _body({"type": "array", "items": _ref("Service")}, "Services."),
+                        "404": ERRORS["404"],
+                    },
+                }
+            },
+            "/open311/v2/services/{service_code}.{format}": {
+                "get": {
+                    "operationId": "serviceDefinition",
+                    "summary": "GET Service Definition",
+                    "parameters": [
+                        {
+                            "name": "service_code",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
+                        },
+                        FORMAT,
+                        JURISDICTION,
+                    ],
+                    "responses": {
+                        "200": _body(
+                            _ref("ServiceDefinition"), "The attributes to send with a request."
+                        ),
+                        "404": ERRORS["404"],
+                    },
+                }
+            },
             "/open311/v2/requests.{format}": {
                 "get": {
-                    "operationId": "requestList", "summary": "GET Service Requests",
+                    "operationId": "requestList",
+                    "summary": "GET Service Requests",
                     "parameters": [
-                        FORMAT, JURISDICTION,
-                        {"name": "service_request_id", "in": "query", "schema": {"type": "string"},
-                         "description": "Comma-separated ids; overrides every other argument."},
-                        {"name": "service_code", "in": "query", "schema": {"type": "string"},
-                         "description": "Comma-separated service codes."},
+                        FORMAT,
+                        JURISDICTION,
+                        {
+                            "name": "service_request_id",
+                            "in": "query",
+                            "schema": {"type": "string"},
+                            "description": "Comma-separated ids; overrides every other argument.",
+                        },
+                        {
+                            "name": "service_code",
+                            "in": "query",
+                            "schema": {"type": "string"},
+                            "description": "Comma-separated service codes.",
+                        },
                         {"name": "start_date", "in": "query", "schema": DATETIME},
-                        {"name": "end_date", "in": "query", "schema": DATETIME,
-                         "description": "At most 90 days after start_date; by default the last 90 days."},
-                        {"name": "status", "in": "query", "schema": {"type": "string"},
-                         "description": "open, closed or open,closed."},
-                        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                        {"name": "page_size", "in": "query",
-                         "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1000}},
+                        {
+                            "name": "end_date",
+                            "in": "query",
+                            "schema": DATETIME,
+                            "description": "At most 90 days after start_date; by default the last 90 days.",
+                        },
+                        {
+                            "name": "status",
+                            "in": "query",
+                            "schema": {"type": "string"},
+                            "description": "open, closed or open,closed.",
+                        },
+                        {
+                            "name": "page",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 1},
+                        },
+                        {
+                            "name": "page_size",
+                            "in": "query",
+                            "schema": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": 1000,
+                                "default": 1000,
+                            },
+                        },
                     ],
-                    "responses": {"200": _body({"type": "array", "items": _ref("Request")}, "Requests, newest first."),
-                                  "400": ERRORS["400"], "404": ERRORS["404"]},
+                    "responses": {
+                        "200": _body(
+                            {"type": "array", "items": _ref("Request")}, "Requests, newest first."
+                        ),
+                        "400": ERRORS["400"],
+                        "404": ERRORS["404"],
+                    },
                 },
                 "post": {
-                    "operationId": "createRequest", "summary": "POST Service Request",
+                    "operationId": "createRequest",
+                    "summary": "POST Service Request",
                     "parameters": [FORMAT],
-                    "requestBody": {"required": True, "content": {
-                        "application/x-www-form-urlencoded": {"schema": _ref("NewRequest")}
-                    }},
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/x-www-form-urlencoded": {"schema": _ref("NewRequest")}
+                        },
+                    },
                     "responses": {
-                        "201": _body({"type": "array", "items": _ref("CreatedRequest")}, "The appeal is filed."),
+                        "201": _body(
+                            {"type": "array", "items": _ref("CreatedRequest")},
+                            "The appeal is filed.",
+                        ),
                         **ERRORS,  # 400, 403, 404 and 429
                     },
                 },
             },
-            "/open311/v2/requests/{service_request_id}.{format}": {"get": {
-                "operationId": "requestDetail", "summary": "GET Service Request",
-                "parameters": [{"name": "service_request_id", "in": "path", "required": True,
-                                "schema": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}},
-                               FORMAT, JURISDICTION],
-                "responses": {"200": _body({"type": "array", "items": _ref("Request")}, "One request."),
-                              "404": ERRORS["404"]},
-            }},
-            "/open311/v2/tokens/{token}.{format}": {"get": {
-                "operationId": "token", "summary": "GET service_request_id from a token",
-                "description": "Every service is realtime, so no token is ever issued: always 404.",
-                "parameters": [{"name": "token", "in": "path", "required": True,
-                                "schema": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}},
-                               FORMAT, JURISDICTION],
-                "responses": {"200": _body({"type": "array", "items": _ref("Token")}, "The request id."),
-                              "404": ERRORS["404"]},
-            }},
+            "/open311/v2/requests/{service_request_id}.{format}": {
+                "get": {
+                    "operationId": "requestDetail",
+                    "summary": "GET Service Request",
+                    "parameters": [
+                        {
+                            "name": "service_request_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
+                        },
+                        FORMAT,
+                        JURISDICTION,
+                    ],
+                    "responses": {
+                        "200": _body({"type": "array", "items": _ref("Request")}, "One request."),
+                        "404": ERRORS["404"],
+                    },
+                }
+            },
+            "/open311/v2/tokens/{token}.{format}": {
+                "get": {
+                    "operationId": "token",
+                    "summary": "GET service_request_id from a token",
+                    "description": "Every service is realtime, so no token is ever issued: always 404.",
+                    "parameters": [
+                        {
+                            "name": "token",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
+                        },
+                        FORMAT,
+                        JURISDICTION,
+                    ],
+                    "responses": {
+                        "200": _body({"type": "array", "items": _ref("Token")}, "The request id."),
+                        "404": ERRORS["404"],
+                    },
+                }
+            },
         },
-        "components": {"schemas": {
-            "Errors": {"type": "array", "items": {
-                "type": "object", "required": ["code", "description"],
-                "properties": {"code": {"type": "integer"}, "description": {"type": "string"}},
-            }},
-            "Discovery": {"type": "object", "required": ["changeset", "contact", "key_service", "endpoints"],
-                          "properties": {
-                              "changeset": DATETIME, "contact": {"type": "string"}, "key_service": {"type": "string"},
-                              "endpoints": {"type": "array", "items": {"type": "object", "properties": {
-                                  "specification": {"type": "string"}, "url": {"type": "string"},
-                                  "changeset": DATETIME, "type": {"type": "string", "enum": ["production", "test"]},
-                                  "formats": {"type": "array", "items": {"type": "string"}},
-                              }}},
-                          }},
-            "Service": {"type": "object",
-                        "required": ["service_code", "service_name", "metadata", "type", "group"],
+        "components": {
+            "schemas": {
+                "Errors": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["code", "description"],
                         "properties": {
-                            "service_code": {"type": "string"}, "service_name": {"type": "string"},
-                            "description": {"type": "string"}, "metadata": {"type": "boolean"},
-                            "type": {"type": "string", "enum": ["realtime", "batch", "blackbox"]},
-                            "keywords": {"type": "string"}, "group": {"type": "string"},
-                        }},
-            "ServiceDefinition": {"type": "object", "required": ["service_code", "attributes"], "properties": {
-                "service_code": {"type": "string"},
-                "attributes": {"type": "array", "items": {"type": "object", "properties": {
-                    "variable": {"type": "boolean"}, "code": {"type": "string"},
-                    "datatype": {"type": "string", "enum": ["string", "number", "datetime", "text",
-                                                            "singlevaluelist", "multivaluelist"]},
-                    "required": {"type": "boolean"}, "datatype_description": {"type": "string"},
-                    "order": {"type": "integer", "minimum": 1}, "description": {"type": "string"},
-                    "values": {"type": "array", "items": {"type": "object", "properties": {
-                        "key": {"type": "string"}, "name": {"type": "string"}}}},
-                }}},
-            }},
-            "NewRequest": {"type": "object", "required": ["api_key", "service_code"], "properties": {
-                "api_key": {"type": "string", "description": "The partner's key."},
-                "jurisdiction_id": {"type": "string"},
-                "service_code": {"type": "string"},
-                "attribute[municipality]": {"type": "string",
-                                            "description": "Required: a key from the service definition."},
-                "lat": {"type": "number", "minimum": -90, "maximum": 90},
-                "long": {"type": "number", "minimum": -180, "maximum": 180},
-                "address_string": {"type": "string", "maxLength": 300},
-                "email": {"type": "string", "format": "email", "description": "Required: where the answer goes."},
-                "first_name": {"type": "string", "maxLength": 100, "description": "Required (59-FZ)."},
-                "last_name": {"type": "string", "maxLength": 100, "description": "Required (59-FZ)."},
-                "phone": {"type": "string"},
-                "description": {"type": "string", "maxLength": 4000, "description": "Required."},
-                "media_url": {"type": "string", "format": "uri"},
-                "device_id": {"type": "string"},
-                "account_id": {"type": "string"},
-            }},
-            "CreatedRequest": {"type": "object", "required": ["service_request_id"], "properties": {
-                "service_request_id": {"type": "string"}, "service_notice": {"type": "string"},
-                "account_id": {"type": "string"},
-            }},
-            "Token": {"type": "object", "properties": {
-                "service_request_id": {"type": "string"}, "token": {"type": "string"}}},
-            "Request": request_object,
-        }},
+                            "code": {"type": "integer"},
+                            "description": {"type": "string"},
+                        },
+                    },
+                },
+                "Discovery": {
+                    "type": "object",
+                    "required": ["changeset", "contact", "key_service", "endpoints"],
+                    "properties": {
+                        "changeset": DATETIME,
+                        "contact": {"type": "string"},
+                        "key_service": {"type": "string"},
+                        "endpoints": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "specification": {"type": "string"},
+                                    "url": {"type": "string"},
+                                    "changeset": DATETIME,
+                                    "type": {"type": "string", "enum": ["production", "test"]},
+                                    "formats": {"type": "array", "items": {"type": "string"}},
+                                },
+                            },
+                        },
+                    },
+                },
+                "Service": {
+                    "type": "object",
+                    "required": ["service_code", "service_name", "metadata", "type", "group"],
+                    "properties": {
+                        "service_code": {"type": "string"},
+                        "service_name": {"type": "string"},
+                        "description": {"type": "string"},
+                        "metadata": {"type": "boolean"},
+                        "type": {"type": "string", "enum": ["realtime", "batch", "blackbox"]},
+                        "keywords": {"type": "string"},
+                        "group": {"type": "string"},
+                    },
+                },
+                "ServiceDefinition": {
+                    "type": "object",
+                    "required": ["service_code", "attributes"],
+                    "properties": {
+                        "service_code": {"type": "string"},
+                        "attributes": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "variable": {"type": "boolean"},
+                                    "code": {"type": "string"},
+                                    "datatype": {
+                                        "type": "string",
+                                        "enum": [
+                                            "string",
+                                            "number",
+                                            "datetime",
+                                            "text",
+                                            "singlevaluelist",
+                                            "multivaluelist",
+                                        ],
+                                    },
+                                    "required": {"type": "boolean"},
+                                    "datatype_description": {"type": "string"},
+                                    "order": {"type": "integer", "minimum": 1},
+                                    "description": {"type": "string"},
+                                    "values": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "properties": {
+                                                "key": {"type": "string"},
+                                                "name": {"type": "string"},
+                                            },
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+                "NewRequest": {
+                    "type": "object",
+                    "required": ["api_key", "service_code"],
+                    "properties": {
+                        "api_key": {"type": "string", "description": "The partner's key."},
+                        "jurisdiction_id": {"type": "string"},
+                        "service_code": {"type": "string"},
+                        "attribute[municipality]": {
+                            "type": "string",
+                            "description": "Required: a key from the service definition.",
+                        },
+                        "lat": {"type": "number", "minimum": -90, "maximum": 90},
+                        "long": {"type": "number", "minimum": -180, "maximum": 180},
+                        "address_string": {"type": "string", "maxLength": 300},
+                        "email": {
+                            "type": "string",
+                            "format": "email",
+                            "description": "Required: where the answer goes.",
+                        },
+                        "first_name": {
+                            "type": "string",
+                            "maxLength": 100,
+                            "description": "Required (59-FZ).",
+                        },
+                        "last_name": {
+                            "type": "string",
+                            "maxLength": 100,
+                            "description": "Required (59-FZ).",
+                        },
+                        "phone": {"type": "string"},
+                        "description": {
+                            "type": "string",
+                            "maxLength": 4000,
+                            "description": "Required.",
+                        },
+                        "media_url": {"type": "string", "format": "uri"},
+                        "device_id": {"type": "string"},
+                        "account_id": {"type": "string"},
+                    },
+                },
+                "CreatedRequest": {
+                    "type": "object",
+                    "required": ["service_request_id"],
+                    "properties": {
+                        "service_request_id": {"type": "string"},
+                        "service_notice": {"type": "string"},
+                        "account_id": {"type": "string"},
+                    },
+                },
+                "Token": {
+                    "type": "object",
+                    "properties": {
+                        "service_request_id": {"type": "string"},
+                        "token": {"type": "string"},
+                    },
+                },
+                "Request": request_object,
+            }
+        },
     }

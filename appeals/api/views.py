@@ -54,8 +54,12 @@ def open311(view):
         params = request.POST if request.method == "POST" else request.GET
         jurisdiction = params.get("jurisdiction_id", "").strip()
         if jurisdiction and jurisdiction != settings.OPEN311_JURISDICTION_ID:
-            return errors(fmt, 404, _("Unknown jurisdiction_id: this endpoint serves %(jurisdiction)s.")
-                          % {"jurisdiction": settings.OPEN311_JURISDICTION_ID})
+            return errors(
+                fmt,
+                404,
+                _("Unknown jurisdiction_id: this endpoint serves %(jurisdiction)s.")
+                % {"jurisdiction": settings.OPEN311_JURISDICTION_ID},
+            )
         if _has_nul(params, kwargs):
             return errors(fmt, 400, _("Arguments must not contain NUL characters."))
         try:
@@ -83,30 +87,36 @@ def _iso(moment: datetime | None, zone: ZoneInfo) -> str | None:
 
 
 def _notice(category) -> str:
-    return ngettext("Review term: %(days)s day", "Review term: %(days)s days", category.term_days) % {
-        "days": category.term_days
-    }
+    return ngettext(
+        "Review term: %(days)s day", "Review term: %(days)s days", category.term_days
+    ) % {"days": category.term_days}
 
 
 @require_GET
 @open311
 def discovery(request, *, fmt: str):
     base = request.build_absolute_uri("/open311/v2/")
-    return render(fmt, "discovery", {
-        "changeset": CHANGESET,
-        "contact": settings.OPEN311_CONTACT,
-        "key_service": _("API keys for filing requests are issued by the platform operator: %(contact)s")
-        % {"contact": settings.OPEN311_CONTACT},
-        "endpoints": [
-            {
-                "specification": SPECIFICATION,
-                "url": base,
-                "changeset": CHANGESET,
-                "type": "test" if settings.DEBUG else "production",
-                "formats": ["text/xml", "application/json"],
-            }
-        ],
-    })
+    return render(
+        fmt,
+        "discovery",
+        {
+            "changeset": CHANGESET,
+            "contact": settings.OPEN311_CONTACT,
+            "key_service": _(
+                "API keys for filing requests are issued by the platform operator: %(contact)s"
+            )
+            % {"contact": settings.OPEN311_CONTACT},
+            "endpoints": [
+                {
+                    "specification": SPECIFICATION,
+                    "url": base,
+                    "changeset": CHANGESET,
+                    "type": "test" if settings.DEBUG else "production",
+                    "formats": ["text/xml", "application/json"],
+                }
+            ],
+        },
+    )
 
 
 @require_GET
@@ -134,21 +144,25 @@ def service_definition(request, code: str, *, fmt: str):
     if category is None:
         return errors(fmt, 404, _("Unknown service_code: %(code)s.") % {"code": code})
     municipalities = selectors.open311_municipalities(region=_region())
-    return render(fmt, "service_definition", {
-        "service_code": category.slug,
-        "attributes": [
-            {
-                "variable": True,
-                "code": MUNICIPALITY_ATTRIBUTE,
-                "datatype": "singlevaluelist",
-                "required": True,
-                "datatype_description": _("The municipality where the problem is."),
-                "order": 1,
-                "description": _("Municipality"),
-                "values": [{"key": str(m.pk), "name": m.name} for m in municipalities],
-            }
-        ],
-    })
+    return render(
+        fmt,
+        "service_definition",
+        {
+            "service_code": category.slug,
+            "attributes": [
+                {
+                    "variable": True,
+                    "code": MUNICIPALITY_ATTRIBUTE,
+                    "datatype": "singlevaluelist",
+                    "required": True,
+                    "datatype_description": _("The municipality where the problem is."),
+                    "order": 1,
+                    "description": _("Municipality"),
+                    "values": [{"key": str(m.pk), "name": m.name} for m in municipalities],
+                }
+            ],
+        },
+    )
 
 
 @csrf_exempt
@@ -190,7 +204,9 @@ def _request_item(appeal) -> dict:
         "agency_responsible": str(appeal.organization) if appeal.organization_id else None,
         "service_notice": _notice(appeal.category),
         "requested_datetime": _iso(appeal.submitted_at, zone),
-        "updated_datetime": _iso(appeal.closed_at if closed and appeal.closed_at else appeal.updated_at, zone),
+        "updated_datetime": _iso(
+            appeal.closed_at if closed and appeal.closed_at else appeal.updated_at, zone
+        ),
         "expected_datetime": _iso(appeal.due_at, zone),
         "address": appeal.address if public else None,
         "lat": float(appeal.latitude) if public and appeal.latitude is not None else None,
@@ -212,7 +228,9 @@ def _moment(raw: str, name: str) -> datetime:
     except ValueError:
         value = None
     if value is None:
-        raise BadRequest(_("%(name)s is not a W3C datetime such as 2026-01-31T00:00:00+12:00.") % {"name": name})
+        raise BadRequest(
+            _("%(name)s is not a W3C datetime such as 2026-01-31T00:00:00+12:00.") % {"name": name}
+        )
     try:
         if timezone.is_naive(value):
             value = timezone.make_aware(value, timezone.get_default_timezone())
@@ -220,8 +238,10 @@ def _moment(raw: str, name: str) -> datetime:
     except (OverflowError, ValueError):
         value = None
     if value is None or not (EARLIEST_YEAR <= value.year <= LATEST_YEAR):
-        raise BadRequest(_("%(name)s must be between the years %(first)s and %(last)s.")
-                         % {"name": name, "first": EARLIEST_YEAR, "last": LATEST_YEAR})
+        raise BadRequest(
+            _("%(name)s must be between the years %(first)s and %(last)s.")
+            % {"name": name, "first": EARLIEST_YEAR, "last": LATEST_YEAR}
+        )
     return value
 
 
@@ -231,7 +251,9 @@ def _positive(params, name: str, default: int, maximum: int | None = None) -> in
         return default
     if not raw.isdigit() or int(raw) < 1 or (maximum and int(raw) > maximum):
         limit = _(" up to %(max)s") % {"max": maximum} if maximum else ""
-        raise BadRequest(_("%(name)s must be a positive whole number%(limit)s.") % {"name": name, "limit": limit})
+        raise BadRequest(
+            _("%(name)s must be a positive whole number%(limit)s.") % {"name": name, "limit": limit}
+        )
     return int(raw)
 
 
@@ -241,7 +263,9 @@ def _list_requests(request, fmt: str):
     page_size = _positive(params, "page_size", MAX_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
     numbers = [n.strip() for n in _param(params, "service_request_id").split(",") if n.strip()]
     if len(numbers) > MAX_IDS:
-        raise BadRequest(_("Ask for at most %(max)s service_request_id values at once.") % {"max": MAX_IDS})
+        raise BadRequest(
+            _("Ask for at most %(max)s service_request_id values at once.") % {"max": MAX_IDS}
+        )
     codes = [c.strip() for c in _param(params, "service_code").split(",") if c.strip()]
     statuses = [s.strip().lower() for s in _param(params, "status").split(",") if s.strip()]
     if any(status not in ("open", "closed") for status in statuses):
@@ -259,9 +283,15 @@ def _list_requests(request, fmt: str):
         raise BadRequest(_("end_date is before start_date."))
     if end - start > MAX_RANGE:
         raise BadRequest(_("The range from start_date to end_date is at most 90 days."))
-    appeals = selectors.open311_requests(numbers=numbers, codes=codes, start=start, end=end, statuses=statuses)
+    appeals = selectors.open311_requests(
+        numbers=numbers, codes=codes, start=start, end=end, statuses=statuses
+    )
     offset = (page - 1) * page_size
-    return render(fmt, "service_requests", [_request_item(appeal) for appeal in appeals[offset:offset + page_size]])
+    return render(
+        fmt,
+        "service_requests",
+        [_request_item(appeal) for appeal in appeals[offset : offset + page_size]],
+    )
 
 
 def _coordinate(raw: str, name: str, limit: int, problems: list) -> Decimal | None:
@@ -270,7 +300,10 @@ def _coordinate(raw: str, name: str, limit: int, problems: list) -> Decimal | No
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite() or abs(value) > limit:
-        problems.append(_("%(name)s must be a number from -%(limit)s to %(limit)s (WGS84).") % {"name": name, "limit": limit})
+        problems.append(
+            _("%(name)s must be a number from -%(limit)s to %(limit)s (WGS84).")
+            % {"name": name, "limit": limit}
+        )
         return None
     return value.quantize(Decimal("0.00001"))
 
@@ -279,11 +312,20 @@ def _create_request(request, fmt: str):
     params = request.POST
     api_key = authenticate_api_key(_param(params, "api_key"))
     if api_key is None:
-        return errors(fmt, 403, _("Missing or invalid api_key: ask the platform operator for a key."))
-    if is_ratelimited(request, group="open311-post", key=lambda _group, _request: str(api_key.pk),
-                      rate=settings.OPEN311_POST_RATE, increment=True):
+        return errors(
+            fmt, 403, _("Missing or invalid api_key: ask the platform operator for a key.")
+        )
+    if is_ratelimited(
+        request,
+        group="open311-post",
+        key=lambda _group, _request: str(api_key.pk),
+        rate=settings.OPEN311_POST_RATE,
+        increment=True,
+    ):
         # Not in GeoReport v2, which has no rate limits; 429 in its error shape is what clients expect.
-        return errors(fmt, 429, _("Too many requests with this api_key: try again in a few minutes."))
+        return errors(
+            fmt, 429, _("Too many requests with this api_key: try again in a few minutes.")
+        )
     code = _param(params, "service_code")
     if not code:
         raise BadRequest(_("service_code is required."))
@@ -296,11 +338,17 @@ def _create_request(request, fmt: str):
     municipality = None
     raw_municipality = _param(params, f"attribute[{MUNICIPALITY_ATTRIBUTE}]")
     if not raw_municipality:
-        problems.append(_("attribute[municipality] is required: see the service definition for its values."))
+        problems.append(
+            _("attribute[municipality] is required: see the service definition for its values.")
+        )
     elif raw_municipality.isdigit():
-        municipality = selectors.open311_municipalities(region=region).filter(pk=int(raw_municipality)).first()
+        municipality = (
+            selectors.open311_municipalities(region=region).filter(pk=int(raw_municipality)).first()
+        )
     if raw_municipality and municipality is None:
-        problems.append(_("attribute[municipality] is not one of the values of the service definition."))
+        problems.append(
+            _("attribute[municipality] is not one of the values of the service definition.")
+        )
 
     raw_lat, raw_long = _param(params, "lat"), _param(params, "long")
     latitude = longitude = None
@@ -341,7 +389,9 @@ def _create_request(request, fmt: str):
         problems.append(_("email is required: the citizen's address for the answer."))
     first_name, last_name = _param(params, "first_name"), _param(params, "last_name")
     if not first_name or not last_name:
-        problems.append(_("first_name and last_name are required: an appeal needs its author's name (59-FZ)."))
+        problems.append(
+            _("first_name and last_name are required: an appeal needs its author's name (59-FZ).")
+        )
     if len(first_name) > 100 or len(last_name) > 100:
         problems.append(_("first_name and last_name are at most 100 characters each."))
     phone = _param(params, "phone")
@@ -357,7 +407,12 @@ def _create_request(request, fmt: str):
         appeal = submit_partner_request(
             partner_key_id=api_key.pk,
             partner=api_key.partner,
-            citizen_data={"email": email, "first_name": first_name, "last_name": last_name, "phone": phone},
+            citizen_data={
+                "email": email,
+                "first_name": first_name,
+                "last_name": last_name,
+                "phone": phone,
+            },
             category=category,
             municipality=municipality,
             address=address,
@@ -367,8 +422,17 @@ def _create_request(request, fmt: str):
         )
     except DomainError as error:
         raise BadRequest(str(error.message)) from error
-    return render(fmt, "service_requests", [{
-        "service_request_id": appeal.number,
-        "service_notice": _("On moderation: registered within 3 days. %(term)s from registration.")
-        % {"term": _notice(category)},
-    }], status=201)
+    return render(
+        fmt,
+        "service_requests",
+        [
+            {
+                "service_request_id": appeal.number,
+                "service_notice": _(
+                    "On moderation: registered within 3 days. %(term)s from registration."
+                )
+                % {"term": _notice(category)},
+            }
+        ],
+        status=201,
+    )

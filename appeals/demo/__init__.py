@@ -47,8 +47,18 @@ __all__ = ["DEFAULT_MIX", "STATUSES", "generate_appeals"]
 class _Generator(_References, _Planner, _History):
     """One run of ``generate_appeals``: the seeded rng, the region's reference data, the caches."""
 
-    def __init__(self, *, region, months: int, seed: int, now: datetime, citizens, mix, statuses,
-                 organization):
+    def __init__(
+        self,
+        *,
+        region,
+        months: int,
+        seed: int,
+        now: datetime,
+        citizens,
+        mix,
+        statuses,
+        organization,
+    ):
         self.rng = random.Random(seed)
         self.region = region
         self.zone = ZoneInfo(region.timezone)
@@ -100,20 +110,30 @@ def generate_appeals(
             raise ValueError(f"unknown statuses: {sorted(unknown)}")
     now = now or timezone.now()
     with transaction.atomic():
-        gen = _Generator(region=region, months=months, seed=seed, now=now, citizens=None,
-                         mix={**DEFAULT_MIX, **(mix or {})}, statuses=statuses,
-                         organization=organization)
+        gen = _Generator(
+            region=region,
+            months=months,
+            seed=seed,
+            now=now,
+            citizens=None,
+            mix={**DEFAULT_MIX, **(mix or {})},
+            statuses=statuses,
+            organization=organization,
+        )
         if citizens is None:
             gen.citizens = _citizen_pool(gen, min(max(count // 5, 1), CITIZEN_POOL_MAX))
         else:
             users = {
                 pk: municipality_id
-                for pk, municipality_id in get_user_model().objects.filter(
-                    pk__in=[getattr(c, "pk", c) for c in citizens]
-                ).values_list("pk", "municipality_id")
+                for pk, municipality_id in get_user_model()
+                .objects.filter(pk__in=[getattr(c, "pk", c) for c in citizens])
+                .values_list("pk", "municipality_id")
             }
             ids = [getattr(c, "pk", c) for c in citizens]
-            gen.citizens = _Citizens(ids, [users.get(pk) if users.get(pk) in gen.municipality_index else None for pk in ids])
+            gen.citizens = _Citizens(
+                ids,
+                [users.get(pk) if users.get(pk) in gen.municipality_index else None for pk in ids],
+            )
 
         times, kinds, cats = gen.plan(count)
         order = sorted(range(count), key=times.__getitem__)
@@ -126,16 +146,27 @@ def generate_appeals(
             # shown is the real progress and the server queues no millions of pending checks.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for start in range(0, count, CHUNK_SIZE):
-                chunk = order[start:start + CHUNK_SIZE]
+                chunk = order[start : start + CHUNK_SIZE]
                 ids = _reserve_ids(cursor, Appeal, len(chunk))
                 rows = _Rows()
-                for appeal_id, index, year in zip(ids, chunk, years[start:start + CHUNK_SIZE], strict=True):
+                for appeal_id, index, year in zip(
+                    ids, chunk, years[start : start + CHUNK_SIZE], strict=True
+                ):
                     sequence = next_sequence[year]
                     next_sequence[year] = sequence + 1
-                    gen.build(appeal_id, f"{region.code}-{year}-{sequence:06d}", times[index], kinds[index], cats[index], rows)
+                    gen.build(
+                        appeal_id,
+                        f"{region.code}-{year}-{sequence:06d}",
+                        times[index],
+                        kinds[index],
+                        cats[index],
+                        rows,
+                    )
                 _write_rows(cursor, rows)
                 done += len(chunk)
                 if progress is not None:
                     progress(done, count)
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's constraints are initially deferred
+            cursor.execute(
+                "SET CONSTRAINTS ALL DEFERRED"
+            )  # Django's constraints are initially deferred
     return count

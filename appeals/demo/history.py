@@ -108,21 +108,29 @@ class _History:
     """One appeal and its history, replayed into rows (a ``_Generator`` mixin)."""
 
     # --- pass 2: one appeal with its history ----------------------------------------------------
-    def build(self, appeal_id: int, number: str, t0: float, kind: int, cat: int, out: _Rows) -> None:
+    def build(
+        self, appeal_id: int, number: str, t0: float, kind: int, cat: int, out: _Rows
+    ) -> None:
         rng = self.rng
         status = STATUSES[kind & 15]
         rereview = bool(kind & 16)
         category_id, term, day_count, section, category_name, templates = self.category_rows[cat]
 
         citizen_id, home = self.citizens.pick(rng)
-        municipality_id = home if home is not None and rng.random() < 0.85 else self.pick_municipality()
+        municipality_id = (
+            home if home is not None and rng.random() < 0.85 else self.pick_municipality()
+        )
         if self.allowed is not None and municipality_id not in self.allowed[category_id]:
             options = self.allowed[category_id]
             municipality_id = home if home in options else rng.choice(options)
         info = self.places[self.municipality_index[municipality_id]]
         place = _Place(info, rng)
         values = _Vars(self, place, t0, category_name)
-        text = rng.choice(OPENINGS) + rng.choice(templates or GENERIC_TEMPLATES).format_map(values) + rng.choice(CLOSINGS)
+        text = (
+            rng.choice(OPENINGS)
+            + rng.choice(templates or GENERIC_TEMPLATES).format_map(values)
+            + rng.choice(CLOSINGS)
+        )
         latitude = longitude = None
         if info["lat"] is not None and rng.random() < COORDINATES_SHARE:
             latitude = f"{info['lat'] + rng.gauss(0, 0.012):.5f}"
@@ -146,8 +154,20 @@ class _History:
             action, t = step[0], step[1]
             when = _dt(t)
             if action == "submit":
-                events.append((appeal_id, citizen_id, "submit", "", S.SUBMITTED, "", "", True,
-                               f'{{"channel": "{channel}"}}', when))
+                events.append(
+                    (
+                        appeal_id,
+                        citizen_id,
+                        "submit",
+                        "",
+                        S.SUBMITTED,
+                        "",
+                        "",
+                        True,
+                        f'{{"channel": "{channel}"}}',
+                        when,
+                    )
+                )
                 continue
             before = st
             actor, reason_code, comment, public, data = None, "", "", True, "{}"
@@ -188,11 +208,15 @@ class _History:
                 st = S.CLARIFICATION
                 executor = executor or rng.choice(self.executors[org])
                 actor, comment = executor, rng.choice(CLARIFICATION_REQUESTS)
-                out.clarifications.append((appeal_id, executor, ClarificationMessage.Kind.REQUEST, comment, when))
+                out.clarifications.append(
+                    (appeal_id, executor, ClarificationMessage.Kind.REQUEST, comment, when)
+                )
             elif action == "reply":
                 action, st, actor = "reply_to_clarification", S.IN_PROGRESS, citizen_id
                 comment = rng.choice(CLARIFICATION_REPLIES).format_map(values)
-                out.clarifications.append((appeal_id, citizen_id, ClarificationMessage.Kind.REPLY, comment, when))
+                out.clarifications.append(
+                    (appeal_id, citizen_id, ClarificationMessage.Kind.REPLY, comment, when)
+                )
             elif action == "extend_deadline":
                 heads = self.heads[org]
                 if not heads or t >= due or extension_days is not None:
@@ -210,7 +234,9 @@ class _History:
                 answer_text = answer_text.format_map(values)
                 if review_round:
                     answer_text = REREVIEW_PREFIX + answer_text[0].lower() + answer_text[1:]
-                answers[review_round] = out.answer(appeal_id, executor, org, answer_text, review_round, when)
+                answers[review_round] = out.answer(
+                    appeal_id, executor, org, answer_text, review_round, when
+                )
             elif action == "rate":
                 score, solved, comment = step[2], step[3], step[4]
                 actor = citizen_id
@@ -222,7 +248,11 @@ class _History:
                     due = self.due(t, term, day_count)
                 else:
                     st, closed = S.CLOSED, t
-                    close_reason = Appeal.CloseReason.LOW_RATING_AFTER_REVIEW if low else Appeal.CloseReason.RATED
+                    close_reason = (
+                        Appeal.CloseReason.LOW_RATING_AFTER_REVIEW
+                        if low
+                        else Appeal.CloseReason.RATED
+                    )
                     flagged = low
             elif action == "close":
                 st, closed, close_reason = S.CLOSED, t, Appeal.CloseReason.NOT_RATED
@@ -232,18 +262,52 @@ class _History:
                 ground = reason_code = step[2]
                 comment = step[3]
                 actor = executor or rng.choice(self.executors[org])
-            events.append((appeal_id, actor, action, before, st, reason_code, comment, public, data, when))
+            events.append(
+                (appeal_id, actor, action, before, st, reason_code, comment, public, data, when)
+            )
 
         if st != status:  # the path is drawn to end in the planned status; a bug if not
             raise AssertionError(f"{number}: planned {status}, got {st}")
         self.last_by_citizen[citizen_id] = (appeal_id, number)
-        out.appeals.append((
-            appeal_id, number, citizen_id, self.region.pk, category_id, municipality_id, place.full,
-            latitude, longitude, text, st, org, None, executor, channel, False, _dt(t0),
-            _dt(t0 + REGISTRATION_WINDOW.total_seconds()), _dt(registered), _dt(due), _dt(answered), _dt(closed),
-            close_reason, ground, duplicate_of, extension_days, extension_reason, redirect_count, review_round,
-            flagged, _dt(rating_requested), _dt(t0), CONSENT_VERSION, None, _dt(steps[-1][1]),
-        ))
+        out.appeals.append(
+            (
+                appeal_id,
+                number,
+                citizen_id,
+                self.region.pk,
+                category_id,
+                municipality_id,
+                place.full,
+                latitude,
+                longitude,
+                text,
+                st,
+                org,
+                None,
+                executor,
+                channel,
+                False,
+                _dt(t0),
+                _dt(t0 + REGISTRATION_WINDOW.total_seconds()),
+                _dt(registered),
+                _dt(due),
+                _dt(answered),
+                _dt(closed),
+                close_reason,
+                ground,
+                duplicate_of,
+                extension_days,
+                extension_reason,
+                redirect_count,
+                review_round,
+                flagged,
+                _dt(rating_requested),
+                _dt(t0),
+                CONSENT_VERSION,
+                None,
+                _dt(steps[-1][1]),
+            )
+        )
 
     def _moderator(self):
         return self.rng.choice(self.moderators) if self.moderators else None

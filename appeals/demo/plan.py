@@ -46,7 +46,9 @@ def _quotas(mix: dict[str, float], count: int) -> list[int]:
         raise ValueError("the status mix is empty")
     raw = [count * w / total for w in weights]
     quotas = [int(r) for r in raw]
-    for index in sorted(range(len(raw)), key=lambda i: raw[i] - quotas[i], reverse=True)[: count - sum(quotas)]:
+    for index in sorted(range(len(raw)), key=lambda i: raw[i] - quotas[i], reverse=True)[
+        : count - sum(quotas)
+    ]:
         quotas[index] += 1
     return quotas
 
@@ -108,8 +110,9 @@ class _Planner:
         key = (start.date(), term, day_count)
         value = self._due_cache.get(key)
         if value is None:
-            value = deadlines.due_at(start=start, days=term, region_timezone=self.region.timezone,
-                                     day_count=day_count).timestamp()
+            value = deadlines.due_at(
+                start=start, days=term, region_timezone=self.region.timezone, day_count=day_count
+            ).timestamp()
             self._due_cache[key] = value
         return value
 
@@ -117,8 +120,11 @@ class _Planner:
         key = (due, days)
         value = self._extend_cache.get(key)
         if value is None:
-            value = deadlines.extend(due=datetime.fromtimestamp(due, self.zone), days=days,
-                                     region_timezone=self.region.timezone).timestamp()
+            value = deadlines.extend(
+                due=datetime.fromtimestamp(due, self.zone),
+                days=days,
+                region_timezone=self.region.timezone,
+            ).timestamp()
             self._extend_cache[key] = value
         return value
 
@@ -128,7 +134,9 @@ class _Planner:
         return bisect.bisect(cum, self.rng.random() * cum[-1])
 
     def pick_municipality(self) -> int:
-        return self.municipality_ids[bisect.bisect(self.municipality_cum, self.rng.random() * self.municipality_cum[-1])]
+        return self.municipality_ids[
+            bisect.bisect(self.municipality_cum, self.rng.random() * self.municipality_cum[-1])
+        ]
 
     # --- pass 1: status, category and submission time of every appeal --------------------------
     def plan(self, count: int):
@@ -136,7 +144,9 @@ class _Planner:
         if self.forced_statuses is not None:
             codes = [STATUSES.index(s) for s in self.forced_statuses]
         else:
-            codes = [code for code, quota in enumerate(_quotas(self.mix, count)) for _ in range(quota)]
+            codes = [
+                code for code, quota in enumerate(_quotas(self.mix, count)) for _ in range(quota)
+            ]
             rng.shuffle(codes)
         times, kinds, cats = array("d"), bytearray(), array("H")
         now, window = self.now, self.window
@@ -145,7 +155,9 @@ class _Planner:
             rereview = status in (S.IN_PROGRESS, S.ANSWERED) and rng.random() < REREVIEW_SHARE
             if status in (S.CLOSED, S.REJECTED):
                 min_age = 1.5 * DAY if status == S.CLOSED else 0.05 * DAY
-                x = rng.random() if rng.random() < 0.5 else math.sqrt(rng.random())  # the platform grows
+                x = (
+                    rng.random() if rng.random() < 0.5 else math.sqrt(rng.random())
+                )  # the platform grows
                 t0 = now - (min_age + max(window - min_age, 0) * (1 - x))
                 cat = self.pick_category(t0)
             else:
@@ -172,7 +184,9 @@ class _Planner:
             return u(0.3, term + 1) if self.rng.random() < 0.93 else u(term + 1, term + 10)
         return u(1.0, term + 6)  # answered, waiting for the rating
 
-    def _path(self, status: str, rereview: bool, t0: float, term: int, org: int, category_id: int) -> list[list]:
+    def _path(
+        self, status: str, rereview: bool, t0: float, term: int, org: int, category_id: int
+    ) -> list[list]:
         """The moves from submission to the final status, with unsqueezed times."""
         rng, now = self.rng, self.now
         expo = rng.expovariate
@@ -196,20 +210,38 @@ class _Planner:
         t += 300 + min(expo(1 / (12 * HOUR)), 5 * DAY)
         steps.append(["assign" if self.heads[org] and rng.random() < ASSIGN_SHARE else "take", t])
         on_ground = status == S.CLOSED and rng.random() < CLOSE_ON_GROUND_SHARE
-        if status == S.CLARIFICATION or rng.random() < CLARIFICATION_SHARE or (on_ground and rng.random() < 0.5):
+        if (
+            status == S.CLARIFICATION
+            or rng.random() < CLARIFICATION_SHARE
+            or (on_ground and rng.random() < 0.5)
+        ):
             t += 2 * HOUR + min(expo(1 / (2 * DAY)), 0.4 * term * DAY)
             steps.append(["request_clarification", t])
             if status == S.CLARIFICATION:
                 return steps
             if on_ground:  # no reply came
                 t += rng.uniform(7, 15) * DAY
-                steps.append(["close_on_ground", t, "unclear", "Заявитель не ответил на запрос уточнения; существо обращения установить невозможно."])
+                steps.append(
+                    [
+                        "close_on_ground",
+                        t,
+                        "unclear",
+                        "Заявитель не ответил на запрос уточнения; существо обращения установить невозможно.",
+                    ]
+                )
                 return steps
             t += HOUR + min(expo(1 / (1.5 * DAY)), 10 * DAY)
             steps.append(["reply", t])
         if on_ground:
             t += rng.uniform(1, max(term / 2, 2)) * DAY
-            steps.append(["close_on_ground", t, "out_of_scope", "Вопрос не относится к компетенции организации; заявителю разъяснён порядок обращения."])
+            steps.append(
+                [
+                    "close_on_ground",
+                    t,
+                    "out_of_scope",
+                    "Вопрос не относится к компетенции организации; заявителю разъяснён порядок обращения.",
+                ]
+            )
             return steps
         extra = 0
         if term >= 30 and not rereview and self.heads[org] and rng.random() < EXTENSION_SHARE:

@@ -84,7 +84,8 @@ def _citizen_pool(gen: _Generator, size: int) -> _Citizens:
     existing, last_n = [], 0
     for pk, email, municipality_id in (
         User.objects.filter(email__startswith="resident", email__endswith="@demo.local")
-        .order_by("pk").values_list("pk", "email", "municipality_id")
+        .order_by("pk")
+        .values_list("pk", "email", "municipality_id")
     ):
         match = RESIDENT_EMAIL.match(email)
         if match:
@@ -96,21 +97,30 @@ def _citizen_pool(gen: _Generator, size: int) -> _Citizens:
     new_users = []
     for n in range(last_n + 1, last_n + 1 + size - len(pool)):
         last, first, patronymic = _person(rng)
-        municipality_id = gen.municipality_ids[bisect.bisect(gen.municipality_cum, rng.random() * gen.municipality_cum[-1])]
+        municipality_id = gen.municipality_ids[
+            bisect.bisect(gen.municipality_cum, rng.random() * gen.municipality_cum[-1])
+        ]
         info = gen.places[gen.municipality_index[municipality_id]]
         place = _Place(info, rng)
         postcode = f"{info['postcode']}, " if info["postcode"] else ""
-        new_users.append(User(
-            email=f"resident{n}@demo.local", last_name=last, first_name=first, patronymic=patronymic,
-            phone=f"+7 914 {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}",
-            municipality_id=municipality_id,
-            postal_address=f"{postcode}{place.full}, кв. {rng.randint(1, 120)}",
-            password=make_password(None),
-            date_joined=_dt(joined_before - rng.uniform(1, 400) * DAY),
-        ))
+        new_users.append(
+            User(
+                email=f"resident{n}@demo.local",
+                last_name=last,
+                first_name=first,
+                patronymic=patronymic,
+                phone=f"+7 914 {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}",
+                municipality_id=municipality_id,
+                postal_address=f"{postcode}{place.full}, кв. {rng.randint(1, 120)}",
+                password=make_password(None),
+                date_joined=_dt(joined_before - rng.uniform(1, 400) * DAY),
+            )
+        )
     for user in User.objects.bulk_create(new_users, batch_size=2000):
         pool.append((user.pk, user.municipality_id))
-    return _Citizens([pk for pk, _m in pool], [m if m in gen.municipality_index else None for _pk, m in pool])
+    return _Citizens(
+        [pk for pk, _m in pool], [m if m in gen.municipality_index else None for _pk, m in pool]
+    )
 
 
 class _References:
@@ -132,7 +142,11 @@ class _References:
         self.places, weights = [], []
         for m in municipalities:
             row = known.get(m.name)
-            streets = demo_data.STREETS.get(row["key"], demo_data.DEFAULT_STREETS) if row else demo_data.DEFAULT_STREETS
+            streets = (
+                demo_data.STREETS.get(row["key"], demo_data.DEFAULT_STREETS)
+                if row
+                else demo_data.DEFAULT_STREETS
+            )
             self.places.append(
                 {
                     "locality": row["locality"] if row else (m.centre or m.name),
@@ -152,16 +166,19 @@ class _References:
         if not categories:
             raise ValueError("There are no active leaf categories")
         local, fallback = {}, {}
-        rules = RoutingRule.objects.filter(region=self.region, organization__is_active=True).values_list(
-            "category_id", "municipality_id", "organization_id"
-        )
+        rules = RoutingRule.objects.filter(
+            region=self.region, organization__is_active=True
+        ).values_list("category_id", "municipality_id", "organization_id")
         for category_id, municipality_id, organization_id in rules:
             if municipality_id is None:
                 fallback[category_id] = organization_id
             else:
                 local[category_id, municipality_id] = organization_id
         any_org = (
-            Organization.objects.filter(region=self.region, is_active=True).order_by("pk").values_list("pk", flat=True).first()
+            Organization.objects.filter(region=self.region, is_active=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
         )
         if any_org is None:
             raise ValueError(f"Region {self.region.code} has no active organizations")
@@ -182,11 +199,19 @@ class _References:
                 raise ValueError(f"No category is routed to {organization}")
         self.categories = categories
         self.category_rows = [
-            (c.pk, c.term_days, c.day_count, c.parent.slug, c.name, TEMPLATES.get(c.slug)) for c in categories
+            (c.pk, c.term_days, c.day_count, c.parent.slug, c.name, TEMPLATES.get(c.slug))
+            for c in categories
         ]
         base = [CATEGORY_WEIGHTS.get(c.slug, DEFAULT_CATEGORY_WEIGHT) for c in categories]
         self.category_cum = {
-            month: list(_cumulative([w * SEASONS.get(c.slug, {}).get(month, 1.0) for w, c in zip(base, categories, strict=True)]))
+            month: list(
+                _cumulative(
+                    [
+                        w * SEASONS.get(c.slug, {}).get(month, 1.0)
+                        for w, c in zip(base, categories, strict=True)
+                    ]
+                )
+            )
             for month in range(1, 13)
         }
         self.org_names = dict(
@@ -201,14 +226,20 @@ class _References:
         """
         self.moderators = list(
             Membership.objects.filter(region=self.region, role=Membership.Role.MODERATOR)
-            .order_by("pk").values_list("user_id", flat=True)
+            .order_by("pk")
+            .values_list("user_id", flat=True)
         )
         targets = set(self.route.values()) | set(self.fallback.values())
-        parents = dict(Organization.objects.filter(region=self.region).values_list("pk", "parent_id"))
+        parents = dict(
+            Organization.objects.filter(region=self.region).values_list("pk", "parent_id")
+        )
         executors, heads = defaultdict(list), defaultdict(list)
         for user_id, org_id, role in (
-            Membership.objects.filter(organization__region=self.region, role__in=Membership.ORGANIZATION_ROLES)
-            .order_by("pk").values_list("user_id", "organization_id", "role")
+            Membership.objects.filter(
+                organization__region=self.region, role__in=Membership.ORGANIZATION_ROLES
+            )
+            .order_by("pk")
+            .values_list("user_id", "organization_id", "role")
         ):
             (executors if role == Membership.Role.EXECUTOR else heads)[org_id].append(user_id)
         missing = sorted(org for org in targets if not executors.get(org) and not heads.get(org))
@@ -235,13 +266,26 @@ class _References:
         for org in org_ids:
             if emails[org] not in existing:
                 last, first, patronymic = _person(rng)
-                new_users.append(User(email=emails[org], last_name=last, first_name=first,
-                                      patronymic=patronymic, password=make_password(None)))
+                new_users.append(
+                    User(
+                        email=emails[org],
+                        last_name=last,
+                        first_name=first,
+                        patronymic=patronymic,
+                        password=make_password(None),
+                    )
+                )
         for user in User.objects.bulk_create(new_users):
             existing[user.email] = user.pk
         Membership.objects.bulk_create(
-            [Membership(user_id=existing[emails[org]], organization_id=org, role=Membership.Role.EXECUTOR)
-             for org in org_ids],
+            [
+                Membership(
+                    user_id=existing[emails[org]],
+                    organization_id=org,
+                    role=Membership.Role.EXECUTOR,
+                )
+                for org in org_ids
+            ],
             ignore_conflicts=True,
         )
         return {org: existing[emails[org]] for org in org_ids}

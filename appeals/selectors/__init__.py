@@ -38,9 +38,15 @@ def get_appeal_for_citizen(*, user, number: str) -> Appeal:
             ),
             Prefetch(
                 "answers",
-                queryset=Answer.objects.select_related("organization", "rating").prefetch_related("attachments"),
+                queryset=Answer.objects.select_related("organization", "rating").prefetch_related(
+                    "attachments"
+                ),
             ),
-            Prefetch("attachments", queryset=Attachment.objects.filter(answer__isnull=True), to_attr="own_files"),
+            Prefetch(
+                "attachments",
+                queryset=Attachment.objects.filter(answer__isnull=True),
+                to_attr="own_files",
+            ),
             "clarifications",
         )
         .first()
@@ -54,14 +60,18 @@ def answer_awaiting_rating(*, appeal: Appeal, answers: list[Answer]) -> Answer |
     """The answer of the current review round, while it waits for the citizen's rating."""
     if appeal.status != Appeal.Status.ANSWERED:
         return None
-    current = next((answer for answer in answers if answer.review_round == appeal.review_round), None)
+    current = next(
+        (answer for answer in answers if answer.review_round == appeal.review_round), None
+    )
     return current if current is not None and not hasattr(current, "rating") else None
 
 
 def get_attachment_for_user(*, user, number: str, attachment_id: int) -> Attachment:
     """A file of an appeal the user may see (owner, staff of the organization, region moderator)."""
     attachment = (
-        Attachment.objects.filter(pk=attachment_id, appeal__number=number).select_related("appeal").first()
+        Attachment.objects.filter(pk=attachment_id, appeal__number=number)
+        .select_related("appeal")
+        .first()
     )
     if attachment is None or not permissions.can_see(user, attachment.appeal):
         raise Http404
@@ -71,10 +81,16 @@ def get_attachment_for_user(*, user, number: str, attachment_id: int) -> Attachm
 def moderation_queue(*, user) -> QuerySet[Appeal]:
     """Submitted appeals of the moderator's regions, oldest first (the 3-day window runs out first)."""
     files = (
-        Attachment.objects.filter(appeal=OuterRef("pk")).order_by().values("appeal").annotate(n=Count("pk")).values("n")
+        Attachment.objects.filter(appeal=OuterRef("pk"))
+        .order_by()
+        .values("appeal")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
     return (
-        Appeal.objects.filter(status=Appeal.Status.SUBMITTED, region_id__in=permissions.moderated_region_ids(user))
+        Appeal.objects.filter(
+            status=Appeal.Status.SUBMITTED, region_id__in=permissions.moderated_region_ids(user)
+        )
         .select_related("category__parent", "municipality", "region")
         # A correlated subquery, computed for the page's rows only (a GROUP BY would count them all).
         .annotate(file_count=Coalesce(Subquery(files), 0))
@@ -87,12 +103,21 @@ def regional_overdue(*, user) -> QuerySet[Appeal]:
     first; no citizen data (the moderator watches terms, the organization answers)."""
     return (
         Appeal.objects.filter(
-            status__in=Appeal.OPEN_STATUSES, overdue_at__isnull=False,
+            status__in=Appeal.OPEN_STATUSES,
+            overdue_at__isnull=False,
             region_id__in=permissions.moderated_region_ids(user),
         )
         .select_related("category", "municipality", "organization")
-        .only("number", "status", "due_at", "overdue_at", "review_round", "category__name",
-              "municipality__name", "organization__name")
+        .only(
+            "number",
+            "status",
+            "due_at",
+            "overdue_at",
+            "review_round",
+            "category__name",
+            "municipality__name",
+            "organization__name",
+        )
         .order_by("due_at", "pk")
     )
 
@@ -124,7 +149,9 @@ def get_appeal_for_moderation(*, user, number: str) -> Appeal:
     return appeal
 
 
-def similar_open_appeals(*, category: Category, municipality_id: int, text: str, exclude_user=None) -> list[Appeal]:
+def similar_open_appeals(
+    *, category: Category, municipality_id: int, text: str, exclude_user=None
+) -> list[Appeal]:
     """Open appeals of the same category and municipality whose text matches, best first.
 
     Full-text search with PostgreSQL's `russian` configuration over the generated `search` column
@@ -144,7 +171,15 @@ def similar_open_appeals(*, category: Category, municipality_id: int, text: str,
         )
         .annotate(rank=SearchRank(F("search"), query))
         .select_related("organization")
-        .only("number", "status", "submitted_at", "address", "organization__name", "is_public", "citizen_id")
+        .only(
+            "number",
+            "status",
+            "submitted_at",
+            "address",
+            "organization__name",
+            "is_public",
+            "citizen_id",
+        )
         .order_by("-rank", "-submitted_at")
     )
     if exclude_user is not None:

@@ -18,12 +18,16 @@ def sweep_status(*, now=None) -> list[dict]:
     for name, stale_after in settings.SWEEP_STALE_AFTER.items():
         run = runs.get(name)
         last = run.last_succeeded_at if run else None
-        rows.append({
-            "name": name,
-            "run": run,
-            "stale": last is None or now - last > timedelta(seconds=stale_after),
-            "failing": bool(run and run.last_failed_at and (last is None or run.last_failed_at > last)),
-        })
+        rows.append(
+            {
+                "name": name,
+                "run": run,
+                "stale": last is None or now - last > timedelta(seconds=stale_after),
+                "failing": bool(
+                    run and run.last_failed_at and (last is None or run.last_failed_at > last)
+                ),
+            }
+        )
     return rows
 
 
@@ -42,7 +46,9 @@ def outbox_status(*, now=None) -> dict:
 def failed_notifications() -> QuerySet[Notification]:
     """Failed e-mails, newest first, ready to paginate (the recipient is shown: admins only)."""
     return (
-        Notification.objects.filter(channel=Notification.Channel.EMAIL, status=Notification.Status.FAILED)
+        Notification.objects.filter(
+            channel=Notification.Channel.EMAIL, status=Notification.Status.FAILED
+        )
         .select_related("recipient", "appeal")
         .order_by("-created_at", "-pk")
     )
@@ -52,5 +58,7 @@ def overdue_marks() -> dict:
     """How many open appeals carry the sweeps' marks (a sanity figure for the operator)."""
     return Appeal.objects.filter(status__in=Appeal.OPEN_STATUSES).aggregate(
         overdue=Count("pk", filter=Q(overdue_at__isnull=False)),
-        due_passed_unmarked=Count("pk", filter=Q(overdue_at__isnull=True, due_at__lte=timezone.now())),
+        due_passed_unmarked=Count(
+            "pk", filter=Q(overdue_at__isnull=True, due_at__lte=timezone.now())
+        ),
     )

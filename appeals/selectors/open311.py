@@ -30,15 +30,33 @@ def open311_municipalities(*, region) -> QuerySet[Municipality]:
 
 def _requests() -> QuerySet[Appeal]:
     return Appeal.objects.select_related("category__parent", "organization", "region").only(
-        "number", "status", "is_public", "text", "address", "latitude", "longitude",
-        "submitted_at", "updated_at", "closed_at", "due_at",
-        "category__name", "category__slug", "category__term_days", "category__parent__name",
-        "organization__name", "organization__short_name", "region__timezone",
+        "number",
+        "status",
+        "is_public",
+        "text",
+        "address",
+        "latitude",
+        "longitude",
+        "submitted_at",
+        "updated_at",
+        "closed_at",
+        "due_at",
+        "category__name",
+        "category__slug",
+        "category__term_days",
+        "category__parent__name",
+        "organization__name",
+        "organization__short_name",
+        "region__timezone",
     )
 
 
 def open311_requests(
-    *, numbers: list[str] | None = None, codes: list[str] | None = None, start: datetime, end: datetime,
+    *,
+    numbers: list[str] | None = None,
+    codes: list[str] | None = None,
+    start: datetime,
+    end: datetime,
     statuses: list[str] | None = None,
 ) -> QuerySet[Appeal]:
     """Appeals for GET requests, newest first. `numbers` overrides every other filter (the spec)."""

@@ -21,8 +21,14 @@ def headed_organization_ids(user) -> set[int]:
     """The organizations the user heads, with every organization subordinate to them."""
     cached = getattr(user, "_headed_organization_ids", None)
     if cached is None:
-        cached = set(staff_organizations(user=user, roles=[Membership.Role.HEAD]).values_list("id", flat=True))
-        user._headed_organization_ids = cached  # the same cache appeals.permissions.is_head_of fills
+        cached = set(
+            staff_organizations(user=user, roles=[Membership.Role.HEAD]).values_list(
+                "id", flat=True
+            )
+        )
+        user._headed_organization_ids = (
+            cached  # the same cache appeals.permissions.is_head_of fills
+        )
     return cached
 
 
@@ -53,7 +59,9 @@ def overview(*, user) -> dict:
     appeals = Appeal.objects.filter(organization_id__in=organization_ids).aggregate(
         open=Count("pk", filter=open_q),
         overdue=Count("pk", filter=open_q & Q(due_at__lt=now)),
-        due_this_week=Count("pk", filter=open_q & Q(due_at__gte=now, due_at__lt=now + DUE_THIS_WEEK)),
+        due_this_week=Count(
+            "pk", filter=open_q & Q(due_at__gte=now, due_at__lt=now + DUE_THIS_WEEK)
+        ),
     )
 
     answers = Answer.objects.filter(
@@ -64,13 +72,20 @@ def overview(*, user) -> dict:
     )
 
     ratings = Rating.objects.filter(
-        appeal__organization_id__in=organization_ids, created_at__gte=month_start, created_at__lt=month_end
+        appeal__organization_id__in=organization_ids,
+        created_at__gte=month_start,
+        created_at__lt=month_end,
     ).aggregate(rated=Count("pk"), solved=Count("pk", filter=Q(solved=True)), average=Avg("score"))
 
     load = (
         Appeal.objects.filter(organization_id__in=organization_ids, status__in=Appeal.OPEN_STATUSES)
-        .values("executor_id", "executor__last_name", "executor__first_name", "executor__patronymic",
-                "executor__email")
+        .values(
+            "executor_id",
+            "executor__last_name",
+            "executor__first_name",
+            "executor__patronymic",
+            "executor__email",
+        )
         .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
     )
     by_executor = {row["executor_id"]: row for row in load}
@@ -81,23 +96,36 @@ def overview(*, user) -> dict:
     )
     for person in people:
         row = by_executor.pop(person["id"], None) or {}
-        workload.append({
-            "executor_id": person["id"],
-            "name": _person(person["last_name"], person["first_name"], person["patronymic"], person["email"]),
-            "open": row.get("open", 0),
-            "overdue": row.get("overdue", 0),
-            "in_queue": True,  # the queue's executor filter offers this person
-        })
+        workload.append(
+            {
+                "executor_id": person["id"],
+                "name": _person(
+                    person["last_name"], person["first_name"], person["patronymic"], person["email"]
+                ),
+                "open": row.get("open", 0),
+                "overdue": row.get("overdue", 0),
+                "in_queue": True,  # the queue's executor filter offers this person
+            }
+        )
     unassigned = by_executor.pop(None, None)
-    for executor_id, row in by_executor.items():  # assigned to someone who has left the organization
-        workload.append({
-            "executor_id": executor_id,
-            "name": _person(row["executor__last_name"], row["executor__first_name"], row["executor__patronymic"],
-                            row["executor__email"]),
-            "open": row["open"],
-            "overdue": row["overdue"],
-            "in_queue": False,
-        })
+    for (
+        executor_id,
+        row,
+    ) in by_executor.items():  # assigned to someone who has left the organization
+        workload.append(
+            {
+                "executor_id": executor_id,
+                "name": _person(
+                    row["executor__last_name"],
+                    row["executor__first_name"],
+                    row["executor__patronymic"],
+                    row["executor__email"],
+                ),
+                "open": row["open"],
+                "overdue": row["overdue"],
+                "in_queue": False,
+            }
+        )
     workload.sort(key=lambda row: (-row["open"], -row["overdue"], row["name"]))
 
     average = ratings["average"]

@@ -59,7 +59,9 @@ def queue(*, user, filters: QueueFilter, zone: str = "Asia/Kamchatka") -> QueryS
         rows = rows.filter(status__in=Appeal.OPEN_STATUSES, overdue_at__isnull=False)
     elif tab == "due_soon":
         rows = rows.filter(
-            status__in=Appeal.OPEN_STATUSES, overdue_at__isnull=True, due_warning_stage__gt=0,
+            status__in=Appeal.OPEN_STATUSES,
+            overdue_at__isnull=True,
+            due_warning_stage__gt=0,
             due_warned_for=F("due_at"),
         )
     if filters.category_id:
@@ -70,9 +72,15 @@ def queue(*, user, filters: QueueFilter, zone: str = "Asia/Kamchatka") -> QueryS
         rows = rows.filter(executor_id=filters.executor_id)
     local = ZoneInfo(zone)
     if filters.received_from:
-        rows = rows.filter(submitted_at__gte=datetime.combine(filters.received_from, time.min, local))
+        rows = rows.filter(
+            submitted_at__gte=datetime.combine(filters.received_from, time.min, local)
+        )
     if filters.received_to:
-        rows = rows.filter(submitted_at__lt=datetime.combine(filters.received_to + timedelta(days=1), time.min, local))
+        rows = rows.filter(
+            submitted_at__lt=datetime.combine(
+                filters.received_to + timedelta(days=1), time.min, local
+            )
+        )
     query = filters.q.strip()
     if query:
         if query.replace("-", "").isdigit():
@@ -95,7 +103,9 @@ def get_appeal_for_staff(*, user, number: str) -> Appeal:
     """
     undelivered = (
         Notification.objects.filter(
-            appeal=OuterRef("pk"), recipient=OuterRef("citizen"), channel=Notification.Channel.EMAIL,
+            appeal=OuterRef("pk"),
+            recipient=OuterRef("citizen"),
+            channel=Notification.Channel.EMAIL,
             status=Notification.Status.FAILED,
         )
         .order_by()
@@ -107,10 +117,20 @@ def get_appeal_for_staff(*, user, number: str) -> Appeal:
         staff_appeals(user=user)
         .filter(number=number)
         .annotate(undelivered=Coalesce(Subquery(undelivered), 0))
-        .select_related("category__parent", "municipality", "region", "organization", "executor", "citizen",
-                        "complained_organization")
+        .select_related(
+            "category__parent",
+            "municipality",
+            "region",
+            "organization",
+            "executor",
+            "citizen",
+            "complained_organization",
+        )
         .prefetch_related(
-            Prefetch("events", queryset=Event.objects.select_related("actor").order_by("created_at", "pk")),
+            Prefetch(
+                "events",
+                queryset=Event.objects.select_related("actor").order_by("created_at", "pk"),
+            ),
             Prefetch("answers", queryset=Answer.objects.select_related("author", "rating")),
             "attachments",
         )
@@ -125,7 +145,8 @@ def similar_in_organization(*, appeal: Appeal, limit: int = 5) -> list[Appeal]:
     """Other appeals of the same category and municipality in the organization's scope, newest first."""
     return list(
         Appeal.objects.filter(
-            organization_id=appeal.organization_id, category_id=appeal.category_id,
+            organization_id=appeal.organization_id,
+            category_id=appeal.category_id,
             municipality_id=appeal.municipality_id,
         )
         .exclude(pk=appeal.pk)
@@ -136,7 +157,9 @@ def similar_in_organization(*, appeal: Appeal, limit: int = 5) -> list[Appeal]:
 
 def redirect_candidates(*, appeal: Appeal, query: str = "") -> QuerySet[Organization]:
     """Active organizations of the appeal's region other than the current one, by name."""
-    rows = Organization.objects.filter(region_id=appeal.region_id, is_active=True).exclude(pk=appeal.organization_id)
+    rows = Organization.objects.filter(region_id=appeal.region_id, is_active=True).exclude(
+        pk=appeal.organization_id
+    )
     if query:
         rows = rows.filter(name__icontains=query)
     return rows.order_by("name")
@@ -147,7 +170,10 @@ def executors_of(*, organization_ids) -> QuerySet:
 
     return (
         get_user_model()
-        .objects.filter(memberships__organization_id__in=organization_ids, memberships__role__in=["executor", "head"])
+        .objects.filter(
+            memberships__organization_id__in=organization_ids,
+            memberships__role__in=["executor", "head"],
+        )
         .distinct()
         .order_by("last_name", "first_name", "email")
     )

@@ -8,7 +8,9 @@ from organizations.selectors import leaf_categories
 
 
 def get_widget_organization(*, slug: str) -> Organization:
-    organization = Organization.objects.filter(slug=slug, is_active=True).select_related("region").first()
+    organization = (
+        Organization.objects.filter(slug=slug, is_active=True).select_related("region").first()
+    )
     if organization is None:
         raise Http404
     return organization

@@ -30,7 +30,10 @@ def reply_to_clarification(*, citizen, appeal_id: int, text: str) -> Appeal:
     if not text.strip():
         raise DomainError(_("Write your clarification."))
     outcome = transition(
-        appeal_id=appeal_id, action="reply_to_clarification", actor=citizen, check=_owner(citizen),
+        appeal_id=appeal_id,
+        action="reply_to_clarification",
+        actor=citizen,
+        check=_owner(citizen),
         comment=text.strip(),
     )
     appeal = outcome.appeal
@@ -39,7 +42,12 @@ def reply_to_clarification(*, citizen, appeal_id: int, text: str) -> Appeal:
             appeal=appeal, author=citizen, kind=ClarificationMessage.Kind.REPLY, text=text.strip()
         )
         if appeal.executor_id:
-            notify(recipient=appeal.executor, appeal=appeal, template="clarification_replied", email=False)
+            notify(
+                recipient=appeal.executor,
+                appeal=appeal,
+                template="clarification_replied",
+                email=False,
+            )
     return appeal
 
 
@@ -58,7 +66,9 @@ def rate_appeal(*, citizen, appeal_id: int, score: int, solved: bool, comment: s
 
     def apply(appeal: Appeal) -> None:
         answer = appeal.answers.get(review_round=appeal.review_round)
-        Rating.objects.create(appeal=appeal, answer=answer, score=score, solved=solved, comment=comment.strip())
+        Rating.objects.create(
+            appeal=appeal, answer=answer, score=score, solved=solved, comment=comment.strip()
+        )
         now = timezone.now()
         if low and appeal.review_round == 0:
             appeal.status = Appeal.Status.IN_PROGRESS
@@ -89,8 +99,13 @@ def rate_appeal(*, citizen, appeal_id: int, score: int, solved: bool, comment: s
             raise DomainError(_("You have already rated this answer."))
 
     appeal = transition(
-        appeal_id=appeal_id, action="rate", actor=citizen, check=check, apply=apply,
-        comment=comment.strip(), data={"score": score, "solved": solved},
+        appeal_id=appeal_id,
+        action="rate",
+        actor=citizen,
+        check=check,
+        apply=apply,
+        comment=comment.strip(),
+        data={"score": score, "solved": solved},
     ).appeal
     if result["outcome"] == "reopened":
         context = {"due": local_date(appeal, appeal.due_at)}
@@ -98,7 +113,12 @@ def rate_appeal(*, citizen, appeal_id: int, score: int, solved: bool, comment: s
         if appeal.executor_id:
             notify(recipient=appeal.executor, appeal=appeal, template="reopened", context=context)
     else:
-        notify(recipient=citizen, appeal=appeal, template="closed", context={"reason": appeal.close_reason})
+        notify(
+            recipient=citizen,
+            appeal=appeal,
+            template="closed",
+            context={"reason": appeal.close_reason},
+        )
     if result["outcome"] == "flagged":
         for moderator in regional_moderators(region=appeal.region):
             notify(recipient=moderator, appeal=appeal, template="flagged", email=False)

@@ -57,7 +57,13 @@ def _submit(
 ) -> Appeal:
     if category.parent_id is None or not category.is_active:
         raise DomainError(_("Choose a category, not a whole section."))
-    drafts = list(Attachment.objects.filter(draft_key=draft_key, appeal__isnull=True, uploaded_by=citizen)) if draft_key else []
+    drafts = (
+        list(
+            Attachment.objects.filter(draft_key=draft_key, appeal__isnull=True, uploaded_by=citizen)
+        )
+        if draft_key
+        else []
+    )
     attachments.check_count(existing=len(drafts), adding=len(uploads))
     now = timezone.now()
     region = municipality.region
@@ -81,11 +87,18 @@ def _submit(
         idempotency_key=idempotency_key,
     )
     if drafts:
-        Attachment.objects.filter(pk__in=[d.pk for d in drafts]).update(appeal=appeal, draft_key=None)
+        Attachment.objects.filter(pk__in=[d.pk for d in drafts]).update(
+            appeal=appeal, draft_key=None
+        )
     for upload in uploads:
         attachments.store_attachment(upload=upload, uploaded_by=citizen, appeal=appeal)
     Event.objects.create(
-        appeal=appeal, actor=actor, action="submit", to_status=appeal.status, data={"channel": channel}, created_at=now
+        appeal=appeal,
+        actor=actor,
+        action="submit",
+        to_status=appeal.status,
+        data={"channel": channel},
+        created_at=now,
     )
     notify(recipient=citizen, appeal=appeal, template="submitted")
     return appeal
@@ -139,7 +152,9 @@ def submit_appeal(
     except IntegrityError:
         # A concurrent submit of the same form won the race: answer with its appeal.
         if idempotency_key is not None:
-            existing = Appeal.objects.filter(idempotency_key=idempotency_key, citizen=citizen).first()
+            existing = Appeal.objects.filter(
+                idempotency_key=idempotency_key, citizen=citizen
+            ).first()
             if existing is not None:
                 return existing
         raise
@@ -152,7 +167,9 @@ def keep_draft_uploads(*, citizen, draft_key: uuid.UUID, uploads) -> list[str]:
     Returns the messages of the refused files.
     """
     problems = []
-    existing = Attachment.objects.filter(draft_key=draft_key, appeal__isnull=True, uploaded_by=citizen).count()
+    existing = Attachment.objects.filter(
+        draft_key=draft_key, appeal__isnull=True, uploaded_by=citizen
+    ).count()
     for upload in uploads:
         try:
             attachments.check_count(existing=existing, adding=1)
@@ -165,4 +182,6 @@ def keep_draft_uploads(*, citizen, draft_key: uuid.UUID, uploads) -> list[str]:
 
 
 def remove_draft_upload(*, citizen, draft_key: uuid.UUID, attachment_id: int) -> None:
-    Attachment.objects.filter(pk=attachment_id, draft_key=draft_key, appeal__isnull=True, uploaded_by=citizen).delete()
+    Attachment.objects.filter(
+        pk=attachment_id, draft_key=draft_key, appeal__isnull=True, uploaded_by=citizen
+    ).delete()

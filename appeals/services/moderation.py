@@ -44,8 +44,12 @@ def accept_appeal(
         chosen_category = category or appeal.category
         if chosen_category.parent_id is None:
             raise DomainError(_("Choose a category, not a whole section."))
-        if organization is not None and (organization.region_id != appeal.region_id or not organization.is_active):
-            raise DomainError(_("The organization must be an active participant of the appeal's region."))
+        if organization is not None and (
+            organization.region_id != appeal.region_id or not organization.is_active
+        ):
+            raise DomainError(
+                _("The organization must be an active participant of the appeal's region.")
+            )
 
     def apply(appeal: Appeal) -> None:
         if category is not None:
@@ -60,8 +64,16 @@ def accept_appeal(
         appeal.due_at = fresh_due_at(appeal, appeal.registered_at)
 
     outcome = transition(
-        appeal_id=appeal_id, action="accept", actor=moderator, check=check, apply=apply, comment=comment,
-        data={"category_changed": category is not None, "organization_chosen": organization is not None},
+        appeal_id=appeal_id,
+        action="accept",
+        actor=moderator,
+        check=check,
+        apply=apply,
+        comment=comment,
+        data={
+            "category_changed": category is not None,
+            "organization_chosen": organization is not None,
+        },
     )
     appeal = outcome.appeal
     if outcome.changed:
@@ -89,8 +101,13 @@ def reject_appeal(*, moderator, appeal_id: int, ground: str, comment: str = "") 
         appeal.closed_at = timezone.now()
 
     outcome = transition(
-        appeal_id=appeal_id, action="reject", actor=moderator, check=_check_moderator(moderator), apply=apply,
-        reason_code=ground, comment=comment,
+        appeal_id=appeal_id,
+        action="reject",
+        actor=moderator,
+        check=_check_moderator(moderator),
+        apply=apply,
+        reason_code=ground,
+        comment=comment,
     )
     appeal = outcome.appeal
     if outcome.changed:
@@ -108,7 +125,9 @@ def mark_duplicate(*, moderator, appeal_id: int, original_number: str, comment: 
     """Reject a submitted appeal as a duplicate of an earlier one of the same citizen or problem."""
     original = Appeal.objects.filter(number=original_number.strip()).first()
     if original is None or original.pk == appeal_id:
-        raise DomainError(_("There is no other appeal with number «%(number)s».") % {"number": original_number})
+        raise DomainError(
+            _("There is no other appeal with number «%(number)s».") % {"number": original_number}
+        )
 
     def check(appeal: Appeal) -> None:
         _check_moderator(moderator)(appeal)
@@ -121,8 +140,14 @@ def mark_duplicate(*, moderator, appeal_id: int, original_number: str, comment: 
         appeal.closed_at = timezone.now()
 
     outcome = transition(
-        appeal_id=appeal_id, action="reject", actor=moderator, check=check, apply=apply,
-        reason_code=Ground.DUPLICATE, comment=comment, data={"duplicate_of": original.number},
+        appeal_id=appeal_id,
+        action="reject",
+        actor=moderator,
+        check=check,
+        apply=apply,
+        reason_code=Ground.DUPLICATE,
+        comment=comment,
+        data={"duplicate_of": original.number},
     )
     appeal = outcome.appeal
     if outcome.changed:

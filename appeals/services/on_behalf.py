@@ -25,7 +25,14 @@ from organizations import permissions
 OFFLINE_CHANNELS = (Appeal.Channel.PHONE, Appeal.Channel.PAPER, Appeal.Channel.VISIT)
 AUDIT_ACTION = "appeal_registered_on_behalf"
 # Profile fields staff may give; an existing account keeps what it has and gets only the empty ones.
-CITIZEN_FIELDS = ("last_name", "first_name", "patronymic", "phone", "postal_address", "municipality")
+CITIZEN_FIELDS = (
+    "last_name",
+    "first_name",
+    "patronymic",
+    "phone",
+    "postal_address",
+    "municipality",
+)
 
 
 def is_offline_email(email: str) -> bool:
@@ -56,17 +63,26 @@ def register_on_behalf(*, actor: User, citizen_data: dict, appeal_data: dict, up
     The same `idempotency_key` again (double submit) returns the first appeal and changes nothing.
     """
     if not permissions.is_organization_staff(actor):
-        raise NotAllowed(_("Only staff of an organization may register appeals on behalf of citizens."))
+        raise NotAllowed(
+            _("Only staff of an organization may register appeals on behalf of citizens.")
+        )
     channel = appeal_data["channel"]
     if channel not in OFFLINE_CHANNELS:
-        raise DomainError(_("Choose how the appeal was received: by phone, on paper or at a personal visit."))
+        raise DomainError(
+            _("Choose how the appeal was received: by phone, on paper or at a personal visit.")
+        )
     email = (citizen_data.get("email") or "").strip().lower()
     postal_address = (citizen_data.get("postal_address") or "").strip()
     if not email and not postal_address:
-        raise DomainError(_("Enter the citizen's e-mail or postal address: the answer is sent there."))
+        raise DomainError(
+            _("Enter the citizen's e-mail or postal address: the answer is sent there.")
+        )
     if email and is_offline_email(email):
         raise DomainError(_("Enter the citizen's real e-mail or leave the field empty."))
-    if not (citizen_data.get("last_name") or "").strip() or not (citizen_data.get("first_name") or "").strip():
+    if (
+        not (citizen_data.get("last_name") or "").strip()
+        or not (citizen_data.get("first_name") or "").strip()
+    ):
         raise DomainError(_("Enter the citizen's surname and name."))
 
     key: uuid.UUID | None = appeal_data.get("idempotency_key")
@@ -77,10 +93,14 @@ def register_on_behalf(*, actor: User, citizen_data: dict, appeal_data: dict, up
         existing = Appeal.objects.filter(idempotency_key=key).first()
         if existing is not None:
             if not Event.objects.filter(appeal=existing, action="submit", actor=actor).exists():
-                raise DomainError(_("This form has already been used. Open the registration page again."))
+                raise DomainError(
+                    _("This form has already been used. Open the registration page again.")
+                )
             return existing
 
-    citizen, new_account, filled = find_or_create_citizen(email=email, data={**citizen_data, "postal_address": postal_address})
+    citizen, new_account, filled = find_or_create_citizen(
+        email=email, data={**citizen_data, "postal_address": postal_address}
+    )
     appeal = submit_appeal(
         citizen=citizen,
         category=appeal_data["category"],
@@ -107,7 +127,9 @@ def register_on_behalf(*, actor: User, citizen_data: dict, appeal_data: dict, up
         },
     )
     if new_account and email:
-        notify(recipient=citizen, appeal=appeal, template="invitation", context={"channel": channel})
+        notify(
+            recipient=citizen, appeal=appeal, template="invitation", context={"channel": channel}
+        )
     return appeal
 
 
@@ -129,7 +151,9 @@ def find_or_create_citizen(*, email: str, data: dict) -> tuple[User, bool, list[
     """The citizen's account, whether it is new, and the profile fields filled in on an old one."""
     profile = _profile(data)
     if not email:
-        citizen = User.objects.create_user(f"offline-{uuid.uuid4().hex}@{OFFLINE_EMAIL_DOMAIN}", None, **profile)
+        citizen = User.objects.create_user(
+            f"offline-{uuid.uuid4().hex}@{OFFLINE_EMAIL_DOMAIN}", None, **profile
+        )
         return citizen, True, []
     existing = _account_with(email)
     if existing is None:
@@ -144,7 +168,11 @@ def find_or_create_citizen(*, email: str, data: dict) -> tuple[User, bool, list[
                 raise
         else:
             return citizen, True, []
-    filled = [field for field in CITIZEN_FIELDS if _is_empty(getattr(existing, field)) and not _is_empty(profile[field])]
+    filled = [
+        field
+        for field in CITIZEN_FIELDS
+        if _is_empty(getattr(existing, field)) and not _is_empty(profile[field])
+    ]
     for field in filled:
         setattr(existing, field, profile[field])
     if filled:
@@ -155,9 +183,12 @@ def find_or_create_citizen(*, email: str, data: dict) -> tuple[User, bool, list[
 def _account_with(email: str) -> User | None:
     """The account signing in with `email` (its own address or another verified one), locked."""
     accounts = User.objects.select_for_update(of=("self",))
-    return accounts.filter(email__iexact=email).first() or accounts.filter(
-        pk__in=EmailAddress.objects.filter(email__iexact=email, verified=True).values("user_id")
-    ).first()
+    return (
+        accounts.filter(email__iexact=email).first()
+        or accounts.filter(
+            pk__in=EmailAddress.objects.filter(email__iexact=email, verified=True).values("user_id")
+        ).first()
+    )
 
 
 def _is_empty(value) -> bool:

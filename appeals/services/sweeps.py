@@ -41,17 +41,39 @@ def _claim(queryset, *, order: str, batch: int) -> list[Appeal]:
     return list(
         queryset.select_for_update(skip_locked=True, of=("self",))
         .select_related("region", "organization")
-        .only("pk", "number", "status", "region__timezone", "organization__name", "organization_id",
-              "region_id", "executor_id", "citizen_id", "due_at", "registration_due_at", "review_round")
+        .only(
+            "pk",
+            "number",
+            "status",
+            "region__timezone",
+            "organization__name",
+            "organization_id",
+            "region_id",
+            "executor_id",
+            "citizen_id",
+            "due_at",
+            "registration_due_at",
+            "review_round",
+        )
         .order_by(order)[:batch]
     )
 
 
-def _events(appeals: Iterable[Appeal], *, action: str, now: datetime, is_public: bool, data=None) -> None:
+def _events(
+    appeals: Iterable[Appeal], *, action: str, now: datetime, is_public: bool, data=None
+) -> None:
     Event.objects.bulk_create(
         [
-            Event(appeal=appeal, actor=None, action=action, from_status=appeal.status, to_status=appeal.status,
-                  is_public=is_public, data=data(appeal) if data else {}, created_at=now)
+            Event(
+                appeal=appeal,
+                actor=None,
+                action=action,
+                from_status=appeal.status,
+                to_status=appeal.status,
+                is_public=is_public,
+                data=data(appeal) if data else {},
+                created_at=now,
+            )
             for appeal in appeals
         ]
     )
@@ -66,14 +88,31 @@ def _digests(appeals: list[Appeal], *, template: str, url: str) -> list[tuple]:
     items = []
     for region_id, region_appeals in by_region.items():
         numbers = [appeal.number for appeal in region_appeals]
-        context = {"count": len(numbers), "numbers": numbers[:DIGEST_LIST],
-                   "more": max(0, len(numbers) - DIGEST_LIST), "url": url}
-        items += [(moderator, None, template, context, True) for moderator in moderators.get(region_id, [])]
+        context = {
+            "count": len(numbers),
+            "numbers": numbers[:DIGEST_LIST],
+            "more": max(0, len(numbers) - DIGEST_LIST),
+            "url": url,
+        }
+        items += [
+            (moderator, None, template, context, True)
+            for moderator in moderators.get(region_id, [])
+        ]
     return items
 
 
-def _mark_in_batches(queryset, *, order: str, batch: int, mark: dict, event: str, now: datetime,
-                     alerts: Callable[[list[Appeal]], list[tuple]], public: bool = False, data=None) -> int:
+def _mark_in_batches(
+    queryset,
+    *,
+    order: str,
+    batch: int,
+    mark: dict,
+    event: str,
+    now: datetime,
+    alerts: Callable[[list[Appeal]], list[tuple]],
+    public: bool = False,
+    data=None,
+) -> int:
     """The shape of every marking sweep: claim a batch (skip-locked), set the mark, write the events
     and the alerts in one transaction; repeat until nothing is left. Returns how many were marked."""
     done = 0
@@ -92,11 +131,19 @@ def alert_unregistered(*, now: datetime | None = None, batch: int = BATCH) -> in
     """Submitted appeals past their 3-day registration term: alert the region's moderators once."""
     now = now or timezone.now()
     return _mark_in_batches(
-        Appeal.objects.filter(status=Appeal.Status.SUBMITTED, registration_alerted_at__isnull=True,
-                              registration_due_at__lte=now),
-        order="registration_due_at", batch=batch, now=now,
-        mark={"registration_alerted_at": now}, event="registration_overdue",
-        alerts=lambda appeals: _digests(appeals, template="registration_overdue", url=reverse("moderation:home")),
+        Appeal.objects.filter(
+            status=Appeal.Status.SUBMITTED,
+            registration_alerted_at__isnull=True,
+            registration_due_at__lte=now,
+        ),
+        order="registration_due_at",
+        batch=batch,
+        now=now,
+        mark={"registration_alerted_at": now},
+        event="registration_overdue",
+        alerts=lambda appeals: _digests(
+            appeals, template="registration_overdue", url=reverse("moderation:home")
+        ),
     )
 
 
@@ -113,10 +160,14 @@ def warn_due_soon(*, now: datetime | None = None, batch: int = BATCH) -> int:
         if stage == 1:
             window &= Q(due_at__gt=now + WARNINGS[0][1])
         done += _mark_in_batches(
-            Appeal.objects.filter(window, status__in=OPEN).exclude(due_warned_for=F("due_at"),
-                                                                    due_warning_stage__gte=stage),
-            order="due_at", batch=batch, now=now,
-            mark={"due_warning_stage": stage, "due_warned_for": F("due_at")}, event="due_soon",
+            Appeal.objects.filter(window, status__in=OPEN).exclude(
+                due_warned_for=F("due_at"), due_warning_stage__gte=stage
+            ),
+            order="due_at",
+            batch=batch,
+            now=now,
+            mark={"due_warning_stage": stage, "due_warned_for": F("due_at")},
+            event="due_soon",
             data=lambda appeal: {"due_at": appeal.due_at.isoformat()},
             alerts=lambda appeals: _staff_alerts(appeals, template="due_soon", executor=True),
         )
@@ -134,7 +185,10 @@ def _staff_alerts(appeals: list[Appeal], *, template: str, executor: bool) -> li
         recipients = {person.pk: person for person in heads.get(appeal.organization_id, [])}
         if appeal.executor_id in executors:
             recipients[appeal.executor_id] = executors[appeal.executor_id]
-        context = {"due": local_date(appeal, appeal.due_at), "organization": appeal.organization.name}
+        context = {
+            "due": local_date(appeal, appeal.due_at),
+            "organization": appeal.organization.name,
+        }
         items += [(person, appeal, template, context, True) for person in recipients.values()]
     return items
 
@@ -148,10 +202,17 @@ def mark_overdue(*, now: datetime | None = None, batch: int = BATCH) -> int:
     now = now or timezone.now()
     return _mark_in_batches(
         Appeal.objects.filter(status__in=OPEN, overdue_at__isnull=True, due_at__lte=now),
-        order="due_at", batch=batch, now=now, mark={"overdue_at": now}, event="overdue", public=True,
+        order="due_at",
+        batch=batch,
+        now=now,
+        mark={"overdue_at": now},
+        event="overdue",
+        public=True,
         data=lambda appeal: {"due_at": appeal.due_at.isoformat(), "round": appeal.review_round},
-        alerts=lambda appeals: (_staff_alerts(appeals, template="overdue", executor=False)
-                                + _digests(appeals, template="overdue_digest", url=reverse("moderation:overdue"))),
+        alerts=lambda appeals: (
+            _staff_alerts(appeals, template="overdue", executor=False)
+            + _digests(appeals, template="overdue_digest", url=reverse("moderation:overdue"))
+        ),
     )
 
 
@@ -161,13 +222,22 @@ def remind_to_rate(*, now: datetime | None = None, batch: int = BATCH) -> int:
 
     def reminders(appeals: list[Appeal]) -> list[tuple]:
         citizens = get_user_model().objects.in_bulk({appeal.citizen_id for appeal in appeals})
-        return [(citizens[appeal.citizen_id], appeal, "rating_reminder", {}, True) for appeal in appeals]
+        return [
+            (citizens[appeal.citizen_id], appeal, "rating_reminder", {}, True) for appeal in appeals
+        ]
 
     return _mark_in_batches(
-        Appeal.objects.filter(status=Appeal.Status.ANSWERED, rating_reminded_at__isnull=True,
-                              rating_requested_at__lte=now - RATING_REMINDER_AFTER),
-        order="rating_requested_at", batch=batch, now=now,
-        mark={"rating_reminded_at": now}, event="rating_reminder", alerts=reminders,
+        Appeal.objects.filter(
+            status=Appeal.Status.ANSWERED,
+            rating_reminded_at__isnull=True,
+            rating_requested_at__lte=now - RATING_REMINDER_AFTER,
+        ),
+        order="rating_requested_at",
+        batch=batch,
+        now=now,
+        mark={"rating_reminded_at": now},
+        event="rating_reminder",
+        alerts=reminders,
     )
 
 
@@ -182,7 +252,9 @@ def close_unrated(*, now: datetime | None = None, batch: int = BATCH) -> int:
     while True:
         with transaction.atomic():
             ids = list(
-                Appeal.objects.filter(status=Appeal.Status.ANSWERED, rating_requested_at__lte=now - RATING_WAIT)
+                Appeal.objects.filter(
+                    status=Appeal.Status.ANSWERED, rating_requested_at__lte=now - RATING_WAIT
+                )
                 .select_for_update(skip_locked=True, of=("self",))
                 .order_by("rating_requested_at")
                 .values_list("pk", flat=True)[:batch]
@@ -204,8 +276,9 @@ def purge_abandoned_drafts(*, now: datetime | None = None, batch: int = BATCH) -
     while True:
         with transaction.atomic():
             drafts = list(
-                Attachment.objects.filter(appeal__isnull=True, answer__isnull=True,
-                                          created_at__lte=now - DRAFT_LIFETIME)
+                Attachment.objects.filter(
+                    appeal__isnull=True, answer__isnull=True, created_at__lte=now - DRAFT_LIFETIME
+                )
                 .select_for_update(skip_locked=True)
                 .order_by("created_at")
                 .only("pk", "file")[:batch]
@@ -215,7 +288,9 @@ def purge_abandoned_drafts(*, now: datetime | None = None, batch: int = BATCH) -
             names = [draft.file.name for draft in drafts if draft.file]
             Attachment.objects.filter(pk__in=[draft.pk for draft in drafts]).delete()
             storage = Attachment._meta.get_field("file").storage
-            transaction.on_commit(lambda names=names, storage=storage: [storage.delete(name) for name in names])
+            transaction.on_commit(
+                lambda names=names, storage=storage: [storage.delete(name) for name in names]
+            )
         done += len(drafts)
 
 
@@ -237,11 +312,15 @@ def run_recorded(*, name: str, sweep: Callable[[], int]) -> int:
     try:
         processed = sweep()
     except Exception as error:
-        SweepRun.objects.filter(name=name).update(last_failed_at=timezone.now(), last_error=repr(error)[:2000])
+        SweepRun.objects.filter(name=name).update(
+            last_failed_at=timezone.now(), last_error=repr(error)[:2000]
+        )
         logger.exception("sweep %s failed", name)
         raise
     SweepRun.objects.filter(name=name).update(
-        last_succeeded_at=timezone.now(), last_processed=processed,
-        last_duration_ms=int((time.monotonic() - clock) * 1000), last_error="",
+        last_succeeded_at=timezone.now(),
+        last_processed=processed,
+        last_duration_ms=int((time.monotonic() - clock) * 1000),
+        last_error="",
     )
     return processed

@@ -102,7 +102,9 @@ def create_answer_template(
     _check_title_free(organization_id=organization.pk, title=title)
     template = AnswerTemplate(organization=organization, title=title, text=text, created_by=actor)
     _save(template)
-    _audit(actor=actor, action="answer_template_created", template=template, template_id=template.pk)
+    _audit(
+        actor=actor, action="answer_template_created", template=template, template_id=template.pk
+    )
     return template
 
 
@@ -122,7 +124,9 @@ def update_answer_template(*, actor, template_id: int, title: str, text: str) ->
     template.title = title
     template.text = text
     _save(template)
-    _audit(actor=actor, action="answer_template_updated", template=template, template_id=template.pk)
+    _audit(
+        actor=actor, action="answer_template_updated", template=template, template_id=template.pk
+    )
     return template
 
 
@@ -138,4 +142,6 @@ def delete_answer_template(*, actor, template_id: int) -> None:
     _check_head(actor, template.organization_id)
     template_pk = template.pk
     template.delete()
-    _audit(actor=actor, action="answer_template_deleted", template=template, template_id=template_pk)
+    _audit(
+        actor=actor, action="answer_template_deleted", template=template, template_id=template_pk
+    )

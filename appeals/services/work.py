@@ -42,7 +42,9 @@ def take_appeal(*, executor, appeal_id: int) -> Appeal:
     def apply(appeal: Appeal) -> None:
         appeal.executor = executor
 
-    return transition(appeal_id=appeal_id, action="take", actor=executor, check=_staff(executor), apply=apply).appeal
+    return transition(
+        appeal_id=appeal_id, action="take", actor=executor, check=_staff(executor), apply=apply
+    ).appeal
 
 
 @transaction.atomic
@@ -52,22 +54,39 @@ def assign_appeal(*, head, appeal_id: int, executor) -> Appeal:
     def check(appeal: Appeal) -> None:
         _head(head)(appeal)
         if not Membership.objects.filter(
-            user=executor, organization_id=appeal.organization_id, role__in=Membership.ORGANIZATION_ROLES
+            user=executor,
+            organization_id=appeal.organization_id,
+            role__in=Membership.ORGANIZATION_ROLES,
         ).exists():
-            raise DomainError(_("%(person)s does not work in the responsible organization.") % {"person": executor})
+            raise DomainError(
+                _("%(person)s does not work in the responsible organization.")
+                % {"person": executor}
+            )
 
     def apply(appeal: Appeal) -> None:
         appeal.executor = executor
 
     outcome = transition(
-        appeal_id=appeal_id, action="assign", actor=head, check=check, apply=apply, is_public=False,
+        appeal_id=appeal_id,
+        action="assign",
+        actor=head,
+        check=check,
+        apply=apply,
+        is_public=False,
         data={"executor": executor.pk},
     )
     if outcome.changed and executor.pk != head.pk:
-        notify(recipient=executor, appeal=outcome.appeal, template="registered",
-               context={"organization": outcome.appeal.organization.name,
-                        "due": local_date(outcome.appeal, outcome.appeal.due_at),
-                        "term_days": outcome.appeal.category.term_days}, email=False)
+        notify(
+            recipient=executor,
+            appeal=outcome.appeal,
+            template="registered",
+            context={
+                "organization": outcome.appeal.organization.name,
+                "due": local_date(outcome.appeal, outcome.appeal.due_at),
+                "term_days": outcome.appeal.category.term_days,
+            },
+            email=False,
+        )
     return outcome.appeal
 
 
@@ -82,15 +101,26 @@ def request_clarification(*, actor, appeal_id: int, text: str) -> Appeal:
             appeal.executor = actor
 
     outcome = transition(
-        appeal_id=appeal_id, action="request_clarification", actor=actor, check=_staff(actor), apply=apply,
+        appeal_id=appeal_id,
+        action="request_clarification",
+        actor=actor,
+        check=_staff(actor),
+        apply=apply,
         comment=text.strip(),
     )
     if outcome.changed:
         ClarificationMessage.objects.create(
-            appeal=outcome.appeal, author=actor, kind=ClarificationMessage.Kind.REQUEST, text=text.strip()
+            appeal=outcome.appeal,
+            author=actor,
+            kind=ClarificationMessage.Kind.REQUEST,
+            text=text.strip(),
         )
-        notify(recipient=outcome.appeal.citizen, appeal=outcome.appeal, template="clarification_requested",
-               context={"question": text.strip()})
+        notify(
+            recipient=outcome.appeal.citizen,
+            appeal=outcome.appeal,
+            template="clarification_requested",
+            context={"question": text.strip()},
+        )
     return outcome.appeal
 
 
@@ -117,10 +147,14 @@ def redirect_appeal(*, actor, appeal_id: int, organization: Organization, reason
                 % {"organization": organization}
             )
         if organization.region_id != appeal.region_id or not organization.is_active:
-            raise DomainError(_("The organization must be an active participant of the appeal's region."))
+            raise DomainError(
+                _("The organization must be an active participant of the appeal's region.")
+            )
         if appeal.redirect_count >= STAFF_REDIRECT_LIMIT and not is_moderator:
             raise NotAllowed(
-                _("The appeal has been redirected %(count)s times: now the regional moderator decides where it goes.")
+                _(
+                    "The appeal has been redirected %(count)s times: now the regional moderator decides where it goes."
+                )
                 % {"count": appeal.redirect_count}
             )
 
@@ -136,7 +170,12 @@ def redirect_appeal(*, actor, appeal_id: int, organization: Organization, reason
         appeal.redirect_count += 1
 
     outcome = transition(
-        appeal_id=appeal_id, action="redirect", actor=actor, check=check, apply=apply, comment=reason.strip(),
+        appeal_id=appeal_id,
+        action="redirect",
+        actor=actor,
+        check=check,
+        apply=apply,
+        comment=reason.strip(),
         data={"organization": organization.pk},
     )
     appeal = outcome.appeal
@@ -144,8 +183,12 @@ def redirect_appeal(*, actor, appeal_id: int, organization: Organization, reason
         recipient=appeal.citizen,
         appeal=appeal,
         template="redirected",
-        context={"organization": organization.name, "reason": reason.strip(),
-                 "due": local_date(appeal, appeal.due_at), "fresh_term": fresh.get("term", False)},
+        context={
+            "organization": organization.name,
+            "reason": reason.strip(),
+            "due": local_date(appeal, appeal.due_at),
+            "fresh_term": fresh.get("term", False),
+        },
     )
     return appeal
 
@@ -166,16 +209,27 @@ def extend_deadline(*, head, appeal_id: int, days: int, reason: str) -> Appeal:
             raise DomainError(_("The term has already passed: it can no longer be extended."))
 
     def apply(appeal: Appeal) -> None:
-        appeal.due_at = deadlines.extend(due=appeal.due_at, days=days, region_timezone=appeal.region.timezone)
+        appeal.due_at = deadlines.extend(
+            due=appeal.due_at, days=days, region_timezone=appeal.region.timezone
+        )
         appeal.extension_days = days
         appeal.extension_reason = reason.strip()
 
     appeal = transition(
-        appeal_id=appeal_id, action="extend_deadline", actor=head, check=check, apply=apply,
-        comment=reason.strip(), data={"days": days},
+        appeal_id=appeal_id,
+        action="extend_deadline",
+        actor=head,
+        check=check,
+        apply=apply,
+        comment=reason.strip(),
+        data={"days": days},
     ).appeal
-    notify(recipient=appeal.citizen, appeal=appeal, template="deadline_extended",
-           context={"days": days, "reason": reason.strip(), "due": local_date(appeal, appeal.due_at)})
+    notify(
+        recipient=appeal.citizen,
+        appeal=appeal,
+        template="deadline_extended",
+        context={"days": days, "reason": reason.strip(), "due": local_date(appeal, appeal.due_at)},
+    )
     return appeal
 
 
@@ -196,17 +250,29 @@ def answer_appeal(*, actor, appeal_id: int, text: str, uploads=()) -> Appeal:
         if appeal.executor_id is None:
             appeal.executor = actor
 
-    outcome = transition(appeal_id=appeal_id, action="answer", actor=actor, check=_staff(actor), apply=apply)
+    outcome = transition(
+        appeal_id=appeal_id, action="answer", actor=actor, check=_staff(actor), apply=apply
+    )
     appeal = outcome.appeal
     if outcome.changed:
         answer = Answer.objects.create(
-            appeal=appeal, author=actor, organization=appeal.organization, text=text.strip(),
-            review_round=appeal.review_round, created_at=appeal.answered_at,
+            appeal=appeal,
+            author=actor,
+            organization=appeal.organization,
+            text=text.strip(),
+            review_round=appeal.review_round,
+            created_at=appeal.answered_at,
         )
         for upload in uploads:
-            attachments.store_attachment(upload=upload, uploaded_by=actor, appeal=appeal, answer=answer)
-        notify(recipient=appeal.citizen, appeal=appeal, template="answered",
-               context={"organization": appeal.organization.name})
+            attachments.store_attachment(
+                upload=upload, uploaded_by=actor, appeal=appeal, answer=answer
+            )
+        notify(
+            recipient=appeal.citizen,
+            appeal=appeal,
+            template="answered",
+            context={"organization": appeal.organization.name},
+        )
     return appeal
 
 
@@ -230,27 +296,44 @@ def close_on_ground(*, actor, appeal_id: int, ground: str, comment: str = "") ->
         appeal.closed_at = timezone.now()
 
     outcome = transition(
-        appeal_id=appeal_id, action="close_on_ground", actor=actor, check=check, apply=apply,
-        reason_code=ground, comment=comment,
+        appeal_id=appeal_id,
+        action="close_on_ground",
+        actor=actor,
+        check=check,
+        apply=apply,
+        reason_code=ground,
+        comment=comment,
     )
     if outcome.changed:
-        notify(recipient=outcome.appeal.citizen, appeal=outcome.appeal, template="closed",
-               context={"ground": ground, "comment": comment})
+        notify(
+            recipient=outcome.appeal.citizen,
+            appeal=outcome.appeal,
+            template="closed",
+            context={"ground": ground, "comment": comment},
+        )
     return outcome.appeal
 
 
 @transaction.atomic
-def close_appeal(*, appeal_id: int, actor=None, reason: str = Appeal.CloseReason.NOT_RATED) -> Appeal:
+def close_appeal(
+    *, appeal_id: int, actor=None, reason: str = Appeal.CloseReason.NOT_RATED
+) -> Appeal:
     """Close an answered appeal (by default: no rating came in time; statistics keep it apart)."""
 
     def apply(appeal: Appeal) -> None:
         appeal.close_reason = reason
         appeal.closed_at = timezone.now()
 
-    outcome = transition(appeal_id=appeal_id, action="close", actor=actor, apply=apply, reason_code=reason)
+    outcome = transition(
+        appeal_id=appeal_id, action="close", actor=actor, apply=apply, reason_code=reason
+    )
     if outcome.changed:
-        notify(recipient=outcome.appeal.citizen, appeal=outcome.appeal, template="closed",
-               context={"reason": reason})
+        notify(
+            recipient=outcome.appeal.citizen,
+            appeal=outcome.appeal,
+            template="closed",
+            context={"reason": reason},
+        )
     return outcome.appeal
 
 
@@ -265,7 +348,12 @@ def add_note(*, actor, appeal_id: int, text: str) -> Appeal:
             raise NotAllowed()
 
     return transition(
-        appeal_id=appeal_id, action="note", actor=actor, check=check, comment=text.strip(), is_public=False
+        appeal_id=appeal_id,
+        action="note",
+        actor=actor,
+        check=check,
+        comment=text.strip(),
+        is_public=False,
     ).appeal
 
 
@@ -275,5 +363,10 @@ def record_contacts_view(*, actor, appeal_id: int) -> None:
     appeal = Appeal.objects.get(pk=appeal_id)
     if not (permissions.can_work_on(actor, appeal) or permissions.can_moderate(actor, appeal)):
         raise NotAllowed()
-    Event.objects.create(appeal=appeal, actor=actor, action="view_contacts", is_public=False,
-                         created_at=timezone.now())
+    Event.objects.create(
+        appeal=appeal,
+        actor=actor,
+        action="view_contacts",
+        is_public=False,
+        created_at=timezone.now(),
+    )

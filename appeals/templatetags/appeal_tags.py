@@ -13,7 +13,9 @@ register = template.Library()
 
 @register.simple_tag
 def status_badge(appeal: Appeal):
-    return format_html('<span class="status status-{}">{}</span>', appeal.status, appeal.get_status_display())
+    return format_html(
+        '<span class="status status-{}">{}</span>', appeal.status, appeal.get_status_display()
+    )
 
 
 @register.simple_tag
@@ -27,9 +29,13 @@ def deadline(appeal: Appeal):
     days = (timezone.localdate(appeal.due_at) - timezone.localdate(now)).days
     if appeal.due_at < now:
         late = max(1, -days)
-        text = ngettext("overdue by %(days)s day", "overdue by %(days)s days", late) % {"days": late}
+        text = ngettext("overdue by %(days)s day", "overdue by %(days)s days", late) % {
+            "days": late
+        }
         return format_html('<span class="deadline deadline-overdue">{}</span>', text)
     if days == 0:
         return format_html('<span class="deadline deadline-soon">{}</span>', gettext("due today"))
     text = ngettext("%(days)s day left", "%(days)s days left", days) % {"days": days}
-    return format_html('<span class="deadline deadline-{}">{}</span>', "soon" if days <= 3 else "ok", text)
+    return format_html(
+        '<span class="deadline deadline-{}">{}</span>', "soon" if days <= 3 else "ok", text
+    )

@@ -38,8 +38,12 @@ def _filing_rate(group, request) -> str:
 def new_appeal(request):
     """The filing form. Profile first (59-FZ needs a name and an address for the answer)."""
     if not request.user.has_answer_details:
-        messages.info(request, _("Before filing an appeal, fill in your name and an address for the answer."))
-        return redirect(f"{reverse('accounts:profile')}?{urlencode({'next': reverse('appeals:new')})}")
+        messages.info(
+            request, _("Before filing an appeal, fill in your name and an address for the answer.")
+        )
+        return redirect(
+            f"{reverse('accounts:profile')}?{urlencode({'next': reverse('appeals:new')})}"
+        )
     region = _region()
     if request.method == "GET":
         form = AppealForm(
@@ -51,12 +55,19 @@ def new_appeal(request):
     form = AppealForm(request.POST, request.FILES, region=region)
     if getattr(request, "limited", False):
         form.is_valid()
-        form.add_error(None, _("You have filed many appeals in a short time. Please try again in an hour; your text is kept below."))
+        form.add_error(
+            None,
+            _(
+                "You have filed many appeals in a short time. Please try again in an hour; your text is kept below."
+            ),
+        )
         return render(request, "appeals/new.html", {"form": form, "drafts": []}, status=429)
     draft_key = _draft_key(request)
     for attachment_id in request.POST.getlist("remove_draft"):
         if attachment_id.isdigit() and draft_key:
-            remove_draft_upload(citizen=request.user, draft_key=draft_key, attachment_id=int(attachment_id))
+            remove_draft_upload(
+                citizen=request.user, draft_key=draft_key, attachment_id=int(attachment_id)
+            )
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -71,18 +82,37 @@ def new_appeal(request):
                 uploads=data["files"],
             )
         except (AttachmentError, DomainError) as error:
-            form.add_error("files" if isinstance(error, AttachmentError) else None, str(error.message))
+            form.add_error(
+                "files" if isinstance(error, AttachmentError) else None, str(error.message)
+            )
         else:
-            messages.success(request, _("Appeal %(number)s is sent. The moderator will register it within three days.") % {"number": appeal.number})
+            messages.success(
+                request,
+                _("Appeal %(number)s is sent. The moderator will register it within three days.")
+                % {"number": appeal.number},
+            )
             return redirect(appeal)
     # Keep the files of a form that came back, so nothing the citizen gave us is lost.
     uploads = request.FILES.getlist("files")
     if draft_key and uploads:
-        for problem in keep_draft_uploads(citizen=request.user, draft_key=draft_key, uploads=uploads):
+        for problem in keep_draft_uploads(
+            citizen=request.user, draft_key=draft_key, uploads=uploads
+        ):
             if problem not in form.errors.get("files", []):
                 form.add_error("files", problem)
-    drafts = Attachment.objects.filter(draft_key=draft_key, appeal__isnull=True, uploaded_by=request.user) if draft_key else []
-    return render(request, "appeals/new.html", {"form": form, "drafts": drafts}, status=400 if form.errors else 200)
+    drafts = (
+        Attachment.objects.filter(
+            draft_key=draft_key, appeal__isnull=True, uploaded_by=request.user
+        )
+        if draft_key
+        else []
+    )
+    return render(
+        request,
+        "appeals/new.html",
+        {"form": form, "drafts": drafts},
+        status=400 if form.errors else 200,
+    )
 
 
 def _draft_key(request) -> uuid.UUID | None:
@@ -100,7 +130,11 @@ def category_options(request):
     categories = leaf_categories()
     if section.isdigit():
         categories = categories.filter(parent_id=int(section))
-    return render(request, "appeals/includes/category_options.html", {"categories": categories, "term_label": term_label})
+    return render(
+        request,
+        "appeals/includes/category_options.html",
+        {"categories": categories, "term_label": term_label},
+    )
 
 
 @login_required
@@ -108,15 +142,26 @@ def category_options(request):
 def term_hint(request):
     """htmx: "the answer is due within N days" for the chosen category."""
     raw = request.GET.get("category", "")
-    category = Category.objects.filter(pk=int(raw), parent__isnull=False).first() if raw.isdigit() else None
-    return render(request, "appeals/includes/term_hint.html", {"category": category, "term": category and term_label(category)})
+    category = (
+        Category.objects.filter(pk=int(raw), parent__isnull=False).first()
+        if raw.isdigit()
+        else None
+    )
+    return render(
+        request,
+        "appeals/includes/term_hint.html",
+        {"category": category, "term": category and term_label(category)},
+    )
 
 
 @login_required
 @require_GET
 def similar(request):
     """htmx: open appeals like the one being typed, so the citizen sees the problem is known."""
-    raw_category, raw_municipality = request.GET.get("category", ""), request.GET.get("municipality", "")
+    raw_category, raw_municipality = (
+        request.GET.get("category", ""),
+        request.GET.get("municipality", ""),
+    )
     rows = []
     if raw_category.isdigit() and raw_municipality.isdigit():
         category = Category.objects.filter(pk=int(raw_category), parent__isnull=False).first()
@@ -133,7 +178,9 @@ def similar(request):
 @login_required
 @require_GET
 def appeal_list(request):
-    page = Paginator(selectors.citizen_appeals(user=request.user), 20).get_page(request.GET.get("page"))
+    page = Paginator(selectors.citizen_appeals(user=request.user), 20).get_page(
+        request.GET.get("page")
+    )
     return render(request, "appeals/list.html", {"page": page})
 
 
@@ -150,7 +197,8 @@ def _detail_context(appeal, *, reply_form=None, rating_form=None) -> dict:
     return {
         "appeal": appeal,
         "answers": answers,
-        "reply_form": reply_form or (ClarificationReplyForm() if appeal.status == appeal.Status.CLARIFICATION else None),
+        "reply_form": reply_form
+        or (ClarificationReplyForm() if appeal.status == appeal.Status.CLARIFICATION else None),
         "rating_form": rating_form or (RatingForm() if can_rate else None),
     }
 
@@ -162,13 +210,19 @@ def reply(request, number: str):
     form = ClarificationReplyForm(request.POST)
     if form.is_valid():
         try:
-            services.reply_to_clarification(citizen=request.user, appeal_id=appeal.pk, text=form.cleaned_data["text"])
+            services.reply_to_clarification(
+                citizen=request.user, appeal_id=appeal.pk, text=form.cleaned_data["text"]
+            )
         except DomainError as error:
             form.add_error(None, str(error.message))
         else:
-            messages.success(request, _("Thank you: your clarification is sent to the organization."))
+            messages.success(
+                request, _("Thank you: your clarification is sent to the organization.")
+            )
             return redirect(appeal)
-    return render(request, "appeals/detail.html", _detail_context(appeal, reply_form=form), status=400)
+    return render(
+        request, "appeals/detail.html", _detail_context(appeal, reply_form=form), status=400
+    )
 
 
 @login_required
@@ -189,17 +243,24 @@ def rate(request, number: str):
             form.add_error(None, str(error.message))
         else:
             if appeal.status == appeal.Status.IN_PROGRESS:
-                messages.info(request, _("Thank you. The appeal is sent back to the organization for re-review."))
+                messages.info(
+                    request,
+                    _("Thank you. The appeal is sent back to the organization for re-review."),
+                )
             else:
                 messages.success(request, _("Thank you for your rating. The appeal is closed."))
             return redirect(appeal)
-    return render(request, "appeals/detail.html", _detail_context(appeal, rating_form=form), status=400)
+    return render(
+        request, "appeals/detail.html", _detail_context(appeal, rating_form=form), status=400
+    )
 
 
 @login_required
 @require_GET
 def download(request, number: str, attachment_id: int):
-    attachment = selectors.get_attachment_for_user(user=request.user, number=number, attachment_id=attachment_id)
+    attachment = selectors.get_attachment_for_user(
+        user=request.user, number=number, attachment_id=attachment_id
+    )
     return attachment_response(attachment)
 
 

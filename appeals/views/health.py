@@ -20,12 +20,16 @@ def background(request):
     failed = Paginator(health.failed_notifications(), 50).get_page(request.GET.get("page"))
     for notification in failed:
         notification.subject = notifications.subject_of(notification)
-    return render(request, "appeals/health.html", {
-        "sweeps": health.sweep_status(),
-        "outbox": health.outbox_status(),
-        "marks": health.overdue_marks(),
-        "page": failed,
-    })
+    return render(
+        request,
+        "appeals/health.html",
+        {
+            "sweeps": health.sweep_status(),
+            "outbox": health.outbox_status(),
+            "marks": health.overdue_marks(),
+            "page": failed,
+        },
+    )
 
 
 @admin_required
@@ -35,6 +39,11 @@ def retry(request):
     if request.POST.get("all") == "1":
         ids = list(health.failed_notifications().values_list("pk", flat=True)[:10000])
     count = notifications.retry_failed(actor=request.user, notification_ids=ids)
-    messages.success(request, ngettext("%(count)s e-mail will be sent again.", "%(count)s e-mails will be sent again.",
-                                       count) % {"count": count})
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s e-mail will be sent again.", "%(count)s e-mails will be sent again.", count
+        )
+        % {"count": count},
+    )
     return redirect("background_health")

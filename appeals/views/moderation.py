@@ -20,7 +20,9 @@ moderator_required = role_required(permissions.is_moderator)
 @require_GET
 @vary_on_headers("HX-Request")
 def queue(request):
-    page = Paginator(selectors.moderation_queue(user=request.user), 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.moderation_queue(user=request.user), 25).get_page(
+        request.GET.get("page")
+    )
     rows = selectors.with_routes(list(page))
     return render(
         request,
@@ -33,7 +35,9 @@ def queue(request):
 @require_GET
 def overdue(request):
     """Overdue appeals of the region, from the sweep's marks: the heads were alerted, the moderator watches."""
-    page = Paginator(selectors.regional_overdue(user=request.user), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.regional_overdue(user=request.user), 50).get_page(
+        request.GET.get("page")
+    )
     return render(request, "appeals/moderation/overdue.html", {"page": page})
 
 
@@ -51,7 +55,10 @@ def _review_context(appeal, **forms) -> dict:
         "appeal": appeal,
         "files": appeal.attachments.all(),
         "accept_form": forms.get("accept_form")
-        or AcceptForm(region=appeal.region, initial={"organization": initial_org, "category": appeal.category_id}),
+        or AcceptForm(
+            region=appeal.region,
+            initial={"organization": initial_org, "category": appeal.category_id},
+        ),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "duplicate_form": forms.get("duplicate_form") or DuplicateForm(),
     }
@@ -60,7 +67,11 @@ def _review_context(appeal, **forms) -> dict:
 def _done(request, appeal, message: str):
     messages.success(request, message)
     if request.htmx:
-        return render(request, "appeals/moderation/queue.html#row-done", {"appeal": appeal, "message": message})
+        return render(
+            request,
+            "appeals/moderation/queue.html#row-done",
+            {"appeal": appeal, "message": message},
+        )
     return redirect("moderation:home")
 
 
@@ -68,9 +79,13 @@ def _refused(request, appeal, error_message: str, **forms):
     messages.error(request, error_message)
     if request.htmx:
         return render(
-            request, "appeals/moderation/queue.html#row-error", {"appeal": appeal, "message": error_message}
+            request,
+            "appeals/moderation/queue.html#row-error",
+            {"appeal": appeal, "message": error_message},
         )
-    return render(request, "appeals/moderation/review.html", _review_context(appeal, **forms), status=400)
+    return render(
+        request, "appeals/moderation/review.html", _review_context(appeal, **forms), status=400
+    )
 
 
 @moderator_required
@@ -106,15 +121,23 @@ def reject(request, number: str):
     appeal = selectors.get_appeal_for_moderation(user=request.user, number=number)
     form = RejectForm(request.POST)
     if not form.is_valid():
-        return _refused(request, appeal, _("Choose the ground for the rejection."), reject_form=form)
+        return _refused(
+            request, appeal, _("Choose the ground for the rejection."), reject_form=form
+        )
     try:
         appeal = services.reject_appeal(
-            moderator=request.user, appeal_id=appeal.pk, ground=form.cleaned_data["ground"],
+            moderator=request.user,
+            appeal_id=appeal.pk,
+            ground=form.cleaned_data["ground"],
             comment=form.cleaned_data["comment"],
         )
     except DomainError as error:
         return _refused(request, appeal, str(error.message), reject_form=form)
-    return _done(request, appeal, _("Appeal %(number)s is rejected; the citizen is notified.") % {"number": appeal.number})
+    return _done(
+        request,
+        appeal,
+        _("Appeal %(number)s is rejected; the citizen is notified.") % {"number": appeal.number},
+    )
 
 
 @moderator_required
@@ -123,14 +146,21 @@ def duplicate(request, number: str):
     appeal = selectors.get_appeal_for_moderation(user=request.user, number=number)
     form = DuplicateForm(request.POST)
     if not form.is_valid():
-        return _refused(request, appeal, _("Enter the number of the original appeal."), duplicate_form=form)
+        return _refused(
+            request, appeal, _("Enter the number of the original appeal."), duplicate_form=form
+        )
     try:
         appeal = services.mark_duplicate(
-            moderator=request.user, appeal_id=appeal.pk, original_number=form.cleaned_data["original_number"],
+            moderator=request.user,
+            appeal_id=appeal.pk,
+            original_number=form.cleaned_data["original_number"],
             comment=form.cleaned_data["comment"],
         )
     except DomainError as error:
         return _refused(request, appeal, str(error.message), duplicate_form=form)
     return _done(
-        request, appeal, _("Appeal %(number)s is marked as a duplicate; the citizen is notified.") % {"number": appeal.number}
+        request,
+        appeal,
+        _("Appeal %(number)s is marked as a duplicate; the citizen is notified.")
+        % {"number": appeal.number},
     )

@@ -36,7 +36,9 @@ staff_required = role_required(permissions.is_organization_staff)
 
 
 def _filter_form(request) -> QueueFilterForm:
-    executors = staff_selectors.executors_of(organization_ids=appeal_permissions.organization_ids(request.user))
+    executors = staff_selectors.executors_of(
+        organization_ids=appeal_permissions.organization_ids(request.user)
+    )
     return QueueFilterForm(request.GET or None, executors=executors)
 
 
@@ -55,10 +57,27 @@ def queue(request):
     for tab, label in TAB_LABELS.items():
         tab_query = query.copy()
         tab_query["tab"] = tab
-        tabs.append({"tab": tab, "label": label, "query": tab_query.urlencode(), "current": filters.tab == tab})
-    context = {"form": form, "page": page, "filters": filters, "tabs": tabs, "query": query.urlencode(),
-               "is_head": permissions.is_head(request.user)}
-    template = "appeals/staff/queue.html#appeal-table" if request.htmx and not request.htmx.boosted else "appeals/staff/queue.html"
+        tabs.append(
+            {
+                "tab": tab,
+                "label": label,
+                "query": tab_query.urlencode(),
+                "current": filters.tab == tab,
+            }
+        )
+    context = {
+        "form": form,
+        "page": page,
+        "filters": filters,
+        "tabs": tabs,
+        "query": query.urlencode(),
+        "is_head": permissions.is_head(request.user),
+    }
+    template = (
+        "appeals/staff/queue.html#appeal-table"
+        if request.htmx and not request.htmx.boosted
+        else "appeals/staff/queue.html"
+    )
     return render(request, template, context)
 
 
@@ -82,7 +101,8 @@ def _page(request, appeal, *, status=200, **forms):
         "allowed": allowed,
         "templates": staff_selectors.answer_templates(organization_id=appeal.organization_id),
         "org_query": org_query,
-        "answer_form": forms.get("answer_form") or AnswerForm(initial={"text": forms.get("template_text", "")}),
+        "answer_form": forms.get("answer_form")
+        or AnswerForm(initial={"text": forms.get("template_text", "")}),
         "clarify_form": forms.get("clarify_form") or ClarifyForm(),
         "redirect_form": forms.get("redirect_form") or RedirectForm(organizations=organizations),
         "extend_form": forms.get("extend_form") or ExtendForm(),
@@ -108,7 +128,11 @@ def appeal_page(request, number: str):
     template_id = request.GET.get("template", "")
     template_text = ""
     if template_id.isdigit():
-        template = staff_selectors.answer_templates(organization_id=appeal.organization_id).filter(pk=int(template_id)).first()
+        template = (
+            staff_selectors.answer_templates(organization_id=appeal.organization_id)
+            .filter(pk=int(template_id))
+            .first()
+        )
         if template is not None:
             if "{citizen_name}" in template.text:
                 # The name lands in the answer form: that is a view of personal data too.
@@ -149,8 +173,11 @@ def _act(request, number: str, form_class, form_name: str, perform, success: str
 @require_POST
 def take(request, number: str):
     appeal = staff_selectors.get_appeal_for_staff(user=request.user, number=number)
-    report_outcome(request, lambda: services.take_appeal(executor=request.user, appeal_id=appeal.pk),
-                   success=_("The appeal is yours now."))
+    report_outcome(
+        request,
+        lambda: services.take_appeal(executor=request.user, appeal_id=appeal.pk),
+        success=_("The appeal is yours now."),
+    )
     return redirect("staff:appeal", number=appeal.number)
 
 
@@ -158,7 +185,10 @@ def take(request, number: str):
 @require_POST
 def answer(request, number: str):
     return _act(
-        request, number, AnswerForm, "answer_form",
+        request,
+        number,
+        AnswerForm,
+        "answer_form",
         lambda appeal, data: services.answer_appeal(
             actor=request.user, appeal_id=appeal.pk, text=data["text"], uploads=data["files"]
         ),
@@ -170,8 +200,13 @@ def answer(request, number: str):
 @require_POST
 def clarify(request, number: str):
     return _act(
-        request, number, ClarifyForm, "clarify_form",
-        lambda appeal, data: services.request_clarification(actor=request.user, appeal_id=appeal.pk, text=data["text"]),
+        request,
+        number,
+        ClarifyForm,
+        "clarify_form",
+        lambda appeal, data: services.request_clarification(
+            actor=request.user, appeal_id=appeal.pk, text=data["text"]
+        ),
         _("The citizen is asked to clarify."),
     )
 
@@ -180,12 +215,20 @@ def clarify(request, number: str):
 @require_POST
 def redirect_to(request, number: str):
     return _act(
-        request, number, RedirectForm, "redirect_form",
+        request,
+        number,
+        RedirectForm,
+        "redirect_form",
         lambda appeal, data: services.redirect_appeal(
-            actor=request.user, appeal_id=appeal.pk, organization=data["organization"], reason=data["reason"]
+            actor=request.user,
+            appeal_id=appeal.pk,
+            organization=data["organization"],
+            reason=data["reason"],
         ),
         _("The appeal is sent to the competent organization; the citizen is told."),
-        form_kwargs=lambda appeal: {"organizations": staff_selectors.redirect_candidates(appeal=appeal)},
+        form_kwargs=lambda appeal: {
+            "organizations": staff_selectors.redirect_candidates(appeal=appeal)
+        },
     )
 
 
@@ -193,7 +236,10 @@ def redirect_to(request, number: str):
 @require_POST
 def extend(request, number: str):
     return _act(
-        request, number, ExtendForm, "extend_form",
+        request,
+        number,
+        ExtendForm,
+        "extend_form",
         lambda appeal, data: services.extend_deadline(
             head=request.user, appeal_id=appeal.pk, days=data["days"], reason=data["reason"]
         ),
@@ -205,8 +251,13 @@ def extend(request, number: str):
 @require_POST
 def note(request, number: str):
     return _act(
-        request, number, NoteForm, "note_form",
-        lambda appeal, data: services.add_note(actor=request.user, appeal_id=appeal.pk, text=data["text"]),
+        request,
+        number,
+        NoteForm,
+        "note_form",
+        lambda appeal, data: services.add_note(
+            actor=request.user, appeal_id=appeal.pk, text=data["text"]
+        ),
         _("The note is saved."),
     )
 
@@ -215,8 +266,13 @@ def note(request, number: str):
 @require_POST
 def assign(request, number: str):
     return _act(
-        request, number, AssignForm, "assign_form",
-        lambda appeal, data: services.assign_appeal(head=request.user, appeal_id=appeal.pk, executor=data["executor"]),
+        request,
+        number,
+        AssignForm,
+        "assign_form",
+        lambda appeal, data: services.assign_appeal(
+            head=request.user, appeal_id=appeal.pk, executor=data["executor"]
+        ),
         _("The executor is assigned."),
         form_kwargs=lambda appeal: {
             "executors": staff_selectors.executors_of(organization_ids=[appeal.organization_id])
@@ -228,7 +284,10 @@ def assign(request, number: str):
 @require_POST
 def close(request, number: str):
     return _act(
-        request, number, CloseForm, "close_form",
+        request,
+        number,
+        CloseForm,
+        "close_form",
         lambda appeal, data: services.close_on_ground(
             actor=request.user, appeal_id=appeal.pk, ground=data["ground"], comment=data["comment"]
         ),

@@ -26,8 +26,11 @@ head_required = role_required(permissions.is_head)
 @head_required
 @require_GET
 def overview(request):
-    return render(request, "appeals/staff/overview.html",
-                  {"figures": overview_selectors.overview(user=request.user)})
+    return render(
+        request,
+        "appeals/staff/overview.html",
+        {"figures": overview_selectors.overview(user=request.user)},
+    )
 
 
 class BulkAssignForm(forms.Form):
@@ -40,8 +43,9 @@ class BulkAssignForm(forms.Form):
 
 def _back(request):
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(target)
     return redirect("staff:home")
 
@@ -51,7 +55,9 @@ def _back(request):
 def bulk_assign(request):
     """Give the checked appeals to one executor; appeals outside the head's scope are ignored."""
     organization_ids = overview_selectors.headed_organization_ids(request.user)
-    form = BulkAssignForm(request.POST, executors=staff_selectors.executors_of(organization_ids=organization_ids))
+    form = BulkAssignForm(
+        request.POST, executors=staff_selectors.executors_of(organization_ids=organization_ids)
+    )
     if not form.is_valid():
         messages.error(request, _("Choose an executor from the list."))
         return _back(request)
@@ -76,10 +82,13 @@ def bulk_assign(request):
             refused.append(f"{appeal.number} — {error.message}")
         else:
             assigned += 1
-    report = ngettext("%(count)d appeal assigned.", "%(count)d appeals assigned.", assigned) % {"count": assigned}
+    report = ngettext("%(count)d appeal assigned.", "%(count)d appeals assigned.", assigned) % {
+        "count": assigned
+    }
     if refused:
-        report += " " + ngettext("%(count)d refused: %(reasons)s", "%(count)d refused: %(reasons)s",
-                                 len(refused)) % {"count": len(refused), "reasons": "; ".join(refused)}
+        report += " " + ngettext(
+            "%(count)d refused: %(reasons)s", "%(count)d refused: %(reasons)s", len(refused)
+        ) % {"count": len(refused), "reasons": "; ".join(refused)}
         messages.warning(request, report)
     else:
         messages.success(request, report)
@@ -88,7 +97,9 @@ def bulk_assign(request):
 
 def _queue(request):
     """The queue exactly as /staff/ shows it for the same GET parameters."""
-    executors = staff_selectors.executors_of(organization_ids=appeal_permissions.organization_ids(request.user))
+    executors = staff_selectors.executors_of(
+        organization_ids=appeal_permissions.organization_ids(request.user)
+    )
     filters = QueueFilterForm(request.GET or None, executors=executors).to_filter()
     return staff_selectors.queue(user=request.user, filters=filters)
 

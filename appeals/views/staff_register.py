@@ -31,7 +31,13 @@ def _model_label(field: str):
 
 
 CITIZEN_FIELDS = (
-    "last_name", "first_name", "patronymic", "email", "phone", "postal_address", "citizen_municipality",
+    "last_name",
+    "first_name",
+    "patronymic",
+    "email",
+    "phone",
+    "postal_address",
+    "citizen_municipality",
 )
 APPEAL_FIELDS = ("channel", "category", "municipality", "address", "text", "files", "consent")
 
@@ -40,17 +46,24 @@ class OnBehalfForm(forms.Form):
     """The citizen (who they are, where to answer) and their appeal, as staff took it down."""
 
     last_name = forms.CharField(
-        label=_model_label("last_name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "off"})
+        label=_model_label("last_name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     first_name = forms.CharField(
-        label=_model_label("first_name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "off"})
+        label=_model_label("first_name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     patronymic = forms.CharField(
-        label=_model_label("patronymic"), max_length=100, required=False,
+        label=_model_label("patronymic"),
+        max_length=100,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     email = forms.EmailField(
-        label=gettext_lazy("E-mail"), required=False,
+        label=gettext_lazy("E-mail"),
+        required=False,
         help_text=gettext_lazy(
             "If the citizen has an account with this e-mail, the appeal is added to it; otherwise an "
             "account is created and the citizen gets a letter on how to set a password."
@@ -58,42 +71,62 @@ class OnBehalfForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     phone = forms.CharField(
-        label=gettext_lazy("Phone"), max_length=20, required=False, validators=[phone_validator],
+        label=gettext_lazy("Phone"),
+        max_length=20,
+        required=False,
+        validators=[phone_validator],
         help_text=gettext_lazy("Required for an appeal received by phone."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "type": "tel"}),
     )
     postal_address = forms.CharField(
-        label=gettext_lazy("Postal address"), max_length=300, required=False,
-        help_text=gettext_lazy("Postcode, settlement, street, house, flat. Required without an e-mail: the answer is sent by post."),
+        label=gettext_lazy("Postal address"),
+        max_length=300,
+        required=False,
+        help_text=gettext_lazy(
+            "Postcode, settlement, street, house, flat. Required without an e-mail: the answer is sent by post."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     citizen_municipality = forms.ModelChoiceField(
-        queryset=Municipality.objects.none(), required=False, label=gettext_lazy("Municipality of residence"),
-        empty_label=gettext_lazy("— not known —"), widget=FastSelect,
+        queryset=Municipality.objects.none(),
+        required=False,
+        label=gettext_lazy("Municipality of residence"),
+        empty_label=gettext_lazy("— not known —"),
+        widget=FastSelect,
     )
     channel = forms.ChoiceField(
         label=gettext_lazy("How the appeal was received"),
         choices=[("", gettext_lazy("— choose —")), *((c.value, c.label) for c in OFFLINE_CHANNELS)],
         widget=FastSelect,
     )
-    category = forms.TypedChoiceField(label=gettext_lazy("Category"), coerce=int, choices=(), widget=FastSelect)
+    category = forms.TypedChoiceField(
+        label=gettext_lazy("Category"), coerce=int, choices=(), widget=FastSelect
+    )
     municipality = forms.ModelChoiceField(
-        queryset=Municipality.objects.none(), label=gettext_lazy("Municipality of the problem"),
-        empty_label=gettext_lazy("— choose —"), widget=FastSelect,
+        queryset=Municipality.objects.none(),
+        label=gettext_lazy("Municipality of the problem"),
+        empty_label=gettext_lazy("— choose —"),
+        widget=FastSelect,
     )
     address = forms.CharField(
-        label=gettext_lazy("Address of the problem"), max_length=300,
+        label=gettext_lazy("Address of the problem"),
+        max_length=300,
         help_text=gettext_lazy("Settlement, street, house; or a landmark."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     text = forms.CharField(
-        label=gettext_lazy("Text of the appeal"), min_length=20, max_length=TEXT_MAX_LENGTH,
+        label=gettext_lazy("Text of the appeal"),
+        min_length=20,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8, "maxlength": TEXT_MAX_LENGTH}),
         help_text=gettext_lazy("The citizen's words, as close as possible. Up to 5000 characters."),
     )
     files = MultipleFileField(
-        label=gettext_lazy("Files"), required=False,
-        help_text=gettext_lazy("Up to 5 files: JPEG, PNG or PDF, 10 MB each, such as a scan of the paper letter."),
+        label=gettext_lazy("Files"),
+        required=False,
+        help_text=gettext_lazy(
+            "Up to 5 files: JPEG, PNG or PDF, 10 MB each, such as a scan of the paper letter."
+        ),
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
     )
     consent = forms.BooleanField(
@@ -101,7 +134,11 @@ class OnBehalfForm(forms.Form):
             "The citizen agreed to the processing of their personal data for the consideration of the "
             "appeal (consent signed, or verbal consent recorded)."
         ),
-        error_messages={"required": gettext_lazy("Without the citizen's consent to personal data processing the appeal cannot be registered.")},
+        error_messages={
+            "required": gettext_lazy(
+                "Without the citizen's consent to personal data processing the appeal cannot be registered."
+            )
+        },
     )
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
 
@@ -115,7 +152,9 @@ class OnBehalfForm(forms.Form):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
         if email and is_offline_email(email):
-            raise forms.ValidationError(_("Enter the citizen's real e-mail or leave the field empty."))
+            raise forms.ValidationError(
+                _("Enter the citizen's real e-mail or leave the field empty.")
+            )
         return email
 
     def clean_category(self) -> Category:
@@ -130,9 +169,14 @@ class OnBehalfForm(forms.Form):
         data = super().clean()
         if not data.get("email") and not data.get("postal_address") and "email" not in self.errors:
             self.add_error(
-                "postal_address", _("Enter the citizen's e-mail or postal address: the answer is sent there.")
+                "postal_address",
+                _("Enter the citizen's e-mail or postal address: the answer is sent there."),
             )
-        if data.get("channel") == Appeal.Channel.PHONE and not data.get("phone") and "phone" not in self.errors:
+        if (
+            data.get("channel") == Appeal.Channel.PHONE
+            and not data.get("phone")
+            and "phone" not in self.errors
+        ):
             self.add_error("phone", _("Enter the phone number the citizen called from."))
         return data
 
@@ -188,14 +232,21 @@ def register(request):
         else:
             messages.success(
                 request,
-                _("Appeal %(number)s is registered on behalf of the citizen and sent to the moderator.")
+                _(
+                    "Appeal %(number)s is registered on behalf of the citizen and sent to the moderator."
+                )
                 % {"number": appeal.number},
             )
             # A new appeal waits for moderation; the staff page opens only once it is ours to work on.
-            if appeal.organization_id and appeal.organization_id in appeal_permissions.organization_ids(request.user):
+            if (
+                appeal.organization_id
+                and appeal.organization_id in appeal_permissions.organization_ids(request.user)
+            ):
                 return redirect("staff:appeal", number=appeal.number)
             return redirect(reverse("staff:register"))
     if request.FILES.getlist("files") and "files" not in form.errors:
         # Browsers never send a file input back: say so, rather than lose the scan silently.
-        form.add_error("files", _("The form has errors, so the files are not saved: attach them again."))
+        form.add_error(
+            "files", _("The form has errors, so the files are not saved: attach them again.")
+        )
     return render(request, "appeals/staff/register.html", {"form": form}, status=400)

@@ -116,7 +116,9 @@ def template_list(request):
 def template_new(request):
     organizations = _headed_organizations(request)
     if request.method != "POST":
-        return _form_page(request, AnswerTemplateForm(organizations=organizations), organizations=organizations)
+        return _form_page(
+            request, AnswerTemplateForm(organizations=organizations), organizations=organizations
+        )
     form = AnswerTemplateForm(request.POST, organizations=organizations)
     if form.is_valid():
         try:
@@ -168,6 +170,9 @@ def template_edit(request, template_id: int):
 def template_delete(request, template_id: int):
     organizations = _headed_organizations(request)
     template = _template_or_404(organizations, template_id)
-    report_outcome(request, lambda: delete_answer_template(actor=request.user, template_id=template.pk),
-                   success=_("The template «%(title)s» is deleted.") % {"title": template.title})
+    report_outcome(
+        request,
+        lambda: delete_answer_template(actor=request.user, template_id=template.pk),
+        success=_("The template «%(title)s» is deleted.") % {"title": template.title},
+    )
     return redirect("staff:templates")

@@ -37,7 +37,9 @@ def _filing_rate(group, request) -> str:
 @cache_control(public=True, max_age=3600)
 def loader(request):
     """The loader script: no dependencies, a button and a dialog with the form in a frame."""
-    return render(request, "appeals/widget/loader.js", content_type="text/javascript; charset=utf-8")
+    return render(
+        request, "appeals/widget/loader.js", content_type="text/javascript; charset=utf-8"
+    )
 
 
 def _is_framed(request) -> bool:
@@ -69,7 +71,10 @@ def widget_form(request, slug: str):
             # A window of its own: sign in (or complete the profile) and come back to the form.
             if not user.is_authenticated:
                 return redirect_to_login(here)
-            messages.info(request, _("Before filing an appeal, fill in your name and an address for the answer."))
+            messages.info(
+                request,
+                _("Before filing an appeal, fill in your name and an address for the answer."),
+            )
             return redirect(f"{reverse('accounts:profile')}?{urlencode({'next': here})}")
         context["needs_profile"] = user.is_authenticated
         return _frame_policy(render(request, "appeals/widget/sign_in.html", context), organization)
@@ -78,20 +83,30 @@ def widget_form(request, slug: str):
     if request.method == "GET" and done:
         appeal = selectors.citizen_appeals(user=user).filter(number=done).first()
         if appeal is not None:
-            return _frame_policy(render(request, "appeals/widget/done.html", {**context, "appeal": appeal}), organization)
+            return _frame_policy(
+                render(request, "appeals/widget/done.html", {**context, "appeal": appeal}),
+                organization,
+            )
 
     if request.method == "GET":
         form = WidgetAppealForm(
             organization=organization,
             initial={"idempotency_key": uuid.uuid4(), "municipality": user.municipality_id},
         )
-        return _frame_policy(render(request, "appeals/widget/form.html", {**context, "form": form}), organization)
+        return _frame_policy(
+            render(request, "appeals/widget/form.html", {**context, "form": form}), organization
+        )
 
     form = WidgetAppealForm(request.POST, organization=organization)
     status = 400
     if getattr(request, "limited", False):
         form.is_valid()
-        form.add_error(None, _("You have filed many appeals in a short time. Please try again in an hour; your text is kept below."))
+        form.add_error(
+            None,
+            _(
+                "You have filed many appeals in a short time. Please try again in an hour; your text is kept below."
+            ),
+        )
         status = 429
     elif form.is_valid():
         data = form.cleaned_data

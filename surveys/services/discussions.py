@@ -17,11 +17,15 @@ from surveys.services.subscriptions import notify_report
 EDITABLE_FIELDS = ("title", "description", "audience", "opens_at", "closes_at", "moderation")
 
 
-def _check(opens_at: datetime, closes_at: datetime, audience: str, municipalities, region_id: int) -> None:
+def _check(
+    opens_at: datetime, closes_at: datetime, audience: str, municipalities, region_id: int
+) -> None:
     if closes_at <= opens_at:
         raise DomainError(_("The closing time must be after the opening time."))
     if audience == "municipalities" and not municipalities:
-        raise DomainError(_("Choose at least one municipality, or make the discussion region-wide."))
+        raise DomainError(
+            _("Choose at least one municipality, or make the discussion region-wide.")
+        )
     if any(m.region_id != region_id for m in municipalities or []):
         raise DomainError(_("The municipalities must belong to the organization's region."))
 
@@ -34,18 +38,32 @@ def _attach(discussion: Discussion, document: UploadedFile) -> None:
 
 @transaction.atomic
 def create_discussion(
-    *, actor, organization: Organization, title: str, opens_at: datetime, closes_at: datetime,
-    description: str = "", audience: str = "region", municipalities: list[Municipality] | None = None,
-    moderation: str = Discussion.Moderation.POST, document: UploadedFile | None = None,
+    *,
+    actor,
+    organization: Organization,
+    title: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    description: str = "",
+    audience: str = "region",
+    municipalities: list[Municipality] | None = None,
+    moderation: str = Discussion.Moderation.POST,
+    document: UploadedFile | None = None,
 ) -> Discussion:
     """A draft discussion of a document; sections are added before publishing."""
     check_organization(actor, organization)
     municipalities = list(municipalities or [])
     _check(opens_at, closes_at, audience, municipalities, organization.region_id)
     discussion = Discussion(
-        organization=organization, region_id=organization.region_id, title=title.strip(),
-        description=description.strip(), audience=audience, opens_at=opens_at, closes_at=closes_at,
-        moderation=moderation, created_by=actor,
+        organization=organization,
+        region_id=organization.region_id,
+        title=title.strip(),
+        description=description.strip(),
+        audience=audience,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        moderation=moderation,
+        created_by=actor,
     )
     if document is not None:
         _attach(discussion, document)
@@ -56,19 +74,37 @@ def create_discussion(
 
 
 @transaction.atomic
-def update_discussion(*, actor, discussion_id: int, municipalities: list[Municipality] | None = None,
-                      document: UploadedFile | None = None, **fields) -> Discussion:
+def update_discussion(
+    *,
+    actor,
+    discussion_id: int,
+    municipalities: list[Municipality] | None = None,
+    document: UploadedFile | None = None,
+    **fields,
+) -> Discussion:
     discussion = Discussion.objects.select_for_update().get(pk=discussion_id)
     check_manager(actor, discussion)
     if set(fields) - set(EDITABLE_FIELDS):
         raise TypeError(f"not editable: {sorted(set(fields) - set(EDITABLE_FIELDS))}")
     if discussion.report_published_at is not None:
         raise DomainError(_("The final report is published: the discussion can no longer change."))
-    changed = {name: str(value) for name, value in fields.items() if getattr(discussion, name) != value}
+    changed = {
+        name: str(value) for name, value in fields.items() if getattr(discussion, name) != value
+    }
     for name, value in fields.items():
         setattr(discussion, name, value)
-    municipalities = list(municipalities) if municipalities is not None else list(discussion.municipalities.all())
-    _check(discussion.opens_at, discussion.closes_at, discussion.audience, municipalities, discussion.region_id)
+    municipalities = (
+        list(municipalities)
+        if municipalities is not None
+        else list(discussion.municipalities.all())
+    )
+    _check(
+        discussion.opens_at,
+        discussion.closes_at,
+        discussion.audience,
+        municipalities,
+        discussion.region_id,
+    )
     if document is not None:
         _attach(discussion, document)
         changed["document"] = discussion.document_name
@@ -87,9 +123,15 @@ def add_section(*, actor, discussion_id: int, title: str, body: str) -> Section:
         raise DomainError(_("The document is frozen: residents have already commented on it."))
     if not title.strip() or not body.strip():
         raise DomainError(_("A section needs a title and a text."))
-    section = Section.objects.create(discussion=discussion, position=discussion.sections.count() + 1,
-                                     title=title.strip(), body=body.strip())
-    audit(actor=actor, action="discussion.add_section", discussion=discussion.pk, section=section.pk)
+    section = Section.objects.create(
+        discussion=discussion,
+        position=discussion.sections.count() + 1,
+        title=title.strip(),
+        body=body.strip(),
+    )
+    audit(
+        actor=actor, action="discussion.add_section", discussion=discussion.pk, section=section.pk
+    )
     return section
 
 
@@ -101,7 +143,12 @@ def delete_section(*, actor, section_id: int) -> None:
     if discussion.comments.exists():
         raise DomainError(_("The document is frozen: residents have already commented on it."))
     section.delete()
-    audit(actor=actor, action="discussion.delete_section", discussion=discussion.pk, section=section_id)
+    audit(
+        actor=actor,
+        action="discussion.delete_section",
+        discussion=discussion.pk,
+        section=section_id,
+    )
 
 
 @transaction.atomic
@@ -129,12 +176,22 @@ def _open_discussion(discussion_id: int) -> Discussion:
 
 def _check_citizen(user) -> None:
     if not selectors.has_confirmed_email(user):
-        raise DomainError(_("Confirm your e-mail address to take part: follow the link in the letter we sent you."))
+        raise DomainError(
+            _(
+                "Confirm your e-mail address to take part: follow the link in the letter we sent you."
+            )
+        )
 
 
 @transaction.atomic
-def post_comment(*, author, discussion_id: int, text: str, section_id: int | None = None,
-                 parent_id: int | None = None) -> Comment:
+def post_comment(
+    *,
+    author,
+    discussion_id: int,
+    text: str,
+    section_id: int | None = None,
+    parent_id: int | None = None,
+) -> Comment:
     """A comment on a section or on the whole document, or a reply to a published comment.
 
     Pre-moderated discussions keep it pending until a moderator publishes it.
@@ -148,7 +205,9 @@ def post_comment(*, author, discussion_id: int, text: str, section_id: int | Non
         raise DomainError(_("A comment is at most 5000 characters."))
     section = None
     if parent_id is not None:
-        parent = Comment.objects.filter(pk=parent_id, discussion=discussion, status=Comment.Status.PUBLISHED).first()
+        parent = Comment.objects.filter(
+            pk=parent_id, discussion=discussion, status=Comment.Status.PUBLISHED
+        ).first()
         if parent is None:
             raise DomainError(_("This comment cannot be answered."))
         parent = parent.parent or parent  # one level of replies keeps the thread readable
@@ -159,9 +218,19 @@ def post_comment(*, author, discussion_id: int, text: str, section_id: int | Non
         section = Section.objects.filter(pk=section_id, discussion=discussion).first()
         if section is None:
             raise DomainError(_("There is no such section in this document."))
-    status = Comment.Status.PENDING if discussion.moderation == Discussion.Moderation.PRE else Comment.Status.PUBLISHED
-    comment = Comment.objects.create(discussion=discussion, section=section, parent=parent, author=author,
-                                     text=text, status=status)
+    status = (
+        Comment.Status.PENDING
+        if discussion.moderation == Discussion.Moderation.PRE
+        else Comment.Status.PUBLISHED
+    )
+    comment = Comment.objects.create(
+        discussion=discussion,
+        section=section,
+        parent=parent,
+        author=author,
+        text=text,
+        status=status,
+    )
     audit(actor=author, action="discussion.comment", discussion=discussion.pk, comment=comment.pk)
     return comment
 
@@ -197,11 +266,21 @@ def report_comment(*, user, comment_id: int, reason: str) -> CommentReport:
                 raise DomainError(_("This comment is already with the moderators."))
             if comment.author_id == user.pk:
                 raise DomainError(_("You cannot complain about your own comment."))
-            report = CommentReport.objects.create(comment=comment, reporter=user, reason=reason[:500])
-            if comment.reports.filter(resolved_at__isnull=True).count() >= Comment.HIDE_AFTER_REPORTS:
+            report = CommentReport.objects.create(
+                comment=comment, reporter=user, reason=reason[:500]
+            )
+            if (
+                comment.reports.filter(resolved_at__isnull=True).count()
+                >= Comment.HIDE_AFTER_REPORTS
+            ):
                 comment.status = Comment.Status.HIDDEN
                 comment.save(update_fields=["status"])
-            audit(actor=user, action="discussion.report", comment=comment.pk, hidden=comment.status == "hidden")
+            audit(
+                actor=user,
+                action="discussion.report",
+                comment=comment.pk,
+                hidden=comment.status == "hidden",
+            )
     except IntegrityError:
         raise DomainError(_("You have already complained about this comment.")) from None
     return report
@@ -212,18 +291,29 @@ def moderate_comment(*, moderator, comment_id: int, publish: bool, reason: str =
     """A regional moderator publishes (and dismisses the complaints) or removes a comment with a reason."""
     comment = Comment.objects.select_for_update().select_related("discussion").get(pk=comment_id)
     if not permissions.can_moderate(moderator, comment.discussion):
-        raise DomainError(_("Only the moderators of the discussion's region may decide on its comments."))
+        raise DomainError(
+            _("Only the moderators of the discussion's region may decide on its comments.")
+        )
     if comment.status == Comment.Status.REJECTED:
         raise DomainError(_("This comment is already removed."))
     if not publish and not reason.strip():
         raise DomainError(_("Give the reason for removing the comment."))
     now = timezone.now()
     comment.status = Comment.Status.PUBLISHED if publish else Comment.Status.REJECTED
-    comment.moderated_by, comment.moderated_at, comment.moderation_reason = moderator, now, reason.strip()[:500]
+    comment.moderated_by, comment.moderated_at, comment.moderation_reason = (
+        moderator,
+        now,
+        reason.strip()[:500],
+    )
     comment.save(update_fields=["status", "moderated_by", "moderated_at", "moderation_reason"])
     comment.reports.filter(resolved_at__isnull=True).update(resolved_at=now)
-    audit(actor=moderator, action="discussion.moderate", comment=comment.pk, status=comment.status,
-          reason=comment.moderation_reason)
+    audit(
+        actor=moderator,
+        action="discussion.moderate",
+        comment=comment.pk,
+        status=comment.status,
+        reason=comment.moderation_reason,
+    )
     return comment
 
 

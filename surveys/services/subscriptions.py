@@ -11,26 +11,37 @@ from surveys.services.common import audit
 
 
 @transaction.atomic
-def update_subscription(*, user, new_in_municipality: bool, discussion_reports: bool) -> Subscription:
+def update_subscription(
+    *, user, new_in_municipality: bool, discussion_reports: bool
+) -> Subscription:
     subscription, _created = Subscription.objects.select_for_update().get_or_create(user=user)
     subscription.new_in_municipality = new_in_municipality
     subscription.discussion_reports = discussion_reports
     subscription.updated_at = timezone.now()
     subscription.save()
-    audit(actor=user, action="surveys.subscription", new_in_municipality=new_in_municipality,
-          discussion_reports=discussion_reports)
+    audit(
+        actor=user,
+        action="surveys.subscription",
+        new_in_municipality=new_in_municipality,
+        discussion_reports=discussion_reports,
+    )
     return subscription
 
 
 def notify_new_item(*, item, template: str) -> int:
     """Tell the subscribed residents of the item's audience (in-app and e-mail, through the outbox)."""
     residents = get_user_model().objects.filter(
-        is_active=True, consultation_subscription__new_in_municipality=True,
+        is_active=True,
+        consultation_subscription__new_in_municipality=True,
         municipality__region_id=item.region_id,
     )
     if item.audience == "municipalities":
         residents = residents.filter(municipality__in=item.municipalities.all())
-    context = {"title": item.title, "url": item.get_absolute_url(), "organization": item.organization.name}
+    context = {
+        "title": item.title,
+        "url": item.get_absolute_url(),
+        "organization": item.organization.name,
+    }
     count = 0
     for resident in residents.order_by("pk").iterator(chunk_size=500):
         notify(recipient=resident, template=template, context=context)
@@ -41,10 +52,14 @@ def notify_new_item(*, item, template: str) -> int:
 def notify_report(*, discussion) -> int:
     """Tell the subscribed authors of the discussion's comments that its final report is out."""
     authors = get_user_model().objects.filter(
-        is_active=True, consultation_subscription__discussion_reports=True,
+        is_active=True,
+        consultation_subscription__discussion_reports=True,
         pk__in=Comment.objects.filter(discussion=discussion).values("author_id"),
     )
-    context = {"title": discussion.title, "url": reverse("discussions:report", args=[discussion.pk])}
+    context = {
+        "title": discussion.title,
+        "url": reverse("discussions:report", args=[discussion.pk]),
+    }
     count = 0
     for author in authors.order_by("pk"):
         notify(recipient=author, template="discussion_report", context=context)
@@ -69,8 +84,11 @@ def notify_published_consultations(*, batch: int = 20) -> int:
                 item = (
                     model.objects.select_for_update(skip_locked=True, of=("self",))
                     .select_related("organization")
-                    .filter(published_at__isnull=False, audience_notified_at__isnull=True,
-                            closes_at__gt=timezone.now())
+                    .filter(
+                        published_at__isnull=False,
+                        audience_notified_at__isnull=True,
+                        closes_at__gt=timezone.now(),
+                    )
                     .order_by("published_at", "pk")
                     .first()
                 )
@@ -78,6 +96,11 @@ def notify_published_consultations(*, batch: int = 20) -> int:
                     break
                 recipients = notify_new_item(item=item, template=template)
                 model.objects.filter(pk=item.pk).update(audience_notified_at=timezone.now())
-                audit(actor=None, action=f"{model._meta.model_name}.announce", item=item.pk, recipients=recipients)
+                audit(
+                    actor=None,
+                    action=f"{model._meta.model_name}.announce",
+                    item=item.pk,
+                    recipients=recipients,
+                )
                 done += 1
     return done

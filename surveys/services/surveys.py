@@ -13,8 +13,16 @@ from surveys.errors import AlreadyTookPart, DomainError, InvalidAnswers
 from surveys.models import Answer, Option, Question, Response, Survey
 from surveys.services.common import audit, check_manager, check_organization, clean_picture
 
-EDITABLE_FIELDS = ("title", "description", "audience", "opens_at", "closes_at", "eligibility", "is_anonymous",
-                   "results_visibility")
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "audience",
+    "opens_at",
+    "closes_at",
+    "eligibility",
+    "is_anonymous",
+    "results_visibility",
+)
 
 
 def _check_period(opens_at: datetime, closes_at: datetime) -> None:
@@ -30,17 +38,29 @@ def _check_settings(kind: str, results_visibility: str) -> None:
 def _check_audience(audience: str, municipalities, region_id: int) -> None:
     if audience == "municipalities":
         if not municipalities:
-            raise DomainError(_("Choose at least one municipality, or make the survey region-wide."))
+            raise DomainError(
+                _("Choose at least one municipality, or make the survey region-wide.")
+            )
         if any(m.region_id != region_id for m in municipalities):
             raise DomainError(_("The municipalities must belong to the organization's region."))
 
 
 @transaction.atomic
 def create_survey(
-    *, actor, organization: Organization, kind: str, title: str, opens_at: datetime, closes_at: datetime,
-    description: str = "", audience: str = "region", municipalities: list[Municipality] | None = None,
-    eligibility: str = Survey.Eligibility.CONFIRMED_EMAIL, is_anonymous: bool = True,
-    results_visibility: str = Survey.ResultsVisibility.AFTER_CLOSE, image: UploadedFile | None = None,
+    *,
+    actor,
+    organization: Organization,
+    kind: str,
+    title: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    description: str = "",
+    audience: str = "region",
+    municipalities: list[Municipality] | None = None,
+    eligibility: str = Survey.Eligibility.CONFIRMED_EMAIL,
+    is_anonymous: bool = True,
+    results_visibility: str = Survey.ResultsVisibility.AFTER_CLOSE,
+    image: UploadedFile | None = None,
 ) -> Survey:
     """A draft poll or vote of the organization; nobody but its organizers sees it until published."""
     check_organization(actor, organization)
@@ -49,9 +69,17 @@ def create_survey(
     municipalities = list(municipalities or [])
     _check_audience(audience, municipalities, organization.region_id)
     survey = Survey(
-        organization=organization, region_id=organization.region_id, kind=kind, title=title.strip(),
-        description=description.strip(), audience=audience, opens_at=opens_at, closes_at=closes_at,
-        eligibility=eligibility, is_anonymous=is_anonymous, results_visibility=results_visibility,
+        organization=organization,
+        region_id=organization.region_id,
+        kind=kind,
+        title=title.strip(),
+        description=description.strip(),
+        audience=audience,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        eligibility=eligibility,
+        is_anonymous=is_anonymous,
+        results_visibility=results_visibility,
         created_by=actor,
     )
     if image is not None:
@@ -64,19 +92,33 @@ def create_survey(
 
 
 @transaction.atomic
-def update_survey(*, actor, survey_id: int, municipalities: list[Municipality] | None = None,
-                  image: UploadedFile | None = None, **fields) -> Survey:
+def update_survey(
+    *,
+    actor,
+    survey_id: int,
+    municipalities: list[Municipality] | None = None,
+    image: UploadedFile | None = None,
+    **fields,
+) -> Survey:
     """Change the settings. Anonymity cannot change once someone has responded (they were promised it)."""
     survey = Survey.objects.select_for_update().get(pk=survey_id)
     check_manager(actor, survey)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
-    if "is_anonymous" in fields and fields["is_anonymous"] != survey.is_anonymous and survey.responses.exists():
+    if (
+        "is_anonymous" in fields
+        and fields["is_anonymous"] != survey.is_anonymous
+        and survey.responses.exists()
+    ):
         raise DomainError(_("Anonymity cannot change after the first response."))
     changed = {name: str(value) for name, value in fields.items() if getattr(survey, name) != value}
     for name, value in fields.items():
-        setattr(survey, name, value.strip() if isinstance(value, str) and name in ("title", "description") else value)
+        setattr(
+            survey,
+            name,
+            value.strip() if isinstance(value, str) and name in ("title", "description") else value,
+        )
     _check_period(survey.opens_at, survey.closes_at)
     _check_settings(survey.kind, survey.results_visibility)
     if municipalities is not None:
@@ -87,7 +129,9 @@ def update_survey(*, actor, survey_id: int, municipalities: list[Municipality] |
         changed["image"] = "new"
     survey.save()
     if municipalities is not None:
-        survey.municipalities.set(list(municipalities) if survey.audience == "municipalities" else [])
+        survey.municipalities.set(
+            list(municipalities) if survey.audience == "municipalities" else []
+        )
     audit(actor=actor, action="survey.update", survey=survey.pk, changed=changed)
     return survey
 
@@ -106,9 +150,19 @@ def _lock_unfrozen(actor, survey_id: int) -> Survey:
 
 
 @transaction.atomic
-def add_question(*, actor, survey_id: int, text: str, kind: str, is_required: bool = True, help_text: str = "",
-                 max_choices: int | None = None, scale_min: int = 1, scale_max: int = 5,
-                 options: list[str] | None = None) -> Question:
+def add_question(
+    *,
+    actor,
+    survey_id: int,
+    text: str,
+    kind: str,
+    is_required: bool = True,
+    help_text: str = "",
+    max_choices: int | None = None,
+    scale_min: int = 1,
+    scale_max: int = 5,
+    options: list[str] | None = None,
+) -> Question:
     """A question at the end of the survey, with its options for a choice question."""
     survey = _lock_unfrozen(actor, survey_id)
     if not text.strip():
@@ -119,13 +173,21 @@ def add_question(*, actor, survey_id: int, text: str, kind: str, is_required: bo
         max_choices = None
     position = survey.questions.count() + 1
     question = Question.objects.create(
-        survey=survey, position=position, text=text.strip(), help_text=help_text.strip(), kind=kind,
-        is_required=is_required, max_choices=max_choices, scale_min=scale_min, scale_max=scale_max,
+        survey=survey,
+        position=position,
+        text=text.strip(),
+        help_text=help_text.strip(),
+        kind=kind,
+        is_required=is_required,
+        max_choices=max_choices,
+        scale_min=scale_min,
+        scale_max=scale_max,
     )
     if question.is_choice:
         Option.objects.bulk_create(
             Option(question=question, position=index, text=line.strip())
-            for index, line in enumerate(options or [], start=1) if line.strip()
+            for index, line in enumerate(options or [], start=1)
+            if line.strip()
         )
     audit(actor=actor, action="survey.add_question", survey=survey.pk, question=question.pk)
     return question
@@ -136,12 +198,24 @@ def delete_question(*, actor, question_id: int) -> None:
     question = Question.objects.select_related("survey").get(pk=question_id)
     _lock_unfrozen(actor, question.survey_id)
     question.delete()
-    audit(actor=actor, action="survey.delete_question", survey=question.survey_id, question=question_id)
+    audit(
+        actor=actor,
+        action="survey.delete_question",
+        survey=question.survey_id,
+        question=question_id,
+    )
 
 
 @transaction.atomic
-def add_option(*, actor, question_id: int, text: str, description: str = "", image: UploadedFile | None = None,
-               image_alt: str = "") -> Option:
+def add_option(
+    *,
+    actor,
+    question_id: int,
+    text: str,
+    description: str = "",
+    image: UploadedFile | None = None,
+    image_alt: str = "",
+) -> Option:
     """An option with an optional description and picture (a place to improve, with its photo)."""
     question = Question.objects.get(pk=question_id)
     _lock_unfrozen(actor, question.survey_id)
@@ -149,8 +223,13 @@ def add_option(*, actor, question_id: int, text: str, description: str = "", ima
         raise DomainError(_("Only choice questions have options."))
     if not text.strip():
         raise DomainError(_("Write the option."))
-    option = Option(question=question, position=question.options.count() + 1, text=text.strip(),
-                    description=description.strip(), image_alt=image_alt.strip())
+    option = Option(
+        question=question,
+        position=question.options.count() + 1,
+        text=text.strip(),
+        description=description.strip(),
+        image_alt=image_alt.strip(),
+    )
     if image is not None:
         content, _name = clean_picture(image)
         option.image.save("picture", content, save=False)
@@ -166,7 +245,12 @@ def delete_option(*, actor, option_id: int) -> None:
     option = Option.objects.select_related("question").get(pk=option_id)
     _lock_unfrozen(actor, option.question.survey_id)
     option.delete()
-    audit(actor=actor, action="survey.delete_option", survey=option.question.survey_id, option=option_id)
+    audit(
+        actor=actor,
+        action="survey.delete_option",
+        survey=option.question.survey_id,
+        option=option_id,
+    )
 
 
 @transaction.atomic
@@ -181,7 +265,9 @@ def publish_survey(*, actor, survey_id: int) -> Survey:
         raise DomainError(_("Add at least one question before publishing."))
     for question in questions:
         if question.is_choice and len(question.options.all()) < 2:
-            raise DomainError(_("The question «%(text)s» needs at least two options.") % {"text": question.text})
+            raise DomainError(
+                _("The question «%(text)s» needs at least two options.") % {"text": question.text}
+            )
     if survey.closes_at <= timezone.now():
         raise DomainError(_("The closing time has passed: set a new period before publishing."))
     survey.published_at = timezone.now()
@@ -190,19 +276,25 @@ def publish_survey(*, actor, survey_id: int) -> Survey:
     return survey
 
 
-def _validate(questions: list[Question], answers: dict[int, object]) -> tuple[list[Answer], dict[int, str]]:
+def _validate(
+    questions: list[Question], answers: dict[int, object]
+) -> tuple[list[Answer], dict[int, str]]:
     rows, errors = [], {}
     for question in questions:
         raw = answers.get(question.pk)
         if question.is_choice:
-            chosen = list(dict.fromkeys(raw if isinstance(raw, list | tuple) else ([raw] if raw else [])))
+            chosen = list(
+                dict.fromkeys(raw if isinstance(raw, list | tuple) else ([raw] if raw else []))
+            )
             valid = {option.pk: option for option in question.options.all()}
             if any(option_id not in valid for option_id in chosen):
                 errors[question.pk] = _("Choose from the options given.")
             elif question.kind == Question.Kind.SINGLE and len(chosen) > 1:
                 errors[question.pk] = _("Choose one option.")
             elif question.max_choices and len(chosen) > question.max_choices:
-                errors[question.pk] = _("Choose at most %(max)s options.") % {"max": question.max_choices}
+                errors[question.pk] = _("Choose at most %(max)s options.") % {
+                    "max": question.max_choices
+                }
             elif question.is_required and not chosen:
                 errors[question.pk] = _("Choose an option.")
             else:
@@ -213,7 +305,9 @@ def _validate(questions: list[Question], answers: dict[int, object]) -> tuple[li
                     errors[question.pk] = _("Choose a value on the scale.")
             elif not isinstance(raw, int) or not question.scale_min <= raw <= question.scale_max:
                 errors[question.pk] = _("Choose a value from %(min)s to %(max)s.") % {
-                    "min": question.scale_min, "max": question.scale_max}
+                    "min": question.scale_min,
+                    "max": question.scale_max,
+                }
             else:
                 rows.append(Answer(question=question, value=raw))
         else:

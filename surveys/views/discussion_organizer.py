@@ -24,7 +24,9 @@ def manage_list(request):
 
 
 def _form(request, *, data=None, files=None, initial=None, prefix=None):
-    return DiscussionForm(data, files, user=request.user, region=platform_region(), initial=initial, prefix=prefix)
+    return DiscussionForm(
+        data, files, user=request.user, region=platform_region(), initial=initial, prefix=prefix
+    )
 
 
 @organizer_required
@@ -35,21 +37,34 @@ def discussion_new(request):
         data = form.cleaned_data
         try:
             discussion = services.create_discussion(
-                actor=request.user, organization=data["organization"], municipalities=list(data["municipalities"]),
-                document=data["document"] or None, **{key: data[key] for key in FIELDS},
+                actor=request.user,
+                organization=data["organization"],
+                municipalities=list(data["municipalities"]),
+                document=data["document"] or None,
+                **{key: data[key] for key in FIELDS},
             )
         except DomainError as error:
             form.add_error(None, str(error.message))
         else:
-            messages.success(request, _("The draft is saved. Add the sections of the document, then publish."))
+            messages.success(
+                request, _("The draft is saved. Add the sections of the document, then publish.")
+            )
             return redirect("discussions:manage", pk=discussion.pk)
-    return render(request, "discussions/discussion_form.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "discussions/discussion_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def _manage_context(request, discussion, *, settings_form=None, section_form=None) -> dict:
     if settings_form is None:
         initial = {key: getattr(discussion, key) for key in FIELDS}
-        initial.update(organization=discussion.organization_id, municipalities=list(discussion.municipalities.all()))
+        initial.update(
+            organization=discussion.organization_id,
+            municipalities=list(discussion.municipalities.all()),
+        )
         settings_form = _form(request, initial=initial, prefix="settings")
     settings_form.fields["organization"].disabled = True
     return {
@@ -67,22 +82,35 @@ def discussion_manage(request, pk: int):
     discussion = selectors.get_discussion_for_organizer(user=request.user, pk=pk)
     if request.method == "GET":
         return render(request, "discussions/manage.html", _manage_context(request, discussion))
-    form = _form(request, data=request.POST, files=request.FILES, prefix="settings",
-                 initial={"organization": discussion.organization_id})
+    form = _form(
+        request,
+        data=request.POST,
+        files=request.FILES,
+        prefix="settings",
+        initial={"organization": discussion.organization_id},
+    )
     form.fields["organization"].disabled = True
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.update_discussion(actor=request.user, discussion_id=discussion.pk,
-                                       municipalities=list(data["municipalities"]), document=data["document"] or None,
-                                       **{key: data[key] for key in FIELDS})
+            services.update_discussion(
+                actor=request.user,
+                discussion_id=discussion.pk,
+                municipalities=list(data["municipalities"]),
+                document=data["document"] or None,
+                **{key: data[key] for key in FIELDS},
+            )
         except DomainError as error:
             form.add_error(None, str(error.message))
         else:
             messages.success(request, _("The settings are saved."))
             return redirect("discussions:manage", pk=discussion.pk)
-    return render(request, "discussions/manage.html", _manage_context(request, discussion, settings_form=form),
-                  status=400)
+    return render(
+        request,
+        "discussions/manage.html",
+        _manage_context(request, discussion, settings_form=form),
+        status=400,
+    )
 
 
 @organizer_required
@@ -92,14 +120,20 @@ def section_add(request, pk: int):
     form = SectionForm(request.POST, prefix="section")
     if form.is_valid():
         try:
-            services.add_section(actor=request.user, discussion_id=discussion.pk, **form.cleaned_data)
+            services.add_section(
+                actor=request.user, discussion_id=discussion.pk, **form.cleaned_data
+            )
         except DomainError as error:
             form.add_error(None, str(error.message))
         else:
             messages.success(request, _("The section is added."))
             return redirect("discussions:manage", pk=discussion.pk)
-    return render(request, "discussions/manage.html", _manage_context(request, discussion, section_form=form),
-                  status=400)
+    return render(
+        request,
+        "discussions/manage.html",
+        _manage_context(request, discussion, section_form=form),
+        status=400,
+    )
 
 
 @organizer_required
@@ -107,8 +141,11 @@ def section_add(request, pk: int):
 def section_delete(request, pk: int, section_id: int):
     discussion = selectors.get_discussion_for_organizer(user=request.user, pk=pk)
     section = get_object_or_404(Section, pk=section_id, discussion=discussion)
-    report_outcome(request, lambda: services.delete_section(actor=request.user, section_id=section.pk),
-                   success=_("The section is deleted."))
+    report_outcome(
+        request,
+        lambda: services.delete_section(actor=request.user, section_id=section.pk),
+        success=_("The section is deleted."),
+    )
     return redirect("discussions:manage", pk=discussion.pk)
 
 
@@ -116,8 +153,11 @@ def section_delete(request, pk: int, section_id: int):
 @require_POST
 def publish(request, pk: int):
     discussion = selectors.get_discussion_for_organizer(user=request.user, pk=pk)
-    if report_outcome(request, lambda: services.publish_discussion(actor=request.user, discussion_id=discussion.pk),
-                      success=_("Published. Residents can read the document and comment.")):
+    if report_outcome(
+        request,
+        lambda: services.publish_discussion(actor=request.user, discussion_id=discussion.pk),
+        success=_("Published. Residents can read the document and comment."),
+    ):
         return redirect(discussion)
     return redirect("discussions:manage", pk=discussion.pk)
 
@@ -128,10 +168,20 @@ def report_edit(request, pk: int):
     """Decisions on every comment, then the final report. «Save» keeps the work; «Publish» makes it public."""
     discussion = selectors.get_discussion_for_organizer(user=request.user, pk=pk)
     comments = list(selectors.report_comments(discussion=discussion))
-    rows = [(comment, DecisionForm(request.POST or None, prefix=f"c{comment.pk}",
-                                   initial={"decision": comment.decision, "reason": comment.decision_reason}))
-            for comment in comments]
-    summary_form = ReportSummaryForm(request.POST or None, initial={"summary": discussion.report_summary})
+    rows = [
+        (
+            comment,
+            DecisionForm(
+                request.POST or None,
+                prefix=f"c{comment.pk}",
+                initial={"decision": comment.decision, "reason": comment.decision_reason},
+            ),
+        )
+        for comment in comments
+    ]
+    summary_form = ReportSummaryForm(
+        request.POST or None, initial={"summary": discussion.report_summary}
+    )
     errors = []
     if request.method == "POST":
         if not discussion.is_closed:
@@ -145,14 +195,19 @@ def report_edit(request, pk: int):
             if (decision, reason.strip()) == (comment.decision, comment.decision_reason):
                 continue
             try:
-                services.decide_comment(actor=request.user, comment_id=comment.pk, decision=decision, reason=reason)
+                services.decide_comment(
+                    actor=request.user, comment_id=comment.pk, decision=decision, reason=reason
+                )
             except DomainError as error:
                 form.add_error("reason" if decision else "decision", str(error.message))
         if not errors and all(not form.errors for _comment, form in rows):
             if "publish" in request.POST:
                 try:
-                    services.publish_discussion_report(actor=request.user, discussion_id=discussion.pk,
-                                                       summary=summary_form.data.get("summary", ""))
+                    services.publish_discussion_report(
+                        actor=request.user,
+                        discussion_id=discussion.pk,
+                        summary=summary_form.data.get("summary", ""),
+                    )
                 except DomainError as error:
                     errors.append(str(error.message))
                 else:
@@ -161,5 +216,15 @@ def report_edit(request, pk: int):
             else:
                 messages.success(request, _("The decisions are saved."))
                 return redirect("discussions:report_edit", pk=discussion.pk)
-    context = {"discussion": discussion, "rows": rows, "summary_form": summary_form, "errors": errors}
-    return render(request, "discussions/report_edit.html", context, status=400 if request.method == "POST" else 200)
+    context = {
+        "discussion": discussion,
+        "rows": rows,
+        "summary_form": summary_form,
+        "errors": errors,
+    }
+    return render(
+        request,
+        "discussions/report_edit.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )

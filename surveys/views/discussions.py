@@ -20,9 +20,18 @@ from surveys.views.surveys import platform_region
 
 @require_GET
 def discussion_list(request):
-    lists = selectors.consultations_for(model=Discussion, user=request.user, region=platform_region())
-    return render(request, "discussions/list.html", {**lists, "is_organizer": permissions.is_organizer(request.user),
-                                                     "is_moderator": permissions.is_comment_moderator(request.user)})
+    lists = selectors.consultations_for(
+        model=Discussion, user=request.user, region=platform_region()
+    )
+    return render(
+        request,
+        "discussions/list.html",
+        {
+            **lists,
+            "is_organizer": permissions.is_organizer(request.user),
+            "is_moderator": permissions.is_comment_moderator(request.user),
+        },
+    )
 
 
 def _detail_context(request, discussion: Discussion, *, comment_form=None) -> dict:
@@ -62,13 +71,20 @@ def comment(request, pk: int):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            created = services.post_comment(author=request.user, discussion_id=discussion.pk, text=data["text"],
-                                            section_id=data["section"], parent_id=data["parent"])
+            created = services.post_comment(
+                author=request.user,
+                discussion_id=discussion.pk,
+                text=data["text"],
+                section_id=data["section"],
+                parent_id=data["parent"],
+            )
         except DomainError as error:
             form.add_error("text", str(error.message))
         else:
             if created.status == Comment.Status.PENDING:
-                messages.info(request, _("Thank you. Your comment will appear after a moderator checks it."))
+                messages.info(
+                    request, _("Thank you. Your comment will appear after a moderator checks it.")
+                )
             else:
                 messages.success(request, _("Your comment is published."))
             return redirect(_anchor(discussion, created))
@@ -78,8 +94,9 @@ def comment(request, pk: int):
 
 def _comment_of(request, pk: int, comment_id: int) -> tuple[Discussion, Comment]:
     discussion = selectors.get_discussion(user=request.user, pk=pk)
-    return discussion, get_object_or_404(Comment, pk=comment_id, discussion=discussion,
-                                         status=Comment.Status.PUBLISHED)
+    return discussion, get_object_or_404(
+        Comment, pk=comment_id, discussion=discussion, status=Comment.Status.PUBLISHED
+    )
 
 
 @login_required
@@ -91,7 +108,9 @@ def react(request, pk: int, comment_id: int):
     def react_once():
         if not form.is_valid():
             raise DomainError(_("Choose to support or to oppose."))
-        services.react_to_comment(user=request.user, comment_id=target.pk, kind=form.cleaned_data["kind"])
+        services.react_to_comment(
+            user=request.user, comment_id=target.pk, kind=form.cleaned_data["kind"]
+        )
 
     report_outcome(request, react_once, success=_("Your opinion is counted."))
     return redirect(_anchor(discussion, target))
@@ -106,9 +125,13 @@ def complain(request, pk: int, comment_id: int):
     def report_once():
         if not form.is_valid():
             raise DomainError(_("Say what is wrong with the comment."))
-        services.report_comment(user=request.user, comment_id=target.pk, reason=form.cleaned_data["reason"])
+        services.report_comment(
+            user=request.user, comment_id=target.pk, reason=form.cleaned_data["reason"]
+        )
 
-    report_outcome(request, report_once, success=_("Thank you. The moderators will look at this comment."))
+    report_outcome(
+        request, report_once, success=_("Thank you. The moderators will look at this comment.")
+    )
     return redirect(_anchor(discussion, target))
 
 
@@ -117,9 +140,12 @@ def document(request, pk: int):
     discussion = selectors.get_discussion(user=request.user, pk=pk)
     if not discussion.document:
         raise Http404
-    response = FileResponse(discussion.document.open("rb"), as_attachment=True,
-                            filename=discussion.document_name or "document",
-                            content_type=discussion.document_type or "application/octet-stream")
+    response = FileResponse(
+        discussion.document.open("rb"),
+        as_attachment=True,
+        filename=discussion.document_name or "document",
+        content_type=discussion.document_type or "application/octet-stream",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
@@ -132,13 +158,17 @@ def report(request, pk: int):
     if discussion.report_published_at is None:
         raise Http404
     comments = selectors.report_comments(discussion=discussion)
-    return render(request, "discussions/report.html", {"discussion": discussion, "comments": comments})
+    return render(
+        request, "discussions/report.html", {"discussion": discussion, "comments": comments}
+    )
 
 
 @role_required(permissions.is_comment_moderator)
 @require_GET
 def moderation_queue(request):
-    page = Paginator(selectors.moderation_queue(user=request.user), 30).get_page(request.GET.get("page"))
+    page = Paginator(selectors.moderation_queue(user=request.user), 30).get_page(
+        request.GET.get("page")
+    )
     return render(request, "discussions/moderation.html", {"page": page})
 
 
@@ -153,9 +183,12 @@ def moderate(request, comment_id: int):
     def decide():
         if not form.is_valid():
             raise DomainError(_("Choose to publish or to remove."))
-        services.moderate_comment(moderator=request.user, comment_id=target.pk,
-                                  publish=form.cleaned_data["decision"] == "publish",
-                                  reason=form.cleaned_data["reason"])
+        services.moderate_comment(
+            moderator=request.user,
+            comment_id=target.pk,
+            publish=form.cleaned_data["decision"] == "publish",
+            reason=form.cleaned_data["reason"],
+        )
 
     report_outcome(request, decide, success=_("The decision is saved."))
     return redirect("discussions:moderation")

@@ -19,17 +19,34 @@ organizer_required = role_required(permissions.is_organizer)
 @organizer_required
 @require_GET
 def manage_list(request):
-    return render(request, "surveys/manage_list.html", {"surveys": selectors.managed(model=Survey, user=request.user)})
+    return render(
+        request,
+        "surveys/manage_list.html",
+        {"surveys": selectors.managed(model=Survey, user=request.user)},
+    )
 
 
 def _survey_form(request, *, data=None, files=None, initial=None, prefix=None):
-    return SurveyForm(data, files, user=request.user, region=platform_region(), initial=initial, prefix=prefix)
+    return SurveyForm(
+        data, files, user=request.user, region=platform_region(), initial=initial, prefix=prefix
+    )
 
 
 def _settings(form) -> dict:
     data = form.cleaned_data
-    return {key: data[key] for key in ("title", "description", "audience", "opens_at", "closes_at", "eligibility",
-                                       "is_anonymous", "results_visibility")}
+    return {
+        key: data[key]
+        for key in (
+            "title",
+            "description",
+            "audience",
+            "opens_at",
+            "closes_at",
+            "eligibility",
+            "is_anonymous",
+            "results_visibility",
+        )
+    }
 
 
 @organizer_required
@@ -40,23 +57,44 @@ def survey_new(request):
         data = form.cleaned_data
         try:
             survey = services.create_survey(
-                actor=request.user, organization=data["organization"], kind=data["kind"],
-                municipalities=list(data["municipalities"]), image=data["image"] or None, **_settings(form),
+                actor=request.user,
+                organization=data["organization"],
+                kind=data["kind"],
+                municipalities=list(data["municipalities"]),
+                image=data["image"] or None,
+                **_settings(form),
             )
         except DomainError as error:
             form.add_error(None, str(error.message))
         else:
             messages.success(request, _("The draft is saved. Add the questions, then publish."))
             return redirect("surveys:manage", pk=survey.pk)
-    return render(request, "surveys/survey_form.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "surveys/survey_form.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 def _edit_context(request, survey, **forms) -> dict:
-    initial = {field: getattr(survey, field) for field in (
-        "title", "description", "audience", "opens_at", "closes_at", "eligibility", "is_anonymous",
-        "results_visibility", "kind")}
-    initial.update(organization=survey.organization_id, municipalities=list(survey.municipalities.all()))
-    settings_form = forms.get("settings_form") or _survey_form(request, initial=initial, prefix="settings")
+    initial = {
+        field: getattr(survey, field)
+        for field in (
+            "title",
+            "description",
+            "audience",
+            "opens_at",
+            "closes_at",
+            "eligibility",
+            "is_anonymous",
+            "results_visibility",
+            "kind",
+        )
+    }
+    initial.update(
+        organization=survey.organization_id, municipalities=list(survey.municipalities.all())
+    )
+    settings_form = forms.get("settings_form") or _survey_form(
+        request, initial=initial, prefix="settings"
+    )
     settings_form.fields["organization"].disabled = True
     settings_form.fields["kind"].disabled = True
     return {
@@ -78,21 +116,35 @@ def survey_manage(request, pk: int):
     survey = selectors.get_survey_for_organizer(user=request.user, pk=pk)
     if request.method == "GET":
         return render(request, "surveys/manage.html", _edit_context(request, survey))
-    form = _survey_form(request, data=request.POST, files=request.FILES, prefix="settings",
-                        initial={"organization": survey.organization_id, "kind": survey.kind})
+    form = _survey_form(
+        request,
+        data=request.POST,
+        files=request.FILES,
+        prefix="settings",
+        initial={"organization": survey.organization_id, "kind": survey.kind},
+    )
     form.fields["organization"].disabled = True
     form.fields["kind"].disabled = True
     if form.is_valid():
         try:
-            services.update_survey(actor=request.user, survey_id=survey.pk,
-                                   municipalities=list(form.cleaned_data["municipalities"]),
-                                   image=form.cleaned_data["image"] or None, **_settings(form))
+            services.update_survey(
+                actor=request.user,
+                survey_id=survey.pk,
+                municipalities=list(form.cleaned_data["municipalities"]),
+                image=form.cleaned_data["image"] or None,
+                **_settings(form),
+            )
         except DomainError as error:
             form.add_error(None, str(error.message))
         else:
             messages.success(request, _("The settings are saved."))
             return redirect("surveys:manage", pk=survey.pk)
-    return render(request, "surveys/manage.html", _edit_context(request, survey, settings_form=form), status=400)
+    return render(
+        request,
+        "surveys/manage.html",
+        _edit_context(request, survey, settings_form=form),
+        status=400,
+    )
 
 
 @organizer_required
@@ -104,16 +156,28 @@ def question_add(request, pk: int):
         data = form.cleaned_data
         try:
             services.add_question(
-                actor=request.user, survey_id=survey.pk, text=data["text"], kind=data["kind"],
-                help_text=data["help_text"], is_required=data["is_required"], max_choices=data["max_choices"],
-                scale_min=data["scale_min"], scale_max=data["scale_max"], options=data.get("option_lines", []),
+                actor=request.user,
+                survey_id=survey.pk,
+                text=data["text"],
+                kind=data["kind"],
+                help_text=data["help_text"],
+                is_required=data["is_required"],
+                max_choices=data["max_choices"],
+                scale_min=data["scale_min"],
+                scale_max=data["scale_max"],
+                options=data.get("option_lines", []),
             )
         except DomainError as error:
             form.add_error(None, str(error.message))
         else:
             messages.success(request, _("The question is added."))
             return redirect("surveys:manage", pk=survey.pk)
-    return render(request, "surveys/manage.html", _edit_context(request, survey, question_form=form), status=400)
+    return render(
+        request,
+        "surveys/manage.html",
+        _edit_context(request, survey, question_form=form),
+        status=400,
+    )
 
 
 def _question_of(request, pk: int, question_id: int) -> tuple[Survey, Question]:
@@ -125,8 +189,11 @@ def _question_of(request, pk: int, question_id: int) -> tuple[Survey, Question]:
 @require_POST
 def question_delete(request, pk: int, question_id: int):
     survey, question = _question_of(request, pk, question_id)
-    report_outcome(request, lambda: services.delete_question(actor=request.user, question_id=question.pk),
-                   success=_("The question is deleted."))
+    report_outcome(
+        request,
+        lambda: services.delete_question(actor=request.user, question_id=question.pk),
+        success=_("The question is deleted."),
+    )
     return redirect("surveys:manage", pk=survey.pk)
 
 
@@ -138,9 +205,14 @@ def option_add(request, pk: int, question_id: int):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.add_option(actor=request.user, question_id=question.pk, text=data["text"],
-                                description=data["description"], image=data["image"] or None,
-                                image_alt=data["image_alt"])
+            services.add_option(
+                actor=request.user,
+                question_id=question.pk,
+                text=data["text"],
+                description=data["description"],
+                image=data["image"] or None,
+                image_alt=data["image_alt"],
+            )
         except DomainError as error:
             form.add_error(None, str(error.message))
         else:
@@ -155,8 +227,11 @@ def option_add(request, pk: int, question_id: int):
 def option_delete(request, pk: int, option_id: int):
     survey = selectors.get_survey_for_organizer(user=request.user, pk=pk)
     option = get_object_or_404(Option, pk=option_id, question__survey=survey)
-    report_outcome(request, lambda: services.delete_option(actor=request.user, option_id=option.pk),
-                   success=_("The option is deleted."))
+    report_outcome(
+        request,
+        lambda: services.delete_option(actor=request.user, option_id=option.pk),
+        success=_("The option is deleted."),
+    )
     return redirect("surveys:manage", pk=survey.pk)
 
 
@@ -164,8 +239,11 @@ def option_delete(request, pk: int, option_id: int):
 @require_POST
 def publish(request, pk: int):
     survey = selectors.get_survey_for_organizer(user=request.user, pk=pk)
-    if report_outcome(request, lambda: services.publish_survey(actor=request.user, survey_id=survey.pk),
-                      success=_("Published. Residents of the audience can see it now.")):
+    if report_outcome(
+        request,
+        lambda: services.publish_survey(actor=request.user, survey_id=survey.pk),
+        success=_("Published. Residents of the audience can see it now."),
+    ):
         return redirect(survey)
     return redirect("surveys:manage", pk=survey.pk)
 
@@ -173,10 +251,16 @@ def publish(request, pk: int):
 def _export(request, pk: int, fmt: str):
     survey = selectors.get_survey_for_organizer(user=request.user, pk=pk)
     if not selectors.results_visible(user=request.user, survey=survey):
-        messages.error(request, _("The results of a vote are sealed until it closes, for organizers too."))
+        messages.error(
+            request, _("The results of a vote are sealed until it closes, for organizers too.")
+        )
         return redirect("surveys:manage", pk=survey.pk)
     rows = [selectors.export_header(survey=survey), *selectors.export_rows(survey=survey)]
-    return exports.to_csv(rows, survey=survey) if fmt == "csv" else exports.to_xlsx(rows, survey=survey)
+    return (
+        exports.to_csv(rows, survey=survey)
+        if fmt == "csv"
+        else exports.to_xlsx(rows, survey=survey)
+    )
 
 
 @organizer_required

@@ -24,7 +24,11 @@ def platform_region():
 @require_GET
 def survey_list(request):
     lists = selectors.consultations_for(model=Survey, user=request.user, region=platform_region())
-    return render(request, "surveys/list.html", {**lists, "is_organizer": permissions.is_organizer(request.user)})
+    return render(
+        request,
+        "surveys/list.html",
+        {**lists, "is_organizer": permissions.is_organizer(request.user)},
+    )
 
 
 def _detail_context(request, survey: Survey, *, errors=None, answers=None) -> dict:
@@ -65,7 +69,9 @@ def respond(request, pk: int):
         messages.error(request, str(error.message))
         return redirect(survey)
     if survey.kind == Survey.Kind.VOTE:
-        messages.success(request, _("Your vote is counted. The results will be published after the vote closes."))
+        messages.success(
+            request, _("Your vote is counted. The results will be published after the vote closes.")
+        )
     else:
         messages.success(request, _("Thank you: your answers are recorded."))
     return redirect(survey)
@@ -82,21 +88,32 @@ def results_context(*, user, survey: Survey) -> dict:
         chart = None
         if row["counts"]:
             chart = make_chart(
-                dom_id=f"question-{question.pk}", title=question.text, kind="bar",
+                dom_id=f"question-{question.pk}",
+                title=question.text,
+                kind="bar",
                 labels=[label for label, _count in row["counts"]],
                 series=[(_("Answers"), [count for _label, count in row["counts"]])],
-                label_header=_("Scale value") if question.kind == Question.Kind.SCALE else _("Option"),
+                label_header=_("Scale value")
+                if question.kind == Question.Kind.SCALE
+                else _("Option"),
                 horizontal=True,
             )
         blocks.append({**row, "chart": chart})
-    return {"survey": survey, "hidden": False, "responses": data["responses"], "blocks": blocks,
-            "can_manage": permissions.can_manage(user, survey) if user.is_authenticated else False}
+    return {
+        "survey": survey,
+        "hidden": False,
+        "responses": data["responses"],
+        "blocks": blocks,
+        "can_manage": permissions.can_manage(user, survey) if user.is_authenticated else False,
+    }
 
 
 @require_GET
 def results(request, pk: int):
     survey = selectors.get_survey(user=request.user, pk=pk)
-    return render(request, "surveys/results.html", results_context(user=request.user, survey=survey))
+    return render(
+        request, "surveys/results.html", results_context(user=request.user, survey=survey)
+    )
 
 
 def _image_response(field) -> FileResponse:
@@ -140,6 +157,14 @@ def subscription(request):
             messages.success(request, _("Your notification settings are saved."))
             return redirect("surveys:subscription")
     else:
-        form = SubscriptionForm(initial={"new_in_municipality": current.new_in_municipality,
-                                         "discussion_reports": current.discussion_reports})
-    return render(request, "surveys/subscription.html", {"form": form, "municipality": request.user.municipality})
+        form = SubscriptionForm(
+            initial={
+                "new_in_municipality": current.new_in_municipality,
+                "discussion_reports": current.discussion_reports,
+            }
+        )
+    return render(
+        request,
+        "surveys/subscription.html",
+        {"form": form, "municipality": request.user.municipality},
+    )

@@ -36,15 +36,23 @@ class Provider:
 
     def id_token(self, *, nonce: str | None) -> str:
         now = int(time.time())
-        payload = {"iss": self.issuer, "sub": self.claims["sub"], "aud": self.client_id, "iat": now,
-                   "exp": now + 300, "auth_time": now}
+        payload = {
+            "iss": self.issuer,
+            "sub": self.claims["sub"],
+            "aud": self.client_id,
+            "iat": now,
+            "exp": now + 300,
+            "auth_time": now,
+        }
         if nonce:
             payload["nonce"] = nonce
         return jwt.encode({"alg": "RS256", "kid": "test-key"}, payload, self.key)
 
 
 def _challenge(verifier: str) -> str:
-    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    return (
+        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    )
 
 
 def _handler(provider: Provider):
@@ -67,19 +75,25 @@ def _handler(provider: Provider):
             query = {key: values[0] for key, values in parse_qs(url.query).items()}
             provider.requests.append(("GET", url.path))
             if url.path == "/.well-known/openid-configuration":
-                return self._send(200, {
-                    "issuer": provider.issuer,
-                    "authorization_endpoint": f"{provider.issuer}/authorize",
-                    "token_endpoint": f"{provider.issuer}/token",
-                    "userinfo_endpoint": f"{provider.issuer}/userinfo",
-                    "jwks_uri": f"{provider.issuer}/jwks",
-                    "response_types_supported": ["code"],
-                    "subject_types_supported": ["public"],
-                    "id_token_signing_alg_values_supported": ["RS256"],
-                    "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
-                    "code_challenge_methods_supported": ["S256"],
-                    "scopes_supported": ["openid", "profile", "email", "phone"],
-                })
+                return self._send(
+                    200,
+                    {
+                        "issuer": provider.issuer,
+                        "authorization_endpoint": f"{provider.issuer}/authorize",
+                        "token_endpoint": f"{provider.issuer}/token",
+                        "userinfo_endpoint": f"{provider.issuer}/userinfo",
+                        "jwks_uri": f"{provider.issuer}/jwks",
+                        "response_types_supported": ["code"],
+                        "subject_types_supported": ["public"],
+                        "id_token_signing_alg_values_supported": ["RS256"],
+                        "token_endpoint_auth_methods_supported": [
+                            "client_secret_post",
+                            "client_secret_basic",
+                        ],
+                        "code_challenge_methods_supported": ["S256"],
+                        "scopes_supported": ["openid", "profile", "email", "phone"],
+                    },
+                )
             if url.path == "/jwks":
                 return self._send(200, {"keys": [provider.key.as_dict(private=False)]})
             if url.path == "/authorize":
@@ -92,11 +106,25 @@ def _handler(provider: Provider):
             return self._send(404, {"error": "not_found"})
 
         def _authorize(self, query: dict, *, approve: bool):
-            if query.get("client_id") != provider.client_id or query.get("redirect_uri") not in provider.redirect_uris:
+            if (
+                query.get("client_id") != provider.client_id
+                or query.get("redirect_uri") not in provider.redirect_uris
+            ):
                 return self._send(400, "<p>unknown client or redirect_uri</p>", "text/html")
-            if query.get("response_type") != "code" or "openid" not in query.get("scope", "").split():
-                return self._send(302, "", "text/plain", {"Location": query["redirect_uri"] + "?" + urlencode(
-                    {"error": "invalid_request", "state": query.get("state", "")})})
+            if (
+                query.get("response_type") != "code"
+                or "openid" not in query.get("scope", "").split()
+            ):
+                return self._send(
+                    302,
+                    "",
+                    "text/plain",
+                    {
+                        "Location": query["redirect_uri"]
+                        + "?"
+                        + urlencode({"error": "invalid_request", "state": query.get("state", "")})
+                    },
+                )
             if not approve and provider.sign_in_page:
                 approve_url = "/authorize?" + urlencode({**query, "approve": "1"})
                 page = (
@@ -108,10 +136,16 @@ def _handler(provider: Provider):
                 return self._send(200, page, "text/html")
             code = secrets.token_urlsafe(16)
             provider.codes[code] = {
-                "redirect_uri": query["redirect_uri"], "nonce": query.get("nonce"),
-                "challenge": query.get("code_challenge"), "method": query.get("code_challenge_method"),
+                "redirect_uri": query["redirect_uri"],
+                "nonce": query.get("nonce"),
+                "challenge": query.get("code_challenge"),
+                "method": query.get("code_challenge_method"),
             }
-            location = query["redirect_uri"] + "?" + urlencode({"code": code, "state": query.get("state", "")})
+            location = (
+                query["redirect_uri"]
+                + "?"
+                + urlencode({"code": code, "state": query.get("state", "")})
+            )
             return self._send(302, "", "text/plain", {"Location": location})
 
         def do_POST(self):  # noqa: N802 — http.server's hook name
@@ -119,7 +153,9 @@ def _handler(provider: Provider):
             if self.path != "/token":
                 return self._send(404, {"error": "not_found"})
             length = int(self.headers.get("Content-Length", "0"))
-            form = {key: values[0] for key, values in parse_qs(self.rfile.read(length).decode()).items()}
+            form = {
+                key: values[0] for key, values in parse_qs(self.rfile.read(length).decode()).items()
+            }
             client_id, secret = form.get("client_id"), form.get("client_secret")
             auth = self.headers.get("Authorization", "")
             if auth.startswith("Basic "):
@@ -130,15 +166,26 @@ def _handler(provider: Provider):
             if form.get("grant_type") != "authorization_code" or grant is None:
                 return self._send(400, {"error": "invalid_grant"})
             if form.get("redirect_uri") != grant["redirect_uri"]:
-                return self._send(400, {"error": "invalid_grant", "error_description": "redirect_uri"})
-            if grant["challenge"] and (grant["method"] != "S256" or _challenge(form.get("code_verifier", "")) != grant["challenge"]):
+                return self._send(
+                    400, {"error": "invalid_grant", "error_description": "redirect_uri"}
+                )
+            if grant["challenge"] and (
+                grant["method"] != "S256"
+                or _challenge(form.get("code_verifier", "")) != grant["challenge"]
+            ):
                 return self._send(400, {"error": "invalid_grant", "error_description": "PKCE"})
             access_token = secrets.token_urlsafe(24)
             provider.tokens[access_token] = True
-            return self._send(200, {
-                "access_token": access_token, "token_type": "Bearer", "expires_in": 300,
-                "id_token": provider.id_token(nonce=grant["nonce"]), "scope": "openid profile email phone",
-            })
+            return self._send(
+                200,
+                {
+                    "access_token": access_token,
+                    "token_type": "Bearer",
+                    "expires_in": 300,
+                    "id_token": provider.id_token(nonce=grant["nonce"]),
+                    "scope": "openid profile email phone",
+                },
+            )
 
     return Handler
 

@@ -26,12 +26,29 @@ CLAIMS = {
 
 @pytest.fixture
 def provider(settings):
-    with RunningProvider(client_id="pos-kamchatka", client_secret="s3cret-from-esia",
-                         redirect_uris=[CALLBACK], claims=dict(CLAIMS)) as running:
-        settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": [{
-            "provider_id": "esia", "name": "Госуслуги", "client_id": "pos-kamchatka", "secret": "s3cret-from-esia",
-            "settings": {"server_url": running.issuer, "scope": ["openid", "email", "profile", "phone"]},
-        }]}}
+    with RunningProvider(
+        client_id="pos-kamchatka",
+        client_secret="s3cret-from-esia",
+        redirect_uris=[CALLBACK],
+        claims=dict(CLAIMS),
+    ) as running:
+        settings.SOCIALACCOUNT_PROVIDERS = {
+            "openid_connect": {
+                "OAUTH_PKCE_ENABLED": True,
+                "APPS": [
+                    {
+                        "provider_id": "esia",
+                        "name": "Госуслуги",
+                        "client_id": "pos-kamchatka",
+                        "secret": "s3cret-from-esia",
+                        "settings": {
+                            "server_url": running.issuer,
+                            "scope": ["openid", "email", "profile", "phone"],
+                        },
+                    }
+                ],
+            }
+        }
         yield running
 
 
@@ -64,7 +81,11 @@ def test_new_citizen_signs_in_and_is_identity_verified(client, provider):
     user = User.objects.get(email="maria.sidorova@example.ru")
     assert user.is_identity_verified
     assert (user.last_name, user.first_name, user.patronymic, user.phone) == (
-        "Сидорова", "Мария", "Ивановна", "+7 914 000-11-22")
+        "Сидорова",
+        "Мария",
+        "Ивановна",
+        "+7 914 000-11-22",
+    )
     assert EmailAddress.objects.get(user=user).verified
     assert int(client.session["_auth_user_id"]) == user.pk
     audit = AuditEvent.objects.get(action="identity_verified")
@@ -75,15 +96,25 @@ def test_new_citizen_signs_in_and_is_identity_verified(client, provider):
 
 
 def test_existing_account_with_that_email_is_verified_and_takes_the_names(client, provider):
-    known = UserFactory(email="maria.sidorova@example.ru", last_name="Сидорва", first_name="Маша", phone="")
+    known = UserFactory(
+        email="maria.sidorova@example.ru", last_name="Сидорва", first_name="Маша", phone=""
+    )
     response = _log_in_through(client, provider)
     assert response.status_code == 302
     known.refresh_from_db()
     assert known.is_identity_verified
-    assert (known.last_name, known.first_name, known.phone) == ("Сидорова", "Мария", "+7 914 000-11-22")
+    assert (known.last_name, known.first_name, known.phone) == (
+        "Сидорова",
+        "Мария",
+        "+7 914 000-11-22",
+    )
     assert User.objects.count() == 1
     assert sorted(AuditEvent.objects.get(action="identity_verified").changes["fields"]) == [
-        "first_name", "last_name", "patronymic", "phone"]
+        "first_name",
+        "last_name",
+        "patronymic",
+        "phone",
+    ]
 
 
 def test_second_login_refreshes_the_verification_time(client, provider):
@@ -104,7 +135,9 @@ def test_password_login_does_not_verify_identity(client):
 
 def test_a_forged_callback_logs_nobody_in(client, provider):
     client.post("/accounts/oidc/esia/login/?process=login")
-    response = client.get("/accounts/oidc/esia/login/callback/", {"code": "made-up", "state": "made-up"})
+    response = client.get(
+        "/accounts/oidc/esia/login/callback/", {"code": "made-up", "state": "made-up"}
+    )
     assert "_auth_user_id" not in client.session
     assert response.status_code in (200, 400, 401)
     assert not User.objects.filter(email="maria.sidorova@example.ru").exists()

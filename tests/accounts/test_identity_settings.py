@@ -23,16 +23,29 @@ def test_not_configured_means_no_provider():
 
 
 def test_configured_from_the_environment_and_in_the_csp():
-    shown = _settings({
-        "ESIA_OIDC_ISSUER": "https://esia.example.gov/oidc/", "ESIA_OIDC_CLIENT_ID": "pos-41",
-        "ESIA_OIDC_CLIENT_SECRET": "secret",
-    })
+    shown = _settings(
+        {
+            "ESIA_OIDC_ISSUER": "https://esia.example.gov/oidc/",
+            "ESIA_OIDC_CLIENT_ID": "pos-41",
+            "ESIA_OIDC_CLIENT_SECRET": "secret",
+        }
+    )
     [app] = shown["apps"]
-    assert app["provider_id"] == "esia" and app["client_id"] == "pos-41" and app["secret"] == "secret"
+    assert (
+        app["provider_id"] == "esia" and app["client_id"] == "pos-41" and app["secret"] == "secret"
+    )
     assert app["settings"]["server_url"] == "https://esia.example.gov/oidc"
     assert shown["form_action"] == ["'self'", "https://esia.example.gov"]
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env={
-        **PRODUCTION, "ESIA_OIDC_ISSUER": "https://esia.example.gov/oidc/", "ESIA_OIDC_CLIENT_ID": "pos-41",
-        "DJANGO_WIDGET_FRAME_SESSION": "1",
-    })
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={
+            **PRODUCTION,
+            "ESIA_OIDC_ISSUER": "https://esia.example.gov/oidc/",
+            "ESIA_OIDC_CLIENT_ID": "pos-41",
+            "DJANGO_WIDGET_FRAME_SESSION": "1",
+        },
+    )
     assert result.returncode == 0, result.stderr + result.stdout

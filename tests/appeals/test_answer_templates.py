@@ -39,33 +39,54 @@ def test_head_creates_edits_and_deletes_a_template_through_the_pages(client, wor
     assert client.get(reverse("staff:templates")).status_code == 200
     assert client.get(reverse("staff:template_new")).status_code == 200
 
-    response = client.post(reverse("staff:template_new"), {
-        "organization": world.organization.pk, "title": "Уборка снега", "text": TEXT,
-    })
+    response = client.post(
+        reverse("staff:template_new"),
+        {
+            "organization": world.organization.pk,
+            "title": "Уборка снега",
+            "text": TEXT,
+        },
+    )
     assert response.status_code == 302 and response.url == reverse("staff:templates")
     template = AnswerTemplate.objects.get()
     assert (template.organization, template.title, template.text, template.created_by) == (
-        world.organization, "Уборка снега", TEXT, world.head
+        world.organization,
+        "Уборка снега",
+        TEXT,
+        world.head,
     )
     created = AuditEvent.objects.get(action="answer_template_created")
     assert created.actor == world.head
-    assert created.changes == {"template": template.pk, "organization": world.organization.pk,
-                               "title": "Уборка снега"}
+    assert created.changes == {
+        "template": template.pk,
+        "organization": world.organization.pk,
+        "title": "Уборка снега",
+    }
     page = client.get(reverse("staff:templates")).content.decode()
     assert "Уборка снега" in page and reverse("staff:template_edit", args=[template.pk]) in page
 
     edit_page = client.get(reverse("staff:template_edit", args=[template.pk])).content.decode()
     assert "Уборка снега" in edit_page
-    response = client.post(reverse("staff:template_edit", args=[template.pk]), {
-        "title": "Уборка снега во дворе", "text": "Снег убран, {citizen_name}.",
-    })
+    response = client.post(
+        reverse("staff:template_edit", args=[template.pk]),
+        {
+            "title": "Уборка снега во дворе",
+            "text": "Снег убран, {citizen_name}.",
+        },
+    )
     assert response.status_code == 302 and response.url == reverse("staff:templates")
     template.refresh_from_db()
-    assert (template.title, template.text) == ("Уборка снега во дворе", "Снег убран, {citizen_name}.")
+    assert (template.title, template.text) == (
+        "Уборка снега во дворе",
+        "Снег убран, {citizen_name}.",
+    )
     updated = AuditEvent.objects.get(action="answer_template_updated")
     assert updated.actor == world.head
-    assert updated.changes == {"template": template.pk, "organization": world.organization.pk,
-                               "title": "Уборка снега во дворе"}
+    assert updated.changes == {
+        "template": template.pk,
+        "organization": world.organization.pk,
+        "title": "Уборка снега во дворе",
+    }
 
     assert client.get(reverse("staff:template_delete", args=[template.pk])).status_code == 405
     response = client.post(reverse("staff:template_delete", args=[template.pk]))
@@ -73,17 +94,25 @@ def test_head_creates_edits_and_deletes_a_template_through_the_pages(client, wor
     assert not AnswerTemplate.objects.exists()
     deleted = AuditEvent.objects.get(action="answer_template_deleted")
     assert deleted.actor == world.head
-    assert deleted.changes == {"template": template.pk, "organization": world.organization.pk,
-                               "title": "Уборка снега во дворе"}
+    assert deleted.changes == {
+        "template": template.pk,
+        "organization": world.organization.pk,
+        "title": "Уборка снега во дворе",
+    }
 
 
 def test_services_write_the_audit_log(world):
-    template = create_answer_template(actor=world.head, organization=world.organization,
-                                      title="Ответ", text="Текст")
-    update_answer_template(actor=world.head, template_id=template.pk, title="Ответ 2", text="Текст 2")
+    template = create_answer_template(
+        actor=world.head, organization=world.organization, title="Ответ", text="Текст"
+    )
+    update_answer_template(
+        actor=world.head, template_id=template.pk, title="Ответ 2", text="Текст 2"
+    )
     delete_answer_template(actor=world.head, template_id=template.pk)
     assert list(AuditEvent.objects.order_by("pk").values_list("action", flat=True)) == [
-        "answer_template_created", "answer_template_updated", "answer_template_deleted",
+        "answer_template_created",
+        "answer_template_updated",
+        "answer_template_deleted",
     ]
     assert {event.changes["template"] for event in AuditEvent.objects.all()} == {template.pk}
 
@@ -93,12 +122,16 @@ def test_executor_may_not_manage_templates(client, world):
     client.force_login(world.executor)
     assert client.get(reverse("staff:templates")).status_code == 403
     assert client.get(reverse("staff:template_new")).status_code == 403
-    assert client.post(reverse("staff:template_new"), {"title": "x", "text": "y"}).status_code == 403
+    assert (
+        client.post(reverse("staff:template_new"), {"title": "x", "text": "y"}).status_code == 403
+    )
     assert client.get(reverse("staff:template_edit", args=[template.pk])).status_code == 403
     assert client.post(reverse("staff:template_delete", args=[template.pk])).status_code == 403
 
     with pytest.raises(NotAllowed):
-        create_answer_template(actor=world.executor, organization=world.organization, title="x", text="y")
+        create_answer_template(
+            actor=world.executor, organization=world.organization, title="x", text="y"
+        )
     with pytest.raises(NotAllowed):
         update_answer_template(actor=world.executor, template_id=template.pk, title="x", text="y")
     with pytest.raises(NotAllowed):
@@ -118,14 +151,21 @@ def test_another_organizations_head_gets_404(client, world, other_head):
     template = _template(world)
     client.force_login(other_head)
     assert client.get(reverse("staff:template_edit", args=[template.pk])).status_code == 404
-    response = client.post(reverse("staff:template_edit", args=[template.pk]), {"title": "x", "text": "y"})
+    response = client.post(
+        reverse("staff:template_edit", args=[template.pk]), {"title": "x", "text": "y"}
+    )
     assert response.status_code == 404
     assert client.post(reverse("staff:template_delete", args=[template.pk])).status_code == 404
     assert "Уборка снега" not in client.get(reverse("staff:templates")).content.decode()
     # Nor can the other head create a template in an organization they do not head.
-    response = client.post(reverse("staff:template_new"), {
-        "organization": world.organization.pk, "title": "Чужой", "text": "Текст",
-    })
+    response = client.post(
+        reverse("staff:template_new"),
+        {
+            "organization": world.organization.pk,
+            "title": "Чужой",
+            "text": "Текст",
+        },
+    )
     assert response.status_code == 400
     assert AnswerTemplate.objects.get() == template
     template.refresh_from_db()
@@ -142,9 +182,14 @@ def test_duplicate_title_is_refused_and_the_form_keeps_what_was_typed(client, wo
     _template(world)
     client.force_login(world.head)
     typed = "Совершенно новый текст ответа про наледь на тротуаре"
-    response = client.post(reverse("staff:template_new"), {
-        "organization": world.organization.pk, "title": "Уборка снега", "text": typed,
-    })
+    response = client.post(
+        reverse("staff:template_new"),
+        {
+            "organization": world.organization.pk,
+            "title": "Уборка снега",
+            "text": typed,
+        },
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert typed in body and 'value="Уборка снега"' in body
@@ -152,51 +197,73 @@ def test_duplicate_title_is_refused_and_the_form_keeps_what_was_typed(client, wo
     assert not AuditEvent.objects.exists()
 
     other = _template(world, title="Наледь")
-    response = client.post(reverse("staff:template_edit", args=[other.pk]), {
-        "title": "уборка снега", "text": typed,  # the same title in another case
-    })
+    response = client.post(
+        reverse("staff:template_edit", args=[other.pk]),
+        {
+            "title": "уборка снега",
+            "text": typed,  # the same title in another case
+        },
+    )
     assert response.status_code == 400
     assert typed in response.content.decode()
     other.refresh_from_db()
     assert other.title == "Наледь"
 
     with pytest.raises(DomainError):
-        create_answer_template(actor=world.head, organization=world.organization,
-                               title="Уборка снега", text="x")
+        create_answer_template(
+            actor=world.head, organization=world.organization, title="Уборка снега", text="x"
+        )
 
 
 def test_same_title_is_allowed_in_another_organization(world, other_head):
     _template(world)
-    template = create_answer_template(actor=other_head, organization=world.other_organization,
-                                      title="Уборка снега", text="Текст")
+    template = create_answer_template(
+        actor=other_head, organization=world.other_organization, title="Уборка снега", text="Текст"
+    )
     assert template.organization == world.other_organization
 
 
 def test_empty_fields_come_back_with_400(client, world):
     client.force_login(world.head)
-    response = client.post(reverse("staff:template_new"), {
-        "organization": world.organization.pk, "title": "Заголовок без текста", "text": "",
-    })
+    response = client.post(
+        reverse("staff:template_new"),
+        {
+            "organization": world.organization.pk,
+            "title": "Заголовок без текста",
+            "text": "",
+        },
+    )
     assert response.status_code == 400
     assert 'value="Заголовок без текста"' in response.content.decode()
     assert not AnswerTemplate.objects.exists()
 
 
 def test_head_of_several_organizations_picks_the_organization(client, world):
-    subordinate = OrganizationFactory(region=world.region, parent=world.organization,
-                                      name="Управление дорожного хозяйства")
+    subordinate = OrganizationFactory(
+        region=world.region, parent=world.organization, name="Управление дорожного хозяйства"
+    )
     client.force_login(world.head)
     form = client.get(reverse("staff:template_new")).content.decode()
     assert 'name="organization"' in form and "Управление дорожного хозяйства" in form
     assert "Министерство транспорта" not in form  # not headed
-    response = client.post(reverse("staff:template_new"), {
-        "organization": subordinate.pk, "title": "Ответ управления", "text": "Текст",
-    })
+    response = client.post(
+        reverse("staff:template_new"),
+        {
+            "organization": subordinate.pk,
+            "title": "Ответ управления",
+            "text": "Текст",
+        },
+    )
     assert response.status_code == 302
     assert AnswerTemplate.objects.get().organization == subordinate
-    response = client.post(reverse("staff:template_new"), {
-        "organization": world.other_organization.pk, "title": "Чужой", "text": "Текст",
-    })
+    response = client.post(
+        reverse("staff:template_new"),
+        {
+            "organization": world.other_organization.pk,
+            "title": "Чужой",
+            "text": "Текст",
+        },
+    )
     assert response.status_code == 400
     assert AnswerTemplate.objects.count() == 1
     page = client.get(reverse("staff:templates")).content.decode()
@@ -206,14 +273,16 @@ def test_head_of_several_organizations_picks_the_organization(client, world):
 def test_list_costs_the_same_for_2_or_12_templates(client, world):
     author = UserFactory(email="author@example.ru")
     for n in range(2):
-        AnswerTemplate.objects.create(organization=world.organization, title=f"Шаблон {n}", text="…",
-                                      created_by=author)
+        AnswerTemplate.objects.create(
+            organization=world.organization, title=f"Шаблон {n}", text="…", created_by=author
+        )
     client.force_login(world.head)
     with CaptureQueriesContext(connection) as few:
         assert client.get(reverse("staff:templates")).status_code == 200
     for n in range(2, 12):
-        AnswerTemplate.objects.create(organization=world.organization, title=f"Шаблон {n}", text="…",
-                                      created_by=UserFactory())
+        AnswerTemplate.objects.create(
+            organization=world.organization, title=f"Шаблон {n}", text="…", created_by=UserFactory()
+        )
     with CaptureQueriesContext(connection) as many:
         response = client.get(reverse("staff:templates"))
     body = response.content.decode()
@@ -223,13 +292,24 @@ def test_list_costs_the_same_for_2_or_12_templates(client, world):
 
 def test_template_created_on_the_page_is_inserted_on_the_appeal_page(client, world):
     client.force_login(world.head)
-    client.post(reverse("staff:template_new"), {
-        "organization": world.organization.pk, "title": "Уборка снега", "text": TEXT,
-    })
+    client.post(
+        reverse("staff:template_new"),
+        {
+            "organization": world.organization.pk,
+            "title": "Уборка снега",
+            "text": TEXT,
+        },
+    )
     template = AnswerTemplate.objects.get()
-    appeal = make_appeal(Appeal.Status.IN_PROGRESS, organization=world.organization, executor=world.executor,
-                         citizen=world.citizen, category=world.category, municipality=world.municipality,
-                         region=world.region)
+    appeal = make_appeal(
+        Appeal.Status.IN_PROGRESS,
+        organization=world.organization,
+        executor=world.executor,
+        citizen=world.citizen,
+        category=world.category,
+        municipality=world.municipality,
+        region=world.region,
+    )
     client.force_login(world.executor)
     response = client.get(reverse("staff:appeal", args=[appeal.number]), {"template": template.pk})
     assert response.status_code == 200

@@ -61,7 +61,11 @@ def _email_ids(**filters) -> set[int]:
 
 
 def _all_sent(ids: set[int]) -> bool:
-    return not Notification.objects.filter(pk__in=ids).exclude(status=Notification.Status.SENT).exists()
+    return (
+        not Notification.objects.filter(pk__in=ids)
+        .exclude(status=Notification.Status.SENT)
+        .exists()
+    )
 
 
 # --- Integration: worker + beat -------------------------------------------------------------------
@@ -71,12 +75,26 @@ def test_an_answer_reaches_the_citizen_as_a_rating_request_email(world, redis_se
     with SmtpSink() as sink:
         env = process_env(redis_url=redis_server.url, smtp_port=sink.port)
         procs.worker("worker", env, beat=True)
-        appeal = make_appeal(S.IN_PROGRESS, organization=world.organization, citizen=world.citizen,
-                             category=world.category, municipality=world.municipality, region=world.region,
-                             executor=world.executor)
-        services.answer_appeal(actor=world.executor, appeal_id=appeal.pk, text="Снег вывезен, наледь убрана.")
-        request_id = Notification.objects.get(appeal=appeal, channel="email", template="answered").pk
-        wait_for(lambda: request_id in sink.notification_ids(), timeout=60, message="the rating request\n" + _logs(procs))
+        appeal = make_appeal(
+            S.IN_PROGRESS,
+            organization=world.organization,
+            citizen=world.citizen,
+            category=world.category,
+            municipality=world.municipality,
+            region=world.region,
+            executor=world.executor,
+        )
+        services.answer_appeal(
+            actor=world.executor, appeal_id=appeal.pk, text="Снег вывезен, наледь убрана."
+        )
+        request_id = Notification.objects.get(
+            appeal=appeal, channel="email", template="answered"
+        ).pk
+        wait_for(
+            lambda: request_id in sink.notification_ids(),
+            timeout=60,
+            message="the rating request\n" + _logs(procs),
+        )
         message = next(m for m in sink.messages if int(m["X-Notification-Id"]) == request_id)
         assert message["To"] == world.citizen.email
         body = message.get_payload(decode=True).decode()
@@ -84,33 +102,52 @@ def test_an_answer_reaches_the_citizen_as_a_rating_request_email(world, redis_se
         assert sink.notification_ids().count(request_id) == 1
 
 
-def test_two_beats_and_two_workers_alert_an_appeal_crossing_its_deadline_exactly_once(world, redis_server, procs):
+def test_two_beats_and_two_workers_alert_an_appeal_crossing_its_deadline_exactly_once(
+    world, redis_server, procs
+):
     with SmtpSink() as sink:
         env = process_env(redis_url=redis_server.url, smtp_port=sink.port)
         procs.worker("worker-a", env, beat=True)
         procs.worker("worker-b", env, beat=True)
-        appeal = make_appeal(S.IN_PROGRESS, organization=world.organization, citizen=world.citizen,
-                             category=world.category, municipality=world.municipality, region=world.region,
-                             due_at=timezone.now() + timedelta(seconds=3))
-        wait_for(lambda: Event.objects.filter(appeal=appeal, action="overdue").exists(), timeout=60,
-                 message="the overdue mark\n" + _logs(procs))
+        appeal = make_appeal(
+            S.IN_PROGRESS,
+            organization=world.organization,
+            citizen=world.citizen,
+            category=world.category,
+            municipality=world.municipality,
+            region=world.region,
+            due_at=timezone.now() + timedelta(seconds=3),
+        )
+        wait_for(
+            lambda: Event.objects.filter(appeal=appeal, action="overdue").exists(),
+            timeout=60,
+            message="the overdue mark\n" + _logs(procs),
+        )
         time.sleep(4)  # several more sweeps from both beats
         assert Event.objects.filter(appeal=appeal, action="overdue").count() == 1
         alerts = _email_ids(appeal=appeal, template="overdue")
         assert len(alerts) == 1  # the head
-        wait_for(lambda: alerts <= set(sink.notification_ids()), timeout=30, message="the alert e-mail")
+        wait_for(
+            lambda: alerts <= set(sink.notification_ids()), timeout=30, message="the alert e-mail"
+        )
         time.sleep(2)
         assert collections.Counter(sink.notification_ids())[alerts.pop()] == 1
-        assert Notification.objects.filter(template="overdue_digest", recipient=world.moderator,
-                                           channel="email").count() == 1
+        assert (
+            Notification.objects.filter(
+                template="overdue_digest", recipient=world.moderator, channel="email"
+            ).count()
+            == 1
+        )
 
 
 # --- Faults -----------------------------------------------------------------------------------------
 
 
 def _citizens(count: int) -> list:
-    people = [UserFactory(email=f"fault.citizen{n}@example.ru", last_name="Соколова", first_name="Мария")
-              for n in range(count)]
+    people = [
+        UserFactory(email=f"fault.citizen{n}@example.ru", last_name="Соколова", first_name="Мария")
+        for n in range(count)
+    ]
     # The web server checks passwords with the production hashers, not the tests' fast one.
     password = PBKDF2PasswordHasher().encode(PASSWORD, "faultsalt", iterations=1000)
     User.objects.filter(pk__in=[person.pk for person in people]).update(password=password)
@@ -156,7 +193,9 @@ def _outage_run(world, redis_server, procs, *, fault, recover):
         port = free_port()
         procs.web("web", env, port)
         procs.worker("worker", env, beat=True)
-        clients = _logged_in(port, _citizens(10))  # before the fault: logging in is not the point here
+        clients = _logged_in(
+            port, _citizens(10)
+        )  # before the fault: logging in is not the point here
         timings, statuses = [], []
         fault()
         try:
@@ -171,19 +210,26 @@ def _outage_run(world, redis_server, procs, *, fault, recover):
         assert max(timings) < 2.0, sorted(timings)[-5:]
         receipts = _email_ids(template="submitted", recipient__email__startswith="fault.citizen")
         assert len(receipts) == 100
-        wait_for(lambda: receipts <= set(sink.notification_ids()), timeout=120,
-                 message="every receipt e-mail after the outage\n" + _logs(procs))
+        wait_for(
+            lambda: receipts <= set(sink.notification_ids()),
+            timeout=120,
+            message="every receipt e-mail after the outage\n" + _logs(procs),
+        )
         time.sleep(3)  # the relay and the queued tasks keep running: nothing may arrive twice
         delivered = collections.Counter(sink.notification_ids())
         assert {pk: n for pk, n in delivered.items() if n > 1} == {}
         assert _all_sent(receipts)
 
 
-def test_redis_stopped_during_100_submissions_loses_nothing_and_sends_each_email_once(world, redis_server, procs):
+def test_redis_stopped_during_100_submissions_loses_nothing_and_sends_each_email_once(
+    world, redis_server, procs
+):
     _outage_run(world, redis_server, procs, fault=redis_server.stop, recover=redis_server.start)
 
 
-def test_redis_frozen_during_100_submissions_loses_nothing_and_sends_each_email_once(world, redis_server, procs):
+def test_redis_frozen_during_100_submissions_loses_nothing_and_sends_each_email_once(
+    world, redis_server, procs
+):
     _outage_run(world, redis_server, procs, fault=redis_server.freeze, recover=redis_server.thaw)
 
 
@@ -192,18 +238,31 @@ def test_a_worker_killed_mid_batch_loses_nothing(world, redis_server, procs):
     with SmtpSink(delay=0.1) as sink:
         env = process_env(redis_url=redis_server.url, smtp_port=sink.port)
         with transaction.atomic():
-            notifications.notify_bulk((person, None, "registration_overdue",
-                                       {"count": 1, "numbers": ["41-2026-000001"], "more": 0}, True)
-                                      for person in recipients)
+            notifications.notify_bulk(
+                (
+                    person,
+                    None,
+                    "registration_overdue",
+                    {"count": 1, "numbers": ["41-2026-000001"], "more": 0},
+                    True,
+                )
+                for person in recipients
+            )
         ids = _email_ids(recipient__in=recipients)
         assert len(ids) == 60
         procs.worker("worker", env, beat=True)
-        wait_for(lambda: len(sink.messages) >= 15, timeout=60, message="the batch to start\n" + _logs(procs))
+        wait_for(
+            lambda: len(sink.messages) >= 15,
+            timeout=60,
+            message="the batch to start\n" + _logs(procs),
+        )
         procs.kill("worker")  # SIGKILL: no clean-up, no acknowledgement, an SMTP session may be cut
         killed_at = len(sink.messages)
         assert killed_at < 60
         procs.worker("worker-restarted", env, beat=True)
-        wait_for(lambda: _all_sent(ids), timeout=90, message="the rest of the batch\n" + _logs(procs))
+        wait_for(
+            lambda: _all_sent(ids), timeout=90, message="the rest of the batch\n" + _logs(procs)
+        )
         time.sleep(2)
         delivered = collections.Counter(sink.notification_ids())
         assert set(delivered) == ids  # nothing lost
@@ -216,26 +275,41 @@ def test_beat_stopped_while_deadlines_pass_catches_up_once(world, redis_server, 
         env = process_env(redis_url=redis_server.url, smtp_port=sink.port)
         procs.worker("worker", env)
         procs.beat("beat", env)
-        wait_for(lambda: Notification.objects.exists() or _beat_ran(), timeout=30, message="beat to run")
+        wait_for(
+            lambda: Notification.objects.exists() or _beat_ran(), timeout=30, message="beat to run"
+        )
         procs.kill("beat", sig=signal.SIGTERM)
         # While beat is down, 30 appeals cross their deadlines (some hours ago, some just now).
         appeals = [
-            make_appeal(S.IN_PROGRESS, organization=world.organization, citizen=world.citizen,
-                        category=world.category, municipality=world.municipality, region=world.region,
-                        due_at=timezone.now() - timedelta(hours=n))
+            make_appeal(
+                S.IN_PROGRESS,
+                organization=world.organization,
+                citizen=world.citizen,
+                category=world.category,
+                municipality=world.municipality,
+                region=world.region,
+                due_at=timezone.now() - timedelta(hours=n),
+            )
             for n in range(30)
         ]
         time.sleep(2)
         assert not Event.objects.filter(action="overdue").exists()  # nobody swept meanwhile
         procs.beat("beat-restarted", env)
-        wait_for(lambda: Event.objects.filter(action="overdue").count() == 30, timeout=60,
-                 message="the catch-up\n" + _logs(procs))
+        wait_for(
+            lambda: Event.objects.filter(action="overdue").count() == 30,
+            timeout=60,
+            message="the catch-up\n" + _logs(procs),
+        )
         time.sleep(4)  # more sweeps: nothing twice
         assert Event.objects.filter(action="overdue").count() == 30
-        assert set(Event.objects.filter(action="overdue").values_list("appeal", flat=True)) == {a.pk for a in appeals}
+        assert set(Event.objects.filter(action="overdue").values_list("appeal", flat=True)) == {
+            a.pk for a in appeals
+        }
         alerts = _email_ids(template="overdue", recipient=world.head)
         assert len(alerts) == 30
-        wait_for(lambda: alerts <= set(sink.notification_ids()), timeout=60, message="the alert e-mails")
+        wait_for(
+            lambda: alerts <= set(sink.notification_ids()), timeout=60, message="the alert e-mails"
+        )
         assert max(collections.Counter(sink.notification_ids()).values()) == 1
 
 

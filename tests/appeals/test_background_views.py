@@ -18,16 +18,26 @@ S = Appeal.Status
 
 
 def _overdue(world):
-    return make_appeal(S.IN_PROGRESS, organization=world.organization, citizen=world.citizen, region=world.region,
-                       category=world.category, municipality=world.municipality,
-                       due_at=timezone.now() - timedelta(days=1))
+    return make_appeal(
+        S.IN_PROGRESS,
+        organization=world.organization,
+        citizen=world.citizen,
+        region=world.region,
+        category=world.category,
+        municipality=world.municipality,
+        due_at=timezone.now() - timedelta(days=1),
+    )
 
 
 @pytest.mark.django_db
-def test_the_moderator_sees_the_marked_overdue_appeals_of_the_region_without_citizen_data(client, world):
+def test_the_moderator_sees_the_marked_overdue_appeals_of_the_region_without_citizen_data(
+    client, world
+):
     appeal = _overdue(world)
     client.force_login(world.moderator)
-    assert appeal.number not in client.get(reverse("moderation:overdue")).content.decode()  # not swept yet
+    assert (
+        appeal.number not in client.get(reverse("moderation:overdue")).content.decode()
+    )  # not swept yet
     sweeps.mark_overdue()
     page = client.get(reverse("moderation:overdue")).content.decode()
     assert appeal.number in page and world.organization.name in page
@@ -45,8 +55,9 @@ def test_background_health_shows_sweeps_outbox_and_failed_emails(client, world, 
     _overdue(world)
     sweeps.run_recorded(name="mark_overdue", sweep=sweeps.mark_overdue)
     failed = Notification.objects.filter(channel="email", template="overdue").first()
-    Notification.objects.filter(pk=failed.pk).update(status="failed", attempts=MAX_ATTEMPTS,
-                                                     last_error="SMTP 550 mailbox unavailable")
+    Notification.objects.filter(pk=failed.pk).update(
+        status="failed", attempts=MAX_ATTEMPTS, last_error="SMTP 550 mailbox unavailable"
+    )
     client.force_login(platform_admin)
     page = client.get(reverse("background_health")).content.decode()
     assert "mark_overdue" in page and "send_pending_notifications" in page
@@ -76,6 +87,7 @@ def test_staff_see_that_the_citizen_never_got_an_email(client, world):
     assert "не удалось доставить" not in page
     services.answer_appeal(actor=world.executor, appeal_id=appeal.pk, text="Ответ по существу.")
     Notification.objects.filter(appeal=appeal, recipient=world.citizen, channel="email").update(
-        status="failed", attempts=MAX_ATTEMPTS)
+        status="failed", attempts=MAX_ATTEMPTS
+    )
     page = client.get(reverse("staff:appeal", args=[appeal.number])).content.decode()
     assert "не удалось доставить" in page

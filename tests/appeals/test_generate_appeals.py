@@ -51,7 +51,9 @@ def region():
 @pytest.fixture
 def generated(region):
     done = []
-    created = generate_appeals(count=COUNT, region=region, progress=lambda d, t: done.append((d, t)))
+    created = generate_appeals(
+        count=COUNT, region=region, progress=lambda d, t: done.append((d, t))
+    )
     return created, done
 
 
@@ -64,7 +66,9 @@ def test_creates_exactly_the_count_in_every_status_without_notifications(region,
     assert set(by_status) == set(S.values)
     assert by_status[S.CLOSED] > COUNT / 2
     assert not Notification.objects.exists()
-    residents = get_user_model().objects.filter(email__startswith="resident", email__endswith="@demo.local")
+    residents = get_user_model().objects.filter(
+        email__startswith="resident", email__endswith="@demo.local"
+    )
     assert residents.count() == COUNT // 5
     assert not any(user.has_usable_password() for user in residents[:20])
     assert Appeal.objects.values("citizen").distinct().count() > 100
@@ -132,7 +136,9 @@ def test_fields_and_timestamps_are_consistent_with_the_workflow(generated):
                 assert a.ground and a.answered_at is None
             else:
                 assert a.registered_at < a.answered_at < a.closed_at, a.number
-            assert a.flagged_for_moderator == (a.close_reason == Appeal.CloseReason.LOW_RATING_AFTER_REVIEW)
+            assert a.flagged_for_moderator == (
+                a.close_reason == Appeal.CloseReason.LOW_RATING_AFTER_REVIEW
+            )
         if a.review_round == 1:
             assert a.status in (S.IN_PROGRESS, S.ANSWERED, S.CLOSED)
         if a.extension_days is not None:
@@ -144,7 +150,9 @@ def test_every_appeal_has_its_timeline(generated):
     for event in Event.objects.order_by("created_at", "pk"):
         events[event.appeal_id].append(event)
     moderators = set(Membership.objects.filter(role="moderator").values_list("user_id", flat=True))
-    staff = set(Membership.objects.filter(organization__isnull=False).values_list("user_id", flat=True))
+    staff = set(
+        Membership.objects.filter(organization__isnull=False).values_list("user_id", flat=True)
+    )
     for a in Appeal.objects.select_related("category", "region"):
         timeline = events[a.pk]
         first, last = timeline[0], timeline[-1]
@@ -171,15 +179,23 @@ def test_every_appeal_has_its_timeline(generated):
             if event.action in ("take", "answer"):
                 assert event.actor_id in staff
             # The deadline as the services would have set it.
-            fresh = deadlines.due_at(start=event.created_at, days=a.category.term_days,
-                                     region_timezone=a.region.timezone, day_count=a.category.day_count)
+            fresh = deadlines.due_at(
+                start=event.created_at,
+                days=a.category.term_days,
+                region_timezone=a.region.timezone,
+                day_count=a.category.day_count,
+            )
             if event.action == "accept":
                 due = fresh
                 assert a.registered_at == event.created_at
-            elif event.action == "redirect" and event.created_at - a.registered_at <= timedelta(days=7):
+            elif event.action == "redirect" and event.created_at - a.registered_at <= timedelta(
+                days=7
+            ):
                 due = fresh
             elif event.action == "extend_deadline":
-                due = deadlines.extend(due=due, days=event.data["days"], region_timezone=a.region.timezone)
+                due = deadlines.extend(
+                    due=due, days=event.data["days"], region_timezone=a.region.timezone
+                )
             elif event.action == "rate" and event.to_status == S.IN_PROGRESS:
                 due = fresh
         assert a.due_at == due, a.number
@@ -198,7 +214,9 @@ def test_answers_ratings_and_clarifications_match_the_statuses(generated):
         if answered:
             assert set(own) == set(range(a.review_round + 1)), a.number
             current = own[a.review_round]
-            assert current.created_at == a.answered_at and current.organization_id == a.organization_id
+            assert (
+                current.created_at == a.answered_at and current.organization_id == a.organization_id
+            )
             assert current.author_id == a.executor_id
         if a.status in (S.IN_PROGRESS,) and a.review_round == 1:
             assert set(own) == {0} and own[0].pk in ratings
@@ -212,7 +230,9 @@ def test_answers_ratings_and_clarifications_match_the_statuses(generated):
             assert own[a.review_round].pk not in ratings
         if a.status in (S.SUBMITTED, S.REJECTED, S.REGISTERED):
             assert not own
-    assert Answer.objects.filter(appeal__review_round=1, appeal__status__in=["answered", "closed"]).exists()
+    assert Answer.objects.filter(
+        appeal__review_round=1, appeal__status__in=["answered", "closed"]
+    ).exists()
     scores = list(Rating.objects.values_list("score", flat=True))
     assert sum(scores) / len(scores) > 3.5
     for a in Appeal.objects.filter(status=S.CLARIFICATION):
@@ -231,7 +251,9 @@ def test_is_reproducible_and_a_second_run_continues_the_numbers(region):
     generate_appeals(count=50, region=region, seed=7)
     first = list(Appeal.objects.order_by("pk").values_list("status", "category__slug", "text"))
     generate_appeals(count=50, region=region, seed=7)
-    second = list(Appeal.objects.order_by("pk").values_list("status", "category__slug", "text")[50:])
+    second = list(
+        Appeal.objects.order_by("pk").values_list("status", "category__slug", "text")[50:]
+    )
 
     assert Appeal.objects.count() == 100
     assert len(set(Appeal.objects.values_list("number", flat=True))) == 100
@@ -257,7 +279,11 @@ def test_load_demo_adds_appeals_once_with_the_demo_accounts_stories():
 
     output = load_demo(appeals=500)
 
-    assert (Appeal.objects.count(), Event.objects.count(), get_user_model().objects.count()) == before
+    assert (
+        Appeal.objects.count(),
+        Event.objects.count(),
+        get_user_model().objects.count(),
+    ) == before
     assert "Обращения: 500 (создано 0)" in output
 
     citizen = get_user_model().objects.get(email="citizen@demo.local")
@@ -266,7 +292,9 @@ def test_load_demo_adds_appeals_once_with_the_demo_accounts_stories():
     assert len(set(own.values_list("status", flat=True))) >= 5
     waiting = own.get(status=S.ANSWERED)
     assert waiting.answers.filter(review_round=waiting.review_round).exists()
-    assert not Rating.objects.filter(appeal=waiting, answer__review_round=waiting.review_round).exists()
+    assert not Rating.objects.filter(
+        appeal=waiting, answer__review_round=waiting.review_round
+    ).exists()
     assert own.filter(status=S.CLARIFICATION, clarifications__kind="request").exists()
 
     queue = Appeal.objects.filter(region__code="41", status=S.SUBMITTED).count()

@@ -47,9 +47,19 @@ def _element(element):
     if not children:
         return element.text or ""
     tags = [child.tag for child in children]
-    if len(set(tags)) == 1 and (len(tags) > 1 or element.tag in {
-        "services", "service_requests", "errors", "attributes", "values", "endpoints", "formats",
-    }):
+    if len(set(tags)) == 1 and (
+        len(tags) > 1
+        or element.tag
+        in {
+            "services",
+            "service_requests",
+            "errors",
+            "attributes",
+            "values",
+            "endpoints",
+            "formats",
+        }
+    ):
         return [_element(child) for child in children]
     return {child.tag: _element(child) for child in children}
 
@@ -114,7 +124,9 @@ def test_service_definition_asks_for_the_municipality(client, world, fmt):
     assert attribute["code"] == "municipality"
     assert attribute["datatype"] == "singlevaluelist"
     assert str(attribute["required"]).lower() == "true"
-    assert {"key": str(world.municipality.pk), "name": world.municipality.name} in attribute["values"]
+    assert {"key": str(world.municipality.pk), "name": world.municipality.name} in attribute[
+        "values"
+    ]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -131,23 +143,34 @@ def test_post_files_an_appeal_that_enters_moderation(client, world, api_key, fmt
     assert str(appeal.latitude) == "53.01667"
     citizen = appeal.citizen
     assert citizen.email == "maria.sidorova@example.ru"
-    assert (citizen.last_name, citizen.first_name, citizen.phone) == ("Сидорова", "Мария", "+7 914 000-11-22")
+    assert (citizen.last_name, citizen.first_name, citizen.phone) == (
+        "Сидорова",
+        "Мария",
+        "+7 914 000-11-22",
+    )
     assert not citizen.has_usable_password()
     assert Event.objects.filter(appeal=appeal, action="submit", data__channel="api").exists()
     audit = AuditEvent.objects.get(action="appeal_filed_through_api")
     assert audit.changes["new_account"] is True and audit.changes["partner"].startswith("Мобильное")
-    assert Notification.objects.filter(recipient=citizen, template="api_invitation", channel="email").exists()
+    assert Notification.objects.filter(
+        recipient=citizen, template="api_invitation", channel="email"
+    ).exists()
 
 
 def test_post_for_a_known_citizen_keeps_their_profile(client, world, api_key):
-    known = UserFactory(email="maria.sidorova@example.ru", last_name="Иванова", first_name="Мария", phone="")
+    known = UserFactory(
+        email="maria.sidorova@example.ru", last_name="Иванова", first_name="Мария", phone=""
+    )
     response = client.post(f"{BASE}requests.json", valid_post(world, api_key))
     assert response.status_code == 201
     appeal = Appeal.objects.get()
     assert appeal.citizen == known
     known.refresh_from_db()
     assert known.last_name == "Иванова" and known.phone == "+7 914 000-11-22"
-    assert User.objects.count() == User.objects.filter(pk__in=[u.pk for u in User.objects.all()]).count()
+    assert (
+        User.objects.count()
+        == User.objects.filter(pk__in=[u.pk for u in User.objects.all()]).count()
+    )
     assert not Notification.objects.filter(template="api_invitation").exists()
 
 
@@ -175,23 +198,54 @@ def test_revoked_key_is_403(client, world, fmt):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_post_unknown_service_code_is_404_and_missing_one_400(client, world, api_key, fmt):
-    assert_error(client.post(f"{BASE}requests.{fmt}", valid_post(world, api_key, service_code="no-such")), fmt, 404)
-    assert_error(client.post(f"{BASE}requests.{fmt}", valid_post(world, api_key, service_code="")), fmt, 400, "service_code")
+    assert_error(
+        client.post(f"{BASE}requests.{fmt}", valid_post(world, api_key, service_code="no-such")),
+        fmt,
+        404,
+    )
+    assert_error(
+        client.post(f"{BASE}requests.{fmt}", valid_post(world, api_key, service_code="")),
+        fmt,
+        400,
+        "service_code",
+    )
     # A section is not a service.
     section = world.category.parent.slug
-    assert_error(client.post(f"{BASE}requests.{fmt}", valid_post(world, api_key, service_code=section)), fmt, 404)
+    assert_error(
+        client.post(f"{BASE}requests.{fmt}", valid_post(world, api_key, service_code=section)),
+        fmt,
+        404,
+    )
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_post_lists_every_problem_in_one_400(client, world, api_key, fmt):
     data = valid_post(
-        world, api_key, **{"attribute[municipality]": "", "lat": "91", "long": None, "address_string": "",
-                           "email": "not-an-email", "first_name": "", "description": "", "phone": "call me",
-                           "media_url": "javascript:alert(1)"},
+        world,
+        api_key,
+        **{
+            "attribute[municipality]": "",
+            "lat": "91",
+            "long": None,
+            "address_string": "",
+            "email": "not-an-email",
+            "first_name": "",
+            "description": "",
+            "phone": "call me",
+            "media_url": "javascript:alert(1)",
+        },
     )
     body = assert_error(client.post(f"{BASE}requests.{fmt}", data), fmt, 400)
     text = " ".join(error["description"] for error in body)
-    for fragment in ("attribute[municipality]", "long", "description", "email", "first_name", "phone", "media_url"):
+    for fragment in (
+        "attribute[municipality]",
+        "long",
+        "description",
+        "email",
+        "first_name",
+        "phone",
+        "media_url",
+    ):
         assert fragment in text, fragment
     assert not Appeal.objects.exists()
 
@@ -209,14 +263,30 @@ def test_post_other_400s(client, world, api_key, fmt):
         ({"last_name": "ф" * 101}, "100"),
     ]
     for changes, fragment in cases:
-        assert_error(client.post(f"{BASE}requests.{fmt}", valid_post(world, api_key, **changes)), fmt, 400, fragment)
+        assert_error(
+            client.post(f"{BASE}requests.{fmt}", valid_post(world, api_key, **changes)),
+            fmt,
+            400,
+            fragment,
+        )
     assert not Appeal.objects.exists()
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_foreign_jurisdiction_is_404(client, world, api_key, fmt):
-    assert_error(client.get(f"{BASE}services.{fmt}", {"jurisdiction_id": "sfgov.org"}), fmt, 404, "jurisdiction_id")
-    assert_error(client.post(f"{BASE}requests.{fmt}", valid_post(world, api_key, jurisdiction_id="sfgov.org")), fmt, 404)
+    assert_error(
+        client.get(f"{BASE}services.{fmt}", {"jurisdiction_id": "sfgov.org"}),
+        fmt,
+        404,
+        "jurisdiction_id",
+    )
+    assert_error(
+        client.post(
+            f"{BASE}requests.{fmt}", valid_post(world, api_key, jurisdiction_id="sfgov.org")
+        ),
+        fmt,
+        404,
+    )
     assert client.get(f"{BASE}services.{fmt}", {"jurisdiction_id": ""}).status_code == 200
 
 
@@ -228,8 +298,14 @@ def test_unknown_format_is_404_in_xml(client):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_get_one_request_without_personal_data(client, world, fmt):
-    private = make_appeal(Appeal.Status.IN_PROGRESS, organization=world.organization, category=world.category,
-                          citizen=world.citizen, text="Секретный текст обращения", address="ул. Тайная, 7")
+    private = make_appeal(
+        Appeal.Status.IN_PROGRESS,
+        organization=world.organization,
+        category=world.category,
+        citizen=world.citizen,
+        text="Секретный текст обращения",
+        address="ул. Тайная, 7",
+    )
     body = parse(client.get(f"{BASE}requests/{private.number}.{fmt}"), fmt)
     [item] = body
     assert item["service_request_id"] == private.number
@@ -246,8 +322,15 @@ def test_get_one_request_without_personal_data(client, world, fmt):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_public_appeal_shows_description_and_address(client, world, fmt):
-    public = make_appeal(Appeal.Status.CLOSED, organization=world.organization, category=world.category,
-                         is_public=True, latitude="53.01667", longitude="158.65", text="Яма на дороге у остановки")
+    public = make_appeal(
+        Appeal.Status.CLOSED,
+        organization=world.organization,
+        category=world.category,
+        is_public=True,
+        latitude="53.01667",
+        longitude="158.65",
+        text="Яма на дороге у остановки",
+    )
     [item] = parse(client.get(f"{BASE}requests/{public.number}.{fmt}"), fmt)
     assert item["status"] == "closed"
     assert item["description"] == "Яма на дороге у остановки"
@@ -270,14 +353,30 @@ def history(world):
     other = make_appeal(Appeal.Status.REGISTERED, organization=world.organization)
     now = timezone.now()
     appeals = {
-        "old": make_appeal(Appeal.Status.CLOSED, organization=world.organization, category=world.category,
-                           submitted_at=now - timedelta(days=120)),
-        "closed": make_appeal(Appeal.Status.CLOSED, organization=world.organization, category=world.category,
-                              submitted_at=now - timedelta(days=10)),
-        "rejected": make_appeal(Appeal.Status.REJECTED, category=world.category, submitted_at=now - timedelta(days=5)),
-        "open": make_appeal(Appeal.Status.IN_PROGRESS, organization=world.organization, category=world.category,
-                            submitted_at=now - timedelta(days=3)),
-        "new": make_appeal(Appeal.Status.SUBMITTED, category=world.category, submitted_at=now - timedelta(hours=2)),
+        "old": make_appeal(
+            Appeal.Status.CLOSED,
+            organization=world.organization,
+            category=world.category,
+            submitted_at=now - timedelta(days=120),
+        ),
+        "closed": make_appeal(
+            Appeal.Status.CLOSED,
+            organization=world.organization,
+            category=world.category,
+            submitted_at=now - timedelta(days=10),
+        ),
+        "rejected": make_appeal(
+            Appeal.Status.REJECTED, category=world.category, submitted_at=now - timedelta(days=5)
+        ),
+        "open": make_appeal(
+            Appeal.Status.IN_PROGRESS,
+            organization=world.organization,
+            category=world.category,
+            submitted_at=now - timedelta(days=3),
+        ),
+        "new": make_appeal(
+            Appeal.Status.SUBMITTED, category=world.category, submitted_at=now - timedelta(hours=2)
+        ),
         "other": other,
     }
     return appeals
@@ -292,17 +391,36 @@ def test_get_requests_filters(client, world, history, fmt):
     h = {name: appeal.number for name, appeal in history.items()}
     url = f"{BASE}requests.{fmt}"
     # Default: the last 90 days, newest first.
-    assert ids(client.get(url), fmt) == [h["new"], h["other"], h["open"], h["rejected"], h["closed"]]
+    assert ids(client.get(url), fmt) == [
+        h["new"],
+        h["other"],
+        h["open"],
+        h["rejected"],
+        h["closed"],
+    ]
     assert ids(client.get(url, {"status": "closed"}), fmt) == [h["rejected"], h["closed"]]
-    assert ids(client.get(url, {"status": "open", "service_code": world.category.slug}), fmt) == [h["new"], h["open"]]
-    assert ids(client.get(url, {"status": "open,closed", "service_code": ""}), fmt)[-1] == h["closed"]
-    window = {"start_date": (timezone.now() - timedelta(days=130)).isoformat(),
-              "end_date": (timezone.now() - timedelta(days=60)).isoformat()}
+    assert ids(client.get(url, {"status": "open", "service_code": world.category.slug}), fmt) == [
+        h["new"],
+        h["open"],
+    ]
+    assert (
+        ids(client.get(url, {"status": "open,closed", "service_code": ""}), fmt)[-1] == h["closed"]
+    )
+    window = {
+        "start_date": (timezone.now() - timedelta(days=130)).isoformat(),
+        "end_date": (timezone.now() - timedelta(days=60)).isoformat(),
+    }
     assert ids(client.get(url, window), fmt) == [h["old"]]
-    only_start = {"start_date": (timezone.now() - timedelta(days=125)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    only_start = {
+        "start_date": (timezone.now() - timedelta(days=125)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    }
     assert ids(client.get(url, only_start), fmt) == [h["old"]]
     # service_request_id overrides every other argument.
-    by_id = {"service_request_id": f"{h['old']},{h['open']}", "status": "closed", "start_date": "2000-01-01T00:00:00Z"}
+    by_id = {
+        "service_request_id": f"{h['old']},{h['open']}",
+        "status": "closed",
+        "start_date": "2000-01-01T00:00:00Z",
+    }
     assert ids(client.get(url, by_id), fmt) == [h["open"], h["old"]]
 
 
@@ -334,11 +452,15 @@ def test_get_requests_400s(client, world, fmt):
 
 
 def test_unencoded_plus_in_a_date_is_understood(client, world):
-    response = client.get(f"{BASE}requests.json?start_date=2026-01-01T00:00:00+12:00&end_date=2026-02-01T00:00:00+12:00")
+    response = client.get(
+        f"{BASE}requests.json?start_date=2026-01-01T00:00:00+12:00&end_date=2026-02-01T00:00:00+12:00"
+    )
     assert response.status_code == 200
 
 
-def test_get_requests_query_count_does_not_grow(client, world, history, django_assert_max_num_queries):
+def test_get_requests_query_count_does_not_grow(
+    client, world, history, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(3):
         client.get(f"{BASE}requests.xml")
 
@@ -360,27 +482,45 @@ def test_schema_and_docs(client):
 
 @time_machine.travel("2026-03-01 10:00 +12:00", tick=False)
 def test_datetimes_carry_the_region_offset(client, world):
-    appeal = make_appeal(Appeal.Status.REGISTERED, organization=world.organization, category=world.category)
+    appeal = make_appeal(
+        Appeal.Status.REGISTERED, organization=world.organization, category=world.category
+    )
     [item] = parse(client.get(f"{BASE}requests/{appeal.number}.json"), "json")
     assert item["requested_datetime"] == "2026-02-28T10:00:00+12:00"
 
 
 def test_nul_characters_are_a_400(client, world, api_key):
-    assert_error(client.get(f"{BASE}requests.json", {"service_request_id": "41\x00"}), "json", 400, "NUL")
-    assert_error(client.post(f"{BASE}requests.xml", valid_post(world, api_key, description="a\x00b")), "xml", 400)
+    assert_error(
+        client.get(f"{BASE}requests.json", {"service_request_id": "41\x00"}), "json", 400, "NUL"
+    )
+    assert_error(
+        client.post(f"{BASE}requests.xml", valid_post(world, api_key, description="a\x00b")),
+        "xml",
+        400,
+    )
 
 
 def test_dates_far_away_are_a_400(client, world):
-    for value in ("0001-01-01T00:00:00+12:00", "0221-10-18T09:51:04-23:42", "9999-12-31T23:59:59-12:00"):
-        assert_error(client.get(f"{BASE}requests.json", {"start_date": value}), "json", 400, "start_date")
-        assert_error(client.get(f"{BASE}requests.json", {"end_date": value}), "json", 400, "end_date")
+    for value in (
+        "0001-01-01T00:00:00+12:00",
+        "0221-10-18T09:51:04-23:42",
+        "9999-12-31T23:59:59-12:00",
+    ):
+        assert_error(
+            client.get(f"{BASE}requests.json", {"start_date": value}), "json", 400, "start_date"
+        )
+        assert_error(
+            client.get(f"{BASE}requests.json", {"end_date": value}), "json", 400, "end_date"
+        )
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_post_is_rate_limited_per_api_key(client, world, api_key, fmt, settings):
     settings.OPEN311_POST_RATE = "2/h"
     for n in range(2):
-        response = client.post(f"{BASE}requests.{fmt}", valid_post(world, api_key, address_string=f"ул. Мира, {n}"))
+        response = client.post(
+            f"{BASE}requests.{fmt}", valid_post(world, api_key, address_string=f"ул. Мира, {n}")
+        )
         assert response.status_code == 201
     response = client.post(f"{BASE}requests.{fmt}", valid_post(world, api_key))
     assert response.status_code == 429

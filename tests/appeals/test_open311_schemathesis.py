@@ -33,14 +33,28 @@ def test_no_server_errors_for_generated_requests(live_server, world, settings_ov
 
 
 def _explore(operation, base_url: str, turn, raw_key: str, world) -> None:
-    place = {"api_key": raw_key, "jurisdiction_id": "kamgov.ru", "service_code": world.category.slug,
-             "attribute[municipality]": str(world.municipality.pk)}
-    person = {"first_name": "Мария", "last_name": "Сидорова", "address_string": "ул. Ленинская, 1",
-              "description": "Во дворе не убран снег.", "email": "maria@example.ru"}
+    place = {
+        "api_key": raw_key,
+        "jurisdiction_id": "kamgov.ru",
+        "service_code": world.category.slug,
+        "attribute[municipality]": str(world.municipality.pk),
+    }
+    person = {
+        "first_name": "Мария",
+        "last_name": "Сидорова",
+        "address_string": "ул. Ленинская, 1",
+        "description": "Во дворе не убран снег.",
+        "email": "maria@example.ru",
+    }
 
     @given(case=operation.as_strategy())
-    @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
     def run(case):
         if operation.method.upper() == "POST" and isinstance(case.body, dict):
             # Two bodies in three carry a real key, service and place (one of them also a valid
@@ -52,10 +66,15 @@ def _explore(operation, base_url: str, turn, raw_key: str, world) -> None:
                     body = {key: value for key, value in body.items() if key in place} | person
                 case.body = body
         response = case.call(base_url=base_url)
-        case.validate_response(response, checks=[
-            not_a_server_error, status_code_conformance, content_type_conformance,
-            response_schema_conformance,
-        ])
+        case.validate_response(
+            response,
+            checks=[
+                not_a_server_error,
+                status_code_conformance,
+                content_type_conformance,
+                response_schema_conformance,
+            ],
+        )
 
     run()
 

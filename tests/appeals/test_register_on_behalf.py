@@ -55,7 +55,9 @@ def test_the_form_is_for_organization_staff(client, world):
         client.force_login(outsider)
         assert client.get(URL).status_code == 403
         assert client.post(URL, _form(world, email="someone@example.ru")).status_code == 403
-    assert not Appeal.objects.exists() and not User.objects.filter(email="someone@example.ru").exists()
+    assert (
+        not Appeal.objects.exists() and not User.objects.filter(email="someone@example.ru").exists()
+    )
     client.logout()
     assert client.get(URL).status_code == 302  # to the login page
 
@@ -64,7 +66,8 @@ def test_existing_citizen_is_found_by_email_in_any_letter_case(client, world):
     users_before = User.objects.count()
     client.force_login(world.executor)
     response = client.post(
-        URL, _form(world, email="  Citizen@Example.RU ", last_name="Другая", files=pdf("letter.pdf"))
+        URL,
+        _form(world, email="  Citizen@Example.RU ", last_name="Другая", files=pdf("letter.pdf")),
     )
     assert response.status_code == 302 and response.url == URL
     appeal = Appeal.objects.get()
@@ -80,27 +83,39 @@ def test_existing_citizen_is_found_by_email_in_any_letter_case(client, world):
     assert audit.changes["appeal"] == appeal.number and audit.changes["channel"] == "phone"
     assert audit.changes["new_account"] is False and "phone" in audit.changes["filled_fields"]
     assert not Notification.objects.filter(template="invitation").exists()
-    assert appeal.number in client.get(response.url).content.decode()  # the success message names it
+    assert (
+        appeal.number in client.get(response.url).content.decode()
+    )  # the success message names it
 
 
 def test_new_citizen_gets_an_account_and_an_invitation_to_set_a_password(client, world):
     client.force_login(world.head)
-    response = client.post(URL, _form(world, email="New.Citizen@Example.ru", channel=Appeal.Channel.PAPER))
+    response = client.post(
+        URL, _form(world, email="New.Citizen@Example.ru", channel=Appeal.Channel.PAPER)
+    )
     assert response.status_code == 302
     appeal = Appeal.objects.get()
     citizen = User.objects.get(email="new.citizen@example.ru")
     assert appeal.citizen == citizen and appeal.channel == Appeal.Channel.PAPER
     assert not citizen.has_usable_password() and citizen.is_active
-    assert (citizen.last_name, citizen.first_name, citizen.patronymic) == ("Сидоров", "Иван", "Петрович")
+    assert (citizen.last_name, citizen.first_name, citizen.patronymic) == (
+        "Сидоров",
+        "Иван",
+        "Петрович",
+    )
     assert citizen.municipality == world.municipality and citizen.has_answer_details
     assert Event.objects.get(appeal=appeal, action="submit").actor == world.head
     assert AuditEvent.objects.get(target_user=citizen).changes["new_account"] is True
-    invitations = Notification.objects.filter(recipient=citizen, appeal=appeal, template="invitation")
+    invitations = Notification.objects.filter(
+        recipient=citizen, appeal=appeal, template="invitation"
+    )
     assert {(n.channel, n.status) for n in invitations} == {
         (Notification.Channel.IN_APP, Notification.Status.SENT),
         (Notification.Channel.EMAIL, Notification.Status.PENDING),
     }
-    subject, body = render(invitations.get(channel=Notification.Channel.EMAIL))  # the outbox can send it
+    subject, body = render(
+        invitations.get(channel=Notification.Channel.EMAIL)
+    )  # the outbox can send it
     assert appeal.number in subject and appeal.number in body
     assert "/accounts/password/reset/" in body and citizen.email in body
 
@@ -108,9 +123,13 @@ def test_new_citizen_gets_an_account_and_an_invitation_to_set_a_password(client,
     client.logout()
     client.post("/accounts/password/reset/", {"email": "new.citizen@example.ru"})
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["new.citizen@example.ru"]
-    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", mail.outbox[0].body).group(1)
+    link = re.search(
+        r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", mail.outbox[0].body
+    ).group(1)
     form_url = client.get(link).url
-    response = client.post(form_url, {"password1": "snow-in-the-yard-41", "password2": "snow-in-the-yard-41"})
+    response = client.post(
+        form_url, {"password1": "snow-in-the-yard-41", "password2": "snow-in-the-yard-41"}
+    )
     assert response.status_code == 302
     citizen.refresh_from_db()
     assert citizen.check_password("snow-in-the-yard-41")
@@ -187,7 +206,11 @@ def test_the_service_is_for_organization_staff_only(world):
     with pytest.raises(NotAllowed):
         register_on_behalf(
             actor=world.citizen,
-            citizen_data={"last_name": "Сидоров", "first_name": "Иван", "postal_address": "683000, ул. Ленинская, 1"},
+            citizen_data={
+                "last_name": "Сидоров",
+                "first_name": "Иван",
+                "postal_address": "683000, ул. Ленинская, 1",
+            },
             appeal_data={
                 "channel": Appeal.Channel.PAPER,
                 "category": world.category,
@@ -206,7 +229,14 @@ def test_an_offline_citizen_gets_no_email_only_site_notices(world):
     from tests.appeals.factories import make_appeal
 
     offline = UserFactory(email="offline-abc@pos.invalid")
-    appeal = make_appeal("submitted", citizen=offline, category=world.category, municipality=world.municipality,
-                         region=world.region)
+    appeal = make_appeal(
+        "submitted",
+        citizen=offline,
+        category=world.category,
+        municipality=world.municipality,
+        region=world.region,
+    )
     services.reject_appeal(moderator=world.moderator, appeal_id=appeal.pk, ground="spam")
-    assert set(Notification.objects.filter(appeal=appeal).values_list("channel", flat=True)) == {"in_app"}
+    assert set(Notification.objects.filter(appeal=appeal).values_list("channel", flat=True)) == {
+        "in_app"
+    }

@@ -33,8 +33,13 @@ def _submit(world, **extra):
 def _appeal(world, status, **fields):
     fields.setdefault("category", world.category)
     return make_appeal(
-        status, organization=world.organization, executor=world.executor, citizen=world.citizen,
-        municipality=world.municipality, region=world.region, **fields,
+        status,
+        organization=world.organization,
+        executor=world.executor,
+        citizen=world.citizen,
+        municipality=world.municipality,
+        region=world.region,
+        **fields,
     )
 
 
@@ -42,7 +47,9 @@ def _appeal(world, status, **fields):
 
 
 def test_submission_gets_the_next_public_number_of_its_region_and_local_year(world):
-    with time_machine.travel("2026-12-31T13:00:00Z"):  # already 1 January 2027 in Kamchatka (UTC+12)
+    with time_machine.travel(
+        "2026-12-31T13:00:00Z"
+    ):  # already 1 January 2027 in Kamchatka (UTC+12)
         first = _submit(world)
         second = _submit(world)
     assert first.number == "41-2027-000001"
@@ -91,7 +98,9 @@ def test_accept_routes_by_the_rules_and_starts_the_term(world):
     with time_machine.travel("2026-03-10T23:30:00+12:00"):
         appeal = services.accept_appeal(moderator=world.moderator, appeal_id=appeal.pk)
     assert appeal.organization == world.organization
-    assert appeal.due_at == datetime(2026, 3, 20, 23, 59, 59, 999999, tzinfo=ZoneInfo("Asia/Kamchatka"))
+    assert appeal.due_at == datetime(
+        2026, 3, 20, 23, 59, 59, 999999, tzinfo=ZoneInfo("Asia/Kamchatka")
+    )
     registered = Notification.objects.get(appeal=appeal, template="registered", channel="in_app")
     assert registered.context["due"] == "20.03.2026"
     assert registered.context["organization"] == world.organization.name
@@ -103,7 +112,10 @@ def test_moderator_may_choose_another_organization_and_category(world):
     appeal = _appeal(world, S.SUBMITTED)
     lighting = CategoryFactory(name="Уличное освещение", term_days=30)
     appeal = services.accept_appeal(
-        moderator=world.moderator, appeal_id=appeal.pk, organization=world.other_organization, category=lighting
+        moderator=world.moderator,
+        appeal_id=appeal.pk,
+        organization=world.other_organization,
+        category=lighting,
     )
     assert appeal.organization == world.other_organization
     assert appeal.category == lighting
@@ -126,7 +138,12 @@ def test_moderator_of_another_region_cannot_accept(world):
     from tests.organizations.factories import MembershipFactory, RegionFactory
 
     stranger = UserFactory(email="primorye@example.ru")
-    MembershipFactory(user=stranger, organization=None, region=RegionFactory(code="25"), role=Membership.Role.MODERATOR)
+    MembershipFactory(
+        user=stranger,
+        organization=None,
+        region=RegionFactory(code="25"),
+        role=Membership.Role.MODERATOR,
+    )
     appeal = _appeal(world, S.SUBMITTED)
     with pytest.raises(NotAllowed):
         services.accept_appeal(moderator=stranger, appeal_id=appeal.pk)
@@ -134,7 +151,9 @@ def test_moderator_of_another_region_cannot_accept(world):
 
 def test_reject_keeps_the_ground_and_tells_the_citizen(world):
     appeal = _appeal(world, S.SUBMITTED)
-    appeal = services.reject_appeal(moderator=world.moderator, appeal_id=appeal.pk, ground="abusive", comment="Угрозы.")
+    appeal = services.reject_appeal(
+        moderator=world.moderator, appeal_id=appeal.pk, ground="abusive", comment="Угрозы."
+    )
     assert appeal.status == S.REJECTED and appeal.ground == "abusive"
     email = Notification.objects.get(appeal=appeal, template="rejected", channel="email")
     subject, body = notifications.render(email)
@@ -145,18 +164,30 @@ def test_reject_keeps_the_ground_and_tells_the_citizen(world):
 def test_mark_duplicate_points_to_the_original(world):
     original = _appeal(world, S.REGISTERED)
     copy = _appeal(world, S.SUBMITTED)
-    copy = services.mark_duplicate(moderator=world.moderator, appeal_id=copy.pk, original_number=original.number)
-    assert copy.status == S.REJECTED and copy.ground == "duplicate" and copy.duplicate_of == original
+    copy = services.mark_duplicate(
+        moderator=world.moderator, appeal_id=copy.pk, original_number=original.number
+    )
+    assert (
+        copy.status == S.REJECTED and copy.ground == "duplicate" and copy.duplicate_of == original
+    )
 
 
 # --- redirect -------------------------------------------------------------------------------------
 
 
 def test_redirect_within_7_days_gives_a_fresh_term(world):
-    appeal = _appeal(world, S.IN_PROGRESS, registered_at=timezone.now() - timedelta(days=6),
-                     due_at=timezone.now() + timedelta(days=4))
-    appeal = services.redirect_appeal(actor=world.executor, appeal_id=appeal.pk,
-                                      organization=world.other_organization, reason="Краевая дорога.")
+    appeal = _appeal(
+        world,
+        S.IN_PROGRESS,
+        registered_at=timezone.now() - timedelta(days=6),
+        due_at=timezone.now() + timedelta(days=4),
+    )
+    appeal = services.redirect_appeal(
+        actor=world.executor,
+        appeal_id=appeal.pk,
+        organization=world.other_organization,
+        reason="Краевая дорога.",
+    )
     assert appeal.organization == world.other_organization
     assert appeal.status == S.REGISTERED and appeal.executor is None
     assert appeal.due_at > timezone.now() + timedelta(days=9)  # a new 10-day term
@@ -164,28 +195,46 @@ def test_redirect_within_7_days_gives_a_fresh_term(world):
 
 def test_redirect_after_7_days_keeps_the_original_deadline(world):
     due = timezone.now() + timedelta(days=2)
-    appeal = _appeal(world, S.IN_PROGRESS, registered_at=timezone.now() - timedelta(days=8), due_at=due)
-    appeal = services.redirect_appeal(actor=world.executor, appeal_id=appeal.pk,
-                                      organization=world.other_organization, reason="Краевая дорога.")
+    appeal = _appeal(
+        world, S.IN_PROGRESS, registered_at=timezone.now() - timedelta(days=8), due_at=due
+    )
+    appeal = services.redirect_appeal(
+        actor=world.executor,
+        appeal_id=appeal.pk,
+        organization=world.other_organization,
+        reason="Краевая дорога.",
+    )
     assert appeal.due_at == due
 
 
 def test_a_complaint_is_never_sent_to_the_organization_it_complains_about(world):
     appeal = _appeal(world, S.IN_PROGRESS, complained_organization=world.other_organization)
     with pytest.raises(DomainError) as error:
-        services.redirect_appeal(actor=world.executor, appeal_id=appeal.pk,
-                                 organization=world.other_organization, reason="Их дорога.")
+        services.redirect_appeal(
+            actor=world.executor,
+            appeal_id=appeal.pk,
+            organization=world.other_organization,
+            reason="Их дорога.",
+        )
     assert world.other_organization.name in str(error.value.message)
 
 
 def test_after_three_redirects_only_the_moderator_decides(world):
     appeal = _appeal(world, S.REGISTERED, redirect_count=3)
     with pytest.raises(NotAllowed) as error:
-        services.redirect_appeal(actor=world.executor, appeal_id=appeal.pk,
-                                 organization=world.other_organization, reason="Не наше.")
+        services.redirect_appeal(
+            actor=world.executor,
+            appeal_id=appeal.pk,
+            organization=world.other_organization,
+            reason="Не наше.",
+        )
     assert "3" in str(error.value.message)
-    appeal = services.redirect_appeal(actor=world.moderator, appeal_id=appeal.pk,
-                                      organization=world.other_organization, reason="Решение модератора.")
+    appeal = services.redirect_appeal(
+        actor=world.moderator,
+        appeal_id=appeal.pk,
+        organization=world.other_organization,
+        reason="Решение модератора.",
+    )
     assert appeal.redirect_count == 4
 
 
@@ -198,12 +247,20 @@ def test_head_extends_once_by_at_most_30_days_before_the_deadline(world):
     with pytest.raises(DomainError):
         services.extend_deadline(head=world.head, appeal_id=appeal.pk, days=31, reason="Долго.")
     with pytest.raises(NotAllowed):
-        services.extend_deadline(head=world.executor, appeal_id=appeal.pk, days=10, reason="Экспертиза.")
-    appeal = services.extend_deadline(head=world.head, appeal_id=appeal.pk, days=10, reason="Экспертиза.")
+        services.extend_deadline(
+            head=world.executor, appeal_id=appeal.pk, days=10, reason="Экспертиза."
+        )
+    appeal = services.extend_deadline(
+        head=world.head, appeal_id=appeal.pk, days=10, reason="Экспертиза."
+    )
     assert appeal.due_at.date() >= (before + timedelta(days=10)).date()
     with pytest.raises(DomainError) as error:
         services.extend_deadline(head=world.head, appeal_id=appeal.pk, days=5, reason="Ещё.")
-    assert "once" in str(error.value.message) or "однажды" in str(error.value.message) or "один раз" in str(error.value.message)
+    assert (
+        "once" in str(error.value.message)
+        or "однажды" in str(error.value.message)
+        or "один раз" in str(error.value.message)
+    )
 
 
 def test_an_overdue_appeal_cannot_be_extended(world):
@@ -249,20 +306,28 @@ def test_a_good_rating_closes_the_appeal(world):
 @pytest.mark.parametrize(("score", "solved"), [(2, True), (5, False), (1, False)])
 def test_a_low_rating_sends_the_appeal_back_once_with_a_fresh_term(world, score, solved):
     appeal = _appeal(world, S.ANSWERED, due_at=timezone.now() - timedelta(days=1))
-    appeal = services.rate_appeal(citizen=world.citizen, appeal_id=appeal.pk, score=score, solved=solved)
+    appeal = services.rate_appeal(
+        citizen=world.citizen, appeal_id=appeal.pk, score=score, solved=solved
+    )
     assert appeal.status == S.IN_PROGRESS and appeal.review_round == 1
     assert appeal.due_at > timezone.now() + timedelta(days=9)
-    assert Notification.objects.filter(appeal=appeal, template="reopened", recipient=world.executor).exists()
+    assert Notification.objects.filter(
+        appeal=appeal, template="reopened", recipient=world.executor
+    ).exists()
 
 
 def test_a_second_low_rating_closes_and_flags_for_the_moderator(world):
     appeal = _appeal(world, S.ANSWERED)
     services.rate_appeal(citizen=world.citizen, appeal_id=appeal.pk, score=1, solved=False)
-    services.answer_appeal(actor=world.executor, appeal_id=appeal.pk, text="Повторно проверили, снег убран.")
+    services.answer_appeal(
+        actor=world.executor, appeal_id=appeal.pk, text="Повторно проверили, снег убран."
+    )
     appeal = services.rate_appeal(citizen=world.citizen, appeal_id=appeal.pk, score=2, solved=False)
     assert appeal.status == S.CLOSED and appeal.flagged_for_moderator
     assert appeal.close_reason == "low_after_review"
-    assert Notification.objects.filter(appeal=appeal, template="flagged", recipient=world.moderator).exists()
+    assert Notification.objects.filter(
+        appeal=appeal, template="flagged", recipient=world.moderator
+    ).exists()
     assert appeal.answers.count() == 2
 
 
@@ -299,7 +364,11 @@ def test_pending_email_is_sent_once_even_when_delivered_twice(world):
 
 def test_a_failed_email_is_retried_later_and_finally_marked_failed(world, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1  # nobody listens
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = (
+        "127.0.0.1",
+        9,
+        1,
+    )  # nobody listens
     appeal = _appeal(world, S.SUBMITTED)
     services.reject_appeal(moderator=world.moderator, appeal_id=appeal.pk, ground="spam")
     email = Notification.objects.get(appeal=appeal, channel="email")
@@ -370,7 +439,10 @@ def test_two_moderators_accepting_at_once_give_one_acceptance_and_one_clear_refu
     refusal = next(v for v in results.values() if v != "accepted")
     assert refusal  # a sentence for the moderator, not a server error
     assert Event.objects.filter(appeal=appeal, action="accept").count() == 1
-    assert Notification.objects.filter(appeal=appeal, template="registered", channel="email").count() == 1
+    assert (
+        Notification.objects.filter(appeal=appeal, template="registered", channel="email").count()
+        == 1
+    )
 
 
 def test_failed_emails_can_be_retried_from_the_admin(client, world, platform_admin):

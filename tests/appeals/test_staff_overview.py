@@ -29,17 +29,27 @@ NOW = datetime(2026, 12, 15, 12, 0, tzinfo=KAM)
 
 def _appeal(world, status, **fields):
     fields.setdefault("organization", world.organization)
-    return make_appeal(status, citizen=world.citizen, category=world.category, municipality=world.municipality,
-                       region=world.region, **fields)
+    return make_appeal(
+        status,
+        citizen=world.citizen,
+        category=world.category,
+        municipality=world.municipality,
+        region=world.region,
+        **fields,
+    )
 
 
 def _answered(world, *, at, due, score=None, solved=True, rated_at=None, **fields):
     """An answered appeal whose answer (and, if given, rating) carry the given times."""
-    appeal = _appeal(world, S.ANSWERED, executor=world.executor, answered_at=at, due_at=due, **fields)
+    appeal = _appeal(
+        world, S.ANSWERED, executor=world.executor, answered_at=at, due_at=due, **fields
+    )
     answer = Answer.objects.get(appeal=appeal)
     Answer.objects.filter(pk=answer.pk).update(created_at=at)
     if score is not None:
-        Rating.objects.create(appeal=appeal, answer=answer, score=score, solved=solved, created_at=rated_at or at)
+        Rating.objects.create(
+            appeal=appeal, answer=answer, score=score, solved=solved, created_at=rated_at or at
+        )
     return appeal
 
 
@@ -59,36 +69,67 @@ def now(time_machine):
 def data(world, now, other_executor):
     """A small organization with a subordinate school, and noise in another organization."""
     day = timedelta(days=1)
-    school = OrganizationFactory(parent=world.organization, region=world.region, name="МБОУ «Школа № 1»")
+    school = OrganizationFactory(
+        parent=world.organization, region=world.region, name="МБОУ «Школа № 1»"
+    )
     teacher = _person(school, Membership.Role.EXECUTOR, "Учителева")
-    former = UserFactory(last_name="Ушедшая", first_name="Вера", patronymic="")  # no membership any more
+    former = UserFactory(
+        last_name="Ушедшая", first_name="Вера", patronymic=""
+    )  # no membership any more
     appeals = {
-        "overdue_mine": _appeal(world, S.IN_PROGRESS, executor=world.executor, due_at=now - 2 * day),
+        "overdue_mine": _appeal(
+            world, S.IN_PROGRESS, executor=world.executor, due_at=now - 2 * day
+        ),
         "soon_unassigned": _appeal(world, S.REGISTERED, due_at=now + 3 * day),
         "overdue_unassigned": _appeal(world, S.REGISTERED, due_at=now - timedelta(hours=1)),
-        "waiting_mine": _appeal(world, S.CLARIFICATION, executor=world.executor, due_at=now + 20 * day),
+        "waiting_mine": _appeal(
+            world, S.CLARIFICATION, executor=world.executor, due_at=now + 20 * day
+        ),
         "week_head": _appeal(world, S.IN_PROGRESS, executor=world.head, due_at=now + 6 * day),
         "eight_days": _appeal(world, S.IN_PROGRESS, executor=former, due_at=now + 8 * day),
         "school_overdue": _appeal(world, S.REGISTERED, organization=school, due_at=now - day),
         # answered this month: two on time (one at 00:30 on 1 December in Kamchatka), one late
         "on_time": _answered(world, at=now - 2 * day, due=now + 5 * day, score=5, solved=True),
         "late": _answered(world, at=now - day, due=now - 3 * day, score=2, solved=False),
-        "first_of_month": _answered(world, at=datetime(2026, 12, 1, 0, 30, tzinfo=KAM),
-                                    due=now + 10 * day, score=4, solved=True),
+        "first_of_month": _answered(
+            world,
+            at=datetime(2026, 12, 1, 0, 30, tzinfo=KAM),
+            due=now + 10 * day,
+            score=4,
+            solved=True,
+        ),
         # last month in Kamchatka (though 1 December somewhere west): not counted, nor its rating
-        "last_month": _answered(world, at=datetime(2026, 11, 30, 23, 30, tzinfo=KAM), due=now,
-                                score=1, solved=False),
+        "last_month": _answered(
+            world, at=datetime(2026, 11, 30, 23, 30, tzinfo=KAM), due=now, score=1, solved=False
+        ),
     }
     # another organization: counted nowhere
-    _appeal(world, S.IN_PROGRESS, organization=world.other_organization, executor=other_executor, due_at=now - day)
-    _answered(world, organization=world.other_organization, at=now - day, due=now + day, score=1, solved=False)
+    _appeal(
+        world,
+        S.IN_PROGRESS,
+        organization=world.other_organization,
+        executor=other_executor,
+        due_at=now - day,
+    )
+    _answered(
+        world,
+        organization=world.other_organization,
+        at=now - day,
+        due=now + day,
+        score=1,
+        solved=False,
+    )
     return {"appeals": appeals, "teacher": teacher, "former": former, "school": school}
 
 
 def test_figures_are_the_hand_counted_ones(world, data):
     figures = overview(user=world.head)
     assert (figures["open"], figures["overdue"], figures["due_this_week"]) == (7, 3, 2)
-    assert (figures["answered"], figures["answered_on_time"], figures["on_time_percent"]) == (3, 2, 67)
+    assert (figures["answered"], figures["answered_on_time"], figures["on_time_percent"]) == (
+        3,
+        2,
+        67,
+    )
     assert (figures["rated"], figures["average_rating"]) == (3, 3.7)  # (5 + 2 + 4) / 3
     assert (figures["solved"], figures["solved_percent"]) == (2, 67)
     assert figures["month"] == datetime(2026, 12, 1).date()
@@ -132,7 +173,9 @@ def test_overview_and_bulk_assign_are_for_heads_only(client, world):
     for person in (world.executor, world.citizen, world.moderator):
         client.force_login(person)
         assert client.get(reverse("staff:overview")).status_code == 403
-        response = client.post(reverse("staff:bulk_assign"), {"appeal": [appeal.pk], "executor": world.executor.pk})
+        response = client.post(
+            reverse("staff:bulk_assign"), {"appeal": [appeal.pk], "executor": world.executor.pk}
+        )
         assert response.status_code == 403
     appeal.refresh_from_db()
     assert appeal.executor is None
@@ -145,21 +188,35 @@ def _message(response) -> tuple[str, str]:
     return message.level_tag, str(message)
 
 
-def test_bulk_assign_assigns_in_scope_ignores_others_and_reports_refusals(client, world, other_executor):
+def test_bulk_assign_assigns_in_scope_ignores_others_and_reports_refusals(
+    client, world, other_executor
+):
     school = OrganizationFactory(parent=world.organization, region=world.region)
     first = _appeal(world, S.REGISTERED)
     second = _appeal(world, S.IN_PROGRESS, executor=world.head)
     third = _appeal(world, S.REGISTERED)
     foreign = _appeal(world, S.REGISTERED, organization=world.other_organization)
     answered = _appeal(world, S.ANSWERED, executor=world.head)  # refused: not in a state to assign
-    at_school = _appeal(world, S.REGISTERED, organization=school)  # refused: the executor is not the school's
+    at_school = _appeal(
+        world, S.REGISTERED, organization=school
+    )  # refused: the executor is not the school's
     client.force_login(world.head)
-    response = client.post(reverse("staff:bulk_assign"), {
-        "appeal": [str(first.pk), second.number, third.number, str(foreign.pk), foreign.number, answered.number,
-                   str(at_school.pk)],
-        "executor": world.executor.pk,
-        "next": "/staff/?tab=new",
-    })
+    response = client.post(
+        reverse("staff:bulk_assign"),
+        {
+            "appeal": [
+                str(first.pk),
+                second.number,
+                third.number,
+                str(foreign.pk),
+                foreign.number,
+                answered.number,
+                str(at_school.pk),
+            ],
+            "executor": world.executor.pk,
+            "next": "/staff/?tab=new",
+        },
+    )
     assert response.status_code == 302 and response.url == "/staff/?tab=new"
     for appeal in (first, second, third, foreign, answered, at_school):
         appeal.refresh_from_db()
@@ -169,7 +226,10 @@ def test_bulk_assign_assigns_in_scope_ignores_others_and_reports_refusals(client
     assert answered.executor == world.head and at_school.executor is None
     level, text = _message(response)
     assert level == "warning"
-    assert sorted(re.findall(r"(?<![\w-])\d+(?![\w-])", text)) == ["2", "3"]  # 3 assigned, 2 refused
+    assert sorted(re.findall(r"(?<![\w-])\d+(?![\w-])", text)) == [
+        "2",
+        "3",
+    ]  # 3 assigned, 2 refused
     assert answered.number in text and at_school.number in text
     assert foreign.number not in text and first.number not in text
 
@@ -177,9 +237,14 @@ def test_bulk_assign_assigns_in_scope_ignores_others_and_reports_refusals(client
 def test_bulk_assign_all_accepted_is_a_success_and_unsafe_next_goes_to_the_queue(client, world):
     appeal = _appeal(world, S.REGISTERED)
     client.force_login(world.head)
-    response = client.post(reverse("staff:bulk_assign"), {
-        "appeal": [appeal.pk], "executor": world.executor.pk, "next": "https://evil.example/staff/",
-    })
+    response = client.post(
+        reverse("staff:bulk_assign"),
+        {
+            "appeal": [appeal.pk],
+            "executor": world.executor.pk,
+            "next": "https://evil.example/staff/",
+        },
+    )
     assert response.status_code == 302 and response.url == reverse("staff:home")
     assert _message(response)[0] == "success"
     appeal.refresh_from_db()
@@ -189,7 +254,9 @@ def test_bulk_assign_all_accepted_is_a_success_and_unsafe_next_goes_to_the_queue
 def test_bulk_assign_refuses_an_executor_from_outside_the_scope(client, world, other_executor):
     appeal = _appeal(world, S.REGISTERED)
     client.force_login(world.head)
-    response = client.post(reverse("staff:bulk_assign"), {"appeal": [appeal.pk], "executor": other_executor.pk})
+    response = client.post(
+        reverse("staff:bulk_assign"), {"appeal": [appeal.pk], "executor": other_executor.pk}
+    )
     assert response.status_code == 302
     assert _message(response)[0] == "error"
     appeal.refresh_from_db()
@@ -197,8 +264,13 @@ def test_bulk_assign_refuses_an_executor_from_outside_the_scope(client, world, o
 
 
 def _export_world(world):
-    overdue = _appeal(world, S.IN_PROGRESS, executor=world.executor, due_at=timezone.now() - timedelta(days=2),
-                      address="ул. Ленинская, д. 5")
+    overdue = _appeal(
+        world,
+        S.IN_PROGRESS,
+        executor=world.executor,
+        due_at=timezone.now() - timedelta(days=2),
+        address="ул. Ленинская, д. 5",
+    )
     later = _appeal(world, S.REGISTERED, due_at=timezone.now() + timedelta(days=20))
     answered = _appeal(world, S.ANSWERED, executor=world.executor)
     _appeal(world, S.REGISTERED, organization=world.other_organization)
@@ -218,7 +290,10 @@ def test_csv_export_is_the_filtered_queue_without_personal_data(client, world):
     response = client.get(reverse("staff:export_csv"), {"tab": "overdue"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    assert response["Content-Disposition"] == f'attachment; filename="appeals-{timezone.localdate():%Y-%m-%d}.csv"'
+    assert (
+        response["Content-Disposition"]
+        == f'attachment; filename="appeals-{timezone.localdate():%Y-%m-%d}.csv"'
+    )
     header, *rows = _csv(response)
     assert len(header) == 9
     assert [row[0] for row in rows] == [overdue.number]
@@ -251,7 +326,10 @@ def test_xlsx_export_has_the_same_rows_with_real_dates(client, world):
     csv_rows = _csv(client.get(reverse("staff:export_csv"), {"tab": "all"}))
     response = client.get(reverse("staff:export_xlsx"), {"tab": "all"})
     assert response.status_code == 200
-    assert response["Content-Disposition"] == f'attachment; filename="appeals-{timezone.localdate():%Y-%m-%d}.xlsx"'
+    assert (
+        response["Content-Disposition"]
+        == f'attachment; filename="appeals-{timezone.localdate():%Y-%m-%d}.xlsx"'
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == csv_rows[0]
@@ -259,7 +337,9 @@ def test_xlsx_export_has_the_same_rows_with_real_dates(client, world):
     assert [row[0] for row in rows[1:]] == [row[0] for row in csv_rows[1:]]
     by_number = {row[0]: row for row in rows[1:]}
     assert isinstance(by_number[overdue.number][1], datetime)  # received: a date-time cell
-    assert by_number[overdue.number][7] == datetime.combine(timezone.localdate(overdue.due_at), datetime.min.time())
+    assert by_number[overdue.number][7] == datetime.combine(
+        timezone.localdate(overdue.due_at), datetime.min.time()
+    )
     answered_local = timezone.localtime(answered.answered_at).replace(tzinfo=None)
     assert abs(by_number[answered.number][8] - answered_local) < timedelta(seconds=1)
     assert by_number[later.number][8] is None
@@ -275,7 +355,9 @@ def test_export_stops_at_the_cap_with_a_note(client, world, monkeypatch):
     rows = _csv(client.get(reverse("staff:export_csv")))
     assert len(rows) == 1 + 2 + 1
     assert len(rows[-1]) == 1 and "2" in rows[-1][0]
-    sheet = openpyxl.load_workbook(io.BytesIO(client.get(reverse("staff:export_xlsx")).content)).active
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("staff:export_xlsx")).content)
+    ).active
     assert sheet.max_row == 4
 
 
@@ -321,9 +403,13 @@ def test_overview_costs_the_same_for_1_or_3_executors(client, world, now):
 
 
 def test_export_follows_a_full_text_search_of_the_queue(client, world):
-    heating = _appeal(world, S.REGISTERED, text="В квартире нет отопления, батареи холодные третий день.")
+    heating = _appeal(
+        world, S.REGISTERED, text="В квартире нет отопления, батареи холодные третий день."
+    )
     _appeal(world, S.REGISTERED, text="Во дворе не вывезли мусор с контейнерной площадки.")
     client.force_login(world.executor)
     rows = _csv(client.get(reverse("staff:export_csv"), {"q": "отопление", "sort": "relevance"}))
     assert [row[0] for row in rows[1:]] == [heating.number]
-    assert "отоплени" not in "".join(";".join(row) for row in rows)  # the text itself stays in the system
+    assert "отоплени" not in "".join(
+        ";".join(row) for row in rows
+    )  # the text itself stays in the system

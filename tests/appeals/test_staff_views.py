@@ -17,8 +17,15 @@ S = Appeal.Status
 
 def _appeal(world, status, **fields):
     fields.setdefault("organization", world.organization)
-    return make_appeal(status, executor=world.executor, citizen=world.citizen, category=world.category,
-                       municipality=world.municipality, region=world.region, **fields)
+    return make_appeal(
+        status,
+        executor=world.executor,
+        citizen=world.citizen,
+        category=world.category,
+        municipality=world.municipality,
+        region=world.region,
+        **fields,
+    )
 
 
 def _numbers(response) -> set[str]:
@@ -44,19 +51,30 @@ def test_tabs_filter_the_queue(client, world):
     client.force_login(world.executor)
     assert _numbers(client.get(reverse("staff:home"), {"tab": "overdue"})) == {overdue.number}
     assert _numbers(client.get(reverse("staff:home"), {"tab": "due_soon"})) == {soon.number}
-    assert _numbers(client.get(reverse("staff:home"), {"tab": "new"})) == {soon.number, later.number}
+    assert _numbers(client.get(reverse("staff:home"), {"tab": "new"})) == {
+        soon.number,
+        later.number,
+    }
     assert _numbers(client.get(reverse("staff:home"), {"tab": "answered"})) == {answered.number}
     page = client.get(reverse("staff:home")).content.decode()
     assert "просрочено на 2 дня" in page
-    assert page.index(overdue.number) < page.index(soon.number) < page.index(later.number)  # nearest deadline first
+    assert (
+        page.index(overdue.number) < page.index(soon.number) < page.index(later.number)
+    )  # nearest deadline first
 
 
 def test_full_text_search_in_russian(client, world):
-    heating = _appeal(world, S.REGISTERED, text="В квартире нет отопления, батареи холодные третий день.")
+    heating = _appeal(
+        world, S.REGISTERED, text="В квартире нет отопления, батареи холодные третий день."
+    )
     _appeal(world, S.REGISTERED, text="Во дворе не вывезли мусор с контейнерной площадки.")
     client.force_login(world.executor)
-    assert _numbers(client.get(reverse("staff:home"), {"q": "отопление"})) == {heating.number}  # another word form
-    assert _numbers(client.get(reverse("staff:home"), {"q": heating.number[-6:]})) == {heating.number}
+    assert _numbers(client.get(reverse("staff:home"), {"q": "отопление"})) == {
+        heating.number
+    }  # another word form
+    assert _numbers(client.get(reverse("staff:home"), {"q": heating.number[-6:]})) == {
+        heating.number
+    }
 
 
 def test_htmx_gets_only_the_table_and_the_url_keeps_the_filters(client, world):
@@ -83,7 +101,9 @@ def test_queue_costs_the_same_for_5_or_30_rows(client, world):
 
 
 def test_head_sees_appeals_of_subordinate_organizations(client, world):
-    school = OrganizationFactory(parent=world.organization, region=world.region, name="МБОУ «Средняя школа № 1»")
+    school = OrganizationFactory(
+        parent=world.organization, region=world.region, name="МБОУ «Средняя школа № 1»"
+    )
     appeal = _appeal(world, S.REGISTERED, organization=school)
     client.force_login(world.head)
     assert appeal.number in _numbers(client.get(reverse("staff:home")))
@@ -91,12 +111,17 @@ def test_head_sees_appeals_of_subordinate_organizations(client, world):
     assert appeal.number not in _numbers(client.get(reverse("staff:home")))
 
 
-def test_another_organizations_appeal_is_a_404_on_the_page_and_actions(client, world, other_executor):
+def test_another_organizations_appeal_is_a_404_on_the_page_and_actions(
+    client, world, other_executor
+):
     appeal = _appeal(world, S.REGISTERED)
     client.force_login(other_executor)
     assert client.get(reverse("staff:appeal", args=[appeal.number])).status_code == 404
     for name in ("take", "answer", "clarify", "note", "contacts"):
-        assert client.post(reverse(f"staff:{name}", args=[appeal.number]), {"text": "x"}).status_code == 404
+        assert (
+            client.post(reverse(f"staff:{name}", args=[appeal.number]), {"text": "x"}).status_code
+            == 404
+        )
 
 
 def test_appeal_page_shows_contacts_only_on_request_and_audits_it(client, world):
@@ -114,7 +139,9 @@ def test_executor_takes_and_answers(client, world):
     appeal = _appeal(world, S.REGISTERED)
     client.force_login(world.executor)
     client.post(reverse("staff:take", args=[appeal.number]))
-    response = client.post(reverse("staff:answer", args=[appeal.number]), {"text": "Снег убран 12 декабря."})
+    response = client.post(
+        reverse("staff:answer", args=[appeal.number]), {"text": "Снег убран 12 декабря."}
+    )
     assert response.status_code == 302
     appeal.refresh_from_db()
     assert appeal.status == S.ANSWERED
@@ -124,8 +151,10 @@ def test_executor_takes_and_answers(client, world):
 def test_a_refused_action_explains_why_and_keeps_what_was_typed(client, world):
     appeal = _appeal(world, S.IN_PROGRESS)
     client.force_login(world.executor)
-    response = client.post(reverse("staff:extend", args=[appeal.number]),
-                           {"days": "10", "reason": "Нужна выездная проверка теплотрассы."})
+    response = client.post(
+        reverse("staff:extend", args=[appeal.number]),
+        {"days": "10", "reason": "Нужна выездная проверка теплотрассы."},
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert "руководител" in page  # only the head may extend
@@ -135,10 +164,15 @@ def test_a_refused_action_explains_why_and_keeps_what_was_typed(client, world):
 def test_redirect_to_the_complained_organization_is_explained(client, world):
     appeal = _appeal(world, S.IN_PROGRESS, complained_organization=world.other_organization)
     client.force_login(world.executor)
-    response = client.post(reverse("staff:redirect", args=[appeal.number]),
-                           {"organization": world.other_organization.pk, "reason": "Их дорога."})
+    response = client.post(
+        reverse("staff:redirect", args=[appeal.number]),
+        {"organization": world.other_organization.pk, "reason": "Их дорога."},
+    )
     assert response.status_code == 400
-    assert "жалоба" in response.content.decode().lower() or world.other_organization.name in response.content.decode()
+    assert (
+        "жалоба" in response.content.decode().lower()
+        or world.other_organization.name in response.content.decode()
+    )
     appeal.refresh_from_db()
     assert appeal.organization == world.organization
 
@@ -146,7 +180,9 @@ def test_redirect_to_the_complained_organization_is_explained(client, world):
 def test_head_extends_the_deadline_from_the_page(client, world):
     appeal = _appeal(world, S.IN_PROGRESS)
     client.force_login(world.head)
-    response = client.post(reverse("staff:extend", args=[appeal.number]), {"days": "15", "reason": "Экспертиза."})
+    response = client.post(
+        reverse("staff:extend", args=[appeal.number]), {"days": "15", "reason": "Экспертиза."}
+    )
     assert response.status_code == 302
     appeal.refresh_from_db()
     assert appeal.extension_days == 15
@@ -155,13 +191,21 @@ def test_head_extends_the_deadline_from_the_page(client, world):
 def test_answer_template_fills_its_placeholders(client, world):
     appeal = _appeal(world, S.IN_PROGRESS)
     template = AnswerTemplate.objects.create(
-        organization=world.organization, title="Снег убран",
+        organization=world.organization,
+        title="Снег убран",
         text="Уважаемый(ая) {citizen_name}! По обращению № {number} снег убран.",
     )
     client.force_login(world.executor)
-    page = client.get(reverse("staff:appeal", args=[appeal.number]), {"template": template.pk}).content.decode()
-    assert f"Уважаемый(ая) {world.citizen.get_full_name()}! По обращению № {appeal.number} снег убран." in page
-    assert Event.objects.filter(appeal=appeal, action="view_contacts", actor=world.executor).exists()
+    page = client.get(
+        reverse("staff:appeal", args=[appeal.number]), {"template": template.pk}
+    ).content.decode()
+    assert (
+        f"Уважаемый(ая) {world.citizen.get_full_name()}! По обращению № {appeal.number} снег убран."
+        in page
+    )
+    assert Event.objects.filter(
+        appeal=appeal, action="view_contacts", actor=world.executor
+    ).exists()
 
 
 def test_appeal_page_stays_within_12_queries_however_long_its_history(client, world):
@@ -185,7 +229,10 @@ def test_the_queue_opens_on_the_open_appeals(client, world):
     closed = _appeal(world, S.CLOSED)
     client.force_login(world.executor)
     assert _numbers(client.get(reverse("staff:home"))) == {open_one.number}
-    assert _numbers(client.get(reverse("staff:home"), {"tab": "all"})) == {open_one.number, closed.number}
+    assert _numbers(client.get(reverse("staff:home"), {"tab": "all"})) == {
+        open_one.number,
+        closed.number,
+    }
 
 
 def test_the_timeline_does_not_name_the_citizen_before_the_audited_click(client, world):

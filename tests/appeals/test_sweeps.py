@@ -18,9 +18,17 @@ NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 
 
 def _open(world, *, due_in: timedelta, status=S.IN_PROGRESS, **fields):
-    return make_appeal(status, organization=world.organization, executor=world.executor, citizen=world.citizen,
-                       category=world.category, municipality=world.municipality, region=world.region,
-                       due_at=timezone.now() + due_in, **fields)
+    return make_appeal(
+        status,
+        organization=world.organization,
+        executor=world.executor,
+        citizen=world.citizen,
+        category=world.category,
+        municipality=world.municipality,
+        region=world.region,
+        due_at=timezone.now() + due_in,
+        **fields,
+    )
 
 
 def _alerts(template: str, **filters):
@@ -38,13 +46,20 @@ def test_overdue_marks_exactly_the_open_appeals_past_their_term_once(world, froz
     late = _open(world, due_in=-timedelta(hours=1))
     waiting = _open(world, due_in=-timedelta(days=2), status=S.CLARIFICATION)
     not_yet = _open(world, due_in=timedelta(hours=1))
-    answered_late = make_appeal(S.ANSWERED, organization=world.organization, region=world.region,
-                                due_at=timezone.now() - timedelta(days=1))
+    answered_late = make_appeal(
+        S.ANSWERED,
+        organization=world.organization,
+        region=world.region,
+        due_at=timezone.now() - timedelta(days=1),
+    )
 
     assert sweeps.mark_overdue() == 2
     assert sweeps.mark_overdue() == 0  # the second run finds nothing
 
-    assert set(Appeal.objects.filter(overdue_at__isnull=False).values_list("pk", flat=True)) == {late.pk, waiting.pk}
+    assert set(Appeal.objects.filter(overdue_at__isnull=False).values_list("pk", flat=True)) == {
+        late.pk,
+        waiting.pk,
+    }
     assert Event.objects.filter(action="overdue").count() == 2
     # The head: one alert per appeal, on the site and by e-mail; the executor is not alerted here.
     assert _alerts("overdue", recipient=world.head, channel="email").count() == 2
@@ -54,7 +69,10 @@ def test_overdue_marks_exactly_the_open_appeals_past_their_term_once(world, froz
     digest = _alerts("overdue_digest", recipient=world.moderator, channel="email").get()
     assert digest.context["count"] == 2 and digest.context["url"] == "/moderation/overdue/"
     assert set(digest.context["numbers"]) == {late.number, waiting.number}
-    assert not_yet.number not in digest.context["numbers"] and answered_late.number not in digest.context["numbers"]
+    assert (
+        not_yet.number not in digest.context["numbers"]
+        and answered_late.number not in digest.context["numbers"]
+    )
 
 
 @pytest.mark.django_db
@@ -69,7 +87,9 @@ def test_a_re_review_that_overruns_alerts_once_more(world, frozen):
     assert sweeps.mark_overdue() == 1
     assert sweeps.mark_overdue() == 0
     assert _alerts("overdue", recipient=world.head, channel="email").count() == 2
-    rounds = [event.data["round"] for event in Event.objects.filter(appeal=appeal, action="overdue")]
+    rounds = [
+        event.data["round"] for event in Event.objects.filter(appeal=appeal, action="overdue")
+    ]
     assert rounds == [0, 1]
 
 
@@ -88,7 +108,9 @@ def test_due_soon_warns_three_days_then_one_day_before_and_again_after_an_extens
     assert sweeps.warn_due_soon() == 0
     assert emails.filter(appeal=appeal).count() == 4  # two warnings × executor and head
 
-    services.extend_deadline(head=world.head, appeal_id=appeal.pk, days=10, reason="Нужна экспертиза.")
+    services.extend_deadline(
+        head=world.head, appeal_id=appeal.pk, days=10, reason="Нужна экспертиза."
+    )
     appeal.refresh_from_db()
     frozen.move_to(appeal.due_at - timedelta(days=2))
     assert sweeps.warn_due_soon() == 1  # the new term gets its own warnings
@@ -106,10 +128,22 @@ def test_a_sweep_that_was_down_sends_only_the_nearest_warning(world, frozen):
 
 @pytest.mark.django_db
 def test_moderators_are_alerted_once_about_appeals_waiting_too_long_for_registration(world, frozen):
-    late = make_appeal(S.SUBMITTED, citizen=world.citizen, region=world.region, category=world.category,
-                       municipality=world.municipality, registration_due_at=timezone.now() - timedelta(minutes=5))
-    make_appeal(S.SUBMITTED, citizen=world.citizen, region=world.region, category=world.category,
-                municipality=world.municipality, registration_due_at=timezone.now() + timedelta(days=1))
+    late = make_appeal(
+        S.SUBMITTED,
+        citizen=world.citizen,
+        region=world.region,
+        category=world.category,
+        municipality=world.municipality,
+        registration_due_at=timezone.now() - timedelta(minutes=5),
+    )
+    make_appeal(
+        S.SUBMITTED,
+        citizen=world.citizen,
+        region=world.region,
+        category=world.category,
+        municipality=world.municipality,
+        registration_due_at=timezone.now() + timedelta(days=1),
+    )
     assert sweeps.alert_unregistered() == 1
     assert sweeps.alert_unregistered() == 0
     digest = _alerts("registration_overdue", recipient=world.moderator, channel="email").get()
@@ -117,12 +151,16 @@ def test_moderators_are_alerted_once_about_appeals_waiting_too_long_for_registra
 
 
 @pytest.mark.django_db
-def test_rating_reminder_after_three_days_and_not_rated_closure_after_ten(world, frozen, mailoutbox):
+def test_rating_reminder_after_three_days_and_not_rated_closure_after_ten(
+    world, frozen, mailoutbox
+):
     appeal = _open(world, due_in=timedelta(days=5))
     services.answer_appeal(actor=world.executor, appeal_id=appeal.pk, text="Снег вывезен.")
     request = _alerts("answered", recipient=world.citizen, channel="email").get()
     with translation.override("en"):
-        assert "please rate the answer" in notifications.subject_of(request)  # the answer e-mail asks
+        assert "please rate the answer" in notifications.subject_of(
+            request
+        )  # the answer e-mail asks
 
     frozen.shift(timedelta(days=2, hours=23))
     assert sweeps.remind_to_rate() == 0
@@ -212,7 +250,9 @@ def test_the_sweep_tasks_called_twice_are_idempotent(world, frozen):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_files_of_forms_never_sent_are_removed_after_a_day_and_filed_ones_stay(world, settings, tmp_path):
+def test_files_of_forms_never_sent_are_removed_after_a_day_and_filed_ones_stay(
+    world, settings, tmp_path
+):
     import uuid
 
     from appeals.attachments import store_attachment
@@ -221,9 +261,13 @@ def test_files_of_forms_never_sent_are_removed_after_a_day_and_filed_ones_stay(w
 
     settings.MEDIA_ROOT = tmp_path
     with time_machine.travel(NOW, tick=False) as traveller:
-        abandoned = store_attachment(upload=corpus.jpeg_with_gps(), uploaded_by=world.citizen, draft_key=uuid.uuid4())
+        abandoned = store_attachment(
+            upload=corpus.jpeg_with_gps(), uploaded_by=world.citizen, draft_key=uuid.uuid4()
+        )
         filed_appeal = _open(world, due_in=timedelta(days=5))
-        filed = store_attachment(upload=corpus.jpeg_with_gps(), uploaded_by=world.citizen, appeal=filed_appeal)
+        filed = store_attachment(
+            upload=corpus.jpeg_with_gps(), uploaded_by=world.citizen, appeal=filed_appeal
+        )
         path = tmp_path / abandoned.file.name
         assert path.exists()
         traveller.shift(timedelta(hours=23))

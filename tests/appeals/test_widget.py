@@ -23,7 +23,9 @@ def url(world):
 
 def frame_ancestors(response) -> str:
     policy = response["Content-Security-Policy"]
-    return next(part.strip() for part in policy.split(";") if part.strip().startswith("frame-ancestors"))
+    return next(
+        part.strip() for part in policy.split(";") if part.strip().startswith("frame-ancestors")
+    )
 
 
 def test_loader_is_small_cacheable_javascript(client):
@@ -60,7 +62,7 @@ def test_framed_citizen_without_profile_is_asked_to_open_a_window(client, world)
     world.citizen.save()
     client.force_login(world.citizen)
     response = client.get(url(world), {"embed": "1"})
-    assert b"target=\"_blank\"" in response.content
+    assert b'target="_blank"' in response.content
     assert client.get(url(world)).url.startswith("/accounts/profile/")
 
 
@@ -141,10 +143,19 @@ def test_unknown_or_inactive_organization_is_404(client, world):
     assert client.get(url(world), {"embed": "1"}).status_code == 404
 
 
-@pytest.mark.parametrize("value", [
-    "example.ru", "https://example.ru/path", "https://*.example.ru", "http://example.ru",
-    "https://user@example.ru", "ftp://example.ru", "https://example.ru?x=1", "https://example.ru; script-src *",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "example.ru",
+        "https://example.ru/path",
+        "https://*.example.ru",
+        "http://example.ru",
+        "https://user@example.ru",
+        "ftp://example.ru",
+        "https://example.ru?x=1",
+        "https://example.ru; script-src *",
+    ],
+)
 def test_bad_origins_are_refused(world, value):
     world.organization.widget_origins = value
     with pytest.raises(ValidationError):
@@ -152,10 +163,14 @@ def test_bad_origins_are_refused(world, value):
 
 
 def test_good_origins_pass(world):
-    world.organization.widget_origins = "https://pkgo.ru\n\nhttps://xn--80aswg.xn--p1ai:8443\nhttp://127.0.0.1:8001"
+    world.organization.widget_origins = (
+        "https://pkgo.ru\n\nhttps://xn--80aswg.xn--p1ai:8443\nhttp://127.0.0.1:8001"
+    )
     world.organization.full_clean()
     assert world.organization.embedding_origins == [
-        "https://pkgo.ru", "https://xn--80aswg.xn--p1ai:8443", "http://127.0.0.1:8001",
+        "https://pkgo.ru",
+        "https://xn--80aswg.xn--p1ai:8443",
+        "http://127.0.0.1:8001",
     ]
 
 
@@ -164,6 +179,8 @@ def test_admin_shows_the_snippet(client, world, platform_admin, settings):
     client.force_login(platform_admin)
     response = client.get(f"/admin/organizations/organization/{world.organization.pk}/change/")
     assert response.status_code == 200
-    snippet = (f'&lt;script src=&quot;https://pos.kamgov.ru/widget.js&quot; '
-               f'data-organization=&quot;{world.organization.slug}&quot; async&gt;&lt;/script&gt;')
+    snippet = (
+        f"&lt;script src=&quot;https://pos.kamgov.ru/widget.js&quot; "
+        f"data-organization=&quot;{world.organization.slug}&quot; async&gt;&lt;/script&gt;"
+    )
     assert snippet in response.content.decode()

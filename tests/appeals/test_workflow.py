@@ -13,7 +13,9 @@ S = Appeal.Status
 
 ACTIONS = {
     "accept": lambda w, a: services.accept_appeal(moderator=w.moderator, appeal_id=a.pk),
-    "reject": lambda w, a: services.reject_appeal(moderator=w.moderator, appeal_id=a.pk, ground="spam"),
+    "reject": lambda w, a: services.reject_appeal(
+        moderator=w.moderator, appeal_id=a.pk, ground="spam"
+    ),
     "take": lambda w, a: services.take_appeal(executor=w.executor, appeal_id=a.pk),
     "assign": lambda w, a: services.assign_appeal(head=w.head, appeal_id=a.pk, executor=w.executor),
     "request_clarification": lambda w, a: services.request_clarification(
@@ -23,14 +25,27 @@ ACTIONS = {
         citizen=w.citizen, appeal_id=a.pk, text="Дом 12, второй подъезд."
     ),
     "redirect": lambda w, a: services.redirect_appeal(
-        actor=w.executor, appeal_id=a.pk, organization=w.other_organization, reason="Дорога краевая."
+        actor=w.executor,
+        appeal_id=a.pk,
+        organization=w.other_organization,
+        reason="Дорога краевая.",
     ),
-    "extend_deadline": lambda w, a: services.extend_deadline(head=w.head, appeal_id=a.pk, days=10, reason="Нужна экспертиза."),
-    "answer": lambda w, a: services.answer_appeal(actor=w.executor, appeal_id=a.pk, text="Снег убран."),
-    "rate": lambda w, a: services.rate_appeal(citizen=w.citizen, appeal_id=a.pk, score=5, solved=True),
+    "extend_deadline": lambda w, a: services.extend_deadline(
+        head=w.head, appeal_id=a.pk, days=10, reason="Нужна экспертиза."
+    ),
+    "answer": lambda w, a: services.answer_appeal(
+        actor=w.executor, appeal_id=a.pk, text="Снег убран."
+    ),
+    "rate": lambda w, a: services.rate_appeal(
+        citizen=w.citizen, appeal_id=a.pk, score=5, solved=True
+    ),
     "close": lambda w, a: services.close_appeal(appeal_id=a.pk),
-    "close_on_ground": lambda w, a: services.close_on_ground(actor=w.executor, appeal_id=a.pk, ground="abusive"),
-    "note": lambda w, a: services.add_note(actor=w.moderator, appeal_id=a.pk, text="Позвонить в УК."),
+    "close_on_ground": lambda w, a: services.close_on_ground(
+        actor=w.executor, appeal_id=a.pk, ground="abusive"
+    ),
+    "note": lambda w, a: services.add_note(
+        actor=w.moderator, appeal_id=a.pk, text="Позвонить в УК."
+    ),
 }
 
 CASES = [
@@ -56,7 +71,9 @@ def _appeal(world, status):
     )
 
 
-@pytest.mark.parametrize(("action", "status", "allowed"), CASES, ids=[f"{a}-from-{s}" for a, s, _ in CASES])
+@pytest.mark.parametrize(
+    ("action", "status", "allowed"), CASES, ids=[f"{a}-from-{s}" for a, s, _ in CASES]
+)
 def test_transition_table(world, action, status, allowed):
     appeal = _appeal(world, status)
     events_before = Event.objects.filter(appeal=appeal).count()
@@ -122,5 +139,7 @@ def test_a_second_moderator_is_told_the_appeal_is_already_registered(world, regi
     services.accept_appeal(moderator=world.moderator, appeal_id=appeal.pk)
     with pytest.raises(AlreadyDone) as error:
         services.accept_appeal(moderator=second, appeal_id=appeal.pk)
-    assert "зарегистрировано" in str(error.value.message).lower() or "already" in str(error.value.message)
+    assert "зарегистрировано" in str(error.value.message).lower() or "already" in str(
+        error.value.message
+    )
     assert Event.objects.filter(appeal=appeal, action="accept").count() == 1

@@ -67,14 +67,20 @@ class AuditedPage:
             "async () => await axe.run(document, {resultTypes: ['violations']})"
         )
         blocking = [
-            {"id": v["id"], "impact": v["impact"], "help": v["help"],
-             "nodes": [n["target"] for n in v["nodes"]][:5]}
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [n["target"] for n in v["nodes"]][:5],
+            }
             for v in result["violations"]
             if v["impact"] in ("serious", "critical")
         ]
         if blocking and os.environ.get("AXE_DUMP"):
             print(self.page.content())
-        assert not blocking, f"axe on {self.page.url}:\n{json.dumps(blocking, ensure_ascii=False, indent=1)}"
+        assert not blocking, (
+            f"axe on {self.page.url}:\n{json.dumps(blocking, ensure_ascii=False, indent=1)}"
+        )
         self.audited.add(_path(self.page.url))
 
     def log_in(self, email: str, password: str) -> None:
@@ -107,13 +113,17 @@ def browser_page(chromium, live_server):
     audited = AuditedPage(page)
     page.on(
         "framenavigated",
-        lambda frame: audited.visited.append(_path(frame.url)) if frame == page.main_frame else None,
+        lambda frame: (
+            audited.visited.append(_path(frame.url)) if frame == page.main_frame else None
+        ),
     )
     page.on(
         "console",
-        lambda message: audited.csp_violations.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            audited.csp_violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
     )
     yield audited
     context.close()

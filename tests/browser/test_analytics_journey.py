@@ -30,15 +30,27 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def statistics(settings):
     region = RegionFactory()
     settings.PLATFORM_REGION_CODE = region.code
-    places = [MunicipalityFactory(region=region, name=name) for name in ("Елизовский район", "Вилючинск")]
+    places = [
+        MunicipalityFactory(region=region, name=name) for name in ("Елизовский район", "Вилючинск")
+    ]
     categories = [CategoryFactory(name=name) for name in ("Отопление", "Дороги", "Освещение")]
-    organizations = [OrganizationFactory(region=region, name=name) for name in ("Теплосеть", "Дорожная служба")]
+    organizations = [
+        OrganizationFactory(region=region, name=name) for name in ("Теплосеть", "Дорожная служба")
+    ]
     now = timezone.now()
     for index in range(24):
-        status = (Appeal.Status.ANSWERED, Appeal.Status.IN_PROGRESS, Appeal.Status.CLOSED)[index % 3]
-        make_appeal(status, organization=organizations[index % 2], municipality=places[index % 2],
-                    category=categories[index % 3], submitted_at=now - timedelta(days=index + 2),
-                    registered_at=now - timedelta(days=index + 1), due_at=now + timedelta(days=5 - index))
+        status = (Appeal.Status.ANSWERED, Appeal.Status.IN_PROGRESS, Appeal.Status.CLOSED)[
+            index % 3
+        ]
+        make_appeal(
+            status,
+            organization=organizations[index % 2],
+            municipality=places[index % 2],
+            category=categories[index % 3],
+            submitted_at=now - timedelta(days=index + 2),
+            registered_at=now - timedelta(days=index + 1),
+            due_at=now + timedelta(days=5 - index),
+        )
     analyst = UserFactory(email="analyst@example.ru")
     MembershipFactory(user=analyst, organization=None, region=region, role=Membership.Role.ANALYST)
     rebuild_stats()
@@ -58,8 +70,12 @@ def test_analyst_filters_sorts_and_exports(browser_page, statistics):
     expect(page.locator("#m-title + p + .table-scroll tbody tr")).to_have_count(1)
     browser_page.audit()
 
-    page.locator("#c-title + p + .table-scroll thead th a").nth(1).click()  # received: ascending now
-    expect(page.locator("#c-title + p + .table-scroll thead th[aria-sort='ascending']")).to_have_count(1)
+    page.locator("#c-title + p + .table-scroll thead th a").nth(
+        1
+    ).click()  # received: ascending now
+    expect(
+        page.locator("#c-title + p + .table-scroll thead th[aria-sort='ascending']")
+    ).to_have_count(1)
     browser_page.audit()
     with page.expect_download() as download:
         page.locator("#c-title + p a", has_text="CSV").click()

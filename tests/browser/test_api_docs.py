@@ -9,8 +9,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_api_docs_render_without_csp_violations(browser_page, live_server):
     page = browser_page.page
     outside = []
-    page.on("request", lambda request: outside.append(request.url)
-            if not request.url.startswith((live_server.url, "data:", "blob:")) else None)
+    page.on(
+        "request",
+        lambda request: (
+            outside.append(request.url)
+            if not request.url.startswith((live_server.url, "data:", "blob:"))
+            else None
+        ),
+    )
     page.goto("/api/docs/")
     expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
     expect(page.get_by_text("/open311/v2/requests.{format}").first).to_be_visible()

@@ -1,7 +1,6 @@
 """A citizen files an appeal with a photo; the moderator registers it; the organization answers;
 the citizen reads the answer, rates it 2 and sees the appeal go back for re-review."""
 
-
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
@@ -28,13 +27,26 @@ def kamchatka(settings, tmp_path):
     region = RegionFactory()
     settings.PLATFORM_REGION_CODE = region.code
     municipality = MunicipalityFactory(region=region, name="Елизовский муниципальный район")
-    administration = OrganizationFactory(region=region, name="Администрация Елизовского муниципального района")
-    category = CategoryFactory(name="Уборка снега и наледи", parent__name="Дороги", term_days=10, is_priority=True)
-    RoutingRuleFactory(category=category, municipality=municipality, organization=administration, region=region)
-    UserFactory(email="anna@example.ru", last_name="Иванова", first_name="Анна",
-                          postal_address="684000, г. Елизово, ул. Ленина, 1", municipality=municipality)
+    administration = OrganizationFactory(
+        region=region, name="Администрация Елизовского муниципального района"
+    )
+    category = CategoryFactory(
+        name="Уборка снега и наледи", parent__name="Дороги", term_days=10, is_priority=True
+    )
+    RoutingRuleFactory(
+        category=category, municipality=municipality, organization=administration, region=region
+    )
+    UserFactory(
+        email="anna@example.ru",
+        last_name="Иванова",
+        first_name="Анна",
+        postal_address="684000, г. Елизово, ул. Ленина, 1",
+        municipality=municipality,
+    )
     moderator = UserFactory(email="moderator@example.ru")
-    MembershipFactory(user=moderator, organization=None, region=region, role=Membership.Role.MODERATOR)
+    MembershipFactory(
+        user=moderator, organization=None, region=region, role=Membership.Role.MODERATOR
+    )
     executor = UserFactory(email="executor@example.ru")
     MembershipFactory(user=executor, organization=administration, role=Membership.Role.EXECUTOR)
     return {"category": category, "municipality": municipality, "executor": executor}
@@ -56,10 +68,16 @@ def test_appeal_from_filing_to_re_review(browser_page, kamchatka, tmp_path):
     browser_page.audit()
     page.get_by_label("Категория").select_option(label="Уборка снега и наледи — 10 дней")
     expect(page.locator("#term-hint")).to_contain_text("10 дней")
-    page.get_by_label("Муниципальное образование").select_option(label="Елизовский муниципальный район")
+    page.get_by_label("Муниципальное образование").select_option(
+        label="Елизовский муниципальный район"
+    )
     page.get_by_label("Адрес проблемы").fill("г. Елизово, ул. Ленина, 12")
-    page.get_by_label("Что случилось").fill("Во дворе не убран снег уже неделю, к подъезду не пройти.")
-    page.get_by_label("Фотографии или документы").set_input_files(str(_photo(tmp_path / "snow.jpg")))
+    page.get_by_label("Что случилось").fill(
+        "Во дворе не убран снег уже неделю, к подъезду не пройти."
+    )
+    page.get_by_label("Фотографии или документы").set_input_files(
+        str(_photo(tmp_path / "snow.jpg"))
+    )
     page.get_by_label("обработку персональных данных", exact=False).check()
     page.get_by_role("button", name="Отправить обращение").click()
     appeal = Appeal.objects.get()
@@ -69,16 +87,22 @@ def test_appeal_from_filing_to_re_review(browser_page, kamchatka, tmp_path):
     browser_page.log_out()
 
     browser_page.log_in("moderator@example.ru", PASSWORD)
-    page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Модерация").click()
+    page.get_by_role("navigation", name="Главное меню").get_by_role(
+        "link", name="Модерация"
+    ).click()
     expect(page.get_by_role("main")).to_contain_text(appeal.number)
     browser_page.audit()
-    page.get_by_role("button", name="Зарегистрировать → Администрация Елизовского муниципального района").click()
+    page.get_by_role(
+        "button", name="Зарегистрировать → Администрация Елизовского муниципального района"
+    ).click()
     expect(page.get_by_role("main")).to_contain_text("зарегистрировано")
     browser_page.audit()
     browser_page.log_out()
 
     services.take_appeal(executor=kamchatka["executor"], appeal_id=appeal.pk)
-    services.answer_appeal(actor=kamchatka["executor"], appeal_id=appeal.pk, text="Снег во дворе убран 12 декабря.")
+    services.answer_appeal(
+        actor=kamchatka["executor"], appeal_id=appeal.pk, text="Снег во дворе убран 12 декабря."
+    )
 
     browser_page.log_in("anna@example.ru", PASSWORD)
     page.goto(f"/appeals/{appeal.number}/")

@@ -24,13 +24,20 @@ def test_overdue_marks_and_the_background_health_page(browser_page):
     head = UserFactory(email="head@example.ru")
     MembershipFactory(user=head, organization=organization, role=Membership.Role.HEAD)
     moderator = UserFactory(email="moderator@example.ru")
-    MembershipFactory(user=moderator, organization=None, region=region, role=Membership.Role.MODERATOR)
+    MembershipFactory(
+        user=moderator, organization=None, region=region, role=Membership.Role.MODERATOR
+    )
     UserFactory(email="root@example.ru", is_superuser=True, is_staff=True)
-    appeal = make_appeal(Appeal.Status.IN_PROGRESS, organization=organization, region=region,
-                         due_at=timezone.now() - timedelta(days=2))
+    appeal = make_appeal(
+        Appeal.Status.IN_PROGRESS,
+        organization=organization,
+        region=region,
+        due_at=timezone.now() - timedelta(days=2),
+    )
     sweeps.run_recorded(name="mark_overdue", sweep=sweeps.mark_overdue)
     Notification.objects.filter(template="overdue", channel="email").update(
-        status="failed", attempts=MAX_ATTEMPTS, last_error="550 mailbox unavailable")
+        status="failed", attempts=MAX_ATTEMPTS, last_error="550 mailbox unavailable"
+    )
     page = browser_page.page
 
     browser_page.log_in("head@example.ru", PASSWORD)
@@ -48,7 +55,9 @@ def test_overdue_marks_and_the_background_health_page(browser_page):
     browser_page.log_out()
 
     browser_page.log_in("root@example.ru", PASSWORD)
-    page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Состояние фоновых проверок").click()
+    page.get_by_role("navigation", name="Главное меню").get_by_role(
+        "link", name="Состояние фоновых проверок"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.get_by_role("main")).to_contain_text("550 mailbox unavailable")
     browser_page.audit()

@@ -16,12 +16,27 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_citizen_signs_in_through_the_identity_provider(browser_page, live_server, settings):
     callback = f"{live_server.url}/accounts/oidc/esia/login/callback/"
-    with RunningProvider(client_id="pos-kamchatka", client_secret="s3cret-from-esia", redirect_uris=[callback],
-                         claims=dict(CLAIMS), sign_in_page=True) as provider:
-        settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": [{
-            "provider_id": "esia", "name": "Госуслуги", "client_id": "pos-kamchatka",
-            "secret": "s3cret-from-esia", "settings": {"server_url": provider.issuer},
-        }]}}
+    with RunningProvider(
+        client_id="pos-kamchatka",
+        client_secret="s3cret-from-esia",
+        redirect_uris=[callback],
+        claims=dict(CLAIMS),
+        sign_in_page=True,
+    ) as provider:
+        settings.SOCIALACCOUNT_PROVIDERS = {
+            "openid_connect": {
+                "OAUTH_PKCE_ENABLED": True,
+                "APPS": [
+                    {
+                        "provider_id": "esia",
+                        "name": "Госуслуги",
+                        "client_id": "pos-kamchatka",
+                        "secret": "s3cret-from-esia",
+                        "settings": {"server_url": provider.issuer},
+                    }
+                ],
+            }
+        }
         # What settings.py does for ESIA_OIDC_ISSUER: the login form may lead to the provider.
         policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
         policy["DIRECTIVES"]["form-action"] = ["'self'", provider.issuer]

@@ -75,7 +75,9 @@ def test_staff_member_logs_in_and_sees_the_staff_navigation(browser_page):
 
 
 def test_low_vision_version_works_without_javascript(chromium, live_server):
-    context = chromium.new_context(locale="ru-RU", base_url=live_server.url, java_script_enabled=False)
+    context = chromium.new_context(
+        locale="ru-RU", base_url=live_server.url, java_script_enabled=False
+    )
     page = context.new_page()
     page.goto("/")
     page.get_by_role("button", name="Версия для слабовидящих").click()
@@ -84,7 +86,9 @@ def test_low_vision_version_works_without_javascript(chromium, live_server):
     context.close()
 
 
-@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
+)
 def test_public_pages_pass_axe(browser_page, path):
     browser_page.page.goto(path)
     browser_page.audit()

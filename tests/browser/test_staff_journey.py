@@ -32,22 +32,45 @@ def organization_day(settings, tmp_path):
     settings.PLATFORM_REGION_CODE = region.code
     municipality = MunicipalityFactory(region=region, name="Елизовский муниципальный район")
     supplier = OrganizationFactory(region=region, name="Елизовская теплоснабжающая компания")
-    heating = CategoryFactory(name="Отсутствие отопления", parent__name="ЖКХ", term_days=10, is_priority=True)
-    citizen = UserFactory(email="anna@example.ru", last_name="Иванова", first_name="Анна", patronymic="Сергеевна")
+    heating = CategoryFactory(
+        name="Отсутствие отопления", parent__name="ЖКХ", term_days=10, is_priority=True
+    )
+    citizen = UserFactory(
+        email="anna@example.ru", last_name="Иванова", first_name="Анна", patronymic="Сергеевна"
+    )
     executor = UserFactory(email="executor@example.ru", last_name="Петров", first_name="Илья")
     MembershipFactory(user=executor, organization=supplier, role=Membership.Role.EXECUTOR)
     head = UserFactory(email="head@example.ru", last_name="Смирнова", first_name="Ольга")
     MembershipFactory(user=head, organization=supplier, role=Membership.Role.HEAD)
-    common = {"organization": supplier, "citizen": citizen, "category": heating, "municipality": municipality,
-              "region": region, "executor": executor}
-    overdue = make_appeal(Appeal.Status.IN_PROGRESS, due_at=timezone.now() - timedelta(days=2),
-                          text="Прорвало теплотрассу у дома 5, в квартирах холодно третьи сутки.", **common)
-    make_appeal(Appeal.Status.IN_PROGRESS, due_at=timezone.now() - timedelta(days=1),
-                text="Не греют батареи в подъезде, просим проверить стояк.", **common)
-    later = make_appeal(Appeal.Status.IN_PROGRESS, due_at=timezone.now() + timedelta(days=6),
-                        text="Шумит насос в подвале, просим заменить.", **common)
+    common = {
+        "organization": supplier,
+        "citizen": citizen,
+        "category": heating,
+        "municipality": municipality,
+        "region": region,
+        "executor": executor,
+    }
+    overdue = make_appeal(
+        Appeal.Status.IN_PROGRESS,
+        due_at=timezone.now() - timedelta(days=2),
+        text="Прорвало теплотрассу у дома 5, в квартирах холодно третьи сутки.",
+        **common,
+    )
+    make_appeal(
+        Appeal.Status.IN_PROGRESS,
+        due_at=timezone.now() - timedelta(days=1),
+        text="Не греют батареи в подъезде, просим проверить стояк.",
+        **common,
+    )
+    later = make_appeal(
+        Appeal.Status.IN_PROGRESS,
+        due_at=timezone.now() + timedelta(days=6),
+        text="Шумит насос в подвале, просим заменить.",
+        **common,
+    )
     AnswerTemplate.objects.create(
-        organization=supplier, title="Авария устранена",
+        organization=supplier,
+        title="Авария устранена",
         text="Уважаемый(ая) {citizen_name}! По обращению № {number} авария на теплотрассе устранена.",
     )
     return {"overdue": overdue, "later": later, "citizen": citizen}
@@ -58,11 +81,15 @@ def test_executor_answers_head_extends_citizen_sees_both(browser_page, organizat
     overdue, later = organization_day["overdue"], organization_day["later"]
 
     browser_page.log_in("executor@example.ru", PASSWORD)
-    page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Рабочее место").click()
+    page.get_by_role("navigation", name="Главное меню").get_by_role(
+        "link", name="Рабочее место"
+    ).click()
     expect(page.locator("#appeal-table")).to_contain_text(later.number)
     browser_page.audit()
 
-    page.get_by_role("navigation", name="Списки обращений").get_by_role("link", name="Просроченные").click()
+    page.get_by_role("navigation", name="Списки обращений").get_by_role(
+        "link", name="Просроченные"
+    ).click()
     expect(page.locator("#appeal-table")).not_to_contain_text(later.number)  # swapped by htmx
     expect(page).to_have_url(re.compile(r"tab=overdue"))
     browser_page.audit()
@@ -82,7 +109,9 @@ def test_executor_answers_head_extends_citizen_sees_both(browser_page, organizat
     page.get_by_text("Ответ", exact=True).first.click()
     page.get_by_role("button", name="Вставить шаблон").click()
     answer = page.get_by_label("Ответ заявителю")
-    expect(answer).to_have_value(f"Уважаемый(ая) Иванова Анна Сергеевна! По обращению № {overdue.number} авария на теплотрассе устранена.")
+    expect(answer).to_have_value(
+        f"Уважаемый(ая) Иванова Анна Сергеевна! По обращению № {overdue.number} авария на теплотрассе устранена."
+    )
     browser_page.audit()
     pdf = tmp_path / "act.pdf"
     pdf.write_bytes(PDF)
@@ -98,7 +127,9 @@ def test_executor_answers_head_extends_citizen_sees_both(browser_page, organizat
     extension = page.locator("details", has_text="Продлить срок")
     extension.get_by_text("Продлить срок", exact=True).click()
     extension.get_by_label("Продлить на, дней").fill("10")
-    extension.get_by_label("Причина (её прочитает заявитель)").fill("Нужна замена насоса, ждём поставку.")
+    extension.get_by_label("Причина (её прочитает заявитель)").fill(
+        "Нужна замена насоса, ждём поставку."
+    )
     extension.get_by_role("button", name="Продлить", exact=True).click()
     expect(page.get_by_role("main")).to_contain_text("Срок продлён, заявитель уведомлён.")
     browser_page.audit()

@@ -36,17 +36,34 @@ def town(settings, tmp_path):
     region = RegionFactory()
     settings.PLATFORM_REGION_CODE = region.code
     municipality = MunicipalityFactory(region=region, name="Вилючинский городской округ")
-    organization = OrganizationFactory(region=region, name="Администрация Вилючинского городского округа")
+    organization = OrganizationFactory(
+        region=region, name="Администрация Вилючинского городского округа"
+    )
     head = UserFactory(email="head@example.ru", last_name="Смирнова", first_name="Ольга")
     MembershipFactory(user=head, organization=organization, role=Membership.Role.HEAD)
-    resident = UserFactory(email="resident@example.ru", last_name="Котова", first_name="Вера",
-                           municipality=municipality)
-    vote = make_survey(organization=organization, kind="vote", title="Какую территорию благоустроить в 2027 году")
+    resident = UserFactory(
+        email="resident@example.ru",
+        last_name="Котова",
+        first_name="Вера",
+        municipality=municipality,
+    )
+    vote = make_survey(
+        organization=organization, kind="vote", title="Какую территорию благоустроить в 2027 году"
+    )
     discussion = DiscussionFactory(organization=organization, title="Проект правил благоустройства")
-    section = SectionFactory(discussion=discussion, title="Уборка снега",
-                             body="Дворы убираются **до 8 часов утра** после снегопада.")
-    return {"head": head, "resident": resident, "vote": vote, "discussion": discussion, "section": section,
-            "organization": organization}
+    section = SectionFactory(
+        discussion=discussion,
+        title="Уборка снега",
+        body="Дворы убираются **до 8 часов утра** после снегопада.",
+    )
+    return {
+        "head": head,
+        "resident": resident,
+        "vote": vote,
+        "discussion": discussion,
+        "section": section,
+        "organization": organization,
+    }
 
 
 def _sign_in(browser_page, live_server, user) -> None:
@@ -58,10 +75,16 @@ def _sign_in(browser_page, live_server, user) -> None:
     session.create()
     context = browser_page.page.context
     context.clear_cookies()
-    context.add_cookies([
-        {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url},
-        {"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url},
-    ])
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": session.session_key,
+                "url": live_server.url,
+            },
+            {"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url},
+        ]
+    )
 
 
 def _visit(browser_page, locator_or_url) -> None:
@@ -85,10 +108,14 @@ def test_poll_vote_discussion_and_its_final_report(browser_page, live_server, to
     page.get_by_label("Title").fill("Удобно ли вам пользоваться автобусами?")
     now = timezone.localtime()
     page.get_by_role("textbox", name="Opens").fill(now.strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_role("textbox", name="Closes").fill((now + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("textbox", name="Closes").fill(
+        (now + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M")
+    )
     page.get_by_label("Shown while the poll is open").check()
     _visit(browser_page, page.get_by_role("button", name="Save the draft"))
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Удобно ли вам пользоваться автобусами?")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        "Удобно ли вам пользоваться автобусами?"
+    )
     page.get_by_label("Question:", exact=True).fill("Как часто вы ездите на автобусе?")
     page.get_by_label("Options, one per line").fill("Каждый день\nРаз в неделю\nРедко")
     _visit(browser_page, page.get_by_role("button", name="Add the question"))
@@ -113,7 +140,9 @@ def test_poll_vote_discussion_and_its_final_report(browser_page, live_server, to
 
     # The same resident votes; the results stay sealed until the vote closes.
     _visit(browser_page, menu.get_by_role("link", name="Polls and votes"))
-    _visit(browser_page, page.get_by_role("link", name="Какую территорию благоустроить в 2027 году"))
+    _visit(
+        browser_page, page.get_by_role("link", name="Какую территорию благоустроить в 2027 году")
+    )
     page.get_by_label("Парк Победы").check()
     _visit(browser_page, page.get_by_role("button", name="Cast my vote"))
     expect(page.get_by_text("Your vote is counted.")).to_be_visible()
@@ -124,22 +153,29 @@ def test_poll_vote_discussion_and_its_final_report(browser_page, live_server, to
     _visit(browser_page, menu.get_by_role("link", name="Discussions"))
     _visit(browser_page, page.get_by_role("link", name="Проект правил благоустройства"))
     expect(page.locator(".document-text strong")).to_have_text("до 8 часов утра")
-    page.get_by_label("Your comment on the section «Уборка снега»").fill("Просим убирать и тротуары до 8 утра.")
+    page.get_by_label("Your comment on the section «Уборка снега»").fill(
+        "Просим убирать и тротуары до 8 утра."
+    )
     _visit(browser_page, page.get_by_role("button", name="Comment on the section"))
     expect(page.get_by_text("Your comment is published.")).to_be_visible()
     expect(page.locator("#section-{} .comment-text".format(town["section"].pk))).to_contain_text(
-        "Просим убирать и тротуары")
+        "Просим убирать и тротуары"
+    )
 
     # The discussion closes.
     Discussion.objects.filter(pk=town["discussion"].pk).update(
-        opens_at=timezone.now() - timedelta(days=20), closes_at=timezone.now() - timedelta(minutes=1))
+        opens_at=timezone.now() - timedelta(days=20),
+        closes_at=timezone.now() - timedelta(minutes=1),
+    )
 
     # The organizer records the decision and publishes the final report.
     _sign_in(browser_page, live_server, town["head"])
     _visit(browser_page, "/discussions/manage/")
     _visit(browser_page, page.get_by_role("link", name="to prepare"))
     page.get_by_label("Decision").select_option("partly")
-    page.get_by_label("Reason:", exact=True).fill("Тротуары у школ убираются до 8 утра, остальные — до 10.")
+    page.get_by_label("Reason:", exact=True).fill(
+        "Тротуары у школ убираются до 8 утра, остальные — до 10."
+    )
     page.get_by_label("Summary of the discussion").fill("Поступил один комментарий.")
     _visit(browser_page, page.get_by_role("button", name="Publish the report"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Final report")

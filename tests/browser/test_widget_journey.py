@@ -56,17 +56,32 @@ def elizovo(settings, live_server, organization_site):
     settings.PLATFORM_REGION_CODE = region.code
     municipality = MunicipalityFactory(region=region, name="Елизовский муниципальный район")
     administration = OrganizationFactory(
-        region=region, name="Администрация Елизовского муниципального района", slug="elizovo", widget_origins=origin,
+        region=region,
+        name="Администрация Елизовского муниципального района",
+        slug="elizovo",
+        widget_origins=origin,
     )
     category = CategoryFactory(name="Уборка снега и наледи", parent__name="Дороги", term_days=10)
-    RoutingRuleFactory(category=category, municipality=municipality, organization=administration, region=region)
+    RoutingRuleFactory(
+        category=category, municipality=municipality, organization=administration, region=region
+    )
     other = CategoryFactory(name="Вывоз мусора", parent__name="ЖКХ")
-    RoutingRuleFactory(category=other, municipality=municipality, organization=OrganizationFactory(region=region), region=region)
-    UserFactory(email="anna@example.ru", last_name="Иванова", first_name="Анна", municipality=municipality,
-                postal_address="684000, г. Елизово, ул. Ленина, 1")
+    RoutingRuleFactory(
+        category=other,
+        municipality=municipality,
+        organization=OrganizationFactory(region=region),
+        region=region,
+    )
+    UserFactory(
+        email="anna@example.ru",
+        last_name="Иванова",
+        first_name="Анна",
+        municipality=municipality,
+        postal_address="684000, г. Елизово, ул. Ленина, 1",
+    )
     (site_dir / "index.html").write_text(
         '<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8"><title>Администрация Елизово</title></head>'
-        '<body><main><h1>Администрация Елизовского района</h1><p>Новости района.</p>'
+        "<body><main><h1>Администрация Елизовского района</h1><p>Новости района.</p>"
         f'<script src="{live_server.url}/widget.js" data-organization="elizovo" async></script>'
         "</main></body></html>",
         encoding="utf-8",
@@ -75,12 +90,21 @@ def elizovo(settings, live_server, organization_site):
 
 
 def _fill(form) -> None:
-    form.get_by_label(re.compile("Категория|Category")).select_option(label="Уборка снега и наледи — 10 дней")
+    form.get_by_label(re.compile("Категория|Category")).select_option(
+        label="Уборка снега и наледи — 10 дней"
+    )
     form.get_by_label(re.compile("Муниципальное образование|Municipality")).select_option(
-        label="Елизовский муниципальный район")
-    form.get_by_label(re.compile("Адрес проблемы|Address of the problem")).fill("г. Елизово, ул. Ленина, 12")
-    form.get_by_label(re.compile("Что случилось|What happened")).fill("Во дворе не убран снег уже неделю, к подъезду не пройти.")
-    form.get_by_label(re.compile("обработку персональных данных|processing of my personal data")).check()
+        label="Елизовский муниципальный район"
+    )
+    form.get_by_label(re.compile("Адрес проблемы|Address of the problem")).fill(
+        "г. Елизово, ул. Ленина, 12"
+    )
+    form.get_by_label(re.compile("Что случилось|What happened")).fill(
+        "Во дворе не убран снег уже неделю, к подъезду не пройти."
+    )
+    form.get_by_label(
+        re.compile("обработку персональных данных|processing of my personal data")
+    ).check()
     form.get_by_role("button", name=SEND).click()
 
 
@@ -111,7 +135,9 @@ def test_without_a_frame_session_the_form_opens_in_a_new_window(browser_page, el
     window = opened.value
     window.wait_for_load_state()
     expect(window.get_by_label(re.compile("Категория|Category"))).to_be_visible()
-    options = window.get_by_label(re.compile("Категория|Category")).locator("option").all_inner_texts()
+    options = (
+        window.get_by_label(re.compile("Категория|Category")).locator("option").all_inner_texts()
+    )
     assert not any("Вывоз мусора" in option for option in options)
     AuditedPage(window).audit()
     _fill(window)
@@ -135,15 +161,29 @@ def profile_page(chromium, live_server, tmp_path):
         json.dumps({"profile": {"cookie_controls_mode": 0, "block_third_party_cookies": False}})
     )
     context = chromium.browser_type.launch_persistent_context(
-        str(profile), executable_path=chromium_path(), args=CHROMIUM_ARGS, locale="ru-RU",
+        str(profile),
+        executable_path=chromium_path(),
+        args=CHROMIUM_ARGS,
+        locale="ru-RU",
         base_url=live_server.url,
     )
     page = context.pages[0] if context.pages else context.new_page()
     page.set_default_timeout(10_000)
     audited = AuditedPage(page)
-    page.on("framenavigated", lambda frame: audited.visited.append(_path(frame.url)) if frame == page.main_frame else None)
-    page.on("console", lambda message: audited.csp_violations.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "framenavigated",
+        lambda frame: (
+            audited.visited.append(_path(frame.url)) if frame == page.main_frame else None
+        ),
+    )
+    page.on(
+        "console",
+        lambda message: (
+            audited.csp_violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield audited
     context.close()
     assert not sorted(set(audited.visited) - audited.audited - {""})

@@ -40,7 +40,9 @@ def test_admin_lists_search_and_add_forms_open(admin_client, catalogue, model):
 
 def test_organization_search_finds_by_inn(admin_client, organization):
     OrganizationFactory(region=organization.region, name="МБОУ «Средняя школа № 3»")
-    response = admin_client.get(reverse("admin:organizations_organization_changelist"), {"q": organization.inn})
+    response = admin_client.get(
+        reverse("admin:organizations_organization_changelist"), {"q": organization.inn}
+    )
     assert list(response.context["cl"].result_list) == [organization]
 
 
@@ -87,7 +89,8 @@ def test_admin_grants_a_regional_role(admin_client, region, citizen):
 
 def test_admin_explains_a_role_without_its_scope(admin_client, citizen):
     response = admin_client.post(
-        reverse("admin:organizations_membership_add"), {"user": citizen.pk, "role": Membership.Role.HEAD}
+        reverse("admin:organizations_membership_add"),
+        {"user": citizen.pk, "role": Membership.Role.HEAD},
     )
     assert response.status_code == 200
     assert not Membership.objects.exists()

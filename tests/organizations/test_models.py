@@ -88,14 +88,18 @@ def test_category_tree_has_two_levels():
 def test_one_routing_rule_per_category_and_municipality():
     rule = RoutingRuleFactory()
     with pytest.raises(IntegrityError):
-        RoutingRuleFactory(category=rule.category, municipality=rule.municipality, organization=rule.organization)
+        RoutingRuleFactory(
+            category=rule.category, municipality=rule.municipality, organization=rule.organization
+        )
 
 
 @pytest.mark.django_db
 def test_one_fallback_rule_per_category_and_region():
     rule = RoutingRuleFactory(municipality=None)
     with pytest.raises(IntegrityError):
-        RoutingRuleFactory(category=rule.category, municipality=None, organization=rule.organization)
+        RoutingRuleFactory(
+            category=rule.category, municipality=None, organization=rule.organization
+        )
 
 
 @pytest.mark.django_db
@@ -115,7 +119,9 @@ def test_routing_rule_must_stay_in_its_region():
 def test_membership_scope_must_match_the_role(region):
     user = UserFactory()
     with pytest.raises(IntegrityError):
-        MembershipFactory(user=user, role=Membership.Role.MODERATOR)  # a moderator with an organization
+        MembershipFactory(
+            user=user, role=Membership.Role.MODERATOR
+        )  # a moderator with an organization
 
 
 @pytest.mark.django_db

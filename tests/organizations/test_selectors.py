@@ -26,7 +26,9 @@ def municipality(region):
     return MunicipalityFactory(region=region, name="Елизовский муниципальный район")
 
 
-def test_route_appeal_uses_the_municipality_rule_before_the_fallback(region, category, municipality):
+def test_route_appeal_uses_the_municipality_rule_before_the_fallback(
+    region, category, municipality
+):
     ministry = OrganizationFactory(region=region, name="Министерство ЖКХ")
     heat_supplier = OrganizationFactory(region=region, name="Теплоснабжающая организация")
     RoutingRuleFactory(category=category, municipality=None, organization=ministry)
@@ -69,7 +71,9 @@ def test_executor_sees_only_own_organization(organization, executor):
 
 def test_head_also_sees_subordinate_organizations_at_any_depth(organization, head):
     school = OrganizationFactory(parent=organization, region=organization.region, name="Школа № 1")
-    canteen = OrganizationFactory(parent=school, region=organization.region, name="Столовая школы № 1")
+    canteen = OrganizationFactory(
+        parent=school, region=organization.region, name="Столовая школы № 1"
+    )
     unrelated = OrganizationFactory(region=organization.region)
     visible = set(staff_organizations(user=head))
     assert visible == {organization, school, canteen}

@@ -13,7 +13,11 @@ pytestmark = pytest.mark.django_db
 
 def test_admin_issues_a_key_shown_once_and_stored_hashed(client, platform_admin):
     client.force_login(platform_admin)
-    response = client.post("/admin/partners/apikey/add/", {"partner": "Сайт администрации Елизово", "contact": "it@elizovo.ru"}, follow=True)
+    response = client.post(
+        "/admin/partners/apikey/add/",
+        {"partner": "Сайт администрации Елизово", "contact": "it@elizovo.ru"},
+        follow=True,
+    )
     assert response.status_code == 200
     raw = re.search(r"pos_[0-9a-f]{8}_[A-Za-z0-9_\-]{43}", response.content.decode()).group(0)
     api_key = ApiKey.objects.get()
@@ -36,7 +40,9 @@ def test_admin_revokes_keys(client, platform_admin):
     assert AuditEvent.objects.filter(action="api_key_revoked").count() == 1
 
 
-@pytest.mark.parametrize("candidate", ["", "pos_", "pos_00000000_x", "abc_def_ghi", "pos_{prefix}_wrong"])
+@pytest.mark.parametrize(
+    "candidate", ["", "pos_", "pos_00000000_x", "abc_def_ghi", "pos_{prefix}_wrong"]
+)
 def test_wrong_keys_are_refused(candidate):
     row, raw = issue_api_key(actor=None, partner="Приложение")
     assert authenticate_api_key(candidate.format(prefix=row.prefix)) is None

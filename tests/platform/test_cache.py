@@ -28,7 +28,9 @@ def test_cache_answers_as_a_miss_while_redis_is_down(redis_down):
 
 @pytest.mark.django_db
 def test_citizen_can_log_in_while_redis_is_down(client, citizen, redis_down):
-    response = client.post(reverse("account_login"), {"login": "citizen@example.ru", "password": PASSWORD})
+    response = client.post(
+        reverse("account_login"), {"login": "citizen@example.ru", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert client.get(reverse("accounts:profile")).status_code == 200
 

@@ -24,4 +24,9 @@ def test_healthz_stays_200_but_degraded_when_redis_and_the_broker_are_down(clien
     settings.CELERY_BROKER_URL = _dead_redis_url(0)
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "redis": "unavailable", "broker": "unavailable", "status": "degraded"}
+    assert response.json() == {
+        "database": "ok",
+        "redis": "unavailable",
+        "broker": "unavailable",
+        "status": "degraded",
+    }

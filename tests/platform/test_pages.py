@@ -18,8 +18,12 @@ HOME_BUDGET_BYTES = 60 * 1024
 def kamchatka(region):
     MunicipalityFactory.create_batch(3, region=region)
     OrganizationFactory.create_batch(4, region=region)
-    heating = CategoryFactory(name="Отсутствие отопления", parent__name="ЖКХ", term_days=10, is_priority=True)
-    CategoryFactory(name="Начисление платы за коммунальные услуги", parent=heating.parent, term_days=30)
+    heating = CategoryFactory(
+        name="Отсутствие отопления", parent__name="ЖКХ", term_days=10, is_priority=True
+    )
+    CategoryFactory(
+        name="Начисление платы за коммунальные услуги", parent=heating.parent, term_days=30
+    )
     return region
 
 
@@ -53,7 +57,9 @@ def test_low_vision_version_is_remembered(client, kamchatka):
 
 
 def test_low_vision_switch_never_redirects_off_site(client):
-    response = client.post(reverse("toggle_low_vision"), {"mode": "on", "next": "https://evil.example/"})
+    response = client.post(
+        reverse("toggle_low_vision"), {"mode": "on", "next": "https://evil.example/"}
+    )
     assert response.url == "/"
 
 
@@ -67,13 +73,66 @@ def _nav(page: str) -> list[str]:
     [
         (None, ["Главная", "Опросы и голосования", "Обсуждения"]),
         ("citizen", ["Главная", "Мои обращения", "Опросы и голосования", "Обсуждения", "Профиль"]),
-        ("executor", ["Главная", "Мои обращения", "Опросы и голосования", "Обсуждения", "Рабочее место", "Профиль"]),
-        ("head", ["Главная", "Мои обращения", "Опросы и голосования", "Обсуждения", "Рабочее место", "Консультации с жителями", "Аналитика",
-                  "Профиль"]),
-        ("moderator", ["Главная", "Мои обращения", "Опросы и голосования", "Обсуждения", "Модерация", "Профиль"]),
-        ("analyst", ["Главная", "Мои обращения", "Опросы и голосования", "Обсуждения", "Аналитика", "Профиль"]),
-        ("platform_admin", ["Главная", "Мои обращения", "Опросы и голосования", "Обсуждения", "Консультации с жителями", "Аналитика",
-                            "Администрирование", "Состояние фоновых проверок", "Профиль"]),
+        (
+            "executor",
+            [
+                "Главная",
+                "Мои обращения",
+                "Опросы и голосования",
+                "Обсуждения",
+                "Рабочее место",
+                "Профиль",
+            ],
+        ),
+        (
+            "head",
+            [
+                "Главная",
+                "Мои обращения",
+                "Опросы и голосования",
+                "Обсуждения",
+                "Рабочее место",
+                "Консультации с жителями",
+                "Аналитика",
+                "Профиль",
+            ],
+        ),
+        (
+            "moderator",
+            [
+                "Главная",
+                "Мои обращения",
+                "Опросы и голосования",
+                "Обсуждения",
+                "Модерация",
+                "Профиль",
+            ],
+        ),
+        (
+            "analyst",
+            [
+                "Главная",
+                "Мои обращения",
+                "Опросы и голосования",
+                "Обсуждения",
+                "Аналитика",
+                "Профиль",
+            ],
+        ),
+        (
+            "platform_admin",
+            [
+                "Главная",
+                "Мои обращения",
+                "Опросы и голосования",
+                "Обсуждения",
+                "Консультации с жителями",
+                "Аналитика",
+                "Администрирование",
+                "Состояние фоновых проверок",
+                "Профиль",
+            ],
+        ),
     ],
 )
 def test_navigation_fits_the_role(client, request, role, expected):
@@ -128,4 +187,3 @@ def test_home_page_weighs_at_most_60_kb_compressed(client):
             total += len(gzip.compress(handle.read(), 6))
     print(f"home page weight, compressed: {total} bytes")
     assert total <= HOME_BUDGET_BYTES
-

@@ -59,8 +59,13 @@ def test_russian_catalogue_is_complete():
 def test_production_collectstatic_builds_the_manifest(tmp_path):
     # The manifest storage follows every url() and sourceMappingURL: a vendored file pointing at a
     # file we did not vendor would break the production image build.
-    result = manage("collectstatic", "--noinput", "-v", "0",
-                    env={**PRODUCTION, "DJANGO_STATIC_ROOT": str(tmp_path)})
+    result = manage(
+        "collectstatic",
+        "--noinput",
+        "-v",
+        "0",
+        env={**PRODUCTION, "DJANGO_STATIC_ROOT": str(tmp_path)},
+    )
     assert result.returncode == 0, result.stderr + result.stdout
     assert (tmp_path / "staticfiles.json").exists()
     assert list((tmp_path / "vendor" / "chartjs").glob("chart.umd.min.*.js"))

@@ -30,5 +30,9 @@ def other_municipality(region):
 @pytest.fixture
 def resident(municipality):
     """A citizen with a confirmed e-mail living in `municipality`."""
-    return UserFactory(email="resident@example.ru", last_name="Сидорова", first_name="Мария",
-                       municipality=municipality)
+    return UserFactory(
+        email="resident@example.ru",
+        last_name="Сидорова",
+        first_name="Мария",
+        municipality=municipality,
+    )

@@ -89,7 +89,8 @@ def test_200_citizens_double_submitting_the_same_vote_at_once_are_counted_once(
     question = survey.questions.get()
     option = question.options.first()
     users = User.objects.bulk_create(
-        User(email=f"voter{n}@example.ru", municipality=municipality, password="!") for n in range(CITIZENS)
+        User(email=f"voter{n}@example.ru", municipality=municipality, password="!")
+        for n in range(CITIZENS)
     )
     EmailAddress.objects.bulk_create(
         EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users
@@ -126,13 +127,19 @@ def test_200_citizens_double_submitting_the_same_vote_at_once_are_counted_once(
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=submit, args=(cookie,)) for cookie in cookies for _ in range(ATTEMPTS)]
+    threads = [
+        threading.Thread(target=submit, args=(cookie,))
+        for cookie in cookies
+        for _ in range(ATTEMPTS)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=180)
-    print(f"sessions {logged_in - started:.1f} s; {len(statuses)} requests in {time.monotonic() - logged_in:.1f} s; "
-          f"{lost_races[0]} double submits stopped by the unique constraint, the rest by the pre-check")
+    print(
+        f"sessions {logged_in - started:.1f} s; {len(statuses)} requests in {time.monotonic() - logged_in:.1f} s; "
+        f"{lost_races[0]} double submits stopped by the unique constraint, the rest by the pre-check"
+    )
 
     assert errors == []
     assert len(statuses) == CITIZENS * ATTEMPTS

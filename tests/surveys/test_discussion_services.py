@@ -33,32 +33,53 @@ def section(discussion):
 def test_head_prepares_and_publishes_a_discussion(head, organization):
     now = timezone.now()
     document = SimpleUploadedFile("Проект.pdf", b"%PDF-1.4 draft", content_type="application/pdf")
-    discussion = services.create_discussion(actor=head, organization=organization, title="Правила благоустройства",
-                                            opens_at=now, closes_at=now + timedelta(days=30), moderation="pre",
-                                            document=document)
-    assert discussion.document_name == "Проект.pdf" and discussion.document_type == "application/pdf"
+    discussion = services.create_discussion(
+        actor=head,
+        organization=organization,
+        title="Правила благоустройства",
+        opens_at=now,
+        closes_at=now + timedelta(days=30),
+        moderation="pre",
+        document=document,
+    )
+    assert (
+        discussion.document_name == "Проект.pdf" and discussion.document_type == "application/pdf"
+    )
     with pytest.raises(DomainError, match="at least one section"):
         services.publish_discussion(actor=head, discussion_id=discussion.pk)
     services.add_section(actor=head, discussion_id=discussion.pk, title="Статья 1", body="Текст")
     services.publish_discussion(actor=head, discussion_id=discussion.pk)
     assert set(AuditEvent.objects.values_list("action", flat=True)) >= {
-        "discussion.create", "discussion.add_section", "discussion.publish"}
+        "discussion.create",
+        "discussion.add_section",
+        "discussion.publish",
+    }
 
 
 def test_document_freezes_after_the_first_comment(head, discussion, section, resident):
-    services.post_comment(author=resident, discussion_id=discussion.pk, text="Согласна", section_id=section.pk)
+    services.post_comment(
+        author=resident, discussion_id=discussion.pk, text="Согласна", section_id=section.pk
+    )
     with pytest.raises(DomainError, match="frozen"):
         services.add_section(actor=head, discussion_id=discussion.pk, title="Новая", body="Текст")
     with pytest.raises(DomainError, match="frozen"):
         services.delete_section(actor=head, section_id=section.pk)
 
 
-def test_post_moderated_comment_appears_at_once_and_a_reply_joins_the_thread(discussion, section, resident):
-    first = services.post_comment(author=resident, discussion_id=discussion.pk, text="Мало урн", section_id=section.pk)
+def test_post_moderated_comment_appears_at_once_and_a_reply_joins_the_thread(
+    discussion, section, resident
+):
+    first = services.post_comment(
+        author=resident, discussion_id=discussion.pk, text="Мало урн", section_id=section.pk
+    )
     assert first.status == Comment.Status.PUBLISHED
     other = UserFactory()
-    reply = services.post_comment(author=other, discussion_id=discussion.pk, text="Согласен", parent_id=first.pk)
-    deeper = services.post_comment(author=resident, discussion_id=discussion.pk, text="Спасибо", parent_id=reply.pk)
+    reply = services.post_comment(
+        author=other, discussion_id=discussion.pk, text="Согласен", parent_id=first.pk
+    )
+    deeper = services.post_comment(
+        author=resident, discussion_id=discussion.pk, text="Спасибо", parent_id=reply.pk
+    )
     assert reply.parent == first and reply.section == section
     assert deeper.parent == first  # one level of replies
     sections, general = selectors.sections_with_comments(user=resident, discussion=discussion)
@@ -69,9 +90,13 @@ def test_post_moderated_comment_appears_at_once_and_a_reply_joins_the_thread(dis
 
 def test_pre_moderated_comment_waits_and_only_its_author_sees_it(organization, resident):
     discussion = DiscussionFactory(organization=organization, moderation="pre")
-    comment = services.post_comment(author=resident, discussion_id=discussion.pk, text="На весь документ")
+    comment = services.post_comment(
+        author=resident, discussion_id=discussion.pk, text="На весь документ"
+    )
     assert comment.status == Comment.Status.PENDING
-    assert [c.pk for c in selectors.visible_comments(user=resident, discussion=discussion)] == [comment.pk]
+    assert [c.pk for c in selectors.visible_comments(user=resident, discussion=discussion)] == [
+        comment.pk
+    ]
     assert selectors.visible_comments(user=UserFactory(), discussion=discussion) == []
 
 
@@ -79,11 +104,17 @@ def test_comment_refusals(discussion, resident, organization):
     with pytest.raises(DomainError, match="Write your comment"):
         services.post_comment(author=resident, discussion_id=discussion.pk, text="  ")
     with pytest.raises(DomainError, match="no such section"):
-        services.post_comment(author=resident, discussion_id=discussion.pk, text="x",
-                              section_id=SectionFactory().pk)
+        services.post_comment(
+            author=resident, discussion_id=discussion.pk, text="x", section_id=SectionFactory().pk
+        )
     with pytest.raises(DomainError, match="Confirm your e-mail"):
-        services.post_comment(author=UserFactory(verified=False), discussion_id=discussion.pk, text="x")
-    with time_machine.travel(discussion.closes_at + timedelta(seconds=1)), pytest.raises(DomainError, match="open"):
+        services.post_comment(
+            author=UserFactory(verified=False), discussion_id=discussion.pk, text="x"
+        )
+    with (
+        time_machine.travel(discussion.closes_at + timedelta(seconds=1)),
+        pytest.raises(DomainError, match="open"),
+    ):
         services.post_comment(author=resident, discussion_id=discussion.pk, text="Поздно")
     draft = DiscussionFactory(organization=organization, published_at=None)
     with pytest.raises(DomainError, match="open"):
@@ -118,7 +149,9 @@ def test_three_complaints_hide_a_comment_until_a_moderator_decides(discussion, r
     assert selectors.visible_comments(user=reporters[0], discussion=discussion) == []
 
     moderator = UserFactory()
-    MembershipFactory(user=moderator, organization=None, region=region, role=Membership.Role.MODERATOR)
+    MembershipFactory(
+        user=moderator, organization=None, region=region, role=Membership.Role.MODERATOR
+    )
     queue = list(selectors.moderation_queue(user=moderator))
     assert [c.pk for c in queue] == [comment.pk]
     assert sorted(r.reason for r in queue[0].open_reports) == ["Оскорбление", "Реклама", "Спам"]
@@ -132,7 +165,9 @@ def test_moderator_removes_with_a_reason_and_only_in_their_region(organization, 
     discussion = DiscussionFactory(organization=organization, moderation="pre")
     comment = CommentFactory(discussion=discussion, status=Comment.Status.PENDING)
     elsewhere = UserFactory()
-    MembershipFactory(user=elsewhere, organization=None, region=RegionFactory(code="25"), role="moderator")
+    MembershipFactory(
+        user=elsewhere, organization=None, region=RegionFactory(code="25"), role="moderator"
+    )
     assert not selectors.moderation_queue(user=elsewhere).exists()
     with pytest.raises(DomainError, match="moderators of the discussion's region"):
         services.moderate_comment(moderator=elsewhere, comment_id=comment.pk, publish=True)
@@ -140,32 +175,52 @@ def test_moderator_removes_with_a_reason_and_only_in_their_region(organization, 
     MembershipFactory(user=moderator, organization=None, region=region, role="moderator")
     with pytest.raises(DomainError, match="reason"):
         services.moderate_comment(moderator=moderator, comment_id=comment.pk, publish=False)
-    removed = services.moderate_comment(moderator=moderator, comment_id=comment.pk, publish=False, reason="Не по теме")
+    removed = services.moderate_comment(
+        moderator=moderator, comment_id=comment.pk, publish=False, reason="Не по теме"
+    )
     assert removed.status == Comment.Status.REJECTED and removed.moderation_reason == "Не по теме"
     assert AuditEvent.objects.filter(action="discussion.moderate", actor=moderator).exists()
 
 
-def test_final_report_after_closing_with_a_decision_on_every_comment(head, discussion, section, resident):
+def test_final_report_after_closing_with_a_decision_on_every_comment(
+    head, discussion, section, resident
+):
     Subscription.objects.create(user=resident, discussion_reports=True)
-    first = services.post_comment(author=resident, discussion_id=discussion.pk, text="Добавить урны",
-                                  section_id=section.pk)
+    first = services.post_comment(
+        author=resident, discussion_id=discussion.pk, text="Добавить урны", section_id=section.pk
+    )
     second = CommentFactory(discussion=discussion)
     with pytest.raises(DomainError, match="after the discussion closes"):
-        services.decide_comment(actor=head, comment_id=first.pk, decision="accepted", reason="Учтено")
+        services.decide_comment(
+            actor=head, comment_id=first.pk, decision="accepted", reason="Учтено"
+        )
     with time_machine.travel(discussion.closes_at + timedelta(minutes=5)):
         with pytest.raises(DomainError, match="reason"):
             services.decide_comment(actor=head, comment_id=first.pk, decision="accepted", reason="")
-        services.decide_comment(actor=head, comment_id=first.pk, decision="accepted", reason="Учтено в статье 1")
+        services.decide_comment(
+            actor=head, comment_id=first.pk, decision="accepted", reason="Учтено в статье 1"
+        )
         with pytest.raises(DomainError, match="1 comments still have no decision"):
             services.publish_discussion_report(actor=head, discussion_id=discussion.pk)
-        services.decide_comment(actor=head, comment_id=second.pk, decision="rejected", reason="Противоречит закону")
-        report = services.publish_discussion_report(actor=head, discussion_id=discussion.pk, summary="Итоги")
+        services.decide_comment(
+            actor=head, comment_id=second.pk, decision="rejected", reason="Противоречит закону"
+        )
+        report = services.publish_discussion_report(
+            actor=head, discussion_id=discussion.pk, summary="Итоги"
+        )
         assert report.report_published_at is not None
         with pytest.raises(DomainError, match="already published"):
-            services.decide_comment(actor=head, comment_id=first.pk, decision="partly", reason="Иначе")
+            services.decide_comment(
+                actor=head, comment_id=first.pk, decision="partly", reason="Иначе"
+            )
     notified = Notification.objects.filter(template="discussion_report")
-    assert set(notified.values_list("recipient_id", flat=True)) == {resident.pk}  # the other author did not opt in
-    assert notified.filter(channel="in_app").get().context["url"] == f"/discussions/{discussion.pk}/report/"
+    assert set(notified.values_list("recipient_id", flat=True)) == {
+        resident.pk
+    }  # the other author did not opt in
+    assert (
+        notified.filter(channel="in_app").get().context["url"]
+        == f"/discussions/{discussion.pk}/report/"
+    )
     subject, body = render(notified.get(channel="email"))
     assert discussion.title in subject and f"/discussions/{discussion.pk}/report/" in body
 
@@ -187,6 +242,15 @@ def test_markdown_is_rendered_and_sanitised():
         "# Заголовок\n\n**жирный** [ссылка](https://kamgov.ru) [плохая](javascript:alert(1))\n\n"
         "<script>alert(1)</script><img src=x onerror=alert(1)>\n\n- пункт"
     )
-    assert "<h3>Заголовок</h3>" in html and "<strong>жирный</strong>" in html and "<li>пункт</li>" in html
+    assert (
+        "<h3>Заголовок</h3>" in html
+        and "<strong>жирный</strong>" in html
+        and "<li>пункт</li>" in html
+    )
     assert 'href="https://kamgov.ru"' in html
-    assert "<script" not in html and "onerror" not in html and "javascript:" not in html and "<img" not in html
+    assert (
+        "<script" not in html
+        and "onerror" not in html
+        and "javascript:" not in html
+        and "<img" not in html
+    )

@@ -22,7 +22,10 @@ NOW = timezone.now()
 
 
 def _window(days_from=-1, days_to=7):
-    return {"opens_at": timezone.now() + timedelta(days=days_from), "closes_at": timezone.now() + timedelta(days=days_to)}
+    return {
+        "opens_at": timezone.now() + timedelta(days=days_from),
+        "closes_at": timezone.now() + timedelta(days=days_to),
+    }
 
 
 def _choice(survey, index=0):
@@ -34,11 +37,17 @@ def _choice(survey, index=0):
 
 
 def test_head_creates_a_draft_that_only_organizers_see(head, organization, resident):
-    survey = services.create_survey(actor=head, organization=organization, kind="poll", title=" Дороги ",
-                                    **_window())
-    assert survey.title == "Дороги" and survey.published_at is None and survey.region == organization.region
+    survey = services.create_survey(
+        actor=head, organization=organization, kind="poll", title=" Дороги ", **_window()
+    )
+    assert (
+        survey.title == "Дороги"
+        and survey.published_at is None
+        and survey.region == organization.region
+    )
     assert AuditEvent.objects.filter(action="survey.create", actor=head).exists()
     from django.http import Http404
+
     with pytest.raises(Http404):
         selectors.get_survey(user=resident, pk=survey.pk)
     assert selectors.get_survey(user=head, pk=survey.pk) == survey
@@ -46,14 +55,33 @@ def test_head_creates_a_draft_that_only_organizers_see(head, organization, resid
 
 def test_creation_refusals(head, organization, region):
     with pytest.raises(DomainError, match="closing time"):
-        services.create_survey(actor=head, organization=organization, kind="poll", title="x",
-                               opens_at=NOW, closes_at=NOW)
+        services.create_survey(
+            actor=head,
+            organization=organization,
+            kind="poll",
+            title="x",
+            opens_at=NOW,
+            closes_at=NOW,
+        )
     with pytest.raises(DomainError, match="only after it closes"):
-        services.create_survey(actor=head, organization=organization, kind="vote", title="x",
-                               results_visibility="live", **_window())
+        services.create_survey(
+            actor=head,
+            organization=organization,
+            kind="vote",
+            title="x",
+            results_visibility="live",
+            **_window(),
+        )
     with pytest.raises(DomainError, match="at least one municipality"):
-        services.create_survey(actor=head, organization=organization, kind="poll", title="x",
-                               audience="municipalities", municipalities=[], **_window())
+        services.create_survey(
+            actor=head,
+            organization=organization,
+            kind="poll",
+            title="x",
+            audience="municipalities",
+            municipalities=[],
+            **_window(),
+        )
     other = OrganizationFactory(region=region)
     with pytest.raises(DomainError, match="organizations you head"):
         services.create_survey(actor=head, organization=other, kind="poll", title="x", **_window())
@@ -61,11 +89,14 @@ def test_creation_refusals(head, organization, region):
 
 def test_an_executor_is_not_an_organizer(executor, organization):
     with pytest.raises(DomainError):
-        services.create_survey(actor=executor, organization=organization, kind="poll", title="x", **_window())
+        services.create_survey(
+            actor=executor, organization=organization, kind="poll", title="x", **_window()
+        )
 
 
 def test_vote_with_live_results_is_impossible_even_in_the_database(organization):
     from django.db import IntegrityError
+
     with pytest.raises(IntegrityError), transaction.atomic():
         SurveyFactory(organization=organization, kind="vote", results_visibility="live")
 
@@ -74,10 +105,14 @@ def test_publish_needs_questions_with_two_options(head, organization):
     survey = SurveyFactory(organization=organization, published_at=None)
     with pytest.raises(DomainError, match="at least one question"):
         services.publish_survey(actor=head, survey_id=survey.pk)
-    question = services.add_question(actor=head, survey_id=survey.pk, text="Где?", kind="single", options=["Здесь"])
+    question = services.add_question(
+        actor=head, survey_id=survey.pk, text="Где?", kind="single", options=["Здесь"]
+    )
     with pytest.raises(DomainError, match="two options"):
         services.publish_survey(actor=head, survey_id=survey.pk)
-    services.add_option(actor=head, question_id=question.pk, text="Там", description="Набережная у моря")
+    services.add_option(
+        actor=head, question_id=question.pk, text="Там", description="Набережная у моря"
+    )
     published = services.publish_survey(actor=head, survey_id=survey.pk)
     assert published.published_at is not None
     assert AuditEvent.objects.filter(action="survey.publish").count() == 1
@@ -85,12 +120,16 @@ def test_publish_needs_questions_with_two_options(head, organization):
 
 def test_publish_refuses_a_period_already_over(head, organization):
     survey = make_survey(organization=organization, published_at=None)
-    with time_machine.travel(survey.closes_at + timedelta(minutes=1)), pytest.raises(DomainError, match="passed"):
+    with (
+        time_machine.travel(survey.closes_at + timedelta(minutes=1)),
+        pytest.raises(DomainError, match="passed"),
+    ):
         services.publish_survey(actor=head, survey_id=survey.pk)
 
 
-def test_publishing_notifies_only_subscribed_residents_of_the_audience(head, organization, municipality,
-                                                                      other_municipality):
+def test_publishing_notifies_only_subscribed_residents_of_the_audience(
+    head, organization, municipality, other_municipality
+):
     subscribed = UserFactory(municipality=municipality)
     Subscription.objects.create(user=subscribed, new_in_municipality=True)
     elsewhere = UserFactory(municipality=other_municipality)
@@ -99,10 +138,16 @@ def test_publishing_notifies_only_subscribed_residents_of_the_audience(head, org
     survey = make_survey(organization=organization, published_at=None, audience="municipalities")
     survey.municipalities.set([municipality])
     services.publish_survey(actor=head, survey_id=survey.pk)
-    assert not Notification.objects.exists()  # the announcement sweep tells them, not the publishing request
+    assert (
+        not Notification.objects.exists()
+    )  # the announcement sweep tells them, not the publishing request
     assert announce_published_task() == 1
     assert announce_published_task() == 0  # run twice: announced once
-    notified = set(Notification.objects.filter(template="survey_published").values_list("recipient_id", flat=True))
+    notified = set(
+        Notification.objects.filter(template="survey_published").values_list(
+            "recipient_id", flat=True
+        )
+    )
     assert notified == {subscribed.pk}
     in_app = Notification.objects.get(recipient=subscribed, channel="in_app")
     assert in_app.context["url"] == f"/surveys/{survey.pk}/"
@@ -111,9 +156,14 @@ def test_publishing_notifies_only_subscribed_residents_of_the_audience(head, org
 
 
 def test_items_closed_before_the_sweep_are_not_announced(organization, municipality):
-    Subscription.objects.create(user=UserFactory(municipality=municipality), new_in_municipality=True)
-    make_survey(organization=organization, opens_at=timezone.now() - timedelta(days=9),
-                closes_at=timezone.now() - timedelta(days=1))
+    Subscription.objects.create(
+        user=UserFactory(municipality=municipality), new_in_municipality=True
+    )
+    make_survey(
+        organization=organization,
+        opens_at=timezone.now() - timedelta(days=9),
+        closes_at=timezone.now() - timedelta(days=1),
+    )
     assert announce_published_task() == 0 and not Notification.objects.exists()
 
 
@@ -131,7 +181,10 @@ def test_question_and_options_freeze_after_the_first_response(head, organization
         services.delete_option(actor=head, option_id=question.options.first().pk)
     with pytest.raises(DomainError, match="Anonymity"):
         services.update_survey(actor=head, survey_id=survey.pk, is_anonymous=False)
-    assert services.update_survey(actor=head, survey_id=survey.pk, title="Новое название").title == "Новое название"
+    assert (
+        services.update_survey(actor=head, survey_id=survey.pk, title="Новое название").title
+        == "Новое название"
+    )
 
 
 def test_option_picture_is_reencoded_without_metadata(head, organization):
@@ -167,11 +220,23 @@ def test_resident_answers_every_kind_of_question(resident, organization):
     m1, m2, m3 = (OptionFactory(question=multiple) for _ in range(3))
     scale = QuestionFactory(survey=survey, kind="scale", scale_min=1, scale_max=5)
     text = QuestionFactory(survey=survey, kind="text", is_required=False)
-    response = services.submit_response(citizen=resident, survey_id=survey.pk, answers={
-        single.pk: [b.pk], multiple.pk: [m1.pk, m3.pk], scale.pk: 4, text.pk: "  Больше урн  "})
+    response = services.submit_response(
+        citizen=resident,
+        survey_id=survey.pk,
+        answers={
+            single.pk: [b.pk],
+            multiple.pk: [m1.pk, m3.pk],
+            scale.pk: 4,
+            text.pk: "  Больше урн  ",
+        },
+    )
     assert {(x.question_id, x.option_id, x.value, x.text) for x in response.answers.all()} == {
-        (single.pk, b.pk, None, ""), (multiple.pk, m1.pk, None, ""), (multiple.pk, m3.pk, None, ""),
-        (scale.pk, None, 4, ""), (text.pk, None, None, "Больше урн")}
+        (single.pk, b.pk, None, ""),
+        (multiple.pk, m1.pk, None, ""),
+        (multiple.pk, m3.pk, None, ""),
+        (scale.pk, None, 4, ""),
+        (text.pk, None, None, "Больше урн"),
+    }
     audit = AuditEvent.objects.get(action="poll.respond")
     assert audit.changes == {"survey": survey.pk}  # who took part, never what they answered
 
@@ -185,8 +250,11 @@ def test_invalid_answers_are_explained_per_question(resident, organization):
     scale = QuestionFactory(survey=survey, kind="scale")
     text = QuestionFactory(survey=survey, kind="text")
     with pytest.raises(InvalidAnswers) as caught:
-        services.submit_response(citizen=resident, survey_id=survey.pk, answers={
-            single.pk: [999999], multiple.pk: [m1.pk, m2.pk], scale.pk: 9, text.pk: " "})
+        services.submit_response(
+            citizen=resident,
+            survey_id=survey.pk,
+            answers={single.pk: [999999], multiple.pk: [m1.pk, m2.pk], scale.pk: 9, text.pk: " "},
+        )
     assert set(caught.value.errors) == {single.pk, multiple.pk, scale.pk, text.pk}
     assert "at most 1" in str(caught.value.errors[multiple.pk])
     assert not Response.objects.exists()
@@ -206,7 +274,9 @@ def test_draft_is_refused(resident, organization):
         services.submit_response(citizen=resident, survey_id=survey.pk, answers=_choice(survey))
 
 
-def test_outside_the_audience_is_refused_with_the_reason(resident, organization, other_municipality):
+def test_outside_the_audience_is_refused_with_the_reason(
+    resident, organization, other_municipality
+):
     survey = make_survey(organization=organization, audience="municipalities")
     survey.municipalities.set([other_municipality])
     with pytest.raises(DomainError, match="Елизовский"):
@@ -221,7 +291,10 @@ def test_resident_without_municipality_is_told_to_fill_the_profile(citizen, orga
 
 def test_resident_of_another_region_is_refused(organization):
     from tests.organizations.factories import MunicipalityFactory, RegionFactory
-    stranger = UserFactory(municipality=MunicipalityFactory(region=RegionFactory(code="25", name="Приморский край")))
+
+    stranger = UserFactory(
+        municipality=MunicipalityFactory(region=RegionFactory(code="25", name="Приморский край"))
+    )
     survey = make_survey(organization=organization)
     with pytest.raises(DomainError, match="residents of"):
         services.submit_response(citizen=stranger, survey_id=survey.pk, answers=_choice(survey))
@@ -251,8 +324,9 @@ def test_second_response_is_already_taken_part(resident, organization):
     assert Response.objects.filter(survey=survey).count() == 1
 
 
-def test_race_lost_at_the_constraint_is_friendly_and_keeps_the_outer_transaction(resident, organization,
-                                                                                 monkeypatch):
+def test_race_lost_at_the_constraint_is_friendly_and_keeps_the_outer_transaction(
+    resident, organization, monkeypatch
+):
     """Both submits passed the checks: the unique constraint decides, inside a savepoint."""
     survey = make_survey(organization=organization, kind="vote")
     Response.objects.create(survey=survey, citizen=resident)  # the other request won a moment ago
@@ -260,13 +334,17 @@ def test_race_lost_at_the_constraint_is_friendly_and_keeps_the_outer_transaction
     with transaction.atomic():
         with pytest.raises(AlreadyTookPart):
             services.cast_vote(citizen=resident, survey_id=survey.pk, answers=_choice(survey))
-        assert Response.objects.filter(survey=survey).count() == 1  # the transaction is still usable
+        assert (
+            Response.objects.filter(survey=survey).count() == 1
+        )  # the transaction is still usable
 
 
 # --- Results ----------------------------------------------------------------------------------------
 
 
-def test_vote_results_are_sealed_for_everyone_until_it_closes(head, organization, resident, platform_admin):
+def test_vote_results_are_sealed_for_everyone_until_it_closes(
+    head, organization, resident, platform_admin
+):
     survey = make_survey(organization=organization, kind="vote")
     services.cast_vote(citizen=resident, survey_id=survey.pk, answers=_choice(survey))
     for person in (resident, head, platform_admin):

@@ -30,16 +30,25 @@ def _vote(survey, index=0):
     return {f"q{question.pk}": str(list(question.options.all())[index].pk)}
 
 
-def test_lists_show_published_items_local_ones_first(client, resident, organization, municipality, other_municipality,
-                                                     django_assert_max_num_queries):
+def test_lists_show_published_items_local_ones_first(
+    client, resident, organization, municipality, other_municipality, django_assert_max_num_queries
+):
     regional = make_survey(organization=organization, title="Для всего края")
-    local = make_survey(organization=organization, title="Для нашего округа", audience="municipalities")
+    local = make_survey(
+        organization=organization, title="Для нашего округа", audience="municipalities"
+    )
     local.municipalities.set([municipality])
-    elsewhere = make_survey(organization=organization, title="Для Елизово", audience="municipalities")
+    elsewhere = make_survey(
+        organization=organization, title="Для Елизово", audience="municipalities"
+    )
     elsewhere.municipalities.set([other_municipality])
     make_survey(organization=organization, title="Черновик", published_at=None)
-    finished = make_survey(organization=organization, title="Прошедший",
-                           opens_at=timezone.now() - timedelta(days=10), closes_at=timezone.now() - timedelta(days=1))
+    finished = make_survey(
+        organization=organization,
+        title="Прошедший",
+        opens_at=timezone.now() - timedelta(days=10),
+        closes_at=timezone.now() - timedelta(days=1),
+    )
     client.force_login(resident)
     with django_assert_max_num_queries(12):
         page = client.get(reverse("surveys:list")).content.decode()
@@ -80,14 +89,18 @@ def test_invalid_answers_come_back_with_errors_and_choices_kept(client, resident
     survey = make_survey(organization=organization)
     text = QuestionFactory(survey=survey, kind="text", text="Почему?")
     client.force_login(resident)
-    response = client.post(reverse("surveys:respond", args=[survey.pk]), {f"q{text.pk}": "Потому что"})
+    response = client.post(
+        reverse("surveys:respond", args=[survey.pk]), {f"q{text.pk}": "Потому что"}
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert "Choose an option." in page and "Потому что" in page
     assert f'aria-describedby="q{survey.questions.first().pk}-error"' in page
 
 
-def test_vote_results_are_sealed_then_public_with_chart_and_table(client, head, resident, organization):
+def test_vote_results_are_sealed_then_public_with_chart_and_table(
+    client, head, resident, organization
+):
     survey = make_survey(organization=organization, kind="vote")
     client.force_login(resident)
     client.post(reverse("surveys:respond", args=[survey.pk]), _vote(survey))
@@ -105,6 +118,7 @@ def test_vote_results_are_sealed_then_public_with_chart_and_table(client, head, 
         assert resident.email not in body and "Сидорова" not in body
         xlsx = client.get(reverse("surveys:export_xlsx", args=[survey.pk]))
         from openpyxl import load_workbook
+
         sheet = load_workbook(io.BytesIO(xlsx.content)).active
         assert [cell.value for cell in sheet[2]] == [1, "Сквер на Ленинской"]
 
@@ -112,18 +126,38 @@ def test_vote_results_are_sealed_then_public_with_chart_and_table(client, head, 
 def test_organizer_builds_and_publishes_a_poll_through_the_pages(client, head, organization):
     client.force_login(head)
     now = timezone.localtime()
-    response = client.post(reverse("surveys:new"), {
-        "organization": organization.pk, "kind": "poll", "title": "Качество дорог", "audience": "region",
-        "opens_at": now.strftime("%Y-%m-%dT%H:%M"), "closes_at": (now + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M"),
-        "eligibility": "email", "is_anonymous": "on", "results_visibility": "live",
-    })
+    response = client.post(
+        reverse("surveys:new"),
+        {
+            "organization": organization.pk,
+            "kind": "poll",
+            "title": "Качество дорог",
+            "audience": "region",
+            "opens_at": now.strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": (now + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M"),
+            "eligibility": "email",
+            "is_anonymous": "on",
+            "results_visibility": "live",
+        },
+    )
     survey = Survey.objects.get(title="Качество дорог")
     assert response.url == reverse("surveys:manage", args=[survey.pk])
     assert client.get(response.url).status_code == 200
-    client.post(reverse("surveys:question_add", args=[survey.pk]), {
-        "question-text": "Как вы оцениваете дороги?", "question-kind": "single", "question-is_required": "on",
-        "question-scale_min": "1", "question-scale_max": "5", "question-options": "Хорошо\nПлохо\n"})
-    assert list(survey.questions.get().options.values_list("text", flat=True)) == ["Хорошо", "Плохо"]
+    client.post(
+        reverse("surveys:question_add", args=[survey.pk]),
+        {
+            "question-text": "Как вы оцениваете дороги?",
+            "question-kind": "single",
+            "question-is_required": "on",
+            "question-scale_min": "1",
+            "question-scale_max": "5",
+            "question-options": "Хорошо\nПлохо\n",
+        },
+    )
+    assert list(survey.questions.get().options.values_list("text", flat=True)) == [
+        "Хорошо",
+        "Плохо",
+    ]
     published = client.post(reverse("surveys:publish", args=[survey.pk]), follow=True)
     assert "Published" in published.content.decode()
     survey.refresh_from_db()
@@ -132,27 +166,49 @@ def test_organizer_builds_and_publishes_a_poll_through_the_pages(client, head, o
 
 def test_survey_form_errors_keep_what_was_typed(client, head, organization):
     client.force_login(head)
-    response = client.post(reverse("surveys:new"), {"organization": organization.pk, "kind": "vote",
-                                                    "title": "Сквер", "results_visibility": "live"})
+    response = client.post(
+        reverse("surveys:new"),
+        {
+            "organization": organization.pk,
+            "kind": "vote",
+            "title": "Сквер",
+            "results_visibility": "live",
+        },
+    )
     page = response.content.decode()
-    assert response.status_code == 400 and 'value="Сквер"' in page and "only after it closes" in page
+    assert (
+        response.status_code == 400 and 'value="Сквер"' in page and "only after it closes" in page
+    )
 
 
 def test_discussion_comment_react_complain_through_the_pages(client, resident, organization):
     discussion = DiscussionFactory(organization=organization)
-    section = SectionFactory(discussion=discussion, body="## Часть\n\n<script>alert(1)</script>Текст")
+    section = SectionFactory(
+        discussion=discussion, body="## Часть\n\n<script>alert(1)</script>Текст"
+    )
     client.force_login(resident)
     page = client.get(discussion.get_absolute_url()).content.decode()
     assert "<h4>Часть</h4>" in page and "<script>alert" not in page
-    empty = client.post(reverse("discussions:comment", args=[discussion.pk]), {"text": "", "section": section.pk})
-    assert empty.status_code == 400 and f'id="comment-on-section-{section.pk}-error"' in empty.content.decode()
-    done = client.post(reverse("discussions:comment", args=[discussion.pk]), {"text": "Добавить скамейки",
-                                                                              "section": section.pk})
+    empty = client.post(
+        reverse("discussions:comment", args=[discussion.pk]), {"text": "", "section": section.pk}
+    )
+    assert (
+        empty.status_code == 400
+        and f'id="comment-on-section-{section.pk}-error"' in empty.content.decode()
+    )
+    done = client.post(
+        reverse("discussions:comment", args=[discussion.pk]),
+        {"text": "Добавить скамейки", "section": section.pk},
+    )
     comment = Comment.objects.get(text="Добавить скамейки")
     assert done.url.endswith(f"#comment-{comment.pk}")
     other = CommentFactory(discussion=discussion, section=section)
     client.post(reverse("discussions:react", args=[discussion.pk, other.pk]), {"kind": "support"})
-    again = client.post(reverse("discussions:react", args=[discussion.pk, other.pk]), {"kind": "oppose"}, follow=True)
+    again = client.post(
+        reverse("discussions:react", args=[discussion.pk, other.pk]),
+        {"kind": "oppose"},
+        follow=True,
+    )
     assert "already given your opinion" in again.content.decode()
     client.post(reverse("discussions:complain", args=[discussion.pk, other.pk]), {"reason": "Спам"})
     assert other.reports.count() == 1
@@ -160,7 +216,9 @@ def test_discussion_comment_react_complain_through_the_pages(client, resident, o
 
 def test_moderation_queue_is_for_moderators(client, moderator, citizen, organization):
     discussion = DiscussionFactory(organization=organization, moderation="pre")
-    comment = CommentFactory(discussion=discussion, status=Comment.Status.PENDING, text="Ждёт проверки")
+    comment = CommentFactory(
+        discussion=discussion, status=Comment.Status.PENDING, text="Ждёт проверки"
+    )
     client.force_login(citizen)
     assert client.get(reverse("discussions:moderation")).status_code == 403
     client.force_login(moderator)
@@ -179,21 +237,37 @@ def test_final_report_through_the_pages(client, head, resident, organization):
     with time_machine.travel(discussion.closes_at + timedelta(hours=1)):
         missing = client.post(url, {"publish": "1"})
         assert missing.status_code == 400 and "still have no decision" in missing.content.decode()
-        no_reason = client.post(url, {f"c{comment.pk}-decision": "partly", f"c{comment.pk}-reason": ""})
+        no_reason = client.post(
+            url, {f"c{comment.pk}-decision": "partly", f"c{comment.pk}-reason": ""}
+        )
         assert no_reason.status_code == 400 and "reason" in no_reason.content.decode()
-        done = client.post(url, {f"c{comment.pk}-decision": "partly", f"c{comment.pk}-reason": "Частично учтено",
-                                 "summary": "Спасибо всем", "publish": "1"})
+        done = client.post(
+            url,
+            {
+                f"c{comment.pk}-decision": "partly",
+                f"c{comment.pk}-reason": "Частично учтено",
+                "summary": "Спасибо всем",
+                "publish": "1",
+            },
+        )
         assert done.url == reverse("discussions:report", args=[discussion.pk])
         client.force_login(resident)
         report = client.get(done.url).content.decode()
-        assert "Продлить часы работы" in report and "partly accepted" in report and "Частично учтено" in report
+        assert (
+            "Продлить часы работы" in report
+            and "partly accepted" in report
+            and "Частично учтено" in report
+        )
 
 
 def test_subscription_page_saves_the_choice(client, resident):
     client.force_login(resident)
     client.post(reverse("surveys:subscription"), {"new_in_municipality": "on"})
     page = client.get(reverse("surveys:subscription")).content.decode()
-    assert 'id="id_new_in_municipality" checked' in page and 'id="id_discussion_reports" checked' not in page
+    assert (
+        'id="id_new_in_municipality" checked' in page
+        and 'id="id_discussion_reports" checked' not in page
+    )
 
 
 def test_navigation_shows_consultations(client, head, resident):
@@ -208,18 +282,32 @@ def test_navigation_shows_consultations(client, head, resident):
 # --- Access: another organization's items, drafts, organizer pages -------------------------------------
 
 ORGANIZER_URLS = [
-    ("surveys:manage", "survey"), ("surveys:question_add", "survey"), ("surveys:question_delete", "question"),
-    ("surveys:option_add", "question"), ("surveys:option_delete", "option"), ("surveys:publish", "survey"),
-    ("surveys:export_csv", "survey"), ("surveys:export_xlsx", "survey"),
-    ("discussions:manage", "discussion"), ("discussions:section_add", "discussion"),
-    ("discussions:section_delete", "section"), ("discussions:publish", "discussion"),
+    ("surveys:manage", "survey"),
+    ("surveys:question_add", "survey"),
+    ("surveys:question_delete", "question"),
+    ("surveys:option_add", "question"),
+    ("surveys:option_delete", "option"),
+    ("surveys:publish", "survey"),
+    ("surveys:export_csv", "survey"),
+    ("surveys:export_xlsx", "survey"),
+    ("discussions:manage", "discussion"),
+    ("discussions:section_add", "discussion"),
+    ("discussions:section_delete", "section"),
+    ("discussions:publish", "discussion"),
     ("discussions:report_edit", "discussion"),
 ]
 DRAFT_URLS = [
-    ("surveys:detail", "survey"), ("surveys:respond", "survey"), ("surveys:results", "survey"),
-    ("surveys:image", "survey"), ("surveys:option_image", "option"), ("discussions:detail", "discussion"),
-    ("discussions:comment", "discussion"), ("discussions:react", "comment"), ("discussions:complain", "comment"),
-    ("discussions:document", "discussion"), ("discussions:report", "discussion"),
+    ("surveys:detail", "survey"),
+    ("surveys:respond", "survey"),
+    ("surveys:results", "survey"),
+    ("surveys:image", "survey"),
+    ("surveys:option_image", "option"),
+    ("discussions:detail", "discussion"),
+    ("discussions:comment", "discussion"),
+    ("discussions:react", "comment"),
+    ("discussions:complain", "comment"),
+    ("discussions:document", "discussion"),
+    ("discussions:report", "discussion"),
 ]
 
 
@@ -227,17 +315,29 @@ DRAFT_URLS = [
 def objects(organization):
     survey = make_survey(organization=organization, published_at=None, title="Секретный черновик")
     question = survey.questions.get()
-    discussion = DiscussionFactory(organization=organization, published_at=None, title="Секретное обсуждение")
+    discussion = DiscussionFactory(
+        organization=organization, published_at=None, title="Секретное обсуждение"
+    )
     section = SectionFactory(discussion=discussion)
     comment = CommentFactory(discussion=discussion)
-    return {"survey": survey, "question": question, "option": question.options.first(), "discussion": discussion,
-            "section": section, "comment": comment}
+    return {
+        "survey": survey,
+        "question": question,
+        "option": question.options.first(),
+        "discussion": discussion,
+        "section": section,
+        "comment": comment,
+    }
 
 
 def _kwargs(name, kind, objects):
     pk = objects["survey"].pk if name.startswith("surveys") else objects["discussion"].pk
-    extra = {"question": {"question_id": objects["question"].pk}, "option": {"option_id": objects["option"].pk},
-             "section": {"section_id": objects["section"].pk}, "comment": {"comment_id": objects["comment"].pk}}
+    extra = {
+        "question": {"question_id": objects["question"].pk},
+        "option": {"option_id": objects["option"].pk},
+        "section": {"section_id": objects["section"].pk},
+        "comment": {"comment_id": objects["comment"].pk},
+    }
     return {"pk": pk, **extra.get(kind, {})}
 
 
@@ -245,29 +345,45 @@ def _kwargs(name, kind, objects):
 def test_nobody_else_reaches_drafts_or_organizer_pages(client, objects, region, who, executor):
     people = {"anonymous": None, "citizen": UserFactory(), "executor": executor}
     people["other_head"] = UserFactory()
-    MembershipFactory(user=people["other_head"], organization=OrganizationFactory(region=region), role="head")
+    MembershipFactory(
+        user=people["other_head"], organization=OrganizationFactory(region=region), role="head"
+    )
     if people[who] is not None:
         client.force_login(people[who])
     for name, kind in ORGANIZER_URLS + DRAFT_URLS:
         url = reverse(name, kwargs=_kwargs(name, kind, objects))
         for method in (client.get, client.post):
-            response = method(url, {"text": "x", "kind": "support", "reason": "x", "title": "x", "body": "x"})
+            response = method(
+                url, {"text": "x", "kind": "support", "reason": "x", "title": "x", "body": "x"}
+            )
             allowed = {403, 404, 405} | ({302} if who == "anonymous" else set())
             assert response.status_code in allowed, (name, method.__name__, response.status_code)
             if response.status_code == 302:
                 assert "/accounts/login/" in response.url
             body = b"".join(response) if response.streaming else response.content
             assert "Секретн".encode() not in body, name
-    assert Survey.objects.get().published_at is None and Discussion.objects.get().published_at is None
+    assert (
+        Survey.objects.get().published_at is None and Discussion.objects.get().published_at is None
+    )
 
 
 def test_comment_moderation_url_is_limited_to_the_moderators_region(client, organization):
     from tests.organizations.factories import RegionFactory
-    comment = CommentFactory(discussion=DiscussionFactory(organization=organization), status=Comment.Status.PENDING)
+
+    comment = CommentFactory(
+        discussion=DiscussionFactory(organization=organization), status=Comment.Status.PENDING
+    )
     elsewhere = UserFactory()
-    MembershipFactory(user=elsewhere, organization=None, region=RegionFactory(code="25"), role="moderator")
+    MembershipFactory(
+        user=elsewhere, organization=None, region=RegionFactory(code="25"), role="moderator"
+    )
     client.force_login(elsewhere)
-    assert client.post(reverse("discussions:moderate", args=[comment.pk]), {"decision": "publish"}).status_code == 404
+    assert (
+        client.post(
+            reverse("discussions:moderate", args=[comment.pk]), {"decision": "publish"}
+        ).status_code
+        == 404
+    )
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PENDING
 
@@ -275,12 +391,17 @@ def test_comment_moderation_url_is_limited_to_the_moderators_region(client, orga
 def test_every_surveys_url_with_a_parameter_is_in_the_matrix():
     from tests.appeals.test_access_matrix import _patterns
 
-    found = {name for name, params in _patterns() if params and name.split(":")[0] in {"surveys", "discussions"}}
+    found = {
+        name
+        for name, params in _patterns()
+        if params and name.split(":")[0] in {"surveys", "discussions"}
+    }
     assert found == {name for name, _kind in ORGANIZER_URLS + DRAFT_URLS} | {"discussions:moderate"}
 
 
-def test_discussion_page_queries_do_not_grow_with_comments(client, resident, organization,
-                                                           django_assert_max_num_queries):
+def test_discussion_page_queries_do_not_grow_with_comments(
+    client, resident, organization, django_assert_max_num_queries
+):
     discussion = DiscussionFactory(organization=organization)
     sections = [SectionFactory(discussion=discussion) for _ in range(3)]
     for index in range(30):
@@ -300,4 +421,7 @@ def test_admin_lists_the_consultations(client, platform_admin, organization):
     for name in ("survey", "question", "response", "discussion", "comment", "subscription"):
         assert client.get(reverse(f"admin:surveys_{name}_changelist")).status_code == 200, name
     assert client.get(reverse("admin:surveys_survey_change", args=[survey.pk])).status_code == 200
-    assert client.get(reverse("admin:surveys_discussion_change", args=[discussion.pk])).status_code == 200
+    assert (
+        client.get(reverse("admin:surveys_discussion_change", args=[discussion.pk])).status_code
+        == 200
+    )

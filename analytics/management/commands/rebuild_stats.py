@@ -22,10 +22,16 @@ class Command(BaseCommand):
             bar = "#" * filled + "." * (BAR_WIDTH - filled)
             rate = done / elapsed if elapsed else 0
             line = f"[{bar}] {done}/{total} {rate:,.0f} appeals/s"
-            self.stdout.write(f"\r{line}" if interactive else line, ending="" if interactive else "\n")
+            self.stdout.write(
+                f"\r{line}" if interactive else line, ending="" if interactive else "\n"
+            )
             self.stdout.flush()
 
         done = rebuild_stats(progress=progress)
         if interactive:
             self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"Rebuilt statistics of {done:,} appeals in {time.monotonic() - started:.1f} s."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Rebuilt statistics of {done:,} appeals in {time.monotonic() - started:.1f} s."
+            )
+        )

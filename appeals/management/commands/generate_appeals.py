@@ -17,9 +17,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--count", type=int, required=True, metavar="N", help="Appeals to create.")
+        parser.add_argument(
+            "--count", type=int, required=True, metavar="N", help="Appeals to create."
+        )
         parser.add_argument("--region", default="41", help="Region code (default 41).")
-        parser.add_argument("--months", type=int, default=12, help="History length in months (default 12).")
+        parser.add_argument(
+            "--months", type=int, default=12, help="History length in months (default 12)."
+        )
         parser.add_argument("--seed", type=int, default=41, help="Random seed (default 41).")
 
     def handle(self, *args, **options):
@@ -42,12 +46,18 @@ class Command(BaseCommand):
             bar = "#" * filled + "." * (BAR_WIDTH - filled)
             rate = done / elapsed if elapsed else 0
             line = f"[{bar}] {done}/{total} {rate:,.0f}/s"
-            self.stdout.write(f"\r{line}" if interactive else line, ending="" if interactive else "\n")
+            self.stdout.write(
+                f"\r{line}" if interactive else line, ending="" if interactive else "\n"
+            )
             self.stdout.flush()
 
         try:
             created = generate_appeals(
-                count=count, region=region, months=options["months"], seed=options["seed"], progress=progress
+                count=count,
+                region=region,
+                months=options["months"],
+                seed=options["seed"],
+                progress=progress,
             )
         except ValueError as error:
             raise CommandError(str(error)) from error

@@ -52,9 +52,16 @@ DEMO_CITIZEN = "citizen@demo.local"
 # The demo citizen's own appeals: one of each stage, including an answer waiting for a rating and
 # a question from the organization waiting for a reply. All go to the demo executor's organization.
 DEMO_CITIZEN_STATUSES = [
-    Appeal.Status.CLOSED, Appeal.Status.CLOSED, Appeal.Status.CLOSED, Appeal.Status.REJECTED,
-    Appeal.Status.SUBMITTED, Appeal.Status.REGISTERED, Appeal.Status.IN_PROGRESS,
-    Appeal.Status.IN_PROGRESS, Appeal.Status.CLARIFICATION, Appeal.Status.ANSWERED,
+    Appeal.Status.CLOSED,
+    Appeal.Status.CLOSED,
+    Appeal.Status.CLOSED,
+    Appeal.Status.REJECTED,
+    Appeal.Status.SUBMITTED,
+    Appeal.Status.REGISTERED,
+    Appeal.Status.IN_PROGRESS,
+    Appeal.Status.IN_PROGRESS,
+    Appeal.Status.CLARIFICATION,
+    Appeal.Status.ANSWERED,
 ]
 MODERATION_QUEUE = 15  # submitted appeals waiting for the demo moderator
 
@@ -163,7 +170,9 @@ class Command(BaseCommand):
         """Create the organizations missing by slug; returns slug → id for the whole plan."""
         by_slug = {spec.slug: spec for spec in plan}
         ids = dict(Organization.objects.filter(slug__in=by_slug).values_list("slug", "id"))
-        missing = sorted((s for s in plan if s.slug not in ids), key=lambda s: plan_level(s, by_slug))
+        missing = sorted(
+            (s for s in plan if s.slug not in ids), key=lambda s: plan_level(s, by_slug)
+        )
         taken_ogrns = set(
             Organization.objects.exclude(ogrn="")
             .exclude(slug__in=by_slug)
@@ -398,7 +407,9 @@ class Command(BaseCommand):
         years = [timezone.localdate().year, timezone.localdate().year + 1]
         created = fill_calendar(years=years)
         total = CalendarDay.objects.filter(date__year__in=years).count()
-        self.report(f"Производственный календарь {years[0]}–{years[1]}, дней-исключений", total, created)
+        self.report(
+            f"Производственный календарь {years[0]}–{years[1]}, дней-исключений", total, created
+        )
 
     def load_appeals(self, region: Region, org_ids: dict[str, int], count: int) -> None:
         """A year of history, once: nothing is added while the region has appeals."""
@@ -413,7 +424,11 @@ class Command(BaseCommand):
         own = DEMO_CITIZEN_STATUSES[:count]
         executor_org = Organization.objects.get(pk=org_ids[data.CAPITAL_ADMINISTRATION])
         created = generate_appeals(
-            count=len(own), region=region, citizens=[citizen], statuses=own, organization=executor_org,
+            count=len(own),
+            region=region,
+            citizens=[citizen],
+            statuses=own,
+            organization=executor_org,
             seed=data.ID_SEED + 1,
         )
         rest = count - created
@@ -421,12 +436,21 @@ class Command(BaseCommand):
             started = time.monotonic()
 
             def progress(done: int, total: int) -> None:
-                self.stdout.write(f"  … обращения: {done} из {total} ({time.monotonic() - started:.1f} с)")
+                self.stdout.write(
+                    f"  … обращения: {done} из {total} ({time.monotonic() - started:.1f} с)"
+                )
 
             # A real queue: about 15 appeals submitted in the last days, whatever the total.
             queue = max(MODERATION_QUEUE - own.count(Appeal.Status.SUBMITTED), 0)
-            mix = {**DEFAULT_MIX, Appeal.Status.SUBMITTED: min(queue / rest, DEFAULT_MIX[Appeal.Status.SUBMITTED])}
-            created += generate_appeals(count=rest, region=region, mix=mix, seed=data.ID_SEED, progress=progress)
+            mix = {
+                **DEFAULT_MIX,
+                Appeal.Status.SUBMITTED: min(queue / rest, DEFAULT_MIX[Appeal.Status.SUBMITTED]),
+            }
+            created += generate_appeals(
+                count=rest, region=region, mix=mix, seed=data.ID_SEED, progress=progress
+            )
         self.report("Обращения", created, created)
-        self.stdout.write(f"  У {DEMO_CITIZEN}: {len(own)}; в очереди модератора: "
-                          f"{Appeal.objects.filter(region=region, status=Appeal.Status.SUBMITTED).count()}")
+        self.stdout.write(
+            f"  У {DEMO_CITIZEN}: {len(own)}; в очереди модератора: "
+            f"{Appeal.objects.filter(region=region, status=Appeal.Status.SUBMITTED).count()}"
+        )

@@ -34,6 +34,7 @@ test: messages
 
 lint: install
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 
 makemessages: install
 	DJANGO_DEBUG=1 DATABASE_URL=postgres://unused/unused REDIS_URL=redis://unused:6379/0 \

@@ -82,8 +82,8 @@ def rebuild_stats(*, progress: Callable[[int, int], None] | None = None) -> int:
         # table once more in the order the pages read it (grain, region, day), then analyze.
         for table, order in _READ_ORDER.items():
             cursor.execute(
-                f"CREATE TEMP TABLE analytics_sorted ON COMMIT DROP AS SELECT * FROM {table} ORDER BY {order}"
-            )  # noqa: S608,E501
+                f"CREATE TEMP TABLE analytics_sorted ON COMMIT DROP AS SELECT * FROM {table} ORDER BY {order}"  # noqa: S608
+            )
             cursor.execute(f"TRUNCATE {table}")
             cursor.execute(f"INSERT INTO {table} SELECT * FROM analytics_sorted ORDER BY {order}")  # noqa: S608
             cursor.execute("DROP TABLE analytics_sorted")

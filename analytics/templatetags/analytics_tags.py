@@ -59,8 +59,8 @@ def select_options(field):
     """The <option>s of a choice field, built in Python: a select of 769 organizations rendered
     through the widget templates would cost more than the rest of the page."""
     current = "" if field.value() is None else str(field.value())
-    return mark_safe(
-        "".join(  # noqa: S308 — every value and label is escaped here
+    return mark_safe(  # noqa: S308 — every value and label is escaped here
+        "".join(
             f'<option value="{escape(str(value))}"{" selected" if str(value) == current else ""}>{escape(str(label))}</option>'
             for value, label in field.field.choices
         )

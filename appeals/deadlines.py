@@ -12,6 +12,19 @@ Rules used here:
 
 The production calendar is the five-day week plus the exceptions stored in ``CalendarDay``:
 ``holiday`` (a non-working weekday) and ``working`` (a transferred working Saturday or Sunday).
+
+What happens to the term of an appeal (one rule, so every page, sweep, export and statistic agrees):
+
+* ``Appeal.due_at`` is always the effective term: the one the citizen was told and the sweeps,
+  the queue, the exports and the analytics compare with. Nothing recomputes it from other fields.
+* An extension moves ``due_at`` and is recorded beside it (``extension_days``, ``extension_reason``)
+  for the term it extended. A head may extend a term once, by up to 30 days, before it passes.
+* A redirect more than 7 days after registration keeps the term, extension included: the new
+  organization inherits the deadline the citizen was told and cannot extend it again.
+* A redirect within 7 days of registration, and a re-review after a low rating, start a fresh full
+  term (``start_fresh_term``). The extension belonged to the old term: it is dropped (the Event
+  history keeps it), so the fresh term may itself be extended once; the citizen is told the new
+  date and that the extended one no longer applies.
 """
 
 from __future__ import annotations
@@ -29,6 +42,7 @@ HOLIDAY = CalendarDay.Kind.HOLIDAY.value
 WORKING = CalendarDay.Kind.WORKING.value
 
 REGISTRATION_DAYS = 3
+FRESH_TERM_REDIRECT_WINDOW = timedelta(days=7)
 
 
 def _require_aware(value: datetime, name: str) -> None:
@@ -110,6 +124,30 @@ def extend(*, due: datetime, days: int, region_timezone: str) -> datetime:
     _require_positive(days)
     zone = ZoneInfo(region_timezone)
     return _end_of_day(due.astimezone(zone).date() + timedelta(days=days), zone)
+
+
+def redirect_gives_fresh_term(*, registered_at: datetime, redirected_at: datetime) -> bool:
+    """A redirect within 7 days of registration gives the new organization a fresh term."""
+    return redirected_at - registered_at <= FRESH_TERM_REDIRECT_WINDOW
+
+
+def start_fresh_term(appeal, *, start: datetime) -> None:
+    """Give ``appeal`` the category's full term counted from ``start`` (not saved here).
+
+    The extension of the old term is dropped with it, and so are the deadline warnings and the
+    overdue mark of the old term, so the sweeps warn and escalate for the new one.
+    """
+    appeal.due_at = due_at(
+        start=start,
+        days=appeal.category.term_days,
+        region_timezone=appeal.region.timezone,
+        day_count=appeal.category.day_count,
+    )
+    appeal.extension_days = None
+    appeal.extension_reason = ""
+    appeal.overdue_at = None
+    appeal.due_warning_stage = 0
+    appeal.due_warned_for = None
 
 
 def registration_due_at(*, submitted: datetime) -> datetime:

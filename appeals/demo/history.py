@@ -193,6 +193,7 @@ class _History:
                 actor = rng.choice(self.executors[org]) if rng.random() < 0.7 else self._moderator()
                 if t - registered <= FRESH_TERM_REDIRECT_WINDOW.total_seconds():
                     due = self.due(t, term, day_count)
+                    extension_days, extension_reason = None, ""  # a fresh term drops it
                 comment = f"Вопрос относится к компетенции организации «{self.org_names.get(target, '')}»."
                 org, executor, redirect_count = target, None, redirect_count + 1
                 data = f'{{"organization": {target}}}'
@@ -246,6 +247,7 @@ class _History:
                 if low and review_round == 0:
                     st, review_round, answered, rating_requested = S.IN_PROGRESS, 1, None, None
                     due = self.due(t, term, day_count)
+                    extension_days, extension_reason = None, ""  # a fresh term drops it
                 else:
                     st, closed = S.CLOSED, t
                     close_reason = (

@@ -4,11 +4,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from appeals import permissions
+from appeals import deadlines, permissions
 from appeals.errors import DomainError, NotAllowed
 from appeals.models import Appeal, ClarificationMessage, Rating
 from appeals.notifications import notify
-from appeals.services.common import fresh_due_at, local_date
+from appeals.services.common import local_date
 from appeals.workflow import transition
 from organizations.selectors import regional_moderators
 
@@ -76,11 +76,9 @@ def rate_appeal(*, citizen, appeal_id: int, score: int, solved: bool, comment: s
             appeal.answered_at = None
             appeal.rating_requested_at = None
             appeal.rating_reminded_at = None
-            appeal.due_at = fresh_due_at(appeal, now)
-            # A new term: its warnings and its overdue alert start again (DESIGN: once per round).
-            appeal.overdue_at = None
-            appeal.due_warning_stage = 0
-            appeal.due_warned_for = None
+            # A new term: its warnings and its overdue alert start again (DESIGN: once per round),
+            # and the extension of the first term is not carried over (appeals/deadlines.py).
+            deadlines.start_fresh_term(appeal, start=now)
             result["outcome"] = "reopened"
         else:
             appeal.status = Appeal.Status.CLOSED

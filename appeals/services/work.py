@@ -1,7 +1,5 @@
 """Work of the responsible organization: take, assign, clarify, redirect, extend, answer, close."""
 
-from datetime import timedelta
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,11 +8,11 @@ from appeals import attachments, deadlines, permissions
 from appeals.errors import DomainError, NotAllowed
 from appeals.models import Answer, Appeal, ClarificationMessage, Event, Ground
 from appeals.notifications import notify
-from appeals.services.common import fresh_due_at, local_date
+from appeals.services.common import local_date
 from appeals.workflow import transition
 from organizations.models import Membership, Organization
 
-FRESH_TERM_REDIRECT_WINDOW = timedelta(days=7)
+FRESH_TERM_REDIRECT_WINDOW = deadlines.FRESH_TERM_REDIRECT_WINDOW
 STAFF_REDIRECT_LIMIT = 3
 MAX_EXTENSION_DAYS = 30
 
@@ -129,7 +127,8 @@ def redirect_appeal(*, actor, appeal_id: int, organization: Organization, reason
     """Send the appeal to the competent organization.
 
     Allowed until the answer. Within 7 days of registration the new organization gets a fresh
-    term; later the original deadline stands (59-FZ art. 8). Never to the organization the
+    term and an extension of the old one is dropped; later the deadline stands, extension
+    included (59-FZ art. 8; the rule in appeals/deadlines.py). Never to the organization the
     appeal complains about. After three redirects only the regional moderator may redirect.
     """
     if not reason.strip():
@@ -162,9 +161,13 @@ def redirect_appeal(*, actor, appeal_id: int, organization: Organization, reason
 
     def apply(appeal: Appeal) -> None:
         now = timezone.now()
-        fresh["term"] = now - appeal.registered_at <= FRESH_TERM_REDIRECT_WINDOW
+        fresh["term"] = deadlines.redirect_gives_fresh_term(
+            registered_at=appeal.registered_at, redirected_at=now
+        )
         if fresh["term"]:
-            appeal.due_at = fresh_due_at(appeal, now)
+            if appeal.extension_days is not None:
+                fresh["dropped_extension_due"] = local_date(appeal, appeal.due_at)
+            deadlines.start_fresh_term(appeal, start=now)
         appeal.organization = organization
         appeal.executor = None
         appeal.redirect_count += 1
@@ -176,7 +179,7 @@ def redirect_appeal(*, actor, appeal_id: int, organization: Organization, reason
         check=check,
         apply=apply,
         comment=reason.strip(),
-        data={"organization": organization.pk},
+        data={"organization": organization.pk, "fresh_term": bool(fresh.get("term"))},
     )
     appeal = outcome.appeal
     notify(
@@ -188,6 +191,7 @@ def redirect_appeal(*, actor, appeal_id: int, organization: Organization, reason
             "reason": reason.strip(),
             "due": local_date(appeal, appeal.due_at),
             "fresh_term": fresh.get("term", False),
+            "dropped_extension_due": fresh.get("dropped_extension_due", ""),
         },
     )
     return appeal

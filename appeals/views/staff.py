@@ -13,6 +13,7 @@ from appeals.attachments import AttachmentError
 from appeals.errors import DomainError
 from appeals.selectors import staff as staff_selectors
 from appeals.selectors.staff import fill_placeholders
+from appeals.services.common import local_date
 from appeals.staff_forms import (
     TAB_LABELS,
     AnswerForm,
@@ -150,19 +151,31 @@ def show_contacts(request, number: str):
     return _page(request, appeal, show_contacts=True)
 
 
-def _act(request, number: str, form_class, form_name: str, perform, success: str, form_kwargs=None):
+def _act(
+    request,
+    number: str,
+    form_class,
+    form_name: str,
+    perform,
+    success: str,
+    form_kwargs=None,
+    landing=None,
+):
     """Validate the action's form, call its service, and on refusal keep everything typed.
 
     `form_kwargs(appeal)` gives the form what it needs from the appeal (choices to validate against).
+    `landing(result)` may answer the success itself (a redirect elsewhere, its own message).
     """
     appeal = staff_selectors.get_appeal_for_staff(user=request.user, number=number)
     form = form_class(request.POST, request.FILES, **(form_kwargs(appeal) if form_kwargs else {}))
     if form.is_valid():
         try:
-            perform(appeal, form.cleaned_data)
+            result = perform(appeal, form.cleaned_data)
         except (DomainError, AttachmentError) as error:
             form.add_error(None, str(error.message))
         else:
+            if landing is not None:
+                return landing(result)
             messages.success(request, success)
             return redirect("staff:appeal", number=appeal.number)
     messages.error(request, _("The action was not done: see the explanation next to the form."))
@@ -214,6 +227,23 @@ def clarify(request, number: str):
 @staff_required
 @require_POST
 def redirect_to(request, number: str):
+    def landing(appeal):
+        text = _(
+            "Appeal %(number)s is sent to «%(organization)s»; the citizen is told. "
+            "The answer is due by %(due)s."
+        ) % {
+            "number": appeal.number,
+            "organization": appeal.organization.name,
+            "due": local_date(appeal, appeal.due_at),
+        }
+        if appeal_permissions.can_work_on(request.user, appeal):
+            # A head redirecting to a subordinate organization still oversees the appeal.
+            messages.success(request, text)
+            return redirect("staff:appeal", number=appeal.number)
+        # Out of the user's organizations: its page would be a 404 now.
+        messages.success(request, text + " " + _("It has left your queue."))
+        return redirect("staff:home")
+
     return _act(
         request,
         number,
@@ -229,6 +259,7 @@ def redirect_to(request, number: str):
         form_kwargs=lambda appeal: {
             "organizations": staff_selectors.redirect_candidates(appeal=appeal)
         },
+        landing=landing,
     )
 
 

@@ -1,10 +1,14 @@
 """Legal deadlines (59-FZ) and the production calendar."""
 
+import csv
+import io
+import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from appeals.deadlines import (
     due_at,
@@ -286,3 +290,169 @@ def test_load_calendar_command_with_years(capsys):
     assert "14 days added" in capsys.readouterr().out
     call_command("load_calendar", "--years", "2026")
     assert "0 days added" in capsys.readouterr().out
+
+
+# --- one term for every display, sweep and export ---------------------------------------------
+# The rule (appeals/deadlines.py): `due_at` is the effective term; an extension stays with the
+# appeal through a late redirect; a redirect within 7 days of registration, or a re-review, gives a
+# fresh full term and drops the extension of the old one.
+
+REGISTERED = datetime(2026, 11, 12, 10, tzinfo=KAM)  # a 30-day term ends on 12.12.2026
+
+
+@pytest.mark.parametrize(
+    ("steps", "due", "extended", "told"),
+    [
+        pytest.param(
+            [(1, "extend", 10), (3, "redirect")],
+            "15.12.2026",  # fresh term from 15.11
+            None,
+            "продлённый ранее срок (до 22.12.2026) больше не действует",
+            id="extension-then-redirect-within-7-days",
+        ),
+        pytest.param(
+            [(0, "extend", 10), (0, "redirect")],
+            "12.12.2026",  # the issue's case: on the day of registration, the fresh term is 12.12
+            None,
+            "продлённый ранее срок (до 22.12.2026) больше не действует",
+            id="extension-then-redirect-the-same-day",
+        ),
+        pytest.param(
+            [(1, "extend", 10), (9, "redirect")],
+            "22.12.2026",  # the extension stays with the appeal
+            10,
+            None,
+            id="extension-then-redirect-after-7-days",
+        ),
+        pytest.param(
+            [(2, "redirect"), (4, "extend", 5)],
+            "19.12.2026",  # fresh term 14.12, extended by the new organization's head
+            5,
+            None,
+            id="redirect-within-7-days-then-extension",
+        ),
+        pytest.param(
+            [(10, "redirect"), (12, "extend", 7)],
+            "19.12.2026",  # the original term, extended by the new organization's head
+            7,
+            None,
+            id="redirect-after-7-days-then-extension",
+        ),
+        pytest.param(
+            [(1, "extend", 10), (5, "take"), (6, "answer"), (7, "rate", 1)],
+            "19.12.2026",  # the re-review's fresh term from 19.11; the extension is not carried
+            None,
+            None,
+            id="extension-then-re-review-after-a-low-rating",
+        ),
+        pytest.param(
+            [(1, "extend", 10), (5, "take"), (6, "answer"), (7, "rate", 1), (8, "extend", 3)],
+            "22.12.2026",  # the re-review's own term may be extended once
+            3,
+            None,
+            id="re-review-term-extended",
+        ),
+    ],
+)
+@pytest.mark.django_db
+def test_the_term_is_the_same_everywhere(client, world, time_machine, steps, due, extended, told):
+    from appeals import notifications, services
+    from appeals.models import Appeal, Notification
+    from appeals.services import sweeps
+    from organizations.models import Membership
+    from tests.accounts.factories import UserFactory
+    from tests.appeals.factories import make_appeal
+    from tests.organizations.factories import CategoryFactory, MembershipFactory
+
+    time_machine.move_to(REGISTERED, tick=False)
+    other = world.other_organization
+    heads = {world.organization.pk: world.head, other.pk: UserFactory(email="head2@example.ru")}
+    MembershipFactory(user=heads[other.pk], organization=other, role=Membership.Role.HEAD)
+    category = CategoryFactory(term_days=30)
+    appeal = make_appeal(
+        Appeal.Status.REGISTERED,
+        organization=world.organization,
+        citizen=world.citizen,
+        category=category,
+        municipality=world.municipality,
+        region=world.region,
+        registered_at=REGISTERED,
+        due_at=due_at(start=REGISTERED, days=30, region_timezone=KAMCHATKA),
+    )
+    for day, action, *args in sorted(steps, key=lambda step: step[0]):
+        time_machine.move_to(REGISTERED + timedelta(days=day), tick=False)
+        appeal.refresh_from_db()
+        head = heads[appeal.organization_id]
+        if action == "extend":
+            services.extend_deadline(
+                head=head, appeal_id=appeal.pk, days=args[0], reason="Нужна экспертиза."
+            )
+        elif action == "redirect":
+            services.redirect_appeal(
+                actor=head, appeal_id=appeal.pk, organization=other, reason="Краевая дорога."
+            )
+        elif action == "take":
+            services.take_appeal(executor=head, appeal_id=appeal.pk)
+        elif action == "answer":
+            services.answer_appeal(actor=head, appeal_id=appeal.pk, text="Снег убран.")
+        elif action == "rate":
+            services.rate_appeal(
+                citizen=world.citizen, appeal_id=appeal.pk, score=args[0], solved=False
+            )
+    appeal.refresh_from_db()
+    head = heads[appeal.organization_id]
+
+    # The stored term and its extension mark.
+    assert appeal.due_at.astimezone(KAM).strftime("%d.%m.%Y") == due
+    assert appeal.extension_days == extended
+    mark = "срок продлён"
+
+    # The citizen's page and the staff page show that date, and «продлён» only when it is.
+    client.force_login(world.citizen)
+    citizen_page = client.get(reverse("appeals:detail", args=[appeal.number])).content.decode()
+    client.force_login(head)
+    staff_page = client.get(reverse("staff:appeal", args=[appeal.number])).content.decode()
+    for page in (citizen_page, staff_page):
+        shown = re.search(r'<dd id="deadline">(.*?)</dd>', page, re.S).group(1)
+        assert due in shown
+        assert (mark in shown) == bool(extended), shown
+        if extended:
+            assert f"на {extended} д" in shown
+
+    # The export cell.
+    export = client.get(reverse("staff:export_csv"), {"tab": "all"})
+    rows = list(
+        csv.reader(
+            io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    column = rows[0].index("Срок ответа")
+    (row,) = [row for row in rows[1:] if row[0] == appeal.number]
+    assert row[column] == due
+
+    # The citizen was told the date the pages show.
+    notice = (
+        Notification.objects.filter(
+            recipient=world.citizen, appeal=appeal, channel=Notification.Channel.EMAIL
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    body = notifications.render(notice)[1]
+    assert due in body, body
+    if told:
+        assert told in body, body
+    else:
+        assert "больше не действует" not in body, body
+
+    # The sweeps: warned for this term, overdue right after its end and not before.
+    end = appeal.due_at
+    time_machine.move_to(end - timedelta(hours=12), tick=False)
+    sweeps.warn_due_soon()
+    sweeps.mark_overdue()
+    appeal.refresh_from_db()
+    assert appeal.due_warned_for == end and appeal.overdue_at is None
+    time_machine.move_to(end + timedelta(minutes=1), tick=False)
+    assert sweeps.mark_overdue() == 1
+    appeal.refresh_from_db()
+    assert appeal.overdue_at is not None

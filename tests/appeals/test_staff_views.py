@@ -1,4 +1,6 @@
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -13,6 +15,7 @@ from tests.organizations.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 S = Appeal.Status
+KAM = ZoneInfo("Asia/Kamchatka")
 
 
 def _appeal(world, status, **fields):
@@ -29,8 +32,6 @@ def _appeal(world, status, **fields):
 
 
 def _numbers(response) -> set[str]:
-    import re
-
     return set(re.findall(r"41-2026-\d{6}", response.content.decode()))
 
 
@@ -244,3 +245,56 @@ def test_the_timeline_does_not_name_the_citizen_before_the_audited_click(client,
     page = client.get(reverse("staff:appeal", args=[appeal.number])).content.decode()
     assert "Подъезд 2." in page
     assert world.citizen.get_full_name() not in page and world.citizen.email not in page
+
+
+# --- redirect: where the head lands ---------------------------------------------------------
+
+
+def _follow_redirect(client, appeal, organization):
+    return client.post(
+        reverse("staff:redirect", args=[appeal.number]),
+        {"organization": organization.pk, "reason": "Вопрос в компетенции другой организации."},
+        follow=True,
+    )
+
+
+@pytest.mark.parametrize("subordinate", [False, True], ids=["other-organization", "subordinate"])
+def test_after_a_redirect_the_head_lands_where_the_appeal_is_still_visible(
+    client, world, subordinate
+):
+    target = (
+        OrganizationFactory(
+            parent=world.organization, region=world.region, name="МБОУ «Средняя школа № 1»"
+        )
+        if subordinate
+        else world.other_organization
+    )
+    appeal = _appeal(world, S.IN_PROGRESS)
+    client.force_login(world.head)
+    response = _follow_redirect(client, appeal, target)
+    assert response.status_code == 200
+    (landing, _status) = response.redirect_chain[-1]
+    page = response.content.decode()
+    if subordinate:  # the head still oversees it: stays on its page
+        assert landing == reverse("staff:appeal", args=[appeal.number])
+    else:  # out of the head's organizations: its page would be a 404, so the queue
+        assert landing == reverse("staff:home")
+        assert "Оно больше не в вашей очереди." in page
+    assert f"Обращение {appeal.number} направлено в «{target.name}»" in page.replace("&quot;", '"')
+    appeal.refresh_from_db()
+    assert appeal.organization == target
+
+
+# --- the deadline line of the staff page ----------------------------------------------------
+
+
+def test_after_the_answer_the_deadline_line_says_when_it_was_answered(client, world):
+    due = datetime(2026, 12, 12, 23, 59, 59, tzinfo=KAM)
+    appeal = _appeal(
+        world, S.ANSWERED, due_at=due, answered_at=datetime(2026, 12, 10, 15, tzinfo=KAM)
+    )
+    client.force_login(world.executor)
+    page = client.get(reverse("staff:appeal", args=[appeal.number])).content.decode()
+    line = re.search(r'<dd id="deadline">(.*?)</dd>', page, re.S).group(1).strip()
+    assert line == "12.12.2026 · ответ дан 10.12.2026"
+    assert "(12.12.2026)" not in page

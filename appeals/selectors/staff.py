@@ -179,6 +179,24 @@ def executors_of(*, organization_ids) -> QuerySet:
     )
 
 
+def executors_for_all(*, organization_ids) -> QuerySet:
+    """People who may be assigned an appeal of EVERY one of these organizations (a member of each)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    wanted = set(organization_ids)
+    if not wanted:
+        return get_user_model().objects.none()
+    member = Q(memberships__organization_id__in=wanted, memberships__role__in=["executor", "head"])
+    return (
+        get_user_model()
+        .objects.filter(member)
+        .annotate(covered=Count("memberships__organization", filter=member, distinct=True))
+        .filter(covered=len(wanted))
+        .order_by("last_name", "first_name", "email")
+    )
+
+
 def answer_templates(*, organization_id: int) -> QuerySet[AnswerTemplate]:
     return AnswerTemplate.objects.filter(organization_id=organization_id).order_by("title")
 

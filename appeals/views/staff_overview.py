@@ -3,9 +3,12 @@
 from django import forms
 from django.contrib import messages
 from django.db.models import Q
-from django.shortcuts import redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
@@ -34,45 +37,87 @@ def overview(request):
 
 
 class BulkAssignForm(forms.Form):
-    executor = forms.ModelChoiceField(queryset=None)
+    executor = forms.ModelChoiceField(
+        queryset=None,
+        label=_lazy("Executor"),
+        empty_label=_lazy("— choose an executor —"),
+        error_messages={
+            "required": _lazy("Choose an executor."),
+            "invalid_choice": _lazy(
+                "This person cannot take every selected appeal: choose someone from the list."
+            ),
+        },
+    )
 
     def __init__(self, *args, executors=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["executor"].queryset = executors
+        self.fields["executor"].label_from_instance = lambda user: (
+            user.get_full_name() or user.email
+        )
+
+
+def _next(request) -> str:
+    """A local path to go back to (the filtered queue), or the queue itself."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("staff:home")
 
 
 def _back(request):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect("staff:home")
+    return HttpResponseRedirect(_next(request))
+
+
+def _selected_appeals(request, organization_ids) -> list[Appeal]:
+    selected = {value.strip() for value in request.POST.getlist("appeal") if value.strip()}
+    ids = {
+        int(value) for value in selected if value.isascii() and value.isdigit() and len(value) < 19
+    }
+    numbers = selected - {str(pk) for pk in ids}
+    return list(
+        Appeal.objects.filter(organization_id__in=organization_ids)
+        .filter(Q(pk__in=ids) | Q(number__in=numbers))
+        .select_related("organization")
+        .only("pk", "number", "organization__name")
+        .order_by("number")
+    )
 
 
 @head_required
 @require_POST
 def bulk_assign(request):
-    """Give the checked appeals to one executor; appeals outside the head's scope are ignored."""
+    """Give the checked appeals to one executor; appeals outside the head's scope are ignored.
+
+    From the queue the head only ticks appeals; this page then offers the people who can take
+    EVERY one of them (a member of each appeal's organization), with no preselected choice. A
+    choice posted from here is checked against the same list.
+    """
     organization_ids = overview_selectors.headed_organization_ids(request.user)
-    form = BulkAssignForm(
-        request.POST, executors=staff_selectors.executors_of(organization_ids=organization_ids)
-    )
-    if not form.is_valid():
-        messages.error(request, _("Choose an executor from the list."))
-        return _back(request)
-    selected = {value.strip() for value in request.POST.getlist("appeal") if value.strip()}
-    ids = {int(value) for value in selected if value.isdigit()}
-    numbers = selected - {str(pk) for pk in ids}
-    appeals = list(
-        Appeal.objects.filter(organization_id__in=organization_ids)
-        .filter(Q(pk__in=ids) | Q(number__in=numbers))
-        .only("pk", "number")
-        .order_by("number")
-    )
+    appeals = _selected_appeals(request, organization_ids)
     if not appeals:
         messages.error(request, _("No appeals of your organizations were selected."))
         return _back(request)
+    candidates = staff_selectors.executors_for_all(
+        organization_ids={appeal.organization_id for appeal in appeals}
+    )
+    choosing = "executor" not in request.POST
+    form = BulkAssignForm(None if choosing else request.POST, executors=candidates)
+    if choosing or not form.is_valid():
+        return render(
+            request,
+            "appeals/staff/bulk_assign.html",
+            {
+                "form": form,
+                "appeals": appeals,
+                "has_candidates": candidates.exists(),
+                "organizations": sorted({appeal.organization.name for appeal in appeals}),
+                "next": _next(request),
+            },
+            status=200 if choosing else 400,
+        )
     executor = form.cleaned_data["executor"]
     assigned, refused = 0, []
     for appeal in appeals:

@@ -197,9 +197,7 @@ def test_bulk_assign_assigns_in_scope_ignores_others_and_reports_refusals(
     third = _appeal(world, S.REGISTERED)
     foreign = _appeal(world, S.REGISTERED, organization=world.other_organization)
     answered = _appeal(world, S.ANSWERED, executor=world.head)  # refused: not in a state to assign
-    at_school = _appeal(
-        world, S.REGISTERED, organization=school
-    )  # refused: the executor is not the school's
+    at_school = _appeal(world, S.REGISTERED, organization=school)  # not selected
     client.force_login(world.head)
     response = client.post(
         reverse("staff:bulk_assign"),
@@ -211,7 +209,6 @@ def test_bulk_assign_assigns_in_scope_ignores_others_and_reports_refusals(
                 str(foreign.pk),
                 foreign.number,
                 answered.number,
-                str(at_school.pk),
             ],
             "executor": world.executor.pk,
             "next": "/staff/?tab=new",
@@ -227,10 +224,10 @@ def test_bulk_assign_assigns_in_scope_ignores_others_and_reports_refusals(
     level, text = _message(response)
     assert level == "warning"
     assert sorted(re.findall(r"(?<![\w-])\d+(?![\w-])", text)) == [
-        "2",
+        "1",
         "3",
-    ]  # 3 assigned, 2 refused
-    assert answered.number in text and at_school.number in text
+    ]  # 3 assigned, 1 refused
+    assert answered.number in text and at_school.number not in text
     assert foreign.number not in text and first.number not in text
 
 
@@ -257,10 +254,92 @@ def test_bulk_assign_refuses_an_executor_from_outside_the_scope(client, world, o
     response = client.post(
         reverse("staff:bulk_assign"), {"appeal": [appeal.pk], "executor": other_executor.pk}
     )
-    assert response.status_code == 302
-    assert _message(response)[0] == "error"
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert page.count("Этому сотруднику нельзя назначить все выбранные обращения") == 1
+    assert f'value="{other_executor.pk}"' not in page
     appeal.refresh_from_db()
     assert appeal.executor is None
+
+
+def _options(page: str) -> dict[str, bool]:
+    """The executor select's options: value → selected."""
+    select = re.search(r'<select name="executor".*?</select>', page, re.S).group(0)
+    return {
+        value: "selected" in attrs
+        for value, attrs in re.findall(r'<option value="([^"]*)"([^>]*)>', select)
+    }
+
+
+def test_the_queue_asks_for_no_executor_before_the_appeals_are_chosen(client, world):
+    _appeal(world, S.REGISTERED)
+    client.force_login(world.head)
+    page = client.get(reverse("staff:home")).content.decode()
+    bulk = page[page.index('id="bulk-assign"') :]
+    assert 'name="executor"' not in bulk[: bulk.index("</form>")]  # no default that can fail
+    assert "Назначить исполнителя выбранным…" in bulk
+
+
+def test_bulk_assign_offers_only_people_who_can_take_every_selected_appeal(client, world):
+    school = OrganizationFactory(parent=world.organization, region=world.region, name="Школа № 1")
+    teacher = _person(school, Membership.Role.EXECUTOR, "Учителева")
+    both = _person(world.organization, Membership.Role.EXECUTOR, "Общая")
+    MembershipFactory(user=both, organization=school, role=Membership.Role.EXECUTOR)
+    mine, at_school = (
+        _appeal(world, S.REGISTERED),
+        _appeal(world, S.REGISTERED, organization=school),
+    )
+    client.force_login(world.head)
+
+    # Step 1, from the queue: only the appeals; the page offers who can take all of them.
+    response = client.post(
+        reverse("staff:bulk_assign"),
+        {"appeal": [mine.pk, at_school.pk], "next": "/staff/?tab=new"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert mine.number in page and at_school.number in page
+    options = _options(page)
+    assert set(options) == {"", str(both.pk)}  # not the executor, the head or the teacher
+    assert not options[str(both.pk)]  # nothing preselected: the placeholder asks to choose
+    assert str(teacher.pk) not in options
+
+    # Step 2: the choice is assigned to every selected appeal.
+    response = client.post(
+        reverse("staff:bulk_assign"),
+        {"appeal": [mine.pk, at_school.pk], "executor": both.pk, "next": "/staff/?tab=new"},
+    )
+    assert response.status_code == 302 and response.url == "/staff/?tab=new"
+    assert _message(response)[0] == "success"
+    for appeal in (mine, at_school):
+        appeal.refresh_from_db()
+        assert appeal.executor == both
+
+
+def test_bulk_assign_says_so_when_no_one_can_take_them_all(client, world):
+    school = OrganizationFactory(parent=world.organization, region=world.region, name="Школа № 1")
+    _person(school, Membership.Role.EXECUTOR, "Учителева")
+    mine, at_school = (
+        _appeal(world, S.REGISTERED),
+        _appeal(world, S.REGISTERED, organization=school),
+    )
+    client.force_login(world.head)
+    response = client.post(reverse("staff:bulk_assign"), {"appeal": [mine.pk, at_school.pk]})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Никому нельзя назначить сразу все выбранные обращения" in page
+    assert "Школа № 1" in page and world.organization.name in page
+    assert 'name="executor"' not in page
+
+
+def test_bulk_assign_goes_back_to_the_queue_on_a_bare_word_next(client, world):
+    appeal = _appeal(world, S.REGISTERED)
+    client.force_login(world.head)
+    response = client.post(
+        reverse("staff:bulk_assign"),
+        {"appeal": [appeal.pk], "executor": world.executor.pk, "next": "back"},
+    )
+    assert response.status_code == 302 and response.url == reverse("staff:home")
 
 
 def _export_world(world):

@@ -1,12 +1,14 @@
 """Work of the responsible organization: take, assign, clarify, redirect, extend, answer, close."""
 
+import uuid
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appeals import attachments, deadlines, permissions
 from appeals.errors import DomainError, NotAllowed
-from appeals.models import Answer, Appeal, ClarificationMessage, Event, Ground
+from appeals.models import Answer, Appeal, Attachment, ClarificationMessage, Event, Ground
 from appeals.notifications import notify
 from appeals.services.common import local_date
 from appeals.workflow import transition
@@ -238,12 +240,27 @@ def extend_deadline(*, head, appeal_id: int, days: int, reason: str) -> Appeal:
 
 
 @transaction.atomic
-def answer_appeal(*, actor, appeal_id: int, text: str, uploads=()) -> Appeal:
-    """Answer on the merits; the citizen is asked to rate the answer."""
+def answer_appeal(
+    *, actor, appeal_id: int, text: str, uploads=(), draft_key: uuid.UUID | None = None
+) -> Appeal:
+    """Answer on the merits; the citizen is asked to rate the answer.
+
+    `draft_key`: files the actor attached to an earlier try of this form that came back (kept by
+    `keep_draft_uploads`) go with the answer too, besides `uploads`.
+    """
     if not text.strip():
         raise DomainError(_("The answer is empty."))
     uploads = list(uploads)
-    attachments.check_count(existing=0, adding=len(uploads))
+    drafts = (
+        list(
+            Attachment.objects.filter(
+                draft_key=draft_key, appeal__isnull=True, answer__isnull=True, uploaded_by=actor
+            ).values_list("pk", flat=True)
+        )
+        if draft_key
+        else []
+    )
+    attachments.check_count(existing=len(drafts), adding=len(uploads))
 
     def apply(appeal: Appeal) -> None:
         now = timezone.now()
@@ -267,6 +284,10 @@ def answer_appeal(*, actor, appeal_id: int, text: str, uploads=()) -> Appeal:
             review_round=appeal.review_round,
             created_at=appeal.answered_at,
         )
+        if drafts:
+            Attachment.objects.filter(pk__in=drafts).update(
+                appeal=appeal, answer=answer, draft_key=None
+            )
         for upload in uploads:
             attachments.store_attachment(
                 upload=upload, uploaded_by=actor, appeal=appeal, answer=answer

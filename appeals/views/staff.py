@@ -1,5 +1,7 @@
 """The organizations' work place: the queue of appeals and work on one appeal."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -11,9 +13,11 @@ from appeals import permissions as appeal_permissions
 from appeals import services
 from appeals.attachments import AttachmentError
 from appeals.errors import DomainError
+from appeals.models import Attachment
 from appeals.selectors import staff as staff_selectors
 from appeals.selectors.staff import fill_placeholders
 from appeals.services.common import local_date
+from appeals.services.filing import keep_draft_uploads, remove_draft_upload
 from appeals.staff_forms import (
     TAB_LABELS,
     AnswerForm,
@@ -104,6 +108,9 @@ def _page(request, appeal, *, status=200, **forms):
         "org_query": org_query,
         "answer_form": forms.get("answer_form")
         or AnswerForm(initial={"text": forms.get("template_text", "")}),
+        # The answer form's token: files kept from a try that came back are found by it.
+        "answer_draft_key": forms.get("answer_draft_key") or uuid.uuid4(),
+        "answer_drafts": forms.get("answer_drafts", []),
         "clarify_form": forms.get("clarify_form") or ClarifyForm(),
         "redirect_form": forms.get("redirect_form") or RedirectForm(organizations=organizations),
         "extend_form": forms.get("extend_form") or ExtendForm(),
@@ -194,18 +201,65 @@ def take(request, number: str):
     return redirect("staff:appeal", number=appeal.number)
 
 
+def _draft_key(request) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.POST.get("draft_key", ""))
+    except ValueError:
+        return None
+
+
+def _answer_drafts(request, draft_key):
+    if draft_key is None:
+        return []
+    return Attachment.objects.filter(
+        draft_key=draft_key, appeal__isnull=True, answer__isnull=True, uploaded_by=request.user
+    )
+
+
 @staff_required
 @require_POST
 def answer(request, number: str):
-    return _act(
+    """Send the answer. When it comes back, the good files stay attached (kept as drafts under the
+    form's token, as on the filing form) and a refused file is explained once, at the file field."""
+    appeal = staff_selectors.get_appeal_for_staff(user=request.user, number=number)
+    form = AnswerForm(request.POST, request.FILES)
+    draft_key = _draft_key(request)
+    for attachment_id in request.POST.getlist("remove_draft"):
+        if attachment_id.isascii() and attachment_id.isdigit() and draft_key:
+            remove_draft_upload(
+                citizen=request.user, draft_key=draft_key, attachment_id=int(attachment_id)
+            )
+    if form.is_valid():
+        try:
+            services.answer_appeal(
+                actor=request.user,
+                appeal_id=appeal.pk,
+                text=form.cleaned_data["text"],
+                uploads=form.cleaned_data["files"],
+                draft_key=draft_key,
+            )
+        except AttachmentError as error:
+            form.add_error("files", str(error.message))
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("The answer is sent to the citizen."))
+            return redirect("staff:appeal", number=appeal.number)
+    uploads = request.FILES.getlist("files")
+    if draft_key and uploads:
+        for problem in keep_draft_uploads(
+            citizen=request.user, draft_key=draft_key, uploads=uploads
+        ):
+            if problem not in form.errors.get("files", []):
+                form.add_error("files", problem)
+    messages.error(request, _("The action was not done: see the explanation next to the form."))
+    return _page(
         request,
-        number,
-        AnswerForm,
-        "answer_form",
-        lambda appeal, data: services.answer_appeal(
-            actor=request.user, appeal_id=appeal.pk, text=data["text"], uploads=data["files"]
-        ),
-        _("The answer is sent to the citizen."),
+        appeal,
+        status=400,
+        answer_form=form,
+        answer_draft_key=draft_key,
+        answer_drafts=_answer_drafts(request, draft_key),
     )
 
 

@@ -3,12 +3,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from appeals.models import AnswerTemplate, Appeal, Event
+from appeals.models import AnswerTemplate, Appeal, Attachment, Event
 from appeals.services import sweeps
 from tests.appeals.factories import make_appeal
 from tests.organizations.factories import OrganizationFactory
@@ -298,3 +299,61 @@ def test_after_the_answer_the_deadline_line_says_when_it_was_answered(client, wo
     line = re.search(r'<dd id="deadline">(.*?)</dd>', page, re.S).group(1).strip()
     assert line == "12.12.2026 · ответ дан 10.12.2026"
     assert "(12.12.2026)" not in page
+
+
+# --- the answer form keeps its good files ----------------------------------------------------
+
+
+def _pdf(name="act.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
+
+
+def test_a_refused_file_keeps_the_good_one_and_is_explained_once(client, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    appeal = _appeal(world, S.IN_PROGRESS)
+    client.force_login(world.executor)
+    page = client.get(reverse("staff:appeal", args=[appeal.number])).content.decode()
+    key = re.search(r'name="draft_key" value="([0-9a-f-]{36})"', page).group(1)
+    fake = SimpleUploadedFile("photo.jpg", b"<html><script>alert(1)</script></html>")
+    response = client.post(
+        reverse("staff:answer", args=[appeal.number]),
+        {"text": "Снег убран, акт во вложении.", "draft_key": key, "files": [_pdf(), fake]},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    refusal = "Файл «photo.jpg» не является файлом JPEG, PNG или PDF."
+    assert page.count(refusal) == 1  # once, and at the file field
+    assert page.index('for="answer_files"') < page.index(refusal) < page.index('id="answer_files"')
+    assert "act.pdf" in page and "Снег убран, акт во вложении." in page  # nothing lost
+    assert f'name="draft_key" value="{key}"' in page
+    appeal.refresh_from_db()
+    assert appeal.status == S.IN_PROGRESS
+
+    # Sent again without re-uploading: the kept PDF goes with the answer.
+    response = client.post(
+        reverse("staff:answer", args=[appeal.number]),
+        {"text": "Снег убран, акт во вложении.", "draft_key": key},
+    )
+    assert response.status_code == 302
+    answer = appeal.answers.get()
+    assert [file.original_name for file in answer.attachments.all()] == ["act.pdf"]
+    assert answer.attachments.get().appeal_id == appeal.pk
+
+
+def test_a_kept_file_can_be_removed_before_sending(client, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    appeal = _appeal(world, S.IN_PROGRESS)
+    client.force_login(world.executor)
+    key = "6f1c1f3e-3f4a-4a53-9a65-0b7c2b0b1d11"
+    client.post(
+        reverse("staff:answer", args=[appeal.number]),
+        {"text": "", "draft_key": key, "files": _pdf()},
+    )
+    draft = Attachment.objects.get(draft_key=key)
+    response = client.post(
+        reverse("staff:answer", args=[appeal.number]),
+        {"text": "Снег убран.", "draft_key": key, "remove_draft": [str(draft.pk)]},
+    )
+    assert response.status_code == 302
+    assert not appeal.answers.get().attachments.exists()
+    assert not Attachment.objects.filter(pk=draft.pk).exists()

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -429,6 +430,10 @@ def test_the_term_is_the_same_everywhere(client, world, time_machine, steps, due
     column = rows[0].index("Срок ответа")
     (row,) = [row for row in rows[1:] if row[0] == appeal.number]
     assert row[column] == due
+    export = client.get(reverse("staff:export_xlsx"), {"tab": "all"})
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    (cells,) = [cells for cells in sheet.iter_rows(values_only=True) if cells[0] == appeal.number]
+    assert cells[column].strftime("%d.%m.%Y") == due
 
     # The citizen was told the date the pages show.
     notice = (
@@ -456,3 +461,43 @@ def test_the_term_is_the_same_everywhere(client, world, time_machine, steps, due
     assert sweeps.mark_overdue() == 1
     appeal.refresh_from_db()
     assert appeal.overdue_at is not None
+
+
+@pytest.mark.django_db
+def test_an_early_redirect_of_an_overdue_appeal_starts_the_overdue_watch_again(
+    client, world, time_machine
+):
+    """A short term can pass within the 7 days: the fresh term is not overdue until it passes."""
+    from appeals import services
+    from appeals.models import Appeal
+    from appeals.services import sweeps
+    from tests.appeals.factories import make_appeal
+    from tests.organizations.factories import CategoryFactory
+
+    time_machine.move_to(REGISTERED, tick=False)
+    appeal = make_appeal(
+        Appeal.Status.IN_PROGRESS,
+        organization=world.organization,
+        executor=world.executor,
+        citizen=world.citizen,
+        category=CategoryFactory(term_days=3),
+        municipality=world.municipality,
+        region=world.region,
+        registered_at=REGISTERED,
+        due_at=due_at(start=REGISTERED, days=3, region_timezone=KAMCHATKA),
+    )
+    time_machine.move_to(REGISTERED + timedelta(days=4), tick=False)
+    assert sweeps.mark_overdue() == 1
+    time_machine.move_to(REGISTERED + timedelta(days=5), tick=False)
+    appeal = services.redirect_appeal(
+        actor=world.head,
+        appeal_id=appeal.pk,
+        organization=world.other_organization,
+        reason="Краевая дорога.",
+    )
+    appeal.refresh_from_db()
+    assert appeal.due_at.astimezone(KAM).strftime("%d.%m.%Y") == "20.11.2026"
+    assert appeal.overdue_at is None  # not in the new organization's «Просроченные»
+    assert sweeps.mark_overdue() == 0
+    time_machine.move_to(appeal.due_at + timedelta(minutes=1), tick=False)
+    assert sweeps.mark_overdue() == 1  # and alerted again when the fresh term passes

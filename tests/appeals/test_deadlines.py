@@ -501,3 +501,63 @@ def test_an_early_redirect_of_an_overdue_appeal_starts_the_overdue_watch_again(
     assert sweeps.mark_overdue() == 0
     time_machine.move_to(appeal.due_at + timedelta(minutes=1), tick=False)
     assert sweeps.mark_overdue() == 1  # and alerted again when the fresh term passes
+
+
+@pytest.mark.parametrize(
+    ("redirect_day", "on_time"),
+    [
+        pytest.param(9, True, id="late-redirect-keeps-the-extension"),
+        pytest.param(3, False, id="early-redirect-fresh-term-without-it"),
+    ],
+)
+@pytest.mark.django_db
+def test_on_time_in_the_statistics_follows_the_same_term(
+    world, time_machine, redirect_day, on_time
+):
+    """Extended to 22.12, answered on 20.12: on time unless a fresh term (15.12) replaced it."""
+    from analytics.periods import Period
+    from analytics.scope import Scope
+    from analytics.selectors import Filters, dashboard
+    from analytics.services import rebuild_stats
+    from appeals import services
+    from appeals.models import Appeal
+    from appeals.selectors.overview import overview
+    from organizations.models import Membership
+    from tests.accounts.factories import UserFactory
+    from tests.appeals.factories import make_appeal
+    from tests.organizations.factories import CategoryFactory, MembershipFactory
+
+    time_machine.move_to(REGISTERED, tick=False)
+    head = UserFactory(email="head2@example.ru")
+    MembershipFactory(user=head, organization=world.other_organization, role=Membership.Role.HEAD)
+    appeal = make_appeal(
+        Appeal.Status.REGISTERED,
+        organization=world.organization,
+        citizen=world.citizen,
+        category=CategoryFactory(term_days=30),
+        municipality=world.municipality,
+        region=world.region,
+        registered_at=REGISTERED,
+        due_at=due_at(start=REGISTERED, days=30, region_timezone=KAMCHATKA),
+    )
+    time_machine.move_to(REGISTERED + timedelta(days=1), tick=False)
+    services.extend_deadline(head=world.head, appeal_id=appeal.pk, days=10, reason="Экспертиза.")
+    time_machine.move_to(REGISTERED + timedelta(days=redirect_day), tick=False)
+    services.redirect_appeal(
+        actor=world.head,
+        appeal_id=appeal.pk,
+        organization=world.other_organization,
+        reason="Краевая дорога.",
+    )
+    time_machine.move_to(datetime(2026, 12, 20, 12, tzinfo=KAM), tick=False)
+    services.take_appeal(executor=head, appeal_id=appeal.pk)
+    services.answer_appeal(actor=head, appeal_id=appeal.pk, text="Снег убран.")
+    assert overview(user=head)["answered_on_time"] == int(on_time)
+    rebuild_stats()
+    figures = dashboard(
+        scope=Scope(frozenset({world.region.pk}), None),
+        filters=Filters(),
+        period=Period(date(2026, 11, 1), date(2026, 12, 31)),
+        today=date(2026, 12, 20),
+    )
+    assert figures["total"]["on_time"] == int(on_time)

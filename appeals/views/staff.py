@@ -225,7 +225,13 @@ def answer(request, number: str):
     form = AnswerForm(request.POST, request.FILES)
     draft_key = _draft_key(request)
     for attachment_id in request.POST.getlist("remove_draft"):
-        if attachment_id.isascii() and attachment_id.isdigit() and draft_key:
+        # At most 18 digits: a longer number is no file's id (and no PostgreSQL bigint).
+        if (
+            draft_key
+            and attachment_id.isascii()
+            and attachment_id.isdigit()
+            and len(attachment_id) < 19
+        ):
             remove_draft_upload(
                 citizen=request.user, draft_key=draft_key, attachment_id=int(attachment_id)
             )

@@ -352,7 +352,7 @@ def test_a_kept_file_can_be_removed_before_sending(client, world, settings, tmp_
     draft = Attachment.objects.get(draft_key=key)
     response = client.post(
         reverse("staff:answer", args=[appeal.number]),
-        {"text": "Снег убран.", "draft_key": key, "remove_draft": [str(draft.pk)]},
+        {"text": "Снег убран.", "draft_key": key, "remove_draft": [str(draft.pk), "9" * 30, "²"]},
     )
     assert response.status_code == 302
     assert not appeal.answers.get().attachments.exists()

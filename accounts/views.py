@@ -7,6 +7,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.forms import ProfileForm
 from accounts.services import update_profile
+from appeals.errors import DomainError
+from appeals.services.on_behalf import confirm_held_appeal, get_hold_for_account
 from organizations.selectors import memberships_of
 
 
@@ -26,3 +28,27 @@ def profile(request):
         "accounts/profile.html",
         {"form": form, "memberships": memberships_of(user=request.user)},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def held_appeal(request, token: str):
+    """The page a held appeal's notice links to: the appeal, and a button to take it as one's own.
+
+    Only the account it was held for sees it (anyone else: 404); a confirmed hold says so and
+    links to the appeal, so the link works once.
+    """
+    hold = get_hold_for_account(user=request.user, token=token)
+    if request.method == "POST" and hold.is_pending:
+        try:
+            appeal = confirm_held_appeal(actor=request.user, hold_id=hold.pk)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(
+                request,
+                _("Appeal %(number)s is now in your account.") % {"number": appeal.number},
+            )
+            return redirect(appeal.get_absolute_url())
+        hold.refresh_from_db()
+    return render(request, "accounts/held_appeal.html", {"hold": hold, "appeal": hold.appeal})

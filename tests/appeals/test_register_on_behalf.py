@@ -333,6 +333,8 @@ def test_a_held_appeal_is_registered_by_the_moderator_as_usual(client, world):
     appeal = _held_appeal(client, world)
     client.force_login(world.moderator)
     assert appeal.number in client.get("/moderation/").content.decode()
+    review = client.get(f"/moderation/{appeal.number}/").content.decode()
+    assert "только когда её владелец это подтвердит" in review and "Регистрируйте" in review
     accept_appeal(moderator=world.moderator, appeal_id=appeal.pk)
     appeal.refresh_from_db()
     assert appeal.status == Appeal.Status.REGISTERED and appeal.due_at is not None

@@ -174,6 +174,10 @@ def test_post_for_a_known_citizen_is_held_for_them_and_leaves_their_profile(clie
     assert not Notification.objects.filter(template="api_invitation").exists()
     client.force_login(known)
     assert client.get(appeal.get_absolute_url()).status_code == 404
+    link = Notification.objects.get(recipient=known, template="held_appeal", channel="in_app")
+    assert client.post(link.context["url"]).url == appeal.get_absolute_url()
+    assert client.get(appeal.get_absolute_url()).status_code == 200
+    assert Event.objects.get(appeal=appeal, action="confirm_for_account").actor == known
 
 
 @pytest.mark.parametrize("staff", ["platform_admin", "moderator", "executor"])

@@ -341,3 +341,15 @@ def test_a_held_appeal_is_registered_by_the_moderator_as_usual(client, world):
     confirm_held_appeal(actor=world.citizen, hold_id=appeal.account_hold.pk)
     appeal.refresh_from_db()
     assert appeal.citizen == world.citizen and appeal.status == Appeal.Status.REGISTERED
+
+
+def test_the_notice_to_an_account_without_a_password_says_how_to_set_one(client, world):
+    world.citizen.set_unusable_password()
+    world.citizen.save()
+    _held_appeal(client, world)
+    email = Notification.objects.get(
+        recipient=world.citizen, template="held_appeal", channel="email"
+    )
+    subject, body = render(email)
+    assert subject.startswith("[ПОС] В обращении") and "подтвердите, что оно ваше" in subject
+    assert "ещё нет пароля" in body and "/accounts/password/reset/" in body

@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -10,7 +12,6 @@ class ProfileForm(forms.ModelForm):
     them unanswered (and the filing form asks for them first); the e-mail of the account is the
     address for an electronic answer, so the postal address stays optional."""
 
-    required_css_class = "required"
     REQUIRED = {
         "last_name": _("Enter your surname: an appeal is not considered without it (59-FZ)."),
         "first_name": _("Enter your first name: an appeal is not considered without it (59-FZ)."),
@@ -44,5 +45,9 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, message in self.REQUIRED.items():
-            self.fields[name].required = True
-            self.fields[name].error_messages["required"] = message
+            field = self.fields[name]
+            field.required = True
+            field.error_messages["required"] = message
+            field.label = format_html(
+                '{} <span class="required">({})</span>', capfirst(field.label), _("required field")
+            )

@@ -186,3 +186,11 @@ def test_a_bare_word_next_after_saving_the_profile_stays_on_the_site(client, cit
             {"last_name": "Иванова", "first_name": "Анна"},
         )
         assert response.status_code == 302 and response.url == expected
+
+
+def test_the_profile_form_marks_the_required_fields(client, citizen):
+    client.force_login(citizen)
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert 'for="id_last_name">Фамилия <span class="required">(обязательное поле)</span>' in page
+    assert 'for="id_first_name">Имя <span class="required">(обязательное поле)</span>' in page
+    assert 'for="id_patronymic">Отчество:' in page

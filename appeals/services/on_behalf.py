@@ -244,6 +244,7 @@ HOLD_SALT = "appeals.account_hold"
 HOLD_LINK_MAX_AGE = timedelta(days=90)
 
 
+@transaction.atomic
 def hold_for_account(*, appeal: Appeal, account: User, actor, channel: str) -> AccountHold:
     """Hold an appeal filed for the e-mail of `account` until the account holder confirms it.
 
@@ -254,7 +255,6 @@ def hold_for_account(*, appeal: Appeal, account: User, actor, channel: str) -> A
     Moderation and the terms run as for any appeal: the hold is about whose account it is in.
     """
     assert not is_staff_account(account)
-    hold = AccountHold.objects.create(appeal=appeal, account=account)
     transition(
         appeal_id=appeal.pk,
         action="hold_for_account",
@@ -262,6 +262,7 @@ def hold_for_account(*, appeal: Appeal, account: User, actor, channel: str) -> A
         is_public=False,
         data={"channel": channel},
     )
+    hold = AccountHold.objects.create(appeal=appeal, account=account)
     notify(
         recipient=account,
         template="held_appeal",

@@ -8,3 +8,10 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import signals  # noqa: F401 — connects the identity-provider login receiver
+        from appeals.notifications import register_template
+
+        register_template(
+            "held_appeal",
+            subject=_("Appeal %(number)s names your e-mail: confirm that it is yours"),
+            body_template="appeals/email/held_appeal.txt",
+        )

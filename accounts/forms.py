@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -6,6 +8,15 @@ from organizations.models import Municipality
 
 
 class ProfileForm(forms.ModelForm):
+    """The citizen's answer details. Surname and name are required: 59-FZ leaves an appeal without
+    them unanswered (and the filing form asks for them first); the e-mail of the account is the
+    address for an electronic answer, so the postal address stays optional."""
+
+    REQUIRED = {
+        "last_name": _("Enter your surname: an appeal is not considered without it (59-FZ)."),
+        "first_name": _("Enter your first name: an appeal is not considered without it (59-FZ)."),
+    }
+
     municipality = forms.ModelChoiceField(
         queryset=Municipality.objects.select_related("region"),
         required=False,
@@ -30,3 +41,13 @@ class ProfileForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
             "postal_address": forms.TextInput(attrs={"autocomplete": "street-address"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, message in self.REQUIRED.items():
+            field = self.fields[name]
+            field.required = True
+            field.error_messages["required"] = message
+            field.label = format_html(
+                '{} <span class="required">({})</span>', capfirst(field.label), _("required field")
+            )

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -7,6 +8,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.forms import ProfileForm
 from accounts.services import update_profile
+from appeals.errors import DomainError
+from appeals.services.on_behalf import confirm_held_appeal, get_hold_for_account
 from organizations.selectors import memberships_of
 
 
@@ -18,11 +21,38 @@ def profile(request):
         update_profile(user=request.user, actor=request.user, data=form.cleaned_data)
         messages.success(request, _("Profile saved."))
         target = request.GET.get("next", "")
-        if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-            return redirect(target)
+        # A path of this site only: a bare word (next=back) is not a URL name to reverse.
+        if target.startswith("/") and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}
+        ):
+            return HttpResponseRedirect(target)
         return redirect("accounts:profile")
     return render(
         request,
         "accounts/profile.html",
         {"form": form, "memberships": memberships_of(user=request.user)},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def held_appeal(request, token: str):
+    """The page a held appeal's notice links to: the appeal, and a button to take it as one's own.
+
+    Only the account it was held for sees it (anyone else: 404); a confirmed hold says so and
+    links to the appeal, so the link works once.
+    """
+    hold = get_hold_for_account(user=request.user, token=token)
+    if request.method == "POST" and hold.is_pending:
+        try:
+            appeal = confirm_held_appeal(actor=request.user, hold_id=hold.pk)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(
+                request,
+                _("Appeal %(number)s is now in your account.") % {"number": appeal.number},
+            )
+            return redirect(appeal.get_absolute_url())
+        hold.refresh_from_db()
+    return render(request, "accounts/held_appeal.html", {"hold": hold, "appeal": hold.appeal})

@@ -564,3 +564,42 @@ class SweepRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AccountHold(models.Model):
+    """An appeal a partner or staff filed naming the e-mail of an existing account.
+
+    Whoever types an e-mail does not prove they own it, so the appeal is filed by a contact record
+    of its own and waits here until the account holder confirms it from the notice; only then is
+    it theirs. Confirmed holds stay as the record of who confirmed and when.
+    """
+
+    appeal = models.OneToOneField(
+        Appeal, on_delete=models.CASCADE, related_name="account_hold", verbose_name=_("appeal")
+    )
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("account"),
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appeal held for an account")
+        verbose_name_plural = _("appeals held for accounts")
+        indexes = [
+            models.Index(
+                fields=["account"],
+                condition=models.Q(confirmed_at__isnull=True),
+                name="hold_pending_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} → {self.account_id}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.confirmed_at is None

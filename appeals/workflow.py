@@ -34,6 +34,10 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "close": (frozenset({S.ANSWERED}), S.CLOSED),
     "close_on_ground": (WORKING, S.CLOSED),
     "note": (frozenset(S.values), None),
+    # Filed by a partner or staff for the e-mail of an existing account: held, not that account's.
+    "hold_for_account": (frozenset({S.SUBMITTED}), None),
+    # The account holder confirmed a held appeal: from now on it is theirs, whatever its status.
+    "confirm_for_account": (frozenset(S.values), None),
 }
 
 # Actions whose repetition is not a "same place" no-op even though the status stays.

@@ -1,8 +1,8 @@
 """Appeals filed by partner systems through the Open311 API.
 
-A partner (the mobile app, a municipal website) files on behalf of a citizen named by e-mail: the
-citizen is found or gets an account without a password, exactly as when staff register an appeal
-on someone's behalf, and the appeal then goes through the normal filing service (`submit_appeal`):
+A partner (the mobile app, a municipal website) files on behalf of a citizen named by e-mail: an
+unknown e-mail gets an account without a password, a known one gets the appeal only once its
+holder confirms it (see `appeals.services.on_behalf.find_or_create_citizen`), and the appeal then goes through the normal filing service (`submit_appeal`):
 moderation, the three-day registration window, the deadlines.
 """
 
@@ -14,7 +14,7 @@ from accounts.models import AuditEvent
 from appeals.models import Appeal
 from appeals.notifications import notify
 from appeals.services.filing import CONSENT_VERSION, submit_appeal
-from appeals.services.on_behalf import find_or_create_citizen
+from appeals.services.on_behalf import find_or_create_citizen, hold_for_account
 from organizations.models import Category, Municipality
 
 AUDIT_ACTION = "appeal_filed_through_api"
@@ -39,10 +39,13 @@ def submit_partner_request(
     personal-data processing under its agreement with the operator (recorded as the current
     `CONSENT_VERSION`). `citizen_data`: `email` (required), `first_name`, `last_name`, `phone`.
 
-    Effect: the citizen's account (found by e-mail, any letter case; filled fields are kept and
-    empty ones filled in) or a new one without a password; a `submitted` appeal with channel
-    `api`; an `appeal_filed_through_api` audit row naming the key (field names only, never
-    values); for a new account an invitation to set a password.
+    Effect: for an unknown e-mail a new account without a password and an invitation to set one.
+    For the e-mail of an existing account (any letter case) a contact record with the names and
+    phone given files the appeal, held for that account until its holder confirms it
+    (`hold_for_account`); the account is never written to. For the e-mail of a staff or admin
+    account the appeal stays with the contact record, never attached and no notice sent (the
+    partner's answer is the same, so the API tells nobody which e-mails are staff). A `submitted`
+    appeal with channel `api`; an `appeal_filed_through_api` audit row naming the key.
     """
     email = citizen_data["email"].strip().lower()
     profile = {
@@ -53,7 +56,8 @@ def submit_partner_request(
         "patronymic": "",
         "municipality": None,
     }
-    citizen, new_account, filled = find_or_create_citizen(email=email, data=profile)
+    filer = find_or_create_citizen(email=email, data=profile)
+    citizen = filer.citizen
     appeal = submit_appeal(
         citizen=citizen,
         category=category,
@@ -66,6 +70,12 @@ def submit_partner_request(
         longitude=longitude,
         actor=citizen,
     )
+    # The partner gets the same answer in every case, so the API never tells whose e-mail it is.
+    held = filer.existing is not None and not filer.existing_is_staff
+    if held:
+        hold_for_account(
+            appeal=appeal, account=filer.existing, actor=None, channel=Appeal.Channel.API
+        )
     AuditEvent.objects.create(
         actor=None,
         target_user=citizen,
@@ -74,10 +84,11 @@ def submit_partner_request(
             "appeal": appeal.number,
             "api_key": partner_key_id,
             "partner": partner,
-            "new_account": new_account,
-            "filled_fields": filled,
+            "new_account": filer.new_account,
+            "held_for_account": filer.existing.pk if held else None,
+            "staff_email_refused": filer.existing_is_staff,
         },
     )
-    if new_account:
+    if filer.new_account and citizen.can_receive_email:
         notify(recipient=citizen, appeal=appeal, template="api_invitation")
     return appeal

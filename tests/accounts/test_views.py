@@ -152,3 +152,45 @@ def test_profile_with_a_bad_phone_keeps_what_was_typed(client, citizen):
     assert "Введите номер телефона" in page
     assert 'value="позвоните мне"' in page and 'value="Елизово"' in page
     assert not AuditEvent.objects.exists()
+
+
+def test_an_empty_profile_is_not_saved_and_the_missing_fields_are_named(client):
+    user = UserFactory(email="blank@example.ru", last_name="", first_name="", patronymic="")
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:profile") + "?next=/appeals/new/",
+        {
+            "last_name": " ",
+            "first_name": "",
+            "phone": "+7 914 000-00-01",
+            "postal_address": "Елизово",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and response.redirect_chain == []
+    assert "Профиль сохранён." not in page
+    assert "Профиль не сохранён" in page
+    assert "Укажите фамилию" in page and "Укажите имя" in page
+    assert page.count('aria-invalid="true"') == 2
+    assert 'value="+7 914 000-00-01"' in page and 'value="Елизово"' in page  # nothing typed lost
+    user.refresh_from_db()
+    assert user.phone == "" and not AuditEvent.objects.exists()
+
+
+def test_a_bare_word_next_after_saving_the_profile_stays_on_the_site(client, citizen):
+    client.force_login(citizen)
+    for target, expected in [("back", "/accounts/profile/"), ("/appeals/new/", "/appeals/new/")]:
+        response = client.post(
+            reverse("accounts:profile") + f"?next={target}",
+            {"last_name": "Иванова", "first_name": "Анна"},
+        )
+        assert response.status_code == 302 and response.url == expected
+
+
+def test_the_profile_form_marks_the_required_fields(client, citizen):
+    client.force_login(citizen)
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert 'for="id_last_name">Фамилия <span class="required">(обязательное поле)</span>' in page
+    assert 'for="id_first_name">Имя <span class="required">(обязательное поле)</span>' in page
+    assert 'for="id_patronymic">Отчество:' in page

@@ -10,8 +10,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from accounts.models import AuditEvent, User
-from appeals.models import Appeal, Event, Notification
+from accounts.models import AuditEvent
+from appeals.models import AccountHold, Appeal, Event, Notification
 from partners.services import issue_api_key, revoke_api_key
 from tests.accounts.factories import UserFactory
 from tests.appeals.factories import make_appeal
@@ -157,21 +157,41 @@ def test_post_files_an_appeal_that_enters_moderation(client, world, api_key, fmt
     ).exists()
 
 
-def test_post_for_a_known_citizen_keeps_their_profile(client, world, api_key):
+def test_post_for_a_known_citizen_is_held_for_them_and_leaves_their_profile(client, world, api_key):
     known = UserFactory(
         email="maria.sidorova@example.ru", last_name="Иванова", first_name="Мария", phone=""
     )
     response = client.post(f"{BASE}requests.json", valid_post(world, api_key))
     assert response.status_code == 201
     appeal = Appeal.objects.get()
-    assert appeal.citizen == known
+    assert appeal.citizen != known and not appeal.citizen.can_receive_email
+    assert (appeal.citizen.last_name, appeal.citizen.phone) == ("Сидорова", "+7 914 000-11-22")
     known.refresh_from_db()
-    assert known.last_name == "Иванова" and known.phone == "+7 914 000-11-22"
-    assert (
-        User.objects.count()
-        == User.objects.filter(pk__in=[u.pk for u in User.objects.all()]).count()
-    )
+    assert known.last_name == "Иванова" and known.phone == ""
+    assert appeal.account_hold.account == known and appeal.account_hold.is_pending
+    assert Event.objects.filter(appeal=appeal, action="hold_for_account").exists()
+    assert Notification.objects.filter(recipient=known, template="held_appeal").count() == 2
     assert not Notification.objects.filter(template="api_invitation").exists()
+    client.force_login(known)
+    assert client.get(appeal.get_absolute_url()).status_code == 404
+    link = Notification.objects.get(recipient=known, template="held_appeal", channel="in_app")
+    assert client.post(link.context["url"]).url == appeal.get_absolute_url()
+    assert client.get(appeal.get_absolute_url()).status_code == 200
+    assert Event.objects.get(appeal=appeal, action="confirm_for_account").actor == known
+
+
+@pytest.mark.parametrize("staff", ["platform_admin", "moderator", "executor"])
+def test_post_for_a_staff_or_admin_email_is_never_attached(client, world, api_key, staff, request):
+    account = request.getfixturevalue(staff) if staff == "platform_admin" else getattr(world, staff)
+    response = client.post(f"{BASE}requests.json", valid_post(world, api_key, email=account.email))
+    assert response.status_code == 201  # the same answer as for anyone: no e-mail is revealed
+    appeal = Appeal.objects.get()
+    assert appeal.citizen != account and not appeal.citizen.can_receive_email
+    assert not AccountHold.objects.exists()
+    account.refresh_from_db()
+    assert account.last_name != "Сидорова" and account.phone != "+7 914 000-11-22"
+    assert not Notification.objects.filter(recipient=account).exists()
+    assert AuditEvent.objects.get(action="appeal_filed_through_api").changes["staff_email_refused"]
 
 
 def test_post_with_only_coordinates_uses_them_as_the_address(client, world, api_key):

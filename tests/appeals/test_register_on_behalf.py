@@ -5,11 +5,12 @@ import pytest
 from django.core import mail
 
 from accounts.models import AuditEvent, User
-from appeals.errors import NotAllowed
+from appeals.errors import AlreadyDone, NotAllowed
 from appeals.models import Appeal, Event, Notification
 from appeals.notifications import render
 from appeals.services import CONSENT_VERSION
-from appeals.services.on_behalf import register_on_behalf
+from appeals.services.moderation import accept_appeal
+from appeals.services.on_behalf import confirm_held_appeal, register_on_behalf
 from tests.accounts.factories import UserFactory
 from tests.appeals.corpus import pdf
 
@@ -21,6 +22,14 @@ URL = "/staff/register/"
 def platform(settings, tmp_path, world):
     settings.PLATFORM_REGION_CODE = world.region.code
     settings.MEDIA_ROOT = tmp_path
+
+
+def confirm_link(account):
+    """The confirmation page the held appeal's notice links to, from its in-app notification."""
+    notice = Notification.objects.get(recipient=account, template="held_appeal", channel="in_app")
+    email = Notification.objects.get(recipient=account, template="held_appeal", channel="email")
+    assert notice.context["url"] in render(email)[1]
+    return notice.context["url"]
 
 
 def _form(world, **overrides):
@@ -62,8 +71,8 @@ def test_the_form_is_for_organization_staff(client, world):
     assert client.get(URL).status_code == 302  # to the login page
 
 
-def test_existing_citizen_is_found_by_email_in_any_letter_case(client, world):
-    users_before = User.objects.count()
+def test_an_existing_citizens_email_holds_the_appeal_until_they_confirm_it(client, world):
+    """Typing someone's e-mail proves nothing: their profile stays, the appeal waits for them."""
     client.force_login(world.executor)
     response = client.post(
         URL,
@@ -71,21 +80,62 @@ def test_existing_citizen_is_found_by_email_in_any_letter_case(client, world):
     )
     assert response.status_code == 302 and response.url == URL
     appeal = Appeal.objects.get()
-    assert appeal.citizen == world.citizen and User.objects.count() == users_before
     assert appeal.channel == Appeal.Channel.PHONE and appeal.status == Appeal.Status.SUBMITTED
     assert appeal.consent_version == CONSENT_VERSION and appeal.attachments.count() == 1
     assert Event.objects.get(appeal=appeal, action="submit").actor == world.executor
+    # Filed by a contact record with what staff typed; the account is untouched and sees nothing.
+    contact = appeal.citizen
+    assert contact != world.citizen and not contact.can_receive_email
+    assert (contact.last_name, contact.phone) == ("Другая", "+7 914 123-45-67")
     world.citizen.refresh_from_db()
-    assert world.citizen.last_name == "Иванова"  # a filled field is the citizen's own: kept
-    assert world.citizen.phone == "+7 914 123-45-67"  # an empty one is filled in
-    audit = AuditEvent.objects.get(target_user=world.citizen)
-    assert audit.actor == world.executor
-    assert audit.changes["appeal"] == appeal.number and audit.changes["channel"] == "phone"
-    assert audit.changes["new_account"] is False and "phone" in audit.changes["filled_fields"]
+    assert (world.citizen.last_name, world.citizen.phone, world.citizen.postal_address) == (
+        "Иванова",
+        "",
+        "",
+    )
+    assert appeal.account_hold.account == world.citizen and appeal.account_hold.is_pending
+    hold_event = Event.objects.get(appeal=appeal, action="hold_for_account")
+    assert hold_event.actor == world.executor and not hold_event.is_public
+    audit = AuditEvent.objects.get(action="appeal_registered_on_behalf")
+    assert audit.target_user == contact and audit.changes["held_for_account"] == world.citizen.pk
     assert not Notification.objects.filter(template="invitation").exists()
-    assert (
-        appeal.number in client.get(response.url).content.decode()
-    )  # the success message names it
+    assert appeal.number in client.get(response.url).content.decode()
+
+    client.force_login(world.citizen)
+    assert appeal.number not in client.get("/appeals/").content.decode()
+    assert client.get(appeal.get_absolute_url()).status_code == 404
+    link = confirm_link(world.citizen)
+    page = client.get(link)
+    assert "Да, это моё обращение" in page.content.decode()
+    response = client.post(link)
+    assert response.status_code == 302 and response.url == appeal.get_absolute_url()
+    appeal.refresh_from_db()
+    assert appeal.citizen == world.citizen and not appeal.account_hold.is_pending
+    assert Event.objects.get(appeal=appeal, action="confirm_for_account").actor == world.citizen
+    assert appeal.number in client.get("/appeals/").content.decode()
+    world.citizen.refresh_from_db()
+    assert world.citizen.last_name == "Иванова" and world.citizen.phone == ""
+
+
+def test_staff_may_not_file_for_a_staff_or_admin_account(client, world, platform_admin):
+    client.force_login(world.executor)
+    for email in ("Admin@Example.ru", "head@example.ru", "moderator@example.ru"):
+        response = client.post(URL, _form(world, email=email, last_name="Другая"))
+        assert response.status_code == 400
+        body = response.content.decode()
+        assert "принадлежит учётной записи сотрудника" in body
+        assert 'value="Другая"' in body  # nothing typed is lost
+    assert not Appeal.objects.exists()
+    platform_admin.refresh_from_db()
+    assert platform_admin.last_name == "Петров" and platform_admin.phone == ""
+
+
+def test_an_existing_account_needs_the_postal_address_for_the_answer(client, world):
+    client.force_login(world.executor)
+    response = client.post(URL, _form(world, email="citizen@example.ru", postal_address=""))
+    assert response.status_code == 400
+    assert "укажите и почтовый адрес" in response.content.decode()
+    assert not Appeal.objects.exists()
 
 
 def test_new_citizen_gets_an_account_and_an_invitation_to_set_a_password(client, world):
@@ -240,3 +290,66 @@ def test_an_offline_citizen_gets_no_email_only_site_notices(world):
     assert set(Notification.objects.filter(appeal=appeal).values_list("channel", flat=True)) == {
         "in_app"
     }
+
+
+def _held_appeal(client, world):
+    client.force_login(world.executor)
+    client.post(URL, _form(world, email="citizen@example.ru"))
+    client.logout()
+    return Appeal.objects.get()
+
+
+def test_the_confirmation_link_works_once(client, world):
+    appeal = _held_appeal(client, world)
+    link = confirm_link(world.citizen)
+    client.force_login(world.citizen)
+    assert client.post(link).status_code == 302
+    again = client.post(link, follow=True)
+    assert again.status_code == 200
+    assert "уже подтверждено" in again.content.decode()
+    assert Event.objects.filter(appeal=appeal, action="confirm_for_account").count() == 1
+    with pytest.raises(AlreadyDone):
+        confirm_held_appeal(actor=world.citizen, hold_id=appeal.account_hold.pk)
+
+
+def test_nobody_else_can_see_or_confirm_a_held_appeal(client, world):
+    appeal = _held_appeal(client, world)
+    link = confirm_link(world.citizen)
+    assert client.get(link).status_code == 302  # to the login page
+    stranger = UserFactory(email="stranger@example.ru")
+    for user in (stranger, world.executor, world.moderator):
+        client.force_login(user)
+        assert client.get(link).status_code == 404 and client.post(link).status_code == 404
+    client.force_login(world.citizen)
+    assert client.get(link[:-3] + "xyz/").status_code == 404  # a tampered link
+    with pytest.raises(NotAllowed):
+        confirm_held_appeal(actor=stranger, hold_id=appeal.account_hold.pk)
+    appeal.refresh_from_db()
+    assert appeal.citizen != world.citizen and appeal.account_hold.is_pending
+
+
+def test_a_held_appeal_is_registered_by_the_moderator_as_usual(client, world):
+    """The hold is about whose account it is in, never about the 59-FZ terms."""
+    appeal = _held_appeal(client, world)
+    client.force_login(world.moderator)
+    assert appeal.number in client.get("/moderation/").content.decode()
+    review = client.get(f"/moderation/{appeal.number}/").content.decode()
+    assert "только когда её владелец это подтвердит" in review and "Регистрируйте" in review
+    accept_appeal(moderator=world.moderator, appeal_id=appeal.pk)
+    appeal.refresh_from_db()
+    assert appeal.status == Appeal.Status.REGISTERED and appeal.due_at is not None
+    confirm_held_appeal(actor=world.citizen, hold_id=appeal.account_hold.pk)
+    appeal.refresh_from_db()
+    assert appeal.citizen == world.citizen and appeal.status == Appeal.Status.REGISTERED
+
+
+def test_the_notice_to_an_account_without_a_password_says_how_to_set_one(client, world):
+    world.citizen.set_unusable_password()
+    world.citizen.save()
+    _held_appeal(client, world)
+    email = Notification.objects.get(
+        recipient=world.citizen, template="held_appeal", channel="email"
+    )
+    subject, body = render(email)
+    assert subject.startswith("[ПОС] В обращении") and "подтвердите, что оно ваше" in subject
+    assert "ещё нет пароля" in body and "/accounts/password/reset/" in body

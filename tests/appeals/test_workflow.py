@@ -4,8 +4,10 @@ import pytest
 
 from appeals import services
 from appeals.errors import AlreadyDone, DomainError, IllegalTransition
-from appeals.models import Appeal, Event, Notification
+from appeals.models import AccountHold, Appeal, Event, Notification
+from appeals.services.on_behalf import confirm_held_appeal, hold_for_account
 from appeals.workflow import TRANSITIONS
+from tests.accounts.factories import UserFactory
 from tests.appeals.factories import make_appeal
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +47,13 @@ ACTIONS = {
     ),
     "note": lambda w, a: services.add_note(
         actor=w.moderator, appeal_id=a.pk, text="Позвонить в УК."
+    ),
+    "hold_for_account": lambda w, a: (
+        hold_for_account(appeal=a, account=UserFactory(), actor=w.executor, channel="phone").appeal
+    ),
+    "confirm_for_account": lambda w, a: confirm_held_appeal(
+        actor=(holder := UserFactory()),
+        hold_id=AccountHold.objects.create(appeal=a, account=holder).pk,
     ),
 }
 

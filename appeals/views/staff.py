@@ -9,8 +9,6 @@ from django.views.decorators.vary import vary_on_headers
 
 from appeals import permissions as appeal_permissions
 from appeals import services
-from appeals.attachments import AttachmentError
-from appeals.errors import DomainError
 from appeals.selectors import staff as staff_selectors
 from appeals.selectors.staff import fill_placeholders
 from appeals.staff_forms import (
@@ -25,7 +23,7 @@ from appeals.staff_forms import (
     RedirectForm,
 )
 from appeals.workflow import allowed_actions
-from feedback_platform.actions import report_outcome
+from core.actions import done, report_outcome, run_form
 from feedback_platform.decorators import role_required
 from organizations import permissions
 
@@ -157,16 +155,18 @@ def _act(request, number: str, form_class, form_name: str, perform, success: str
     """
     appeal = staff_selectors.get_appeal_for_staff(user=request.user, number=number)
     form = form_class(request.POST, request.FILES, **(form_kwargs(appeal) if form_kwargs else {}))
-    if form.is_valid():
-        try:
-            perform(appeal, form.cleaned_data)
-        except (DomainError, AttachmentError) as error:
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(request, success)
-            return redirect("staff:appeal", number=appeal.number)
-    messages.error(request, _("The action was not done: see the explanation next to the form."))
-    return _page(request, appeal, status=400, **{form_name: form})
+
+    def refused(form):
+        messages.error(request, _("The action was not done: see the explanation next to the form."))
+        return _page(request, appeal, status=400, **{form_name: form})
+
+    return run_form(
+        request,
+        form,
+        action=lambda data: perform(appeal, data),
+        success=lambda _result: done(request, success, "staff:appeal", number=appeal.number),
+        failure=refused,
+    )
 
 
 @staff_required

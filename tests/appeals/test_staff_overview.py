@@ -16,6 +16,7 @@ from appeals import exports
 from appeals.models import Answer, Appeal, Rating
 from appeals.selectors.overview import overview
 from appeals.services import sweeps
+from core.exports import ExcelRu
 from organizations.models import Membership
 from tests.accounts.factories import UserFactory
 from tests.appeals.factories import make_appeal
@@ -280,7 +281,7 @@ def _export_world(world):
 def _csv(response) -> list[list[str]]:
     body = b"".join(response.streaming_content)
     assert body.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
-    return list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig")), dialect=ExcelRu))
 
 
 def test_csv_export_is_the_filtered_queue_without_personal_data(client, world):
@@ -308,6 +309,29 @@ def test_csv_export_is_the_filtered_queue_without_personal_data(client, world):
     assert sorted(numbers) == sorted([overdue.number, later.number, answered.number])
     for secret in (world.citizen.email, world.citizen.last_name, overdue.text[:30], "Снег убран"):
         assert secret not in body
+
+
+def test_exports_are_private_with_capitalised_headers(client, world):
+    _export_world(world)
+    client.force_login(world.executor)
+    csv_response = client.get(reverse("staff:export_csv"), {"tab": "all"})
+    xlsx_response = client.get(reverse("staff:export_xlsx"), {"tab": "all"})
+    for response in (csv_response, xlsx_response):
+        assert response["Cache-Control"] == "private, no-store"
+    header = _csv(csv_response)[0]
+    assert header == [
+        "Номер",
+        "Поступило",
+        "Категория",
+        "Муниципальное образование",
+        "Адрес",
+        "Статус",
+        "Исполнитель",
+        "Срок ответа",
+        "Дата ответа",
+    ]
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_response.content)).active
+    assert [cell.value for cell in sheet[1]] == header
 
 
 def test_export_neutralises_formulas_typed_by_a_citizen(client, world):

@@ -62,3 +62,14 @@ def make_appeal(status: str = S.SUBMITTED, *, organization=None, executor=None, 
             review_round=appeal.review_round,
         )
     return appeal
+
+
+WORLD_FIELDS = ("organization", "executor", "citizen", "category", "municipality", "region")
+
+
+def world_appeal(world, status: str = S.SUBMITTED, **fields) -> Appeal:
+    """An appeal of the `world` fixture (tests/appeals/conftest.py): its organization, executor,
+    citizen, category, municipality and region unless `fields` name others (executor=None: none)."""
+    for name in WORLD_FIELDS:
+        fields.setdefault(name, getattr(world, name))
+    return make_appeal(status, **fields)

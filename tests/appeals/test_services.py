@@ -13,7 +13,7 @@ from django.utils import timezone
 from appeals import notifications, services
 from appeals.errors import AlreadyDone, DomainError, NotAllowed
 from appeals.models import Appeal, Event, Notification
-from tests.appeals.factories import make_appeal
+from tests.appeals.factories import world_appeal
 
 pytestmark = pytest.mark.django_db
 S = Appeal.Status
@@ -31,16 +31,7 @@ def _submit(world, **extra):
 
 
 def _appeal(world, status, **fields):
-    fields.setdefault("category", world.category)
-    return make_appeal(
-        status,
-        organization=world.organization,
-        executor=world.executor,
-        citizen=world.citizen,
-        municipality=world.municipality,
-        region=world.region,
-        **fields,
-    )
+    return world_appeal(world, status, **fields)
 
 
 # --- filing ---------------------------------------------------------------------------------------

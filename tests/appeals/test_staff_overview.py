@@ -19,7 +19,7 @@ from appeals.services import sweeps
 from core.exports import ExcelRu
 from organizations.models import Membership
 from tests.accounts.factories import UserFactory
-from tests.appeals.factories import make_appeal
+from tests.appeals.factories import world_appeal
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,15 +29,7 @@ NOW = datetime(2026, 12, 15, 12, 0, tzinfo=KAM)
 
 
 def _appeal(world, status, **fields):
-    fields.setdefault("organization", world.organization)
-    return make_appeal(
-        status,
-        citizen=world.citizen,
-        category=world.category,
-        municipality=world.municipality,
-        region=world.region,
-        **fields,
-    )
+    return world_appeal(world, status, **{"executor": None, **fields})
 
 
 def _answered(world, *, at, due, score=None, solved=True, rated_at=None, **fields):

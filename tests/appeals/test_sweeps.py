@@ -11,21 +11,16 @@ from django.utils import timezone, translation
 from appeals import notifications, services
 from appeals.models import Appeal, Event, Notification, SweepRun
 from appeals.services import sweeps
-from tests.appeals.factories import make_appeal
+from tests.appeals.factories import make_appeal, world_appeal
 
 S = Appeal.Status
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 
 
 def _open(world, *, due_in: timedelta, status=S.IN_PROGRESS, **fields):
-    return make_appeal(
+    return world_appeal(
+        world,
         status,
-        organization=world.organization,
-        executor=world.executor,
-        citizen=world.citizen,
-        category=world.category,
-        municipality=world.municipality,
-        region=world.region,
         due_at=timezone.now() + due_in,
         **fields,
     )

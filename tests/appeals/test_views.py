@@ -10,7 +10,7 @@ from PIL import Image
 
 from appeals.models import Appeal, Attachment
 from tests.accounts.factories import UserFactory
-from tests.appeals.factories import make_appeal
+from tests.appeals.factories import make_appeal, world_appeal
 
 pytestmark = pytest.mark.django_db
 S = Appeal.Status
@@ -46,16 +46,7 @@ def _form(world, **overrides):
 
 
 def _appeal(world, status, **fields):
-    return make_appeal(
-        status,
-        organization=world.organization,
-        executor=world.executor,
-        citizen=world.citizen,
-        category=world.category,
-        municipality=world.municipality,
-        region=world.region,
-        **fields,
-    )
+    return world_appeal(world, status, **fields)
 
 
 def test_filing_asks_for_the_profile_first(client, world):

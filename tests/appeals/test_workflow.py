@@ -6,7 +6,7 @@ from appeals import services
 from appeals.errors import AlreadyDone, DomainError, IllegalTransition
 from appeals.models import Appeal, Event, Notification
 from appeals.workflow import TRANSITIONS
-from tests.appeals.factories import make_appeal
+from tests.appeals.factories import world_appeal
 
 pytestmark = pytest.mark.django_db
 S = Appeal.Status
@@ -60,15 +60,7 @@ def test_every_action_of_the_table_is_tested():
 
 
 def _appeal(world, status):
-    return make_appeal(
-        status,
-        organization=world.organization,
-        executor=world.executor,
-        citizen=world.citizen,
-        category=world.category,
-        municipality=world.municipality,
-        region=world.region,
-    )
+    return world_appeal(world, status)
 
 
 @pytest.mark.parametrize(

@@ -8,17 +8,16 @@ made the way the test client's force_login makes it; the login form has its own 
 """
 
 from datetime import timedelta
-from importlib import import_module
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from organizations.models import Membership
 from surveys.models import Comment, Discussion, Response, Survey
 from tests.accounts.factories import UserFactory
+from tests.harness import session_key_for
 from tests.organizations.factories import (
     MembershipFactory,
     MunicipalityFactory,
@@ -67,19 +66,13 @@ def town(settings, tmp_path):
 
 
 def _sign_in(browser_page, live_server, user) -> None:
-    engine = import_module(settings.SESSION_ENGINE)
-    session = engine.SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
     context = browser_page.page.context
     context.clear_cookies()
     context.add_cookies(
         [
             {
                 "name": settings.SESSION_COOKIE_NAME,
-                "value": session.session_key,
+                "value": session_key_for(user),
                 "url": live_server.url,
             },
             {"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url},

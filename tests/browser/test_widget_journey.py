@@ -152,7 +152,7 @@ def test_without_a_frame_session_the_form_opens_in_a_new_window(browser_page, el
 def profile_page(chromium, live_server, tmp_path):
     """A browser with a profile (not an incognito-like context, where Chromium blocks every
     third-party cookie), audited like `browser_page`."""
-    from tests.browser.conftest import CHROMIUM_ARGS, _path
+    from tests.browser.conftest import CHROMIUM_ARGS
 
     profile = tmp_path / "profile"
     (profile / "Default").mkdir(parents=True)
@@ -168,26 +168,10 @@ def profile_page(chromium, live_server, tmp_path):
         base_url=live_server.url,
     )
     page = context.pages[0] if context.pages else context.new_page()
-    page.set_default_timeout(10_000)
-    audited = AuditedPage(page)
-    page.on(
-        "framenavigated",
-        lambda frame: (
-            audited.visited.append(_path(frame.url)) if frame == page.main_frame else None
-        ),
-    )
-    page.on(
-        "console",
-        lambda message: (
-            audited.csp_violations.append(message.text)
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
+    audited = AuditedPage.watch(page)
     yield audited
     context.close()
-    assert not sorted(set(audited.visited) - audited.audited - {""})
-    assert not audited.csp_violations, audited.csp_violations
+    audited.check()
 
 
 def chromium_path() -> str:

@@ -10,7 +10,7 @@ from PIL import Image
 
 from appeals.models import Appeal, Attachment
 from tests.accounts.factories import UserFactory
-from tests.appeals.factories import make_appeal, world_appeal
+from tests.appeals.factories import filing_form, make_appeal, world_appeal
 
 pytestmark = pytest.mark.django_db
 S = Appeal.Status
@@ -32,17 +32,7 @@ def _photo(name="snow.jpg") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
-def _form(world, **overrides):
-    data = {
-        "category": world.category.pk,
-        "municipality": world.municipality.pk,
-        "address": "ул. Ленинская, 12",
-        "text": "Во дворе не убран снег уже неделю, к подъезду не пройти.",
-        "consent": "on",
-        "idempotency_key": str(uuid.uuid4()),
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
+_form = filing_form
 
 
 def _appeal(world, status, **fields):

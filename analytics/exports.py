@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import exports
 
@@ -20,6 +21,18 @@ TABLES = (
     "growth",
 )
 FORMATS = ("csv", "xlsx")
+# The sheet of an XLSX export is named like the table's heading on the page.
+SHEET_TITLES = {
+    "headline": gettext_lazy("Headline figures"),
+    "series": gettext_lazy("Over time"),
+    "grounds": gettext_lazy("Rejected and closed without an answer, by ground"),
+    "municipalities": gettext_lazy("By municipality"),
+    "categories": gettext_lazy("By category"),
+    "organizations": gettext_lazy("By organization"),
+    "league": gettext_lazy("Organization league table"),
+    "heat": gettext_lazy("Municipalities × most frequent categories"),
+    "growth": gettext_lazy("Fastest-growing categories"),
+}
 
 
 def _pct(value):
@@ -169,4 +182,4 @@ def response(name: str, fmt: str, header, rows, *, filename: str):
     table = [header, *rows]
     if fmt == "csv":
         return exports.csv_response(table, filename=filename)
-    return exports.xlsx_response(table, filename=filename, title=name)
+    return exports.xlsx_response(table, filename=filename, title=SHEET_TITLES[name])

@@ -5,6 +5,7 @@ Anonymous surveys carry no name, e-mail or time of the response: only a running 
 """
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 
 from core import exports
 
@@ -18,4 +19,4 @@ def to_csv(rows: list[list], *, survey) -> HttpResponse:
 
 
 def to_xlsx(rows: list[list], *, survey) -> HttpResponse:
-    return exports.xlsx_response(rows, filename=_filename(survey, "xlsx"), title="Results")
+    return exports.xlsx_response(rows, filename=_filename(survey, "xlsx"), title=_("Results"))

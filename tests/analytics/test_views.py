@@ -353,6 +353,7 @@ def test_every_table_exports_as_csv_and_xlsx(client, world, frozen, analyst_of):
         assert response["Cache-Control"] == "private, no-store"
         sheet = load_workbook(io.BytesIO(response.content)).active
         assert [cell.value for cell in sheet[1]] == rows[0]
+        assert sheet.title[:1].isupper() and not sheet.title.isascii(), sheet.title
     response = client.get(
         reverse("analytics:export", args=["municipalities", "csv"]), {"preset": "last_month"}
     )

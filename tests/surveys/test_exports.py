@@ -46,6 +46,7 @@ def test_xlsx_has_the_same_header_and_plain_text_cells(client, head, answered):
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
     sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.title == "Результаты"
     assert [cell.value for cell in sheet[1]] == [
         "№",
         "Какое место благоустроить первым?",

@@ -3,12 +3,11 @@ organizations, counts and shares — nothing about a person or the text of an ap
 
 from __future__ import annotations
 
-import csv
-import io
-
-from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
+from django.utils.translation import gettext_lazy
+
+from core import exports
 
 TABLES = (
     "headline",
@@ -22,6 +21,18 @@ TABLES = (
     "growth",
 )
 FORMATS = ("csv", "xlsx")
+# The sheet of an XLSX export is named like the table's heading on the page.
+SHEET_TITLES = {
+    "headline": gettext_lazy("Headline figures"),
+    "series": gettext_lazy("Over time"),
+    "grounds": gettext_lazy("Rejected and closed without an answer, by ground"),
+    "municipalities": gettext_lazy("By municipality"),
+    "categories": gettext_lazy("By category"),
+    "organizations": gettext_lazy("By organization"),
+    "league": gettext_lazy("Organization league table"),
+    "heat": gettext_lazy("Municipalities × most frequent categories"),
+    "growth": gettext_lazy("Fastest-growing categories"),
+}
 
 
 def _pct(value):
@@ -107,7 +118,11 @@ def table_rows(name: str, data: dict, labels: dict) -> tuple[list, list[list]]:
         ]
     if name == "grounds":
         return [_("Kind"), _("Ground"), _("Appeals")], [
-            [labels.get(g["kind"], g["kind"]), labels.get(g["ground"], g["ground"]), g["n"]]
+            [
+                capfirst(str(labels.get(g["kind"], g["kind"]))),
+                capfirst(str(labels.get(g["ground"], g["ground"]))),
+                g["n"],
+            ]
             for g in data["grounds"]
         ]
     if name in ("municipalities", "categories", "organizations"):
@@ -162,20 +177,9 @@ def table_rows(name: str, data: dict, labels: dict) -> tuple[list, list[list]]:
     raise KeyError(name)
 
 
-def render_csv(header, rows) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens Cyrillic correctly
-
-
-def render_xlsx(header, rows, title: str) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([str(cell) for cell in header])
-    for row in rows:
-        sheet.append([str(cell) if isinstance(cell, Promise) else cell for cell in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def response(name: str, fmt: str, header, rows, *, filename: str):
+    """One table as a download, in the platform's CSV dialect or as XLSX (core.exports)."""
+    table = [header, *rows]
+    if fmt == "csv":
+        return exports.csv_response(table, filename=filename)
+    return exports.xlsx_response(table, filename=filename, title=SHEET_TITLES[name])

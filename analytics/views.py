@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -235,17 +235,7 @@ def export(request, table: str, fmt: str):
     data = cached_dashboard(scope=scope, filters=filters, period=period, today=today, series=series)
     header, rows = exports.table_rows(table, data, {**FIGURE_LABELS, **code_labels()})
     filename = f"analytics-{table}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
-    if fmt == "csv":
-        response = HttpResponse(
-            exports.render_csv(header, rows), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = HttpResponse(
-            exports.render_xlsx(header, rows, table),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return exports.response(table, fmt, header, rows, filename=filename)
 
 
 @require_GET

@@ -1,12 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-
-class DomainError(Exception):
-    """A refused action, with a message that can be shown to the person who tried it."""
-
-    def __init__(self, message):
-        self.message = message
-        super().__init__(str(message))
+from core.errors import AlreadyDone, DomainError, NotAllowed
 
 
 class IllegalTransition(DomainError):
@@ -18,12 +12,4 @@ class IllegalTransition(DomainError):
         self.action = action
 
 
-class AlreadyDone(DomainError):
-    """Someone else already did this (two moderators accepting one appeal)."""
-
-
-class NotAllowed(DomainError):
-    """The actor's role does not allow this action on this appeal."""
-
-    def __init__(self, message=None):
-        super().__init__(message or _("You are not allowed to do this with this appeal."))
+__all__ = ["AlreadyDone", "DomainError", "IllegalTransition", "NotAllowed"]

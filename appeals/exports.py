@@ -1,13 +1,11 @@
-"""The staff queue as a spreadsheet: CSV for Russian Excel and XLSX.
+"""The staff queue as a spreadsheet: CSV for Russian Excel and XLSX (written by core.exports).
 
 Only the working fields of an appeal leave the system: no citizen's name, contacts or text.
 Rows are streamed from the database in chunks; the export stops at MAX_ROWS with a note.
 """
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import datetime
 from itertools import islice
 
 from django.db.models import QuerySet
@@ -16,13 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appeals.models import Appeal
+from core import exports
 
 MAX_ROWS = 100_000
 CHUNK_SIZE = 2000
-CSV_DATE = "%d.%m.%Y"
-CSV_DATETIME = "%d.%m.%Y %H:%M"
-XLSX_DATE = "DD.MM.YYYY"
-XLSX_DATETIME = "DD.MM.YYYY HH:MM"
+COLUMN_WIDTHS = (17, 17, 30, 30, 40, 22, 28, 12, 17)
 FIELDS = (
     "number",
     "submitted_at",
@@ -37,12 +33,7 @@ FIELDS = (
     "executor__patronymic",
     "executor__email",
 )
-# Characters that make Excel read a cell as a formula (CSV/formula injection via a citizen's address).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class Note(str):
-    """A row that is a remark for the reader (the export was cut), not an appeal."""
+Note = exports.Note
 
 
 def header() -> list[str]:
@@ -100,92 +91,16 @@ def appeal_rows(queryset: QuerySet[Appeal]) -> Iterator[list]:
     return generate()
 
 
-def _safe_text(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
-def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime(CSV_DATETIME)
-    if isinstance(value, date):
-        return value.strftime(CSV_DATE)
-    return _safe_text(str(value))
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _filename(extension: str) -> str:
     return f"appeals-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
 def to_csv(rows: Iterable[list]) -> StreamingHttpResponse:
-    """UTF-8 with a BOM and `;` between fields: what Russian Excel opens with Cyrillic intact."""
-    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
-
-    def lines() -> Iterator[bytes]:
-        yield "\ufeff".encode()
-        for row in rows:
-            yield writer.writerow([_csv_value(value) for value in row]).encode()
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
-    return response
+    """Streamed in the platform's CSV dialect (core.exports: what Russian Excel opens)."""
+    return exports.csv_response(rows, filename=_filename("csv"), stream=True)
 
 
 def to_xlsx(rows: Iterable[list]) -> HttpResponse:
-    """A write-only workbook (rows go to disk, not memory); bold header, real dates."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Appeals")[:31])
-    for column, width in zip("ABCDEFGHI", (17, 17, 30, 30, 40, 22, 28, 12, 17), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-
-    def dated(value, number_format):
-        dated_cell = WriteOnlyCell(sheet, value=value)
-        dated_cell.number_format = number_format
-        return dated_cell
-
-    def cell(value):
-        if isinstance(value, datetime):
-            return dated(value, XLSX_DATETIME)
-        if isinstance(value, date):
-            return dated(value, XLSX_DATE)
-        if isinstance(value, str) and value.startswith("="):
-            text = WriteOnlyCell(sheet, value=value)
-            text.data_type = "s"  # never a formula, whatever the citizen typed into the address
-            return text
-        return value
-
-    for index, row in enumerate(rows):
-        if index == 0:
-            header_cells = []
-            for title in row:
-                title_cell = WriteOnlyCell(sheet, value=title)
-                title_cell.font = bold
-                header_cells.append(title_cell)
-            sheet.append(header_cells)
-        elif isinstance(row[0], Note):
-            note = WriteOnlyCell(sheet, value=str(row[0]))
-            note.font = bold
-            sheet.append([note])
-        else:
-            sheet.append([cell(value) for value in row])
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return exports.xlsx_response(
+        rows, filename=_filename("xlsx"), title=_("Appeals"), widths=COLUMN_WIDTHS
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
-    return response

@@ -19,10 +19,10 @@ from django_ratelimit.core import is_ratelimited
 
 from accounts.models import phone_validator
 from appeals.api.formats import FORMATS, errors, render
-from appeals.errors import DomainError
 from appeals.selectors import open311 as selectors
 from appeals.services.on_behalf import is_offline_email
 from appeals.services.partner import submit_partner_request
+from core.actions import attempt
 from organizations.selectors import get_platform_region
 from partners.services import authenticate_api_key
 
@@ -403,8 +403,8 @@ def _create_request(request, fmt: str):
     if problems:
         raise BadRequest(*problems)
 
-    try:
-        appeal = submit_partner_request(
+    outcome = attempt(
+        lambda: submit_partner_request(
             partner_key_id=api_key.pk,
             partner=api_key.partner,
             citizen_data={
@@ -420,8 +420,10 @@ def _create_request(request, fmt: str):
             latitude=latitude,
             longitude=longitude,
         )
-    except DomainError as error:
-        raise BadRequest(str(error.message)) from error
+    )
+    if not outcome.ok:
+        raise BadRequest(outcome.message) from outcome.error
+    appeal = outcome.value
     return render(
         fmt,
         "service_requests",

@@ -15,11 +15,11 @@ from django_ratelimit.decorators import ratelimit
 
 from appeals import selectors, services
 from appeals.attachments import AttachmentError, attachment_response
-from appeals.errors import DomainError
 from appeals.forms import AppealForm, ClarificationReplyForm, RatingForm, term_label
 from appeals.models import Attachment
 from appeals.notifications import mark_read, subject_of
 from appeals.services.filing import keep_draft_uploads, remove_draft_upload
+from core.actions import attempt, done, run_form
 from organizations.models import Category
 from organizations.selectors import get_platform_region, leaf_categories
 
@@ -70,8 +70,8 @@ def new_appeal(request):
             )
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            appeal = services.submit_appeal(
+        outcome = attempt(
+            lambda: services.submit_appeal(
                 citizen=request.user,
                 category=data["category"],
                 municipality=data["municipality"],
@@ -80,12 +80,12 @@ def new_appeal(request):
                 idempotency_key=data["idempotency_key"],
                 draft_key=data["idempotency_key"],
                 uploads=data["files"],
-            )
-        except (AttachmentError, DomainError) as error:
-            form.add_error(
-                "files" if isinstance(error, AttachmentError) else None, str(error.message)
-            )
-        else:
+            ),
+            form=form,
+            fields={AttachmentError: "files"},
+        )
+        if outcome.ok:
+            appeal = outcome.value
             messages.success(
                 request,
                 _("Appeal %(number)s is sent. The moderator will register it within three days.")
@@ -207,21 +207,17 @@ def _detail_context(appeal, *, reply_form=None, rating_form=None) -> dict:
 @require_POST
 def reply(request, number: str):
     appeal = selectors.get_appeal_for_citizen(user=request.user, number=number)
-    form = ClarificationReplyForm(request.POST)
-    if form.is_valid():
-        try:
-            services.reply_to_clarification(
-                citizen=request.user, appeal_id=appeal.pk, text=form.cleaned_data["text"]
-            )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(
-                request, _("Thank you: your clarification is sent to the organization.")
-            )
-            return redirect(appeal)
-    return render(
-        request, "appeals/detail.html", _detail_context(appeal, reply_form=form), status=400
+    return run_form(
+        request,
+        ClarificationReplyForm(request.POST),
+        action=lambda data: services.reply_to_clarification(
+            citizen=request.user, appeal_id=appeal.pk, text=data["text"]
+        ),
+        success=lambda _result: done(
+            request, _("Thank you: your clarification is sent to the organization."), appeal
+        ),
+        template="appeals/detail.html",
+        context=lambda form: _detail_context(appeal, reply_form=form),
     )
 
 
@@ -231,17 +227,18 @@ def rate(request, number: str):
     appeal = selectors.get_appeal_for_citizen(user=request.user, number=number)
     form = RatingForm(request.POST)
     if form.is_valid():
-        try:
-            appeal = services.rate_appeal(
+        outcome = attempt(
+            lambda: services.rate_appeal(
                 citizen=request.user,
                 appeal_id=appeal.pk,
                 score=form.cleaned_data["score"],
                 solved=form.cleaned_data["solved"],
                 comment=form.cleaned_data["comment"],
-            )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
+            ),
+            form=form,
+        )
+        if outcome.ok:
+            appeal = outcome.value
             if appeal.status == appeal.Status.IN_PROGRESS:
                 messages.info(
                     request,

@@ -8,8 +8,8 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from appeals import selectors, services
-from appeals.errors import DomainError
 from appeals.forms import AcceptForm, DuplicateForm, RejectForm
+from core.actions import attempt
 from feedback_platform.decorators import role_required
 from organizations import permissions
 
@@ -97,16 +97,18 @@ def accept(request, number: str):
     routed = "organization" not in request.POST
     if not routed and not form.is_valid():
         return _refused(request, appeal, _("Check the highlighted fields."), accept_form=form)
-    try:
-        appeal = services.accept_appeal(
+    outcome = attempt(
+        lambda: services.accept_appeal(
             moderator=request.user,
             appeal_id=appeal.pk,
             organization=None if routed else form.cleaned_data["organization"],
             category=None if routed else form.cleaned_data["category"],
             comment="" if routed else form.cleaned_data["comment"],
         )
-    except DomainError as error:
-        return _refused(request, appeal, str(error.message), accept_form=form)
+    )
+    if not outcome.ok:
+        return _refused(request, appeal, outcome.message, accept_form=form)
+    appeal = outcome.value
     return _done(
         request,
         appeal,
@@ -124,15 +126,17 @@ def reject(request, number: str):
         return _refused(
             request, appeal, _("Choose the ground for the rejection."), reject_form=form
         )
-    try:
-        appeal = services.reject_appeal(
+    outcome = attempt(
+        lambda: services.reject_appeal(
             moderator=request.user,
             appeal_id=appeal.pk,
             ground=form.cleaned_data["ground"],
             comment=form.cleaned_data["comment"],
         )
-    except DomainError as error:
-        return _refused(request, appeal, str(error.message), reject_form=form)
+    )
+    if not outcome.ok:
+        return _refused(request, appeal, outcome.message, reject_form=form)
+    appeal = outcome.value
     return _done(
         request,
         appeal,
@@ -149,15 +153,17 @@ def duplicate(request, number: str):
         return _refused(
             request, appeal, _("Enter the number of the original appeal."), duplicate_form=form
         )
-    try:
-        appeal = services.mark_duplicate(
+    outcome = attempt(
+        lambda: services.mark_duplicate(
             moderator=request.user,
             appeal_id=appeal.pk,
             original_number=form.cleaned_data["original_number"],
             comment=form.cleaned_data["comment"],
         )
-    except DomainError as error:
-        return _refused(request, appeal, str(error.message), duplicate_form=form)
+    )
+    if not outcome.ok:
+        return _refused(request, appeal, outcome.message, duplicate_form=form)
+    appeal = outcome.value
     return _done(
         request,
         appeal,

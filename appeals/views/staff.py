@@ -30,7 +30,7 @@ from appeals.staff_forms import (
     RedirectForm,
 )
 from appeals.workflow import allowed_actions
-from feedback_platform.actions import report_outcome
+from core.actions import done, report_outcome, run_form
 from feedback_platform.decorators import role_required
 from organizations import permissions
 
@@ -175,18 +175,23 @@ def _act(
     """
     appeal = staff_selectors.get_appeal_for_staff(user=request.user, number=number)
     form = form_class(request.POST, request.FILES, **(form_kwargs(appeal) if form_kwargs else {}))
-    if form.is_valid():
-        try:
-            result = perform(appeal, form.cleaned_data)
-        except (DomainError, AttachmentError) as error:
-            form.add_error(None, str(error.message))
-        else:
-            if landing is not None:
-                return landing(result)
-            messages.success(request, success)
-            return redirect("staff:appeal", number=appeal.number)
-    messages.error(request, _("The action was not done: see the explanation next to the form."))
-    return _page(request, appeal, status=400, **{form_name: form})
+
+    def refused(form):
+        messages.error(request, _("The action was not done: see the explanation next to the form."))
+        return _page(request, appeal, status=400, **{form_name: form})
+
+    def succeeded(result):
+        if landing is not None:
+            return landing(result)
+        return done(request, success, "staff:appeal", number=appeal.number)
+
+    return run_form(
+        request,
+        form,
+        action=lambda data: perform(appeal, data),
+        success=succeeded,
+        failure=refused,
+    )
 
 
 @staff_required

@@ -14,12 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from appeals import exports, services
 from appeals import permissions as appeal_permissions
-from appeals.errors import DomainError
 from appeals.models import Appeal
 from appeals.selectors import overview as overview_selectors
 from appeals.selectors import staff as staff_selectors
 from appeals.staff_forms import QueueFilterForm
 from appeals.views.staff import staff_required
+from core.actions import attempt
 from feedback_platform.decorators import role_required
 from organizations import permissions
 
@@ -121,12 +121,15 @@ def bulk_assign(request):
     executor = form.cleaned_data["executor"]
     assigned, refused = 0, []
     for appeal in appeals:
-        try:
-            services.assign_appeal(head=request.user, appeal_id=appeal.pk, executor=executor)
-        except DomainError as error:
-            refused.append(f"{appeal.number} — {error.message}")
-        else:
+        outcome = attempt(
+            lambda appeal=appeal: services.assign_appeal(
+                head=request.user, appeal_id=appeal.pk, executor=executor
+            )
+        )
+        if outcome.ok:
             assigned += 1
+        else:
+            refused.append(f"{appeal.number} — {outcome.message}")
     report = ngettext("%(count)d appeal assigned.", "%(count)d appeals assigned.", assigned) % {
         "count": assigned
     }

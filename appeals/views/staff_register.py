@@ -15,11 +15,11 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import User, phone_validator
 from appeals import permissions as appeal_permissions
 from appeals.attachments import AttachmentError
-from appeals.errors import DomainError
 from appeals.forms import MultipleFileField, MultipleFileInput, category_choices
 from appeals.models import TEXT_MAX_LENGTH, Appeal
 from appeals.services.on_behalf import OFFLINE_CHANNELS, is_offline_email, register_on_behalf
 from appeals.views.staff import staff_required
+from core.actions import attempt
 from feedback_platform.widgets import FastSelect
 from organizations.models import Category, Municipality
 from organizations.selectors import get_platform_region
@@ -203,8 +203,8 @@ def register(request):
     form = OnBehalfForm(request.POST, request.FILES, region=region)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            appeal = register_on_behalf(
+        outcome = attempt(
+            lambda: register_on_behalf(
                 actor=request.user,
                 citizen_data={
                     "last_name": data["last_name"],
@@ -224,12 +224,12 @@ def register(request):
                     "idempotency_key": data["idempotency_key"],
                 },
                 uploads=data["files"],
-            )
-        except AttachmentError as error:
-            form.add_error("files", str(error.message))
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
+            ),
+            form=form,
+            fields={AttachmentError: "files"},
+        )
+        if outcome.ok:
+            appeal = outcome.value
             messages.success(
                 request,
                 _(

@@ -5,14 +5,12 @@ organization the user does not head is a 404, so the pages reveal nothing of oth
 """
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from appeals.errors import DomainError
 from appeals.models import AnswerTemplate
 from appeals.services.templates import (
     TEXT_MAX_LENGTH,
@@ -23,7 +21,7 @@ from appeals.services.templates import (
     update_answer_template,
 )
 from appeals.views.staff import staff_required
-from feedback_platform.actions import report_outcome
+from core.actions import done, report_outcome, run_form
 from feedback_platform.widgets import FastSelect
 from organizations.models import Membership, Organization
 from organizations.selectors import staff_organizations
@@ -93,9 +91,12 @@ def _form_page(request, form, *, template=None, organizations, status=200):
     return render(request, "appeals/staff/template_form.html", context, status=status)
 
 
-def _refused(form, error: DomainError) -> None:
-    field = "title" if isinstance(error, DuplicateTemplateTitle) else None
-    form.add_error(field, str(error.message))
+def _saved(request, template: AnswerTemplate):
+    return done(
+        request,
+        _("The template «%(title)s» is saved.") % {"title": template.title},
+        "staff:templates",
+    )
 
 
 @staff_required
@@ -119,23 +120,19 @@ def template_new(request):
         return _form_page(
             request, AnswerTemplateForm(organizations=organizations), organizations=organizations
         )
-    form = AnswerTemplateForm(request.POST, organizations=organizations)
-    if form.is_valid():
-        try:
-            template = create_answer_template(
-                actor=request.user,
-                organization=form.cleaned_data["organization"],
-                title=form.cleaned_data["title"],
-                text=form.cleaned_data["text"],
-            )
-        except DomainError as error:
-            _refused(form, error)
-        else:
-            messages.success(
-                request, _("The template «%(title)s» is saved.") % {"title": template.title}
-            )
-            return redirect("staff:templates")
-    return _form_page(request, form, organizations=organizations, status=400)
+    return run_form(
+        request,
+        AnswerTemplateForm(request.POST, organizations=organizations),
+        action=lambda data: create_answer_template(
+            actor=request.user,
+            organization=data["organization"],
+            title=data["title"],
+            text=data["text"],
+        ),
+        success=lambda template: _saved(request, template),
+        failure=lambda form: _form_page(request, form, organizations=organizations, status=400),
+        fields={DuplicateTemplateTitle: "title"},
+    )
 
 
 @staff_required
@@ -146,23 +143,18 @@ def template_edit(request, template_id: int):
     if request.method != "POST":
         form = AnswerTemplateForm(initial={"title": template.title, "text": template.text})
         return _form_page(request, form, template=template, organizations=organizations)
-    form = AnswerTemplateForm(request.POST)
-    if form.is_valid():
-        try:
-            template = update_answer_template(
-                actor=request.user,
-                template_id=template.pk,
-                title=form.cleaned_data["title"],
-                text=form.cleaned_data["text"],
-            )
-        except DomainError as error:
-            _refused(form, error)
-        else:
-            messages.success(
-                request, _("The template «%(title)s» is saved.") % {"title": template.title}
-            )
-            return redirect("staff:templates")
-    return _form_page(request, form, template=template, organizations=organizations, status=400)
+    return run_form(
+        request,
+        AnswerTemplateForm(request.POST),
+        action=lambda data: update_answer_template(
+            actor=request.user, template_id=template.pk, title=data["title"], text=data["text"]
+        ),
+        success=lambda saved: _saved(request, saved),
+        failure=lambda form: _form_page(
+            request, form, template=template, organizations=organizations, status=400
+        ),
+        fields={DuplicateTemplateTitle: "title"},
+    )
 
 
 @staff_required

@@ -23,10 +23,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from appeals import selectors, services
-from appeals.errors import DomainError
 from appeals.models import Appeal
 from appeals.selectors.widget import get_widget_organization
 from appeals.widget_forms import WidgetAppealForm
+from core.actions import attempt
 
 
 def _filing_rate(group, request) -> str:
@@ -110,8 +110,8 @@ def widget_form(request, slug: str):
         status = 429
     elif form.is_valid():
         data = form.cleaned_data
-        try:
-            appeal = services.submit_appeal(
+        outcome = attempt(
+            lambda: services.submit_appeal(
                 citizen=user,
                 category=data["category"],
                 municipality=data["municipality"],
@@ -119,11 +119,11 @@ def widget_form(request, slug: str):
                 text=data["text"],
                 idempotency_key=data["idempotency_key"],
                 channel=Appeal.Channel.WIDGET,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
-            query = {"done": appeal.number, **({"embed": "1"} if framed else {})}
+            ),
+            form=form,
+        )
+        if outcome.ok:
+            query = {"done": outcome.value.number, **({"embed": "1"} if framed else {})}
             return _frame_policy(redirect(f"{here}?{urlencode(query)}"), organization)
     response = render(request, "appeals/widget/form.html", {**context, "form": form}, status=status)
     return _frame_policy(response, organization)

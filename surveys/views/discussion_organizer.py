@@ -5,9 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from feedback_platform.actions import report_outcome
+from core.actions import attempt, done, report_outcome, run_form
 from surveys import selectors, services
-from surveys.errors import DomainError
 from surveys.forms import DecisionForm, DiscussionForm, ReportSummaryForm, SectionForm
 from surveys.models import Discussion, Section
 from surveys.views.organizer import organizer_required
@@ -35,21 +34,21 @@ def discussion_new(request):
     form = _form(request, data=request.POST or None, files=request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            discussion = services.create_discussion(
+        outcome = attempt(
+            lambda: services.create_discussion(
                 actor=request.user,
                 organization=data["organization"],
                 municipalities=list(data["municipalities"]),
                 document=data["document"] or None,
                 **{key: data[key] for key in FIELDS},
-            )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
+            ),
+            form=form,
+        )
+        if outcome.ok:
             messages.success(
                 request, _("The draft is saved. Add the sections of the document, then publish.")
             )
-            return redirect("discussions:manage", pk=discussion.pk)
+            return redirect("discussions:manage", pk=outcome.value.pk)
     return render(
         request,
         "discussions/discussion_form.html",
@@ -90,26 +89,21 @@ def discussion_manage(request, pk: int):
         initial={"organization": discussion.organization_id},
     )
     form.fields["organization"].disabled = True
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.update_discussion(
-                actor=request.user,
-                discussion_id=discussion.pk,
-                municipalities=list(data["municipalities"]),
-                document=data["document"] or None,
-                **{key: data[key] for key in FIELDS},
-            )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("The settings are saved."))
-            return redirect("discussions:manage", pk=discussion.pk)
-    return render(
+    return run_form(
         request,
-        "discussions/manage.html",
-        _manage_context(request, discussion, settings_form=form),
-        status=400,
+        form,
+        action=lambda data: services.update_discussion(
+            actor=request.user,
+            discussion_id=discussion.pk,
+            municipalities=list(data["municipalities"]),
+            document=data["document"] or None,
+            **{key: data[key] for key in FIELDS},
+        ),
+        success=lambda _result: done(
+            request, _("The settings are saved."), "discussions:manage", pk=discussion.pk
+        ),
+        template="discussions/manage.html",
+        context=lambda form: _manage_context(request, discussion, settings_form=form),
     )
 
 
@@ -117,22 +111,17 @@ def discussion_manage(request, pk: int):
 @require_POST
 def section_add(request, pk: int):
     discussion = selectors.get_discussion_for_organizer(user=request.user, pk=pk)
-    form = SectionForm(request.POST, prefix="section")
-    if form.is_valid():
-        try:
-            services.add_section(
-                actor=request.user, discussion_id=discussion.pk, **form.cleaned_data
-            )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("The section is added."))
-            return redirect("discussions:manage", pk=discussion.pk)
-    return render(
+    return run_form(
         request,
-        "discussions/manage.html",
-        _manage_context(request, discussion, section_form=form),
-        status=400,
+        SectionForm(request.POST, prefix="section"),
+        action=lambda data: services.add_section(
+            actor=request.user, discussion_id=discussion.pk, **data
+        ),
+        success=lambda _result: done(
+            request, _("The section is added."), "discussions:manage", pk=discussion.pk
+        ),
+        template="discussions/manage.html",
+        context=lambda form: _manage_context(request, discussion, section_form=form),
     )
 
 
@@ -194,22 +183,24 @@ def report_edit(request, pk: int):
                 continue
             if (decision, reason.strip()) == (comment.decision, comment.decision_reason):
                 continue
-            try:
-                services.decide_comment(
+            attempt(
+                lambda comment=comment, decision=decision, reason=reason: services.decide_comment(
                     actor=request.user, comment_id=comment.pk, decision=decision, reason=reason
-                )
-            except DomainError as error:
-                form.add_error("reason" if decision else "decision", str(error.message))
+                ),
+                form=form,
+                field="reason" if decision else "decision",
+            )
         if not errors and all(not form.errors for _comment, form in rows):
             if "publish" in request.POST:
-                try:
-                    services.publish_discussion_report(
+                outcome = attempt(
+                    lambda: services.publish_discussion_report(
                         actor=request.user,
                         discussion_id=discussion.pk,
                         summary=summary_form.data.get("summary", ""),
                     )
-                except DomainError as error:
-                    errors.append(str(error.message))
+                )
+                if not outcome.ok:
+                    errors.append(outcome.message)
                 else:
                     messages.success(request, _("The final report is published."))
                     return redirect("discussions:report", pk=discussion.pk)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from feedback_platform.actions import report_outcome
+from core.actions import attempt, report_outcome
 from feedback_platform.decorators import role_required
 from surveys import permissions, selectors, services
 from surveys.errors import DomainError
@@ -70,17 +70,19 @@ def comment(request, pk: int):
     form = CommentForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            created = services.post_comment(
+        outcome = attempt(
+            lambda: services.post_comment(
                 author=request.user,
                 discussion_id=discussion.pk,
                 text=data["text"],
                 section_id=data["section"],
                 parent_id=data["parent"],
-            )
-        except DomainError as error:
-            form.add_error("text", str(error.message))
-        else:
+            ),
+            form=form,
+            field="text",
+        )
+        if outcome.ok:
+            created = outcome.value
             if created.status == Comment.Status.PENDING:
                 messages.info(
                     request, _("Thank you. Your comment will appear after a moderator checks it.")

@@ -5,10 +5,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from feedback_platform.actions import report_outcome
+from core.actions import attempt, done, report_outcome, run_form
 from feedback_platform.decorators import role_required
 from surveys import exports, permissions, selectors, services
-from surveys.errors import DomainError
 from surveys.forms import OptionForm, QuestionForm, SurveyForm
 from surveys.models import Option, Question, Survey
 from surveys.views.surveys import platform_region
@@ -55,20 +54,20 @@ def survey_new(request):
     form = _survey_form(request, data=request.POST or None, files=request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            survey = services.create_survey(
+        outcome = attempt(
+            lambda: services.create_survey(
                 actor=request.user,
                 organization=data["organization"],
                 kind=data["kind"],
                 municipalities=list(data["municipalities"]),
                 image=data["image"] or None,
                 **_settings(form),
-            )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
+            ),
+            form=form,
+        )
+        if outcome.ok:
             messages.success(request, _("The draft is saved. Add the questions, then publish."))
-            return redirect("surveys:manage", pk=survey.pk)
+            return redirect("surveys:manage", pk=outcome.value.pk)
     return render(
         request, "surveys/survey_form.html", {"form": form}, status=400 if form.errors else 200
     )
@@ -125,25 +124,21 @@ def survey_manage(request, pk: int):
     )
     form.fields["organization"].disabled = True
     form.fields["kind"].disabled = True
-    if form.is_valid():
-        try:
-            services.update_survey(
-                actor=request.user,
-                survey_id=survey.pk,
-                municipalities=list(form.cleaned_data["municipalities"]),
-                image=form.cleaned_data["image"] or None,
-                **_settings(form),
-            )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("The settings are saved."))
-            return redirect("surveys:manage", pk=survey.pk)
-    return render(
+    return run_form(
         request,
-        "surveys/manage.html",
-        _edit_context(request, survey, settings_form=form),
-        status=400,
+        form,
+        action=lambda data: services.update_survey(
+            actor=request.user,
+            survey_id=survey.pk,
+            municipalities=list(data["municipalities"]),
+            image=data["image"] or None,
+            **_settings(form),
+        ),
+        success=lambda _result: done(
+            request, _("The settings are saved."), "surveys:manage", pk=survey.pk
+        ),
+        template="surveys/manage.html",
+        context=lambda form: _edit_context(request, survey, settings_form=form),
     )
 
 
@@ -151,32 +146,26 @@ def survey_manage(request, pk: int):
 @require_POST
 def question_add(request, pk: int):
     survey = selectors.get_survey_for_organizer(user=request.user, pk=pk)
-    form = QuestionForm(request.POST, prefix="question")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.add_question(
-                actor=request.user,
-                survey_id=survey.pk,
-                text=data["text"],
-                kind=data["kind"],
-                help_text=data["help_text"],
-                is_required=data["is_required"],
-                max_choices=data["max_choices"],
-                scale_min=data["scale_min"],
-                scale_max=data["scale_max"],
-                options=data.get("option_lines", []),
-            )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("The question is added."))
-            return redirect("surveys:manage", pk=survey.pk)
-    return render(
+    return run_form(
         request,
-        "surveys/manage.html",
-        _edit_context(request, survey, question_form=form),
-        status=400,
+        QuestionForm(request.POST, prefix="question"),
+        action=lambda data: services.add_question(
+            actor=request.user,
+            survey_id=survey.pk,
+            text=data["text"],
+            kind=data["kind"],
+            help_text=data["help_text"],
+            is_required=data["is_required"],
+            max_choices=data["max_choices"],
+            scale_min=data["scale_min"],
+            scale_max=data["scale_max"],
+            options=data.get("option_lines", []),
+        ),
+        success=lambda _result: done(
+            request, _("The question is added."), "surveys:manage", pk=survey.pk
+        ),
+        template="surveys/manage.html",
+        context=lambda form: _edit_context(request, survey, question_form=form),
     )
 
 
@@ -201,25 +190,25 @@ def question_delete(request, pk: int, question_id: int):
 @require_POST
 def option_add(request, pk: int, question_id: int):
     survey, question = _question_of(request, pk, question_id)
-    form = OptionForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.add_option(
-                actor=request.user,
-                question_id=question.pk,
-                text=data["text"],
-                description=data["description"],
-                image=data["image"] or None,
-                image_alt=data["image_alt"],
-            )
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("The option is added."))
-            return redirect("surveys:manage", pk=survey.pk)
-    context = _edit_context(request, survey, option_form=form, option_question=question.pk)
-    return render(request, "surveys/manage.html", context, status=400)
+    return run_form(
+        request,
+        OptionForm(request.POST, request.FILES),
+        action=lambda data: services.add_option(
+            actor=request.user,
+            question_id=question.pk,
+            text=data["text"],
+            description=data["description"],
+            image=data["image"] or None,
+            image_alt=data["image_alt"],
+        ),
+        success=lambda _result: done(
+            request, _("The option is added."), "surveys:manage", pk=survey.pk
+        ),
+        template="surveys/manage.html",
+        context=lambda form: _edit_context(
+            request, survey, option_form=form, option_question=question.pk
+        ),
+    )
 
 
 @organizer_required

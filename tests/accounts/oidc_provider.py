@@ -207,3 +207,36 @@ class RunningProvider:
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+CLIENT_ID = "pos-kamchatka"
+CLIENT_SECRET = "s3cret-from-esia"
+
+
+def esia_provider(*, redirect_uris: list[str], claims: dict, **kwargs) -> RunningProvider:
+    """The provider registered with our client id and secret (use as a context manager)."""
+    return RunningProvider(
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        redirect_uris=redirect_uris,
+        claims=dict(claims),
+        **kwargs,
+    )
+
+
+def esia_settings(provider: Provider, **app_settings) -> dict:
+    """SOCIALACCOUNT_PROVIDERS for «Войти через Госуслуги» against `provider`."""
+    return {
+        "openid_connect": {
+            "OAUTH_PKCE_ENABLED": True,
+            "APPS": [
+                {
+                    "provider_id": "esia",
+                    "name": "Госуслуги",
+                    "client_id": CLIENT_ID,
+                    "secret": CLIENT_SECRET,
+                    "settings": {"server_url": provider.issuer, **app_settings},
+                }
+            ],
+        }
+    }

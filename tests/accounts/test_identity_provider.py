@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 
 from accounts.models import AuditEvent, User
 from tests.accounts.factories import UserFactory
-from tests.accounts.oidc_provider import RunningProvider
+from tests.accounts.oidc_provider import esia_provider, esia_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -26,29 +26,10 @@ CLAIMS = {
 
 @pytest.fixture
 def provider(settings):
-    with RunningProvider(
-        client_id="pos-kamchatka",
-        client_secret="s3cret-from-esia",
-        redirect_uris=[CALLBACK],
-        claims=dict(CLAIMS),
-    ) as running:
-        settings.SOCIALACCOUNT_PROVIDERS = {
-            "openid_connect": {
-                "OAUTH_PKCE_ENABLED": True,
-                "APPS": [
-                    {
-                        "provider_id": "esia",
-                        "name": "Госуслуги",
-                        "client_id": "pos-kamchatka",
-                        "secret": "s3cret-from-esia",
-                        "settings": {
-                            "server_url": running.issuer,
-                            "scope": ["openid", "email", "profile", "phone"],
-                        },
-                    }
-                ],
-            }
-        }
+    with esia_provider(redirect_uris=[CALLBACK], claims=CLAIMS) as running:
+        settings.SOCIALACCOUNT_PROVIDERS = esia_settings(
+            running, scope=["openid", "email", "profile", "phone"]
+        )
         yield running
 
 

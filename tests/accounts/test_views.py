@@ -61,7 +61,7 @@ def test_wrong_password_is_explained_in_russian_and_keeps_the_email(client, citi
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "неверны" in page or "Неверн" in page
+    assert "Указанные вами адрес электронной почты и/или пароль неверны." in page
     assert 'value="citizen@example.ru"' in page
 
 

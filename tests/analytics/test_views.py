@@ -16,6 +16,7 @@ from analytics.scope import Scope
 from analytics.selectors import Filters, dashboard
 from analytics.services import rebuild_stats, update_stats
 from appeals.models import Answer, Appeal, Event, Rating
+from core.exports import ExcelRu
 from organizations.models import Membership
 from tests.accounts.factories import UserFactory
 from tests.appeals.factories import make_appeal
@@ -328,6 +329,11 @@ def test_bad_input_is_never_a_server_error(client, world, frozen, analyst_of):
     assert client.get(reverse("analytics:export", args=["headline", "pdf"])).status_code == 404
 
 
+def _csv_rows(response) -> list[list[str]]:
+    assert response.content.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), dialect=ExcelRu))
+
+
 def test_every_table_exports_as_csv_and_xlsx(client, world, frozen, analyst_of):
     client.force_login(analyst_of)
     for table in TABLES:
@@ -335,19 +341,54 @@ def test_every_table_exports_as_csv_and_xlsx(client, world, frozen, analyst_of):
             reverse("analytics:export", args=[table, "csv"]), {"preset": "last_month"}
         )
         assert response.status_code == 200
-        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-        assert rows[0], table
+        assert response["Cache-Control"] == "private, no-store"
+        rows = _csv_rows(response)
+        assert len(rows[0]) > 1, table  # the platform's dialect: «;» between fields
+        assert all(title[:1].isupper() or title[:1] == "№" for title in rows[0]), rows[0]
+        assert {len(row) for row in rows} == {len(rows[0])}, table
         response = client.get(
             reverse("analytics:export", args=[table, "xlsx"]), {"preset": "last_month"}
         )
         assert response.status_code == 200
+        assert response["Cache-Control"] == "private, no-store"
         sheet = load_workbook(io.BytesIO(response.content)).active
         assert [cell.value for cell in sheet[1]] == rows[0]
+        assert sheet.title[:1].isupper() and not sheet.title.isascii(), sheet.title
     response = client.get(
         reverse("analytics:export", args=["municipalities", "csv"]), {"preset": "last_month"}
     )
-    rows = {row[0]: row for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))}
+    rows = {row[0]: row for row in _csv_rows(response)}
     assert rows["Вилючинский городской округ"][1] == "4"
+
+
+def test_grounds_table_labels_start_with_a_capital_letter(client, world, frozen, analyst_of):
+    client.force_login(analyst_of)
+    response = client.get(
+        reverse("analytics:export", args=["grounds", "csv"]), {"preset": "last_month"}
+    )
+    header, *rows = _csv_rows(response)
+    assert header == ["Вид", "Основание", "Обращения"]
+    assert rows, "the data set has rejected and closed-on-ground appeals"
+    for kind, ground, _count in rows:
+        assert kind in ("Отклонено при модерации", "Закрыто без ответа по существу"), kind
+        assert ground[:1].isupper(), ground
+
+
+def test_shares_use_a_decimal_comma_in_csv_and_real_numbers_in_xlsx(
+    client, world, frozen, analyst_of
+):
+    client.force_login(analyst_of)
+    url = reverse("analytics:export", args=["municipalities", "csv"])
+    header, *rows = _csv_rows(client.get(url, {"preset": "last_month"}))
+    column = header.index("В срок, %")
+    by_name = {row[0]: row for row in rows}
+    assert (
+        by_name["Вилючинский городской округ"][column] == "75,0"
+    )  # Russian Excel reads 75.0 as text
+    url = reverse("analytics:export", args=["municipalities", "xlsx"])
+    sheet = load_workbook(io.BytesIO(client.get(url, {"preset": "last_month"}).content)).active
+    values = [row[column] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert all(value is None or isinstance(value, int | float) for value in values)
 
 
 def test_no_personal_data_on_any_page_or_export(client, world, frozen, analyst_of, platform_admin):

@@ -62,3 +62,29 @@ def make_appeal(status: str = S.SUBMITTED, *, organization=None, executor=None, 
             review_round=appeal.review_round,
         )
     return appeal
+
+
+WORLD_FIELDS = ("organization", "executor", "citizen", "category", "municipality", "region")
+
+
+def world_appeal(world, status: str = S.SUBMITTED, **fields) -> Appeal:
+    """An appeal of the `world` fixture (tests/appeals/conftest.py): its organization, executor,
+    citizen, category, municipality and region unless `fields` name others (executor=None: none)."""
+    for name in WORLD_FIELDS:
+        fields.setdefault(name, getattr(world, name))
+    return make_appeal(status, **fields)
+
+
+def filing_form(world, **overrides) -> dict:
+    """What the filing form (site, widget, staff on a citizen's behalf) posts for an appeal of
+    `world`; `overrides` change or add fields, and a None value leaves a field out."""
+    data = {
+        "category": world.category.pk,
+        "municipality": world.municipality.pk,
+        "address": "ул. Ленинская, 12",
+        "text": "Во дворе не убран снег уже неделю, к подъезду не пройти.",
+        "consent": "on",
+        "idempotency_key": str(uuid.uuid4()),
+        **overrides,
+    }
+    return {key: value for key, value in data.items() if value is not None}

@@ -193,6 +193,9 @@ def test_duplicate_title_is_refused_and_the_form_keeps_what_was_typed(client, wo
     assert response.status_code == 400
     body = response.content.decode()
     assert typed in body and 'value="Уборка снега"' in body
+    refusal = "У организации уже есть шаблон с таким названием. Выберите другое название."
+    assert body.count(refusal) == 1  # once, in the form, not repeated as a message
+    assert response.context["form"].errors == {"title": [refusal]}  # at the field it names
     assert AnswerTemplate.objects.count() == 1
     assert not AuditEvent.objects.exists()
 

@@ -1,5 +1,4 @@
 import re
-import uuid
 
 import pytest
 from django.core import mail
@@ -13,6 +12,7 @@ from appeals.services.moderation import accept_appeal
 from appeals.services.on_behalf import confirm_held_appeal, register_on_behalf
 from tests.accounts.factories import UserFactory
 from tests.appeals.corpus import pdf
+from tests.appeals.factories import filing_form
 
 pytestmark = pytest.mark.django_db
 URL = "/staff/register/"
@@ -42,15 +42,8 @@ def _form(world, **overrides):
         "postal_address": "683000, г. Петропавловск-Камчатский, ул. Ленинская, д. 1, кв. 2",
         "citizen_municipality": world.municipality.pk,
         "channel": Appeal.Channel.PHONE,
-        "category": world.category.pk,
-        "municipality": world.municipality.pk,
-        "address": "ул. Ленинская, 12",
-        "text": "Во дворе не убран снег уже неделю, к подъезду не пройти.",
-        "consent": "on",
-        "idempotency_key": str(uuid.uuid4()),
     }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
+    return filing_form(world, **{**data, **overrides})
 
 
 def test_the_form_is_for_organization_staff(client, world):

@@ -16,9 +16,10 @@ from appeals import exports
 from appeals.models import Answer, Appeal, Rating
 from appeals.selectors.overview import overview
 from appeals.services import sweeps
+from core.exports import ExcelRu
 from organizations.models import Membership
 from tests.accounts.factories import UserFactory
-from tests.appeals.factories import make_appeal
+from tests.appeals.factories import world_appeal
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,15 +29,7 @@ NOW = datetime(2026, 12, 15, 12, 0, tzinfo=KAM)
 
 
 def _appeal(world, status, **fields):
-    fields.setdefault("organization", world.organization)
-    return make_appeal(
-        status,
-        citizen=world.citizen,
-        category=world.category,
-        municipality=world.municipality,
-        region=world.region,
-        **fields,
-    )
+    return world_appeal(world, status, **{"executor": None, **fields})
 
 
 def _answered(world, *, at, due, score=None, solved=True, rated_at=None, **fields):
@@ -157,7 +150,7 @@ def test_overview_page_links_every_figure_into_the_queue(client, world, data):
     assert f'<a href="{queue}?tab=overdue&amp;executor={world.executor.pk}">1</a>' in page
     assert f'<a href="{queue}?executor={data["teacher"].pk}">0</a>' in page
     assert '<dl class="figures">' in page and "<caption>" in page and '<th scope="row">' in page
-    assert "3.7" in page or "3,7" in page
+    assert "3,7" in page  # the Russian decimal comma
     assert "67%" in page
     assert world.citizen.email not in page and world.citizen.last_name not in page
 
@@ -359,7 +352,7 @@ def _export_world(world):
 def _csv(response) -> list[list[str]]:
     body = b"".join(response.streaming_content)
     assert body.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
-    return list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig")), dialect=ExcelRu))
 
 
 def test_csv_export_is_the_filtered_queue_without_personal_data(client, world):
@@ -387,6 +380,29 @@ def test_csv_export_is_the_filtered_queue_without_personal_data(client, world):
     assert sorted(numbers) == sorted([overdue.number, later.number, answered.number])
     for secret in (world.citizen.email, world.citizen.last_name, overdue.text[:30], "Снег убран"):
         assert secret not in body
+
+
+def test_exports_are_private_with_capitalised_headers(client, world):
+    _export_world(world)
+    client.force_login(world.executor)
+    csv_response = client.get(reverse("staff:export_csv"), {"tab": "all"})
+    xlsx_response = client.get(reverse("staff:export_xlsx"), {"tab": "all"})
+    for response in (csv_response, xlsx_response):
+        assert response["Cache-Control"] == "private, no-store"
+    header = _csv(csv_response)[0]
+    assert header == [
+        "Номер",
+        "Поступило",
+        "Категория",
+        "Муниципальное образование",
+        "Адрес",
+        "Статус",
+        "Исполнитель",
+        "Срок ответа",
+        "Дата ответа",
+    ]
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_response.content)).active
+    assert [cell.value for cell in sheet[1]] == header
 
 
 def test_export_neutralises_formulas_typed_by_a_citizen(client, world):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from appeals.models import AnswerTemplate, Appeal, Attachment, Event
 from appeals.services import sweeps
-from tests.appeals.factories import make_appeal
+from tests.appeals.factories import world_appeal
 from tests.organizations.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,16 +20,7 @@ KAM = ZoneInfo("Asia/Kamchatka")
 
 
 def _appeal(world, status, **fields):
-    fields.setdefault("organization", world.organization)
-    return make_appeal(
-        status,
-        executor=world.executor,
-        citizen=world.citizen,
-        category=world.category,
-        municipality=world.municipality,
-        region=world.region,
-        **fields,
-    )
+    return world_appeal(world, status, **fields)
 
 
 def _numbers(response) -> set[str]:

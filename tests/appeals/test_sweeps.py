@@ -6,26 +6,21 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.db import connection
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from appeals import notifications, services
 from appeals.models import Appeal, Event, Notification, SweepRun
 from appeals.services import sweeps
-from tests.appeals.factories import make_appeal
+from tests.appeals.factories import make_appeal, world_appeal
 
 S = Appeal.Status
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 
 
 def _open(world, *, due_in: timedelta, status=S.IN_PROGRESS, **fields):
-    return make_appeal(
+    return world_appeal(
+        world,
         status,
-        organization=world.organization,
-        executor=world.executor,
-        citizen=world.citizen,
-        category=world.category,
-        municipality=world.municipality,
-        region=world.region,
         due_at=timezone.now() + due_in,
         **fields,
     )
@@ -157,10 +152,9 @@ def test_rating_reminder_after_three_days_and_not_rated_closure_after_ten(
     appeal = _open(world, due_in=timedelta(days=5))
     services.answer_appeal(actor=world.executor, appeal_id=appeal.pk, text="Снег вывезен.")
     request = _alerts("answered", recipient=world.citizen, channel="email").get()
-    with translation.override("en"):
-        assert "please rate the answer" in notifications.subject_of(
-            request
-        )  # the answer e-mail asks
+    assert notifications.subject_of(request) == (  # the answer e-mail asks
+        f"На обращение {appeal.number} дан ответ: пожалуйста, оцените его"
+    )
 
     frozen.shift(timedelta(days=2, hours=23))
     assert sweeps.remind_to_rate() == 0

@@ -10,7 +10,7 @@ from PIL import Image
 
 from appeals.models import Appeal, Attachment
 from tests.accounts.factories import UserFactory
-from tests.appeals.factories import make_appeal
+from tests.appeals.factories import filing_form, make_appeal, world_appeal
 
 pytestmark = pytest.mark.django_db
 S = Appeal.Status
@@ -32,30 +32,11 @@ def _photo(name="snow.jpg") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
-def _form(world, **overrides):
-    data = {
-        "category": world.category.pk,
-        "municipality": world.municipality.pk,
-        "address": "ул. Ленинская, 12",
-        "text": "Во дворе не убран снег уже неделю, к подъезду не пройти.",
-        "consent": "on",
-        "idempotency_key": str(uuid.uuid4()),
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
+_form = filing_form
 
 
 def _appeal(world, status, **fields):
-    return make_appeal(
-        status,
-        organization=world.organization,
-        executor=world.executor,
-        citizen=world.citizen,
-        category=world.category,
-        municipality=world.municipality,
-        region=world.region,
-        **fields,
-    )
+    return world_appeal(world, status, **fields)
 
 
 def test_filing_asks_for_the_profile_first(client, world):
@@ -103,7 +84,9 @@ def test_a_form_with_errors_keeps_the_text_and_the_uploaded_file(client, world):
     assert response.status_code == 400
     assert "Во дворе не убран снег" in page
     assert "yard.jpg" in page  # kept as a draft, listed, not asked again
-    assert "обработку персональных данных" in page or "consent" in page.lower()
+    assert (
+        "Без согласия на обработку персональных данных обращение не может быть рассмотрено." in page
+    )
     response = client.post(reverse("appeals:new"), _form(world, idempotency_key=key))
     appeal = Appeal.objects.get()
     assert [a.original_name for a in appeal.attachments.all()] == ["yard.jpg"]
@@ -157,7 +140,7 @@ def test_similar_open_appeals_are_suggested_without_private_details(client, worl
         },
     )
     page = response.content.decode()
-    assert "Похожие" in page or "Similar" in page
+    assert "Похожие обращения уже рассматриваются" in page
     assert "ул. Тайная" not in page  # a private appeal shows no address
 
 

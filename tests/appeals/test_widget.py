@@ -1,12 +1,11 @@
 """The embeddable widget: the loader script, the framed form (only the organization's categories,
 channel widget), the frame policy per organization, and the admin snippet."""
 
-import uuid
-
 import pytest
 from django.core.exceptions import ValidationError
 
 from appeals.models import Appeal
+from tests.appeals.factories import filing_form
 from tests.organizations.factories import CategoryFactory, OrganizationFactory, RoutingRuleFactory
 
 
@@ -79,16 +78,7 @@ def test_form_lists_only_the_organizations_categories(client, world):
 
 
 def _post(client, world, **changes):
-    data = {
-        "category": world.category.pk,
-        "municipality": world.municipality.pk,
-        "address": "ул. Ленинская, 12",
-        "text": "Во дворе не убран снег уже неделю, к подъезду не пройти.",
-        "consent": "on",
-        "idempotency_key": str(uuid.uuid4()),
-    }
-    data.update(changes)
-    return client.post(f"{url(world)}?embed=1", data)
+    return client.post(f"{url(world)}?embed=1", filing_form(world, **changes))
 
 
 def test_citizen_files_through_the_widget(client, world):

@@ -8,7 +8,6 @@ import email
 import json
 import os
 import re
-import socket
 from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
@@ -17,6 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.harness import free_port, mail_text
 
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM_EXECUTABLE", "/usr/bin/chromium")
@@ -94,6 +95,33 @@ class AuditedPage:
         expect(page.get_by_role("navigation", name="Главное меню")).to_contain_text("Профиль")
         self.audit()
 
+    @classmethod
+    def watch(cls, page: Page) -> "AuditedPage":
+        """Follow `page`: every page it navigates to, every CSP violation it reports."""
+        page.set_default_timeout(10_000)
+        audited = cls(page)
+        page.on(
+            "framenavigated",
+            lambda frame: (
+                audited.visited.append(_path(frame.url)) if frame == page.main_frame else None
+            ),
+        )
+        page.on(
+            "console",
+            lambda message: (
+                audited.csp_violations.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        return audited
+
+    def check(self) -> None:
+        """At the end of a test: every visited page was audited, and no CSP violation."""
+        unaudited = sorted(set(self.visited) - self.audited - {""})
+        assert not unaudited, f"pages visited without an accessibility audit: {unaudited}"
+        assert not self.csp_violations, self.csp_violations
+
     def log_out(self) -> None:
         menu = self.page.get_by_role("navigation", name="Главное меню")
         menu.get_by_role("button", name="Выйти").click()
@@ -109,27 +137,10 @@ def _path(url: str) -> str:
 def browser_page(chromium, live_server):
     context = chromium.new_context(locale="ru-RU", base_url=live_server.url)
     page = context.new_page()
-    page.set_default_timeout(10_000)
-    audited = AuditedPage(page)
-    page.on(
-        "framenavigated",
-        lambda frame: (
-            audited.visited.append(_path(frame.url)) if frame == page.main_frame else None
-        ),
-    )
-    page.on(
-        "console",
-        lambda message: (
-            audited.csp_violations.append(message.text)
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
+    audited = AuditedPage.watch(page)
     yield audited
     context.close()
-    unaudited = sorted(set(audited.visited) - audited.audited - {""})
-    assert not unaudited, f"pages visited without an accessibility audit: {unaudited}"
-    assert not audited.csp_violations, audited.csp_violations
+    audited.check()
 
 
 class _Collector:
@@ -152,9 +163,7 @@ class SmtpSink:
         return self.handler.messages
 
     def body(self, message: Message) -> str:
-        part = message.get_body(("plain",)) if hasattr(message, "get_body") else None
-        payload = (part or message).get_payload(decode=True)
-        return payload.decode(message.get_content_charset() or "utf-8")
+        return mail_text(message)
 
     def link(self, message: Message, pattern: str) -> str:
         match = re.search(pattern, self.body(message))
@@ -162,17 +171,11 @@ class SmtpSink:
         return match.group(0)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_sink(settings):
     """A real SMTP server on loopback; the live server sends its mail there."""
     handler = _Collector()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = controller.hostname

@@ -8,17 +8,16 @@ made the way the test client's force_login makes it; the login form has its own 
 """
 
 from datetime import timedelta
-from importlib import import_module
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from organizations.models import Membership
 from surveys.models import Comment, Discussion, Response, Survey
 from tests.accounts.factories import UserFactory
+from tests.harness import session_key_for
 from tests.organizations.factories import (
     MembershipFactory,
     MunicipalityFactory,
@@ -67,22 +66,15 @@ def town(settings, tmp_path):
 
 
 def _sign_in(browser_page, live_server, user) -> None:
-    engine = import_module(settings.SESSION_ENGINE)
-    session = engine.SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
     context = browser_page.page.context
     context.clear_cookies()
     context.add_cookies(
         [
             {
                 "name": settings.SESSION_COOKIE_NAME,
-                "value": session.session_key,
+                "value": session_key_for(user),
                 "url": live_server.url,
             },
-            {"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url},
         ]
     )
 
@@ -97,67 +89,73 @@ def _visit(browser_page, locator_or_url) -> None:
 
 def test_poll_vote_discussion_and_its_final_report(browser_page, live_server, town):
     page = browser_page.page
-    menu = page.get_by_role("navigation", name="Main menu")
+    menu = page.get_by_role("navigation", name="Главное меню")
 
     # The organizer prepares a poll and publishes it.
     _sign_in(browser_page, live_server, town["head"])
     _visit(browser_page, "/")
-    _visit(browser_page, menu.get_by_role("link", name="Consultations"))
-    _visit(browser_page, page.get_by_role("link", name="New poll or vote"))
-    page.get_by_label("Poll", exact=True).check()
-    page.get_by_label("Title").fill("Удобно ли вам пользоваться автобусами?")
+    _visit(browser_page, menu.get_by_role("link", name="Консультации с жителями"))
+    _visit(browser_page, page.get_by_role("link", name="Новый опрос или голосование"))
+    page.get_by_label("Опрос", exact=True).check()
+    page.get_by_label("Название").fill("Удобно ли вам пользоваться автобусами?")
     now = timezone.localtime()
-    page.get_by_role("textbox", name="Opens").fill(now.strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_role("textbox", name="Closes").fill(
+    page.get_by_role("textbox", name="Начало").fill(now.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("textbox", name="Окончание").fill(
         (now + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M")
     )
-    page.get_by_label("Shown while the poll is open").check()
-    _visit(browser_page, page.get_by_role("button", name="Save the draft"))
+    page.get_by_label("Показываются во время проведения опроса").check()
+    _visit(browser_page, page.get_by_role("button", name="Сохранить черновик"))
     expect(page.get_by_role("heading", level=1)).to_contain_text(
         "Удобно ли вам пользоваться автобусами?"
     )
-    page.get_by_label("Question:", exact=True).fill("Как часто вы ездите на автобусе?")
-    page.get_by_label("Options, one per line").fill("Каждый день\nРаз в неделю\nРедко")
-    _visit(browser_page, page.get_by_role("button", name="Add the question"))
+    page.get_by_label("Вопрос:", exact=True).fill("Как часто вы ездите на автобусе?")
+    page.get_by_label("Варианты ответа, по одному в строке").fill(
+        "Каждый день\nРаз в неделю\nРедко"
+    )
+    _visit(browser_page, page.get_by_role("button", name="Добавить вопрос"))
     expect(page.get_by_role("heading", name="1. Как часто вы ездите на автобусе?")).to_be_visible()
-    _visit(browser_page, page.get_by_role("button", name="Publish"))
-    expect(page.get_by_text("Published. Residents of the audience can see it now.")).to_be_visible()
+    _visit(browser_page, page.get_by_role("button", name="Опубликовать"))
+    expect(
+        page.get_by_text(
+            "Опубликовано. Теперь публикацию видят жители, для которых она предназначена."
+        )
+    ).to_be_visible()
     poll = Survey.objects.get(title="Удобно ли вам пользоваться автобусами?")
     assert poll.published_at is not None
 
     # A resident answers the poll and sees the live results: a chart with its data table.
     _sign_in(browser_page, live_server, town["resident"])
     _visit(browser_page, "/")
-    _visit(browser_page, menu.get_by_role("link", name="Polls and votes"))
+    _visit(browser_page, menu.get_by_role("link", name="Опросы и голосования"))
     _visit(browser_page, page.get_by_role("link", name="Удобно ли вам пользоваться автобусами?"))
     page.get_by_label("Раз в неделю").check()
-    _visit(browser_page, page.get_by_role("button", name="Send my answers"))
-    expect(page.get_by_text("Thank you: your answers are recorded.")).to_be_visible()
-    expect(page.get_by_role("heading", name="You have taken part")).to_be_visible()
-    _visit(browser_page, page.get_by_role("link", name="See the results"))
-    table = page.get_by_role("table", name="Как часто вы ездите на автобусе?: data table")
+    _visit(browser_page, page.get_by_role("button", name="Отправить ответы"))
+    expect(page.get_by_text("Спасибо! Ваши ответы приняты.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Вы приняли участие")).to_be_visible()
+    _visit(browser_page, page.get_by_role("link", name="Посмотреть результаты"))
+    table = page.get_by_role("table", name="Как часто вы ездите на автобусе?: таблица данных")
     expect(table.get_by_role("row", name="Раз в неделю 1")).to_be_visible()
 
     # The same resident votes; the results stay sealed until the vote closes.
-    _visit(browser_page, menu.get_by_role("link", name="Polls and votes"))
+    _visit(browser_page, menu.get_by_role("link", name="Опросы и голосования"))
     _visit(
         browser_page, page.get_by_role("link", name="Какую территорию благоустроить в 2027 году")
     )
     page.get_by_label("Парк Победы").check()
-    _visit(browser_page, page.get_by_role("button", name="Cast my vote"))
-    expect(page.get_by_text("Your vote is counted.")).to_be_visible()
-    expect(page.get_by_role("link", name="See the results")).to_have_count(0)
+    _visit(browser_page, page.get_by_role("button", name="Проголосовать"))
+    expect(page.get_by_text("Ваш голос учтён.")).to_be_visible()
+    expect(page.get_by_role("link", name="Посмотреть результаты")).to_have_count(0)
     assert Response.objects.filter(survey=town["vote"], citizen=town["resident"]).count() == 1
 
     # The resident comments on a section of the discussion.
-    _visit(browser_page, menu.get_by_role("link", name="Discussions"))
+    _visit(browser_page, menu.get_by_role("link", name="Обсуждения"))
     _visit(browser_page, page.get_by_role("link", name="Проект правил благоустройства"))
     expect(page.locator(".document-text strong")).to_have_text("до 8 часов утра")
-    page.get_by_label("Your comment on the section «Уборка снега»").fill(
+    page.get_by_label("Ваш комментарий к разделу «Уборка снега»").fill(
         "Просим убирать и тротуары до 8 утра."
     )
-    _visit(browser_page, page.get_by_role("button", name="Comment on the section"))
-    expect(page.get_by_text("Your comment is published.")).to_be_visible()
+    _visit(browser_page, page.get_by_role("button", name="Прокомментировать раздел"))
+    expect(page.get_by_text("Ваш комментарий опубликован.")).to_be_visible()
     expect(page.locator("#section-{} .comment-text".format(town["section"].pk))).to_contain_text(
         "Просим убирать и тротуары"
     )
@@ -171,20 +169,20 @@ def test_poll_vote_discussion_and_its_final_report(browser_page, live_server, to
     # The organizer records the decision and publishes the final report.
     _sign_in(browser_page, live_server, town["head"])
     _visit(browser_page, "/discussions/manage/")
-    _visit(browser_page, page.get_by_role("link", name="to prepare"))
-    page.get_by_label("Decision").select_option("partly")
-    page.get_by_label("Reason:", exact=True).fill(
+    _visit(browser_page, page.get_by_role("link", name="подготовить"))
+    page.get_by_label("Решение").select_option("partly")
+    page.get_by_label("Обоснование:", exact=True).fill(
         "Тротуары у школ убираются до 8 утра, остальные — до 10."
     )
-    page.get_by_label("Summary of the discussion").fill("Поступил один комментарий.")
-    _visit(browser_page, page.get_by_role("button", name="Publish the report"))
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Final report")
+    page.get_by_label("Итоги обсуждения").fill("Поступил один комментарий.")
+    _visit(browser_page, page.get_by_role("button", name="Опубликовать отчёт"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Итоговый отчёт")
     assert Comment.objects.get().decision == "partly"
 
     # The resident reads the report.
     _sign_in(browser_page, live_server, town["resident"])
     _visit(browser_page, f"/discussions/{town['discussion'].pk}/")
-    _visit(browser_page, page.get_by_role("link", name="Read the final report"))
+    _visit(browser_page, page.get_by_role("link", name="Ознакомиться с итоговым отчётом"))
     row = page.get_by_role("row").filter(has_text="Просим убирать и тротуары")
-    expect(row).to_contain_text("partly accepted")
+    expect(row).to_contain_text("Учтено частично")
     expect(row).to_contain_text("Тротуары у школ убираются до 8 утра")

@@ -1,23 +1,14 @@
-import socket
-
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
 from tests.accounts.factories import PASSWORD
+from tests.harness import dead_redis_url
 
 
 @pytest.fixture
 def redis_down(settings):
-    with socket.socket() as sock:  # a port nobody listens on
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    settings.CACHES = {
-        "default": {
-            **settings.CACHES["default"],
-            "LOCATION": f"redis://127.0.0.1:{port}/1",
-        }
-    }
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": dead_redis_url(1)}}
 
 
 def test_cache_answers_as_a_miss_while_redis_is_down(redis_down):

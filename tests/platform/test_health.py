@@ -1,13 +1,6 @@
-import socket
-
 import pytest
 
-
-def _dead_redis_url(db: int) -> str:
-    with socket.socket() as sock:  # a port nobody listens on
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"redis://127.0.0.1:{port}/{db}"
+from tests.harness import dead_redis_url
 
 
 @pytest.mark.django_db
@@ -20,8 +13,8 @@ def test_healthz_reports_database_cache_and_broker(client):
 @pytest.mark.django_db
 def test_healthz_stays_200_but_degraded_when_redis_and_the_broker_are_down(client, settings):
     # The site keeps taking appeals without Redis, so the load balancer must keep the node.
-    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": _dead_redis_url(1)}}
-    settings.CELERY_BROKER_URL = _dead_redis_url(0)
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": dead_redis_url(1)}}
+    settings.CELERY_BROKER_URL = dead_redis_url(0)
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {

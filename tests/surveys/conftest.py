@@ -1,5 +1,4 @@
 import pytest
-from django.utils import translation
 
 from tests.accounts.factories import UserFactory
 from tests.organizations.factories import MunicipalityFactory
@@ -8,13 +7,6 @@ from tests.organizations.factories import MunicipalityFactory
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Refusals are asserted by their English msgids, whatever the Russian translation says."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -10,13 +10,11 @@ and the test would measure the database's connection limit instead of our constr
 import http.client
 import threading
 import time
-from importlib import import_module
 from urllib.parse import urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import IntegrityError
 from django.test.testcases import LiveServerThread
@@ -24,6 +22,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
 from surveys.models import Answer, Response
+from tests.harness import session_key_for
 from tests.surveys.factories import make_survey
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -53,16 +52,7 @@ def bounded_live_server(transactional_db, monkeypatch):
 
 def _session_cookies(users) -> list[str]:
     """Signed-in sessions made the way the test client's force_login makes them, minus its signals."""
-    engine = import_module(settings.SESSION_ENGINE)
-    cookies = []
-    for user in users:
-        session = engine.SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-        cookies.append(session.session_key)
-    return cookies
+    return [session_key_for(user) for user in users]
 
 
 def _count_constraint_refusals(monkeypatch) -> list[int]:

@@ -45,7 +45,9 @@ def test_head_prepares_and_publishes_a_discussion(head, organization):
     assert (
         discussion.document_name == "Проект.pdf" and discussion.document_type == "application/pdf"
     )
-    with pytest.raises(DomainError, match="at least one section"):
+    with pytest.raises(
+        DomainError, match="Перед публикацией добавьте хотя бы один раздел документа."
+    ):
         services.publish_discussion(actor=head, discussion_id=discussion.pk)
     services.add_section(actor=head, discussion_id=discussion.pk, title="Статья 1", body="Текст")
     services.publish_discussion(actor=head, discussion_id=discussion.pk)
@@ -60,9 +62,15 @@ def test_document_freezes_after_the_first_comment(head, discussion, section, res
     services.post_comment(
         author=resident, discussion_id=discussion.pk, text="Согласна", section_id=section.pk
     )
-    with pytest.raises(DomainError, match="frozen"):
+    with pytest.raises(
+        DomainError,
+        match="Документ больше нельзя изменить: жители уже оставили к нему комментарии.",
+    ):
         services.add_section(actor=head, discussion_id=discussion.pk, title="Новая", body="Текст")
-    with pytest.raises(DomainError, match="frozen"):
+    with pytest.raises(
+        DomainError,
+        match="Документ больше нельзя изменить: жители уже оставили к нему комментарии.",
+    ):
         services.delete_section(actor=head, section_id=section.pk)
 
 
@@ -101,32 +109,40 @@ def test_pre_moderated_comment_waits_and_only_its_author_sees_it(organization, r
 
 
 def test_comment_refusals(discussion, resident, organization):
-    with pytest.raises(DomainError, match="Write your comment"):
+    with pytest.raises(DomainError, match="Напишите комментарий."):
         services.post_comment(author=resident, discussion_id=discussion.pk, text="  ")
-    with pytest.raises(DomainError, match="no such section"):
+    with pytest.raises(DomainError, match="В этом документе нет такого раздела."):
         services.post_comment(
             author=resident, discussion_id=discussion.pk, text="x", section_id=SectionFactory().pk
         )
-    with pytest.raises(DomainError, match="Confirm your e-mail"):
+    with pytest.raises(
+        DomainError, match="Чтобы принять участие, подтвердите адрес электронной почты"
+    ):
         services.post_comment(
             author=UserFactory(verified=False), discussion_id=discussion.pk, text="x"
         )
     with (
         time_machine.travel(discussion.closes_at + timedelta(seconds=1)),
-        pytest.raises(DomainError, match="open"),
+        pytest.raises(
+            DomainError, match="Комментарии принимаются только во время проведения обсуждения."
+        ),
     ):
         services.post_comment(author=resident, discussion_id=discussion.pk, text="Поздно")
     draft = DiscussionFactory(organization=organization, published_at=None)
-    with pytest.raises(DomainError, match="open"):
+    with pytest.raises(
+        DomainError, match="Комментарии принимаются только во время проведения обсуждения."
+    ):
         services.post_comment(author=resident, discussion_id=draft.pk, text="Рано")
 
 
 def test_support_or_oppose_once_per_person(discussion, resident):
     comment = CommentFactory(discussion=discussion)
     services.react_to_comment(user=resident, comment_id=comment.pk, kind="support")
-    with pytest.raises(DomainError, match="already given"):
+    with pytest.raises(DomainError, match="Вы уже высказали мнение об этом комментарии."):
         services.react_to_comment(user=resident, comment_id=comment.pk, kind="oppose")
-    with pytest.raises(DomainError, match="your own"):
+    with pytest.raises(
+        DomainError, match="Нельзя поддержать собственный комментарий или возразить на него."
+    ):
         services.react_to_comment(user=comment.author, comment_id=comment.pk, kind="support")
     counted = selectors.visible_comments(user=resident, discussion=discussion)[0]
     assert (counted.supports, counted.opposes) == (1, 0)
@@ -136,9 +152,9 @@ def test_three_complaints_hide_a_comment_until_a_moderator_decides(discussion, r
     comment = CommentFactory(discussion=discussion)
     reporters = [UserFactory() for _ in range(3)]
     services.report_comment(user=reporters[0], comment_id=comment.pk, reason="Оскорбление")
-    with pytest.raises(DomainError, match="already complained"):
+    with pytest.raises(DomainError, match="Вы уже пожаловались на этот комментарий."):
         services.report_comment(user=reporters[0], comment_id=comment.pk, reason="Ещё раз")
-    with pytest.raises(DomainError, match="Say what"):
+    with pytest.raises(DomainError, match="Укажите, что не так с комментарием."):
         services.report_comment(user=reporters[1], comment_id=comment.pk, reason=" ")
     services.report_comment(user=reporters[1], comment_id=comment.pk, reason="Спам")
     comment.refresh_from_db()
@@ -169,11 +185,13 @@ def test_moderator_removes_with_a_reason_and_only_in_their_region(organization, 
         user=elsewhere, organization=None, region=RegionFactory(code="25"), role="moderator"
     )
     assert not selectors.moderation_queue(user=elsewhere).exists()
-    with pytest.raises(DomainError, match="moderators of the discussion's region"):
+    with pytest.raises(
+        DomainError, match="могут только модераторы региона, в котором проводится обсуждение"
+    ):
         services.moderate_comment(moderator=elsewhere, comment_id=comment.pk, publish=True)
     moderator = UserFactory()
     MembershipFactory(user=moderator, organization=None, region=region, role="moderator")
-    with pytest.raises(DomainError, match="reason"):
+    with pytest.raises(DomainError, match="Укажите причину удаления комментария."):
         services.moderate_comment(moderator=moderator, comment_id=comment.pk, publish=False)
     removed = services.moderate_comment(
         moderator=moderator, comment_id=comment.pk, publish=False, reason="Не по теме"
@@ -190,17 +208,17 @@ def test_final_report_after_closing_with_a_decision_on_every_comment(
         author=resident, discussion_id=discussion.pk, text="Добавить урны", section_id=section.pk
     )
     second = CommentFactory(discussion=discussion)
-    with pytest.raises(DomainError, match="after the discussion closes"):
+    with pytest.raises(DomainError, match="Решения фиксируются после завершения обсуждения."):
         services.decide_comment(
             actor=head, comment_id=first.pk, decision="accepted", reason="Учтено"
         )
     with time_machine.travel(discussion.closes_at + timedelta(minutes=5)):
-        with pytest.raises(DomainError, match="reason"):
+        with pytest.raises(DomainError, match="Укажите обоснование решения."):
             services.decide_comment(actor=head, comment_id=first.pk, decision="accepted", reason="")
         services.decide_comment(
             actor=head, comment_id=first.pk, decision="accepted", reason="Учтено в статье 1"
         )
-        with pytest.raises(DomainError, match="1 comments still have no decision"):
+        with pytest.raises(DomainError, match="Комментарии, по которым ещё не принято решение: 1."):
             services.publish_discussion_report(actor=head, discussion_id=discussion.pk)
         services.decide_comment(
             actor=head, comment_id=second.pk, decision="rejected", reason="Противоречит закону"
@@ -209,7 +227,7 @@ def test_final_report_after_closing_with_a_decision_on_every_comment(
             actor=head, discussion_id=discussion.pk, summary="Итоги"
         )
         assert report.report_published_at is not None
-        with pytest.raises(DomainError, match="already published"):
+        with pytest.raises(DomainError, match="Итоговый отчёт уже опубликован."):
             services.decide_comment(
                 actor=head, comment_id=first.pk, decision="partly", reason="Иначе"
             )
@@ -226,7 +244,9 @@ def test_final_report_after_closing_with_a_decision_on_every_comment(
 
 
 def test_report_before_closing_is_refused(head, discussion):
-    with pytest.raises(DomainError, match="after the discussion closes"):
+    with pytest.raises(
+        DomainError, match="Итоговый отчёт публикуется после завершения обсуждения."
+    ):
         services.publish_discussion_report(actor=head, discussion_id=discussion.pk)
 
 

@@ -20,11 +20,6 @@ from tests.surveys.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
-
 def _vote(survey, index=0):
     question = survey.questions.get()
     return {f"q{question.pk}": str(list(question.options.all())[index].pk)}
@@ -54,7 +49,7 @@ def test_lists_show_published_items_local_ones_first(
         page = client.get(reverse("surveys:list")).content.decode()
     assert page.index(local.title) < page.index(regional.title) < page.index(finished.title)
     assert "Для Елизово" not in page and "Черновик" not in page
-    assert "in your municipality" in page
+    assert "в вашем муниципальном образовании" in page
     anonymous = client.__class__().get(reverse("surveys:list"))
     assert anonymous.status_code == 200 and "Для Елизово" in anonymous.content.decode()
 
@@ -62,7 +57,7 @@ def test_lists_show_published_items_local_ones_first(
 def test_anonymous_visitor_sees_why_they_cannot_take_part(client, organization):
     survey = make_survey(organization=organization)
     page = client.get(survey.get_absolute_url()).content.decode()
-    assert "Log in to take part." in page and "Сквер на Ленинской" in page
+    assert "Войдите, чтобы принять участие." in page and "Сквер на Ленинской" in page
 
 
 def test_citizen_outside_the_audience_sees_why(client, resident, organization, other_municipality):
@@ -70,7 +65,9 @@ def test_citizen_outside_the_audience_sees_why(client, resident, organization, o
     survey.municipalities.set([other_municipality])
     client.force_login(resident)
     page = client.get(survey.get_absolute_url()).content.decode()
-    assert "Why you cannot take part" in page and "Елизовский муниципальный район" in page
+    assert (
+        "Почему вы не можете принять участие" in page and "Елизовский муниципальный район" in page
+    )
     assert '<form method="post" action="/surveys/' not in page
 
 
@@ -79,9 +76,9 @@ def test_vote_once_then_already_taken_part(client, resident, organization):
     client.force_login(resident)
     url = reverse("surveys:respond", args=[survey.pk])
     first = client.post(url, _vote(survey), follow=True)
-    assert "Your vote is counted" in first.content.decode()
+    assert "Ваш голос учтён." in first.content.decode()
     second = client.post(url, _vote(survey, 1), follow=True)
-    assert second.status_code == 200 and "You have already taken part" in second.content.decode()
+    assert second.status_code == 200 and "Вы уже приняли участие." in second.content.decode()
     assert Response.objects.filter(survey=survey).count() == 1
 
 
@@ -94,7 +91,7 @@ def test_invalid_answers_come_back_with_errors_and_choices_kept(client, resident
     )
     page = response.content.decode()
     assert response.status_code == 400
-    assert "Choose an option." in page and "Потому что" in page
+    assert "Выберите вариант ответа." in page and "Потому что" in page
     assert f'aria-describedby="q{survey.questions.first().pk}-error"' in page
 
 
@@ -106,12 +103,12 @@ def test_vote_results_are_sealed_then_public_with_chart_and_table(
     client.post(reverse("surveys:respond", args=[survey.pk]), _vote(survey))
     client.force_login(head)
     sealed = client.get(reverse("surveys:results", args=[survey.pk])).content.decode()
-    assert "sealed until it closes" in sealed and "chart-table" not in sealed
+    assert "Результаты голосования скрыты от всех" in sealed and "chart-table" not in sealed
     export = client.get(reverse("surveys:export_csv", args=[survey.pk]))
     assert export.status_code == 302
     with time_machine.travel(survey.closes_at + timedelta(minutes=1)):
         page = client.get(reverse("surveys:results", args=[survey.pk])).content.decode()
-        assert "chart-table" in page and "1 person took part" in page
+        assert "chart-table" in page and "Принял участие 1 человек." in page
         csv = client.get(reverse("surveys:export_csv", args=[survey.pk]))
         body = csv.content.decode("utf-8-sig")
         assert csv["Content-Type"].startswith("text/csv") and "Сквер на Ленинской" in body
@@ -159,7 +156,7 @@ def test_organizer_builds_and_publishes_a_poll_through_the_pages(client, head, o
         "Плохо",
     ]
     published = client.post(reverse("surveys:publish", args=[survey.pk]), follow=True)
-    assert "Published" in published.content.decode()
+    assert "Опубликовано. Теперь публикацию видят жители" in published.content.decode()
     survey.refresh_from_db()
     assert survey.published_at is not None
 
@@ -177,7 +174,9 @@ def test_survey_form_errors_keep_what_was_typed(client, head, organization):
     )
     page = response.content.decode()
     assert (
-        response.status_code == 400 and 'value="Сквер"' in page and "only after it closes" in page
+        response.status_code == 400
+        and 'value="Сквер"' in page
+        and "Результаты голосования показываются только после его завершения." in page
     )
 
 
@@ -209,7 +208,7 @@ def test_discussion_comment_react_complain_through_the_pages(client, resident, o
         {"kind": "oppose"},
         follow=True,
     )
-    assert "already given your opinion" in again.content.decode()
+    assert "Вы уже высказали мнение об этом комментарии." in again.content.decode()
     client.post(reverse("discussions:complain", args=[discussion.pk, other.pk]), {"reason": "Спам"})
     assert other.reports.count() == 1
 
@@ -233,14 +232,20 @@ def test_final_report_through_the_pages(client, head, resident, organization):
     comment = CommentFactory(discussion=discussion, author=resident, text="Продлить часы работы")
     client.force_login(head)
     url = reverse("discussions:report_edit", args=[discussion.pk])
-    assert "after the discussion closes" in client.get(url).content.decode()
+    assert "Решения фиксируются после завершения обсуждения" in client.get(url).content.decode()
     with time_machine.travel(discussion.closes_at + timedelta(hours=1)):
         missing = client.post(url, {"publish": "1"})
-        assert missing.status_code == 400 and "still have no decision" in missing.content.decode()
+        assert (
+            missing.status_code == 400
+            and "Комментарии, по которым ещё не принято решение: 1." in missing.content.decode()
+        )
         no_reason = client.post(
             url, {f"c{comment.pk}-decision": "partly", f"c{comment.pk}-reason": ""}
         )
-        assert no_reason.status_code == 400 and "reason" in no_reason.content.decode()
+        assert (
+            no_reason.status_code == 400
+            and "Укажите обоснование решения." in no_reason.content.decode()
+        )
         done = client.post(
             url,
             {
@@ -255,7 +260,7 @@ def test_final_report_through_the_pages(client, head, resident, organization):
         report = client.get(done.url).content.decode()
         assert (
             "Продлить часы работы" in report
-            and "partly accepted" in report
+            and "Учтено частично" in report
             and "Частично учтено" in report
         )
 

@@ -21,6 +21,11 @@ urlpatterns = [
     path("<str:number>/reply/", citizen.reply, name="reply"),
     path("<str:number>/rate/", citizen.rate, name="rate"),
     path("<str:number>/files/<int:attachment_id>/", citizen.download, name="download"),
+    path(
+        "<str:number>/files/<int:attachment_id>/thumbnail/",
+        citizen.thumbnail,
+        name="thumbnail",
+    ),
 ]
 
 moderation_patterns = (

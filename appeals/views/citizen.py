@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -14,7 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from appeals import selectors, services
-from appeals.attachments import AttachmentError, attachment_response
+from appeals.attachments import (
+    AttachmentError,
+    attachment_response,
+    ensure_thumbnail,
+    thumbnail_response,
+)
 from appeals.errors import DomainError
 from appeals.forms import AppealForm, ClarificationReplyForm, RatingForm, term_label
 from appeals.models import Attachment
@@ -261,7 +267,19 @@ def download(request, number: str, attachment_id: int):
     attachment = selectors.get_attachment_for_user(
         user=request.user, number=number, attachment_id=attachment_id
     )
-    return attachment_response(attachment)
+    return attachment_response(attachment, inline=request.GET.get("view") == "1")
+
+
+@login_required
+@require_GET
+def thumbnail(request, number: str, attachment_id: int):
+    """The small picture of an image attachment, behind the same access check as the file."""
+    attachment = selectors.get_attachment_for_user(
+        user=request.user, number=number, attachment_id=attachment_id
+    )
+    if not ensure_thumbnail(attachment):
+        raise Http404
+    return thumbnail_response(attachment)
 
 
 @login_required

@@ -155,12 +155,34 @@ def new_form_key() -> uuid.UUID:
     return uuid.uuid4()
 
 
+def _files_field() -> MultipleFileField:
+    """The citizen's files, as on the filing form (the limits are checked by content on storing)."""
+    return MultipleFileField(
+        label=_("Photos or documents"),
+        required=False,
+        help_text=_(
+            "Up to 5 files: JPEG, PNG or PDF, 10 MB each. Location data is removed from photos."
+        ),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    )
+
+
 class ClarificationReplyForm(forms.Form):
     text = forms.CharField(
         label=_("Your clarification"),
         max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    files = _files_field()
+
+    def __init__(self, *args, files_left: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if files_left is not None:
+            self.fields["files"].help_text = ngettext(
+                "JPEG, PNG or PDF, 10 MB each; %(left)s more file can be added to the appeal.",
+                "JPEG, PNG or PDF, 10 MB each; %(left)s more files can be added to the appeal.",
+                files_left,
+            ) % {"left": files_left}
 
 
 class RatingForm(forms.Form):

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from appeals import permissions
+from appeals import attachments, permissions
 from appeals.errors import DomainError, NotAllowed
 from appeals.models import Appeal, ClarificationMessage, Rating
 from appeals.notifications import notify
@@ -16,6 +16,11 @@ GOOD_SCORE = 4
 LOW_SCORE = 2
 
 
+def citizen_file_count(appeal: Appeal) -> int:
+    """The appeal's own files (not those of answers): the five-file limit counts these."""
+    return appeal.attachments.filter(answer__isnull=True).count()
+
+
 def _owner(citizen):
     def check(appeal: Appeal) -> None:
         if not permissions.is_owner(citizen, appeal):
@@ -25,15 +30,25 @@ def _owner(citizen):
 
 
 @transaction.atomic
-def reply_to_clarification(*, citizen, appeal_id: int, text: str) -> Appeal:
-    """The citizen's clarification; the appeal goes back to work."""
+def reply_to_clarification(*, citizen, appeal_id: int, text: str, uploads=()) -> Appeal:
+    """The citizen's clarification, with files as on the filing form; the appeal goes back to work.
+
+    The files join the appeal's own (at most five in all, checked on the locked row); a refused
+    file refuses the whole reply, so the citizen sends it again complete.
+    """
     if not text.strip():
         raise DomainError(_("Write your clarification."))
+    uploads = list(uploads)
+
+    def check(appeal: Appeal) -> None:
+        _owner(citizen)(appeal)
+        attachments.check_count(existing=citizen_file_count(appeal), adding=len(uploads))
+
     outcome = transition(
         appeal_id=appeal_id,
         action="reply_to_clarification",
         actor=citizen,
-        check=_owner(citizen),
+        check=check,
         comment=text.strip(),
     )
     appeal = outcome.appeal
@@ -41,6 +56,19 @@ def reply_to_clarification(*, citizen, appeal_id: int, text: str) -> Appeal:
         ClarificationMessage.objects.create(
             appeal=appeal, author=citizen, kind=ClarificationMessage.Kind.REPLY, text=text.strip()
         )
+        stored = []
+        try:
+            for upload in uploads:
+                stored.append(
+                    attachments.store_attachment(upload=upload, uploaded_by=citizen, appeal=appeal)
+                )
+        except attachments.AttachmentError:
+            # The rows roll back with the reply; their files would stay on disk without this.
+            for attachment in stored:
+                attachment.file.delete(save=False)
+                if attachment.thumbnail:
+                    attachment.thumbnail.delete(save=False)
+            raise
         if appeal.executor_id:
             notify(
                 recipient=appeal.executor,

@@ -16,6 +16,7 @@ from django_ratelimit.decorators import ratelimit
 
 from appeals import selectors, services
 from appeals.attachments import (
+    MAX_FILES_PER_APPEAL,
     AttachmentError,
     attachment_response,
     ensure_thumbnail,
@@ -197,6 +198,10 @@ def appeal_detail(request, number: str):
     return render(request, "appeals/detail.html", _detail_context(appeal))
 
 
+def _files_left(appeal) -> int:
+    return max(MAX_FILES_PER_APPEAL - len(appeal.own_files), 0)
+
+
 def _detail_context(appeal, *, reply_form=None, rating_form=None) -> dict:
     answers = list(appeal.answers.all())
     can_rate = selectors.answer_awaiting_rating(appeal=appeal, answers=answers) is not None
@@ -204,7 +209,11 @@ def _detail_context(appeal, *, reply_form=None, rating_form=None) -> dict:
         "appeal": appeal,
         "answers": answers,
         "reply_form": reply_form
-        or (ClarificationReplyForm() if appeal.status == appeal.Status.CLARIFICATION else None),
+        or (
+            ClarificationReplyForm(files_left=_files_left(appeal))
+            if appeal.status == appeal.Status.CLARIFICATION
+            else None
+        ),
         "rating_form": rating_form or (RatingForm() if can_rate else None),
     }
 
@@ -213,12 +222,17 @@ def _detail_context(appeal, *, reply_form=None, rating_form=None) -> dict:
 @require_POST
 def reply(request, number: str):
     appeal = selectors.get_appeal_for_citizen(user=request.user, number=number)
-    form = ClarificationReplyForm(request.POST)
+    form = ClarificationReplyForm(request.POST, request.FILES, files_left=_files_left(appeal))
     if form.is_valid():
         try:
             services.reply_to_clarification(
-                citizen=request.user, appeal_id=appeal.pk, text=form.cleaned_data["text"]
+                citizen=request.user,
+                appeal_id=appeal.pk,
+                text=form.cleaned_data["text"],
+                uploads=form.cleaned_data["files"],
             )
+        except AttachmentError as error:
+            form.add_error("files", str(error.message))
         except DomainError as error:
             form.add_error(None, str(error.message))
         else:

@@ -207,6 +207,72 @@ def test_citizen_answers_a_clarification_request(client, world):
     assert appeal.status == S.IN_PROGRESS
 
 
+def test_a_clarification_reply_carries_files_like_the_filing_form(client, world, tmp_path):
+    appeal = _appeal(world, S.CLARIFICATION)
+    client.force_login(world.citizen)
+    page = client.get(appeal.get_absolute_url()).content.decode()
+    assert 'enctype="multipart/form-data"' in page and 'name="files"' in page
+    assert "можно добавить ещё 5 файлов" in page
+    pdf = SimpleUploadedFile("schema.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    response = client.post(
+        reverse("appeals:reply", args=[appeal.number]),
+        {"text": "Дом 12, подъезд 2, фото приложено.", "files": [_photo("porch.jpg"), pdf]},
+    )
+    assert response.status_code == 302
+    appeal.refresh_from_db()
+    assert appeal.status == S.IN_PROGRESS
+    files = {a.original_name: a for a in Attachment.objects.filter(appeal=appeal)}
+    assert set(files) == {"porch.jpg", "schema.pdf"}
+    assert files["porch.jpg"].uploaded_by == world.citizen and files["porch.jpg"].thumbnail
+    with files["porch.jpg"].file.open("rb") as stored, Image.open(stored) as img:
+        assert img.format == "JPEG" and not img.getexif()  # re-encoded like any upload
+    client.force_login(world.executor)
+    staff_page = client.get(reverse("staff:appeal", args=[appeal.number])).content.decode()
+    assert "porch.jpg" in staff_page and "schema.pdf" in staff_page
+
+
+def test_a_refused_reply_file_keeps_the_text_and_the_appeal_waiting(client, world, tmp_path):
+    appeal = _appeal(world, S.CLARIFICATION)
+    client.force_login(world.citizen)
+    fake = SimpleUploadedFile("photo.jpg", b"<html><script>alert(1)</script>", "image/jpeg")
+    response = client.post(
+        reverse("appeals:reply", args=[appeal.number]),
+        {"text": "Дом 12, подъезд 2.", "files": [_photo("porch.jpg"), fake]},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Файл «photo.jpg» не является файлом JPEG, PNG или PDF." in body
+    assert "Дом 12, подъезд 2." in body
+    appeal.refresh_from_db()
+    assert appeal.status == S.CLARIFICATION
+    assert not Attachment.objects.filter(appeal=appeal).exists()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]  # the valid photo left no file
+
+
+def test_a_reply_keeps_the_five_files_limit_of_the_appeal(client, world):
+    appeal = _appeal(world, S.CLARIFICATION)
+    for n in range(4):
+        Attachment.objects.create(
+            appeal=appeal,
+            uploaded_by=world.citizen,
+            file=f"attachments/x{n}",
+            original_name=f"x{n}.pdf",
+            content_type="application/pdf",
+            size=10,
+        )
+    client.force_login(world.citizen)
+    assert "можно добавить ещё 1 файл" in client.get(appeal.get_absolute_url()).content.decode()
+    response = client.post(
+        reverse("appeals:reply", args=[appeal.number]),
+        {"text": "Дом 12, подъезд 2.", "files": [_photo("a.jpg"), _photo("b.jpg")]},
+    )
+    assert response.status_code == 400
+    assert "не более 5 файлов" in response.content.decode()
+    appeal.refresh_from_db()
+    assert appeal.status == S.CLARIFICATION
+    assert Attachment.objects.filter(appeal=appeal).count() == 4
+
+
 def test_rating_with_errors_comes_back_with_a_message(client, world):
     appeal = _appeal(world, S.ANSWERED)
     client.force_login(world.citizen)

@@ -135,6 +135,26 @@ def test_dependent_category_select_and_term_hint(client, world):
     assert "10 дней" in hint.content.decode()
 
 
+def test_the_term_hint_stays_after_a_form_error(client, world):
+    client.force_login(world.citizen)
+    response = client.post(reverse("appeals:new"), _form(world, consent=None, text="коротко"))
+    assert response.status_code == 400
+    page = response.content.decode()
+    hint = page[page.index('id="term-hint"') :].split("</p>", 1)[0]
+    assert "Срочный вопрос." in hint and "Срок ответа — 10 дней со дня регистрации." in hint
+    no_category = client.post(reverse("appeals:new"), _form(world, category=""))
+    hint = no_category.content.decode().split('id="term-hint"', 1)[1].split("</p>", 1)[0]
+    assert "дн" not in hint  # no category, no term
+
+
+def test_the_address_field_is_restored_by_the_browser_on_back(client, world):
+    client.force_login(world.citizen)
+    page = client.get(reverse("appeals:new")).content.decode()
+    address = page[page.index('name="address"') :].split(">", 1)[0]
+    assert "autocomplete" not in address  # autocomplete="off" fields are not restored
+    assert 'hx-get="' not in page.replace('data-hx-get="', "")  # valid HTML: data-hx-* only
+
+
 def test_similar_open_appeals_are_suggested_without_private_details(client, world):
     other = UserFactory(email="neighbour@example.ru")
     make_appeal(

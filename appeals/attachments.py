@@ -285,5 +285,7 @@ def thumbnail_response(attachment: Attachment) -> FileResponse:
     response = FileResponse(attachment.thumbnail.open("rb"), content_type=THUMBNAIL_CONTENT_TYPE)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=86400"
+    response["Cache-Control"] = (
+        "private, no-store"  # as the file: nothing left on a shared computer
+    )
     return response

@@ -183,15 +183,22 @@ class ClarificationReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     files = _files_field()
+    # Files of a reply that came back with an error wait under this key (as on the filing form).
+    draft_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, files_left: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("draft_key", uuid.uuid4())
         if files_left is not None:
-            self.fields["files"].help_text = ngettext(
-                "JPEG, PNG or PDF, 10 MB each; %(left)s more file can be added to the appeal.",
-                "JPEG, PNG or PDF, 10 MB each; %(left)s more files can be added to the appeal.",
-                files_left,
-            ) % {"left": files_left}
+            self.show_files_left(files_left)
+
+    def show_files_left(self, left: int) -> None:
+        self.fields["files"].help_text = ngettext(
+            "JPEG, PNG or PDF, 10 MB each; %(left)s more file can be added to the appeal.",
+            "JPEG, PNG or PDF, 10 MB each; %(left)s more files can be added to the appeal.",
+            left,
+        ) % {"left": left}
 
 
 class RatingForm(forms.Form):

@@ -26,6 +26,7 @@ from appeals.errors import DomainError
 from appeals.forms import AppealForm, ClarificationReplyForm, RatingForm, term_label
 from appeals.models import Attachment
 from appeals.notifications import mark_read, subject_of
+from appeals.services.citizen import keep_reply_uploads
 from appeals.services.filing import keep_draft_uploads, remove_draft_upload
 from organizations.models import Category
 from organizations.selectors import get_platform_region, leaf_categories
@@ -122,9 +123,9 @@ def new_appeal(request):
     )
 
 
-def _draft_key(request) -> uuid.UUID | None:
+def _draft_key(request, field: str = "idempotency_key") -> uuid.UUID | None:
     try:
-        return uuid.UUID(request.POST.get("idempotency_key", ""))
+        return uuid.UUID(request.POST.get(field, ""))
     except ValueError:
         return None
 
@@ -222,7 +223,13 @@ def _detail_context(appeal, *, reply_form=None, rating_form=None) -> dict:
 @require_POST
 def reply(request, number: str):
     appeal = selectors.get_appeal_for_citizen(user=request.user, number=number)
-    form = ClarificationReplyForm(request.POST, request.FILES, files_left=_files_left(appeal))
+    form = ClarificationReplyForm(request.POST, request.FILES)
+    draft_key = _draft_key(request, field="draft_key")
+    for attachment_id in request.POST.getlist("remove_draft"):
+        if draft_key and attachment_id.isascii() and attachment_id.isdigit():
+            remove_draft_upload(
+                citizen=request.user, draft_key=draft_key, attachment_id=int(attachment_id)
+            )
     if form.is_valid():
         try:
             services.reply_to_clarification(
@@ -230,6 +237,7 @@ def reply(request, number: str):
                 appeal_id=appeal.pk,
                 text=form.cleaned_data["text"],
                 uploads=form.cleaned_data["files"],
+                draft_key=draft_key,
             )
         except AttachmentError as error:
             form.add_error("files", str(error.message))
@@ -240,9 +248,25 @@ def reply(request, number: str):
                 request, _("Thank you: your clarification is sent to the organization.")
             )
             return redirect(appeal)
-    return render(
-        request, "appeals/detail.html", _detail_context(appeal, reply_form=form), status=400
+    # Keep the good files of a reply that came back, as the filing form does.
+    uploads = request.FILES.getlist("files")
+    if draft_key and uploads:
+        for problem in keep_reply_uploads(
+            citizen=request.user, appeal=appeal, draft_key=draft_key, uploads=uploads
+        ):
+            if problem not in form.errors.get("files", []):
+                form.add_error("files", problem)
+    drafts = list(
+        Attachment.objects.filter(
+            draft_key=draft_key, appeal__isnull=True, uploaded_by=request.user
+        )
+        if draft_key
+        else []
     )
+    form.show_files_left(max(_files_left(appeal) - len(drafts), 0))
+    context = _detail_context(appeal, reply_form=form)
+    context["reply_drafts"] = drafts
+    return render(request, "appeals/detail.html", context, status=400)
 
 
 @login_required

@@ -251,22 +251,46 @@ def test_a_clarification_reply_carries_files_like_the_filing_form(client, world,
     assert "porch.jpg" in staff_page and "schema.pdf" in staff_page
 
 
-def test_a_refused_reply_file_keeps_the_text_and_the_appeal_waiting(client, world, tmp_path):
+def test_a_refused_reply_file_keeps_the_text_and_the_good_file(client, world):
     appeal = _appeal(world, S.CLARIFICATION)
     client.force_login(world.citizen)
+    key = str(uuid.uuid4())
     fake = SimpleUploadedFile("photo.jpg", b"<html><script>alert(1)</script>", "image/jpeg")
     response = client.post(
         reverse("appeals:reply", args=[appeal.number]),
-        {"text": "Дом 12, подъезд 2.", "files": [_photo("porch.jpg"), fake]},
+        {"text": "Дом 12, подъезд 2.", "draft_key": key, "files": [_photo("porch.jpg"), fake]},
     )
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Файл «photo.jpg» не является файлом JPEG, PNG или PDF." in body
+    assert body.count("Файл «photo.jpg» не является файлом JPEG, PNG или PDF.") == 1
     assert "Дом 12, подъезд 2." in body
+    assert "Уже прикреплённые файлы" in body and "porch.jpg" in body  # kept, not asked again
+    assert f'value="{key}"' in body
     appeal.refresh_from_db()
     assert appeal.status == S.CLARIFICATION
     assert not Attachment.objects.filter(appeal=appeal).exists()
-    assert not [p for p in tmp_path.rglob("*") if p.is_file()]  # the valid photo left no file
+
+    response = client.post(
+        reverse("appeals:reply", args=[appeal.number]),
+        {"text": "Дом 12, подъезд 2.", "draft_key": key},
+    )
+    assert response.status_code == 302
+    assert [a.original_name for a in Attachment.objects.filter(appeal=appeal)] == ["porch.jpg"]
+
+
+def test_a_reply_draft_can_be_removed_and_a_bad_id_is_ignored(client, world):
+    appeal = _appeal(world, S.CLARIFICATION)
+    client.force_login(world.citizen)
+    key = str(uuid.uuid4())
+    url = reverse("appeals:reply", args=[appeal.number])
+    client.post(url, {"text": "", "draft_key": key, "files": [_photo("porch.jpg")]})
+    draft = Attachment.objects.get(draft_key=key)
+    response = client.post(
+        url, {"text": "Дом 12.", "draft_key": key, "remove_draft": [str(draft.pk), "²", "x"]}
+    )
+    assert response.status_code == 302
+    assert not Attachment.objects.filter(appeal=appeal).exists()
+    assert not Attachment.objects.filter(pk=draft.pk).exists()
 
 
 def test_a_reply_keeps_the_five_files_limit_of_the_appeal(client, world):

@@ -188,11 +188,16 @@ def store_attachment(
         content_type=content_type,
         size=content.size,
     )
+    image = content.read() if is_image(attachment) else b""
+    content.seek(0)
     attachment.file.save("upload", content, save=False)
     try:
+        _attach_thumbnail(attachment, image)
         attachment.save()
     except Exception:
         attachment.file.delete(save=False)  # no orphan file when the row cannot be written
+        if attachment.thumbnail:
+            attachment.thumbnail.delete(save=False)
         raise
     return attachment
 
@@ -205,15 +210,82 @@ def check_count(*, existing: int, adding: int) -> None:
         )
 
 
-def attachment_response(attachment: Attachment) -> FileResponse:
-    """A download that browsers never render: an attachment, nosniff, and a sandbox CSP if they try."""
+def attachment_response(attachment: Attachment, *, inline: bool = False) -> FileResponse:
+    """A download that browsers never render: an attachment, nosniff, and a sandbox CSP if they try.
+
+    `inline` shows an image in the browser (the full photo behind a thumbnail): only for images,
+    which were decoded and encoded afresh, so the bytes are a plain JPEG or PNG.
+    """
     response = FileResponse(
         attachment.file.open("rb"),
-        as_attachment=True,
+        as_attachment=not (inline and is_image(attachment)),
         filename=attachment.original_name,
         content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Thumbnails: a small JPEG beside each image, made once ---------------------------------------
+
+THUMBNAIL_SIZE = (320, 320)
+THUMBNAIL_CONTENT_TYPE = "image/jpeg"
+
+
+def is_image(attachment: Attachment) -> bool:
+    return attachment.content_type in _PILLOW_FORMATS
+
+
+def make_thumbnail(data: bytes) -> bytes:
+    """A JPEG at most THUMBNAIL_SIZE of an already cleaned image (transparency on white)."""
+    with Image.open(io.BytesIO(data)) as img:
+        img.draft("RGB", THUMBNAIL_SIZE)
+        img.thumbnail(THUMBNAIL_SIZE, Image.Resampling.LANCZOS)
+        if img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info:
+            rgba = img.convert("RGBA")
+            img = Image.new("RGB", rgba.size, "white")
+            img.paste(rgba, mask=rgba.getchannel("A"))
+        elif img.mode not in ("L", "RGB"):
+            img = img.convert("RGB")
+        out = io.BytesIO()
+        img.save(out, "JPEG", quality=80, optimize=True)
+    return out.getvalue()
+
+
+def _attach_thumbnail(attachment: Attachment, data: bytes) -> None:
+    if data and not attachment.thumbnail:
+        attachment.thumbnail.save("thumbnail", ContentFile(make_thumbnail(data)), save=False)
+
+
+def ensure_thumbnail(attachment: Attachment) -> bool:
+    """Give an image stored before thumbnails existed its thumbnail; False for other files.
+
+    Made at most once: the row is updated only while it still has none, so two first requests at
+    once leave one thumbnail (the loser's file is removed).
+    """
+    if not is_image(attachment):
+        return False
+    if attachment.thumbnail:
+        return True
+    with attachment.file.open("rb") as original:
+        _attach_thumbnail(attachment, original.read())
+    claimed = Attachment.objects.filter(pk=attachment.pk, thumbnail="").update(
+        thumbnail=attachment.thumbnail.name
+    )
+    if not claimed:
+        attachment.thumbnail.delete(save=False)
+        attachment.refresh_from_db(fields=["thumbnail"])
+    return True
+
+
+def thumbnail_response(attachment: Attachment) -> FileResponse:
+    """The thumbnail of an image attachment, for an <img> of a page that checked access."""
+    response = FileResponse(attachment.thumbnail.open("rb"), content_type=THUMBNAIL_CONTENT_TYPE)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = (
+        "private, no-store"  # as the file: nothing left on a shared computer
+    )
     return response

@@ -82,7 +82,8 @@ class AppealForm(forms.Form):
         label=_("Address of the problem"),
         max_length=300,
         help_text=_("Settlement, street, house; or a landmark."),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        # No autocomplete="off": browsers do not restore such a field on Back, and the address
+        # was the one thing lost after filing.
     )
     text = forms.CharField(
         label=_("What happened"),
@@ -112,31 +113,39 @@ class AppealForm(forms.Form):
         )
         self.fields["section"].widget.attrs.update(
             {
-                "hx-get": str(reverse_lazy("appeals:category_options")),
-                "hx-target": "#id_category",
-                "hx-trigger": "change",
-                "hx-swap": "innerHTML",
+                "data-hx-get": str(reverse_lazy("appeals:category_options")),
+                "data-hx-target": "#id_category",
+                "data-hx-trigger": "change",
+                "data-hx-swap": "innerHTML",
             }
         )
         self.fields["category"].widget.attrs.update(
             {
-                "hx-get": str(reverse_lazy("appeals:term")),
-                "hx-target": "#term-hint",
-                "hx-trigger": "change",
-                "hx-include": "this",
+                "data-hx-get": str(reverse_lazy("appeals:term")),
+                "data-hx-target": "#term-hint",
+                "data-hx-trigger": "change",
+                "data-hx-include": "this",
             }
         )
         self.fields["text"].widget.attrs.update(
             {
-                "hx-get": str(reverse_lazy("appeals:similar")),
-                "hx-trigger": "keyup changed delay:800ms",
-                "hx-target": "#similar",
-                "hx-include": "#id_category, #id_municipality",
+                "data-hx-get": str(reverse_lazy("appeals:similar")),
+                # input, not keyup: text from an input method or pasted with the mouse counts too
+                "data-hx-trigger": "input changed delay:800ms",
+                "data-hx-target": "#similar",
+                "data-hx-include": "#id_category, #id_municipality",
             }
         )
         self.fields["consent"].error_messages["required"] = _(
             "Without consent to personal data processing the appeal cannot be considered."
         )
+
+    def chosen_category(self) -> Category | None:
+        """The valid category of a form that came back, for the term hint beside it."""
+        if not self.is_bound or not hasattr(self, "cleaned_data"):
+            return None
+        category = self.cleaned_data.get("category")
+        return category if isinstance(category, Category) else None
 
     def clean_category(self):
         category = (
@@ -155,12 +164,41 @@ def new_form_key() -> uuid.UUID:
     return uuid.uuid4()
 
 
+def _files_field() -> MultipleFileField:
+    """The citizen's files, as on the filing form (the limits are checked by content on storing)."""
+    return MultipleFileField(
+        label=_("Photos or documents"),
+        required=False,
+        help_text=_(
+            "Up to 5 files: JPEG, PNG or PDF, 10 MB each. Location data is removed from photos."
+        ),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    )
+
+
 class ClarificationReplyForm(forms.Form):
     text = forms.CharField(
         label=_("Your clarification"),
         max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    files = _files_field()
+    # Files of a reply that came back with an error wait under this key (as on the filing form).
+    draft_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, files_left: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("draft_key", uuid.uuid4())
+        if files_left is not None:
+            self.show_files_left(files_left)
+
+    def show_files_left(self, left: int) -> None:
+        self.fields["files"].help_text = ngettext(
+            "JPEG, PNG or PDF, 10 MB each; %(left)s more file can be added to the appeal.",
+            "JPEG, PNG or PDF, 10 MB each; %(left)s more files can be added to the appeal.",
+            left,
+        ) % {"left": left}
 
 
 class RatingForm(forms.Form):

@@ -275,6 +275,11 @@ def attachment_path(instance, filename: str) -> str:
     return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
+def thumbnail_path(instance, filename: str) -> str:
+    # Beside the file it shows: the same random name with a suffix.
+    return f"{instance.file.name}-thumb.jpg"
+
+
 class Attachment(models.Model):
     """A file of an appeal or of an answer. Uploaded before the appeal exists, it waits as a draft."""
 
@@ -303,6 +308,10 @@ class Attachment(models.Model):
         verbose_name=_("uploaded by"),
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    # A small JPEG of an image, made once (on upload, or on the first request for older files).
+    thumbnail = models.FileField(
+        _("thumbnail"), upload_to=thumbnail_path, max_length=220, blank=True
+    )
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=50)
     size = models.PositiveIntegerField(_("size, bytes"))

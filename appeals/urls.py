@@ -3,6 +3,7 @@ from django.urls import path
 from appeals.views import (
     citizen,
     moderation,
+    organization_picker,
     staff,
     staff_overview,
     staff_register,
@@ -20,6 +21,11 @@ urlpatterns = [
     path("<str:number>/reply/", citizen.reply, name="reply"),
     path("<str:number>/rate/", citizen.rate, name="rate"),
     path("<str:number>/files/<int:attachment_id>/", citizen.download, name="download"),
+    path(
+        "<str:number>/files/<int:attachment_id>/thumbnail/",
+        citizen.thumbnail,
+        name="thumbnail",
+    ),
 ]
 
 moderation_patterns = (
@@ -28,6 +34,11 @@ moderation_patterns = (
         path("overdue/", moderation.overdue, name="overdue"),
         path("<str:number>/", moderation.review, name="review"),
         path("<str:number>/accept/", moderation.accept, name="accept"),
+        path(
+            "<str:number>/organizations/",
+            organization_picker.registration_options,
+            name="organization_options",
+        ),
         path("<str:number>/reject/", moderation.reject, name="reject"),
         path("<str:number>/duplicate/", moderation.duplicate, name="duplicate"),
     ],
@@ -46,6 +57,11 @@ staff_patterns = (
         path("appeals/<str:number>/answer/", staff.answer, name="answer"),
         path("appeals/<str:number>/clarify/", staff.clarify, name="clarify"),
         path("appeals/<str:number>/redirect/", staff.redirect_to, name="redirect"),
+        path(
+            "appeals/<str:number>/organizations/",
+            organization_picker.redirect_options,
+            name="redirect_options",
+        ),
         path("appeals/<str:number>/extend/", staff.extend, name="extend"),
         path("appeals/<str:number>/note/", staff.note, name="note"),
         path("appeals/<str:number>/close/", staff.close, name="close"),

@@ -24,8 +24,9 @@ class WidgetAppealForm(AppealForm):
         self.fields["category"].choices = [("", _("— choose a category —")), *groups.items()]
         self.fields["municipality"].queryset = widget_municipalities(organization=organization)
         for name in ("category", "text"):
-            for attribute in ("hx-get", "hx-target", "hx-trigger", "hx-swap", "hx-include"):
-                self.fields[name].widget.attrs.pop(attribute, None)
+            attrs = self.fields[name].widget.attrs
+            for attribute in [a for a in attrs if a.startswith(("hx-", "data-hx-"))]:
+                del attrs[attribute]
         self.fields["text"].widget.attrs["rows"] = 5
 
     def clean_category(self):

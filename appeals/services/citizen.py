@@ -1,12 +1,14 @@
 """What the citizen does with their appeal: reply to a clarification request, rate the answer."""
 
+import uuid
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from appeals import deadlines, permissions
+from appeals import attachments, deadlines, permissions
 from appeals.errors import DomainError, NotAllowed
-from appeals.models import Appeal, ClarificationMessage, Rating
+from appeals.models import Appeal, Attachment, ClarificationMessage, Rating
 from appeals.notifications import notify
 from appeals.services.common import local_date
 from appeals.workflow import transition
@@ -14,6 +16,11 @@ from organizations.selectors import regional_moderators
 
 GOOD_SCORE = 4
 LOW_SCORE = 2
+
+
+def citizen_file_count(appeal: Appeal) -> int:
+    """The appeal's own files (not those of answers): the five-file limit counts these."""
+    return appeal.attachments.filter(answer__isnull=True).count()
 
 
 def _owner(citizen):
@@ -24,16 +31,59 @@ def _owner(citizen):
     return check
 
 
+def _reply_drafts(*, citizen, draft_key):
+    if draft_key is None:
+        return Attachment.objects.none()
+    return Attachment.objects.filter(draft_key=draft_key, appeal__isnull=True, uploaded_by=citizen)
+
+
+def keep_reply_uploads(*, citizen, appeal: Appeal, draft_key: uuid.UUID, uploads) -> list[str]:
+    """The good files of a reply that came back with errors, kept as drafts of that reply form.
+
+    Each file is checked on its own and against the appeal's five-file limit; returns the
+    messages of the refused ones.
+    """
+    problems = []
+    existing = (
+        citizen_file_count(appeal) + _reply_drafts(citizen=citizen, draft_key=draft_key).count()
+    )
+    for upload in uploads:
+        try:
+            attachments.check_count(existing=existing, adding=1)
+            attachments.store_attachment(upload=upload, uploaded_by=citizen, draft_key=draft_key)
+        except attachments.AttachmentError as error:
+            problems.append(str(error.message))
+        else:
+            existing += 1
+    return problems
+
+
 @transaction.atomic
-def reply_to_clarification(*, citizen, appeal_id: int, text: str) -> Appeal:
-    """The citizen's clarification; the appeal goes back to work."""
+def reply_to_clarification(
+    *, citizen, appeal_id: int, text: str, uploads=(), draft_key: uuid.UUID | None = None
+) -> Appeal:
+    """The citizen's clarification, with files as on the filing form; the appeal goes back to work.
+
+    The files (new uploads and those kept from a form that came back, `draft_key`) join the
+    appeal's own, at most five in all, checked on the locked row; a refused file refuses the whole
+    reply (the view keeps the good files as drafts).
+    """
     if not text.strip():
         raise DomainError(_("Write your clarification."))
+    uploads = list(uploads)
+    drafts = list(_reply_drafts(citizen=citizen, draft_key=draft_key))
+
+    def check(appeal: Appeal) -> None:
+        _owner(citizen)(appeal)
+        attachments.check_count(
+            existing=citizen_file_count(appeal) + len(drafts), adding=len(uploads)
+        )
+
     outcome = transition(
         appeal_id=appeal_id,
         action="reply_to_clarification",
         actor=citizen,
-        check=_owner(citizen),
+        check=check,
         comment=text.strip(),
     )
     appeal = outcome.appeal
@@ -41,6 +91,23 @@ def reply_to_clarification(*, citizen, appeal_id: int, text: str) -> Appeal:
         ClarificationMessage.objects.create(
             appeal=appeal, author=citizen, kind=ClarificationMessage.Kind.REPLY, text=text.strip()
         )
+        if drafts:
+            Attachment.objects.filter(pk__in=[d.pk for d in drafts]).update(
+                appeal=appeal, draft_key=None
+            )
+        stored = []
+        try:
+            for upload in uploads:
+                stored.append(
+                    attachments.store_attachment(upload=upload, uploaded_by=citizen, appeal=appeal)
+                )
+        except attachments.AttachmentError:
+            # The rows roll back with the reply; their files would stay on disk without this.
+            for attachment in stored:
+                attachment.file.delete(save=False)
+                if attachment.thumbnail:
+                    attachment.thumbnail.delete(save=False)
+            raise
         if appeal.executor_id:
             notify(
                 recipient=appeal.executor,

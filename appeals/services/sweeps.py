@@ -281,11 +281,11 @@ def purge_abandoned_drafts(*, now: datetime | None = None, batch: int = BATCH) -
                 )
                 .select_for_update(skip_locked=True)
                 .order_by("created_at")
-                .only("pk", "file")[:batch]
+                .only("pk", "file", "thumbnail")[:batch]
             )
             if not drafts:
                 return done
-            names = [draft.file.name for draft in drafts if draft.file]
+            names = [f.name for draft in drafts for f in (draft.file, draft.thumbnail) if f]
             Attachment.objects.filter(pk__in=[draft.pk for draft in drafts]).delete()
             storage = Attachment._meta.get_field("file").storage
             transaction.on_commit(

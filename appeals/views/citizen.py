@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -14,12 +15,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from appeals import selectors, services
-from appeals.attachments import AttachmentError, attachment_response
+from appeals.attachments import (
+    MAX_FILES_PER_APPEAL,
+    AttachmentError,
+    attachment_response,
+    ensure_thumbnail,
+    thumbnail_response,
+)
+from appeals.errors import DomainError
 from appeals.forms import AppealForm, ClarificationReplyForm, RatingForm, term_label
 from appeals.models import Attachment
 from appeals.notifications import mark_read, subject_of
+from appeals.services.citizen import keep_reply_uploads
 from appeals.services.filing import keep_draft_uploads, remove_draft_upload
-from core.actions import attempt, done, run_form
+from core.actions import attempt
 from organizations.models import Category
 from organizations.selectors import get_platform_region, leaf_categories
 
@@ -115,9 +124,9 @@ def new_appeal(request):
     )
 
 
-def _draft_key(request) -> uuid.UUID | None:
+def _draft_key(request, field: str = "idempotency_key") -> uuid.UUID | None:
     try:
-        return uuid.UUID(request.POST.get("idempotency_key", ""))
+        return uuid.UUID(request.POST.get(field, ""))
     except ValueError:
         return None
 
@@ -191,6 +200,10 @@ def appeal_detail(request, number: str):
     return render(request, "appeals/detail.html", _detail_context(appeal))
 
 
+def _files_left(appeal) -> int:
+    return max(MAX_FILES_PER_APPEAL - len(appeal.own_files), 0)
+
+
 def _detail_context(appeal, *, reply_form=None, rating_form=None) -> dict:
     answers = list(appeal.answers.all())
     can_rate = selectors.answer_awaiting_rating(appeal=appeal, answers=answers) is not None
@@ -198,7 +211,11 @@ def _detail_context(appeal, *, reply_form=None, rating_form=None) -> dict:
         "appeal": appeal,
         "answers": answers,
         "reply_form": reply_form
-        or (ClarificationReplyForm() if appeal.status == appeal.Status.CLARIFICATION else None),
+        or (
+            ClarificationReplyForm(files_left=_files_left(appeal))
+            if appeal.status == appeal.Status.CLARIFICATION
+            else None
+        ),
         "rating_form": rating_form or (RatingForm() if can_rate else None),
     }
 
@@ -207,18 +224,50 @@ def _detail_context(appeal, *, reply_form=None, rating_form=None) -> dict:
 @require_POST
 def reply(request, number: str):
     appeal = selectors.get_appeal_for_citizen(user=request.user, number=number)
-    return run_form(
-        request,
-        ClarificationReplyForm(request.POST),
-        action=lambda data: services.reply_to_clarification(
-            citizen=request.user, appeal_id=appeal.pk, text=data["text"]
-        ),
-        success=lambda _result: done(
-            request, _("Thank you: your clarification is sent to the organization."), appeal
-        ),
-        template="appeals/detail.html",
-        context=lambda form: _detail_context(appeal, reply_form=form),
+    form = ClarificationReplyForm(request.POST, request.FILES)
+    draft_key = _draft_key(request, field="draft_key")
+    for attachment_id in request.POST.getlist("remove_draft"):
+        if draft_key and attachment_id.isascii() and attachment_id.isdigit():
+            remove_draft_upload(
+                citizen=request.user, draft_key=draft_key, attachment_id=int(attachment_id)
+            )
+    if form.is_valid():
+        try:
+            services.reply_to_clarification(
+                citizen=request.user,
+                appeal_id=appeal.pk,
+                text=form.cleaned_data["text"],
+                uploads=form.cleaned_data["files"],
+                draft_key=draft_key,
+            )
+        except AttachmentError as error:
+            form.add_error("files", str(error.message))
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(
+                request, _("Thank you: your clarification is sent to the organization.")
+            )
+            return redirect(appeal)
+    # Keep the good files of a reply that came back, as the filing form does.
+    uploads = request.FILES.getlist("files")
+    if draft_key and uploads:
+        for problem in keep_reply_uploads(
+            citizen=request.user, appeal=appeal, draft_key=draft_key, uploads=uploads
+        ):
+            if problem not in form.errors.get("files", []):
+                form.add_error("files", problem)
+    drafts = list(
+        Attachment.objects.filter(
+            draft_key=draft_key, appeal__isnull=True, uploaded_by=request.user
+        )
+        if draft_key
+        else []
     )
+    form.show_files_left(max(_files_left(appeal) - len(drafts), 0))
+    context = _detail_context(appeal, reply_form=form)
+    context["reply_drafts"] = drafts
+    return render(request, "appeals/detail.html", context, status=400)
 
 
 @login_required
@@ -258,7 +307,19 @@ def download(request, number: str, attachment_id: int):
     attachment = selectors.get_attachment_for_user(
         user=request.user, number=number, attachment_id=attachment_id
     )
-    return attachment_response(attachment)
+    return attachment_response(attachment, inline=request.GET.get("view") == "1")
+
+
+@login_required
+@require_GET
+def thumbnail(request, number: str, attachment_id: int):
+    """The small picture of an image attachment, behind the same access check as the file."""
+    attachment = selectors.get_attachment_for_user(
+        user=request.user, number=number, attachment_id=attachment_id
+    )
+    if not ensure_thumbnail(attachment):
+        raise Http404
+    return thumbnail_response(attachment)
 
 
 @login_required

@@ -49,7 +49,7 @@ def _filter_form(request) -> QueueFilterForm:
 
 @staff_required
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def queue(request):
     form = _filter_form(request)
     filters = form.to_filter()
@@ -78,11 +78,10 @@ def queue(request):
         "query": query.urlencode(),
         "is_head": permissions.is_head(request.user),
     }
-    template = (
-        "appeals/staff/queue.html#appeal-table"
-        if request.htmx and not request.htmx.boosted
-        else "appeals/staff/queue.html"
-    )
+    # htmx restores a page missing from its history cache by fetching it with HX-Request set and
+    # swapping the answer into <body>: that fetch needs the whole page, not the table.
+    partial = request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
+    template = "appeals/staff/queue.html#appeal-table" if partial else "appeals/staff/queue.html"
     return render(request, template, context)
 
 

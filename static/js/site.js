@@ -14,6 +14,95 @@
       output.hidden = false;
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { bindCounters(document); });
+  // htmx snapshots the page for Back after the person has already typed the next filter, so a
+  // restored filter form would show the newer values: set a pushed GET form from its address.
+  function formsFollowUrl() {
+    var params = new URLSearchParams(location.search);
+    document.querySelectorAll("form[method=get][data-hx-push-url=true]").forEach(function (form) {
+      Array.prototype.forEach.call(form.elements, function (field) {
+        if (!field.name || field.type === "submit" || field.type === "file") return;
+        var value = params.get(field.name);
+        if (field.type === "hidden") {
+          if (value !== null) field.value = value;
+        } else if (field.type === "checkbox" || field.type === "radio") {
+          field.checked = params.getAll(field.name).indexOf(field.value) >= 0;
+        } else {
+          field.value = value === null ? "" : value;
+          if (field.tagName === "SELECT" && field.selectedIndex < 0) field.selectedIndex = 0;
+        }
+      });
+    });
+  }
+  document.addEventListener("htmx:historyRestore", formsFollowUrl);
+  // The organization picker (includes/organization_picker.html): a combobox whose listbox htmx
+  // fills; choosing an option sets the plain select that the form submits.
+  function bindOrgPickers(root) {
+    root.querySelectorAll("[data-org-picker]").forEach(function (picker) {
+      var select = document.getElementById(picker.dataset.orgPicker);
+      var input = picker.querySelector("[role=combobox]");
+      var list = picker.querySelector("[role=listbox]");
+      if (!select || !input || !list || picker.dataset.pickerBound) return;
+      picker.dataset.pickerBound = "1";
+      picker.hidden = false;
+      document.querySelectorAll("[data-org-picker-fallback]").forEach(function (fallback) {
+        if (fallback.dataset.orgPickerFallback === select.id) fallback.hidden = true;
+      });
+      var active = -1;
+      function choices() {
+        return list.querySelectorAll("[role=option]:not([aria-disabled=true])");
+      }
+      function close() {
+        list.hidden = true;
+        input.setAttribute("aria-expanded", "false");
+        input.removeAttribute("aria-activedescendant");
+        active = -1;
+      }
+      function activate(index) {
+        var all = choices();
+        if (!all.length) return;
+        active = (index + all.length) % all.length;
+        all.forEach(function (option, i) { option.setAttribute("aria-selected", String(i === active)); });
+        input.setAttribute("aria-activedescendant", all[active].id);
+        all[active].scrollIntoView({ block: "nearest" });
+      }
+      function pick(option) {
+        var value = option.dataset.value;
+        var known = Array.prototype.some.call(select.options, function (o) { return o.value === value; });
+        if (!known) select.add(new Option(option.dataset.label, value));
+        select.value = value;
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+        input.value = option.dataset.label;
+        close();
+      }
+      list.addEventListener("htmx:afterSwap", function () {
+        list.hidden = !list.children.length;
+        input.setAttribute("aria-expanded", String(!list.hidden));
+        input.removeAttribute("aria-activedescendant");
+        active = -1;
+      });
+      input.addEventListener("keydown", function (event) {
+        if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+          event.preventDefault();
+          if (list.hidden && list.children.length) { list.hidden = false; input.setAttribute("aria-expanded", "true"); }
+          activate(active + (event.key === "ArrowDown" ? 1 : -1));
+        } else if (event.key === "Enter") {
+          event.preventDefault();  // Enter here chooses; it never submits the form
+          var all = choices();
+          if (!list.hidden && all[active]) pick(all[active]);
+        } else if (event.key === "Escape" && !list.hidden) {
+          event.preventDefault();
+          close();
+        }
+      });
+      list.addEventListener("mousedown", function (event) { event.preventDefault(); });
+      list.addEventListener("click", function (event) {
+        var option = event.target.closest("[role=option]");
+        if (option && option.getAttribute("aria-disabled") !== "true") pick(option);
+      });
+      input.addEventListener("blur", close);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { bindCounters(document); bindOrgPickers(document); });
   document.addEventListener("htmx:afterSwap", function (event) { bindCounters(event.target); });
+  document.addEventListener("htmx:historyRestore", function () { bindOrgPickers(document); });
 })();

@@ -254,3 +254,147 @@ def test_large_photo_is_downscaled():
     content, _, _ = clean_upload(SimpleUploadedFile("wide.jpg", buffer.getvalue()))
     with Image.open(content) as img:
         assert img.size == (4096, 2048)
+
+
+# --- Thumbnails ------------------------------------------------------------------------------
+
+
+def _photo(name: str = "yard.jpg", size=(2400, 1600)) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (120, 130, 140)).save(buffer, "JPEG", quality=95)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def _appeal_with_photo(world):
+    from tests.appeals.factories import make_appeal
+
+    appeal = make_appeal(
+        "in_progress",
+        organization=world.organization,
+        executor=world.executor,
+        citizen=world.citizen,
+        category=world.category,
+        municipality=world.municipality,
+        region=world.region,
+    )
+    photo = store_attachment(upload=_photo(), uploaded_by=world.citizen, appeal=appeal)
+    return appeal, photo
+
+
+@pytest.mark.django_db
+def test_an_image_gets_a_smaller_thumbnail_beside_it_on_upload(citizen, media_root):
+    photo = store_attachment(upload=_photo(), uploaded_by=citizen, draft_key=uuid.uuid4())
+    pdf = store_attachment(upload=corpus.pdf(), uploaded_by=citizen, draft_key=uuid.uuid4())
+
+    photo.refresh_from_db()
+    assert photo.thumbnail.name == f"{photo.file.name}-thumb.jpg"  # beside the file
+    thumbnail = (Path(media_root) / photo.thumbnail.name).read_bytes()
+    assert len(thumbnail) < photo.size
+    with Image.open(io.BytesIO(thumbnail)) as img:
+        assert img.format == "JPEG" and max(img.size) <= 320 and img.size == (320, 213)
+    assert not pdf.thumbnail
+
+
+@pytest.mark.django_db
+def test_a_png_with_transparency_gets_a_jpeg_thumbnail(citizen):
+    buffer = io.BytesIO()
+    Image.new("RGBA", (800, 800), (255, 0, 0, 0)).save(buffer, "PNG")
+    upload = SimpleUploadedFile("plan.png", buffer.getvalue())
+    attachment = store_attachment(upload=upload, uploaded_by=citizen)
+    with attachment.thumbnail.open("rb") as f, Image.open(f) as img:
+        assert img.format == "JPEG" and img.size == (320, 320)
+
+
+@pytest.mark.django_db
+def test_the_thumbnail_is_behind_the_attachments_access_check(client, world):
+    from django.urls import reverse
+
+    from tests.accounts.factories import UserFactory
+
+    appeal, photo = _appeal_with_photo(world)
+    url = reverse("appeals:thumbnail", args=[appeal.number, photo.pk])
+
+    client.force_login(world.citizen)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content) == photo.thumbnail.open("rb").read()
+    client.force_login(world.executor)
+    assert client.get(url).status_code == 200
+    client.force_login(UserFactory(email="neighbour@example.ru"))
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302  # to the login page
+
+
+@pytest.mark.django_db
+def test_a_pdf_has_no_thumbnail(client, world):
+    from django.urls import reverse
+
+    appeal, _photo_file = _appeal_with_photo(world)
+    pdf = store_attachment(upload=corpus.pdf(), uploaded_by=world.citizen, appeal=appeal)
+    client.force_login(world.citizen)
+    assert client.get(reverse("appeals:thumbnail", args=[appeal.number, pdf.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_older_image_gets_its_thumbnail_once_on_the_first_request(client, world, media_root):
+    from django.urls import reverse
+
+    appeal, photo = _appeal_with_photo(world)
+    photo.thumbnail.delete(save=False)
+    Attachment.objects.filter(pk=photo.pk).update(thumbnail="")  # stored before thumbnails
+    url = reverse("appeals:thumbnail", args=[appeal.number, photo.pk])
+    client.force_login(world.citizen)
+
+    assert client.get(url).status_code == 200
+    photo.refresh_from_db()
+    first = photo.thumbnail.name
+    assert first and (Path(media_root) / first).is_file()
+    assert client.get(url).status_code == 200
+    photo.refresh_from_db()
+    assert photo.thumbnail.name == first
+    assert len(list(Path(media_root).rglob("*-thumb*"))) == 1
+
+
+@pytest.mark.django_db
+def test_pages_show_the_thumbnail_opening_the_full_image(client, world):
+    from django.urls import reverse
+
+    appeal, photo = _appeal_with_photo(world)
+    thumbnail = reverse("appeals:thumbnail", args=[appeal.number, photo.pk])
+    full = reverse("appeals:download", args=[appeal.number, photo.pk]) + "?view=1"
+    image = f'<a href="{full}"><img src="{thumbnail}" alt="Фото «yard.jpg»: открыть полностью"'
+    client.force_login(world.citizen)
+    assert image in client.get(reverse("appeals:detail", args=[appeal.number])).content.decode()
+    client.force_login(world.executor)
+    assert image in client.get(reverse("staff:appeal", args=[appeal.number])).content.decode()
+
+    response = client.get(full)
+    assert response["Content-Disposition"].startswith("inline;")  # the photo, in the browser
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    response.close()
+
+
+@pytest.mark.django_db
+def test_a_pdf_is_never_shown_inline(citizen):
+    attachment = store_attachment(upload=corpus.pdf(), uploaded_by=citizen)
+    response = attachment_response(attachment, inline=True)
+    assert response["Content-Disposition"].startswith("attachment;")
+    response.close()
+
+
+@pytest.mark.django_db
+def test_abandoned_drafts_lose_their_thumbnails_too(
+    citizen, media_root, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from appeals.services.sweeps import purge_abandoned_drafts
+
+    photo = store_attachment(upload=_photo(), uploaded_by=citizen, draft_key=uuid.uuid4())
+    Attachment.objects.filter(pk=photo.pk).update(created_at=timezone.now() - timedelta(days=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert purge_abandoned_drafts() == 1
+    assert not any(p.is_file() for p in Path(media_root).rglob("*"))

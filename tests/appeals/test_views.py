@@ -118,6 +118,26 @@ def test_dependent_category_select_and_term_hint(client, world):
     assert "10 дней" in hint.content.decode()
 
 
+def test_the_term_hint_stays_after_a_form_error(client, world):
+    client.force_login(world.citizen)
+    response = client.post(reverse("appeals:new"), _form(world, consent=None, text="коротко"))
+    assert response.status_code == 400
+    page = response.content.decode()
+    hint = page[page.index('id="term-hint"') :].split("</p>", 1)[0]
+    assert "Срочный вопрос." in hint and "Срок ответа — 10 дней со дня регистрации." in hint
+    no_category = client.post(reverse("appeals:new"), _form(world, category=""))
+    hint = no_category.content.decode().split('id="term-hint"', 1)[1].split("</p>", 1)[0]
+    assert "дн" not in hint  # no category, no term
+
+
+def test_the_address_field_is_restored_by_the_browser_on_back(client, world):
+    client.force_login(world.citizen)
+    page = client.get(reverse("appeals:new")).content.decode()
+    address = page[page.index('name="address"') :].split(">", 1)[0]
+    assert "autocomplete" not in address  # autocomplete="off" fields are not restored
+    assert 'hx-get="' not in page.replace('data-hx-get="', "")  # valid HTML: data-hx-* only
+
+
 def test_similar_open_appeals_are_suggested_without_private_details(client, world):
     other = UserFactory(email="neighbour@example.ru")
     make_appeal(
@@ -188,6 +208,96 @@ def test_citizen_answers_a_clarification_request(client, world):
     assert response.status_code == 302
     appeal.refresh_from_db()
     assert appeal.status == S.IN_PROGRESS
+
+
+def test_a_clarification_reply_carries_files_like_the_filing_form(client, world, tmp_path):
+    appeal = _appeal(world, S.CLARIFICATION)
+    client.force_login(world.citizen)
+    page = client.get(appeal.get_absolute_url()).content.decode()
+    assert 'enctype="multipart/form-data"' in page and 'name="files"' in page
+    assert "можно добавить ещё 5 файлов" in page
+    pdf = SimpleUploadedFile("schema.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    response = client.post(
+        reverse("appeals:reply", args=[appeal.number]),
+        {"text": "Дом 12, подъезд 2, фото приложено.", "files": [_photo("porch.jpg"), pdf]},
+    )
+    assert response.status_code == 302
+    appeal.refresh_from_db()
+    assert appeal.status == S.IN_PROGRESS
+    files = {a.original_name: a for a in Attachment.objects.filter(appeal=appeal)}
+    assert set(files) == {"porch.jpg", "schema.pdf"}
+    assert files["porch.jpg"].uploaded_by == world.citizen and files["porch.jpg"].thumbnail
+    with files["porch.jpg"].file.open("rb") as stored, Image.open(stored) as img:
+        assert img.format == "JPEG" and not img.getexif()  # re-encoded like any upload
+    client.force_login(world.executor)
+    staff_page = client.get(reverse("staff:appeal", args=[appeal.number])).content.decode()
+    assert "porch.jpg" in staff_page and "schema.pdf" in staff_page
+
+
+def test_a_refused_reply_file_keeps_the_text_and_the_good_file(client, world):
+    appeal = _appeal(world, S.CLARIFICATION)
+    client.force_login(world.citizen)
+    key = str(uuid.uuid4())
+    fake = SimpleUploadedFile("photo.jpg", b"<html><script>alert(1)</script>", "image/jpeg")
+    response = client.post(
+        reverse("appeals:reply", args=[appeal.number]),
+        {"text": "Дом 12, подъезд 2.", "draft_key": key, "files": [_photo("porch.jpg"), fake]},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert body.count("Файл «photo.jpg» не является файлом JPEG, PNG или PDF.") == 1
+    assert "Дом 12, подъезд 2." in body
+    assert "Уже прикреплённые файлы" in body and "porch.jpg" in body  # kept, not asked again
+    assert f'value="{key}"' in body
+    appeal.refresh_from_db()
+    assert appeal.status == S.CLARIFICATION
+    assert not Attachment.objects.filter(appeal=appeal).exists()
+
+    response = client.post(
+        reverse("appeals:reply", args=[appeal.number]),
+        {"text": "Дом 12, подъезд 2.", "draft_key": key},
+    )
+    assert response.status_code == 302
+    assert [a.original_name for a in Attachment.objects.filter(appeal=appeal)] == ["porch.jpg"]
+
+
+def test_a_reply_draft_can_be_removed_and_a_bad_id_is_ignored(client, world):
+    appeal = _appeal(world, S.CLARIFICATION)
+    client.force_login(world.citizen)
+    key = str(uuid.uuid4())
+    url = reverse("appeals:reply", args=[appeal.number])
+    client.post(url, {"text": "", "draft_key": key, "files": [_photo("porch.jpg")]})
+    draft = Attachment.objects.get(draft_key=key)
+    response = client.post(
+        url, {"text": "Дом 12.", "draft_key": key, "remove_draft": [str(draft.pk), "²", "x"]}
+    )
+    assert response.status_code == 302
+    assert not Attachment.objects.filter(appeal=appeal).exists()
+    assert not Attachment.objects.filter(pk=draft.pk).exists()
+
+
+def test_a_reply_keeps_the_five_files_limit_of_the_appeal(client, world):
+    appeal = _appeal(world, S.CLARIFICATION)
+    for n in range(4):
+        Attachment.objects.create(
+            appeal=appeal,
+            uploaded_by=world.citizen,
+            file=f"attachments/x{n}",
+            original_name=f"x{n}.pdf",
+            content_type="application/pdf",
+            size=10,
+        )
+    client.force_login(world.citizen)
+    assert "можно добавить ещё 1 файл" in client.get(appeal.get_absolute_url()).content.decode()
+    response = client.post(
+        reverse("appeals:reply", args=[appeal.number]),
+        {"text": "Дом 12, подъезд 2.", "files": [_photo("a.jpg"), _photo("b.jpg")]},
+    )
+    assert response.status_code == 400
+    assert "не более 5 файлов" in response.content.decode()
+    appeal.refresh_from_db()
+    assert appeal.status == S.CLARIFICATION
+    assert Attachment.objects.filter(appeal=appeal).count() == 4
 
 
 def test_rating_with_errors_comes_back_with_a_message(client, world):

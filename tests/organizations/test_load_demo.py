@@ -238,3 +238,42 @@ def test_if_empty_loads_an_empty_database():
     load_demo(if_empty=True)
 
     assert Organization.objects.filter(region__code="41").count() == 769
+
+
+@pytest.mark.django_db
+def test_the_demo_head_has_answer_templates_and_a_widget_origin(client):
+    from django.urls import reverse
+
+    from appeals.demo.staff_tools import DEMO_WIDGET_ORIGINS
+    from appeals.models import AnswerTemplate
+
+    output = load_demo()
+    head_org = Organization.objects.get(slug=demo_data.CAPITAL_ADMINISTRATION)
+    titles = set(
+        AnswerTemplate.objects.filter(organization=head_org).values_list("title", flat=True)
+    )
+    assert {"Работы выполнены", "Вопрос вне компетенции"} <= titles and len(titles) >= 3
+    assert head_org.embedding_origins == DEMO_WIDGET_ORIGINS
+    assert "сайты виджета: http://127.0.0.1:8080, http://localhost:8080" in output
+
+    client.force_login(get_user_model().objects.get(email="head@demo.local"))
+    page = client.get(reverse("staff:templates")).content.decode()
+    assert "Работы выполнены" in page  # the head sees them where they work
+    widget = client.get(f"/widget/{head_org.slug}/", HTTP_SEC_FETCH_DEST="iframe")
+    assert (
+        "frame-ancestors http://127.0.0.1:8080 http://localhost:8080"
+        in widget["Content-Security-Policy"]
+    )
+
+    # Idempotent, and what the operator changed stays.
+    AnswerTemplate.objects.filter(organization=head_org, title="Работы выполнены").update(
+        text="Свой текст"
+    )
+    Organization.objects.filter(pk=head_org.pk).update(widget_origins="https://adm.example.ru")
+    load_demo()
+    assert AnswerTemplate.objects.filter(organization=head_org).count() == len(titles)
+    assert AnswerTemplate.objects.get(organization=head_org, title="Работы выполнены").text == (
+        "Свой текст"
+    )
+    head_org.refresh_from_db()
+    assert head_org.embedding_origins == ["https://adm.example.ru"]

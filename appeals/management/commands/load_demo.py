@@ -113,6 +113,12 @@ class Command(BaseCommand):
             leaves = self.load_categories()
             self.load_routing(region, municipalities, plan, org_ids, leaves)
             self.load_accounts(region, municipalities, org_ids)
+            # Answer templates and widget origins of the demo head's organization.
+            from appeals.demo.staff_tools import load_demo_staff_tools
+
+            self.stdout.write(
+                load_demo_staff_tools(organization_id=org_ids[data.CAPITAL_ADMINISTRATION])
+            )
             self.load_calendar()
             self.load_appeals(region, org_ids, options["appeals"])
             # Polls, a vote and discussions: after the accounts and the generated residents exist.

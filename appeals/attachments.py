@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
 from accounts.models import User
-from appeals.errors import DomainError
 from appeals.models import Answer, Appeal, Attachment
+from core.errors import DomainError
 
 MAX_FILE_SIZE = 10 * 1024 * 1024
 MAX_FILES_PER_APPEAL = 5

@@ -13,11 +13,21 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from appeals.errors import AlreadyDone, IllegalTransition
 from appeals.models import Appeal, Event
+from core.errors import AlreadyDone, DomainError
 
 S = Appeal.Status
 WORKING = frozenset({S.REGISTERED, S.IN_PROGRESS, S.CLARIFICATION})
+
+
+class IllegalTransition(DomainError):
+    def __init__(self, *, action: str, status_label):
+        super().__init__(
+            _("This action is not possible while the appeal is «%(status)s».")
+            % {"status": status_label}
+        )
+        self.action = action
+
 
 # action → (statuses it may start from, status it leads to; None keeps the status)
 TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {

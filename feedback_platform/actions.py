@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 
-from appeals.errors import DomainError
+from core.errors import DomainError
 
 
 def report_outcome(request, call: Callable[[], object], *, success: str) -> bool:

@@ -19,10 +19,10 @@ from django_ratelimit.core import is_ratelimited
 
 from accounts.models import phone_validator
 from appeals.api.formats import FORMATS, errors, render
-from appeals.errors import DomainError
 from appeals.selectors import open311 as selectors
 from appeals.services.on_behalf import is_offline_email
 from appeals.services.partner import submit_partner_request
+from core.errors import DomainError
 from organizations.selectors import get_platform_region
 from partners.services import authenticate_api_key
 

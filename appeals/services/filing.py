@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appeals import attachments
-from appeals.errors import DomainError
 from appeals.models import Appeal, Attachment, Event
 from appeals.notifications import notify
+from core.errors import DomainError
 from organizations.models import Category, Municipality, Organization
 
 # Version of the consent text shown on the form (152-FZ); stored with each appeal.

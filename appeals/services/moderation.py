@@ -5,11 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appeals import permissions
-from appeals.errors import DomainError, NotAllowed
 from appeals.models import Appeal, Ground
 from appeals.notifications import notify
 from appeals.services.common import fresh_due_at, local_date
 from appeals.workflow import transition
+from core.errors import DomainError, NotAllowed
 from organizations.errors import RoutingError
 from organizations.models import Category, Organization
 from organizations.selectors import route_appeal

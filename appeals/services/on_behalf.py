@@ -16,10 +16,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OFFLINE_EMAIL_DOMAIN, AuditEvent, User
-from appeals.errors import DomainError, NotAllowed
 from appeals.models import Appeal, Event
 from appeals.notifications import notify
 from appeals.services.filing import CONSENT_VERSION, submit_appeal
+from core.errors import DomainError, NotAllowed
 from organizations import permissions
 
 OFFLINE_CHANNELS = (Appeal.Channel.PHONE, Appeal.Channel.PAPER, Appeal.Channel.VISIT)

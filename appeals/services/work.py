@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appeals import attachments, deadlines, permissions
-from appeals.errors import DomainError, NotAllowed
 from appeals.models import Answer, Appeal, ClarificationMessage, Event, Ground
 from appeals.notifications import notify
 from appeals.services.common import fresh_due_at, local_date
 from appeals.workflow import transition
+from core.errors import DomainError, NotAllowed
 from organizations.models import Membership, Organization
 
 FRESH_TERM_REDIRECT_WINDOW = timedelta(days=7)

@@ -6,11 +6,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
+from feedback_platform.decorators import role_required
 
 from appeals import permissions as appeal_permissions
 from appeals import services
 from appeals.attachments import AttachmentError
-from appeals.errors import DomainError
 from appeals.selectors import staff as staff_selectors
 from appeals.selectors.staff import fill_placeholders
 from appeals.staff_forms import (
@@ -25,8 +25,8 @@ from appeals.staff_forms import (
     RedirectForm,
 )
 from appeals.workflow import allowed_actions
+from core.errors import DomainError
 from feedback_platform.actions import report_outcome
-from feedback_platform.decorators import role_required
 from organizations import permissions
 
 PAGE_SIZE = 25

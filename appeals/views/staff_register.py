@@ -11,16 +11,16 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
+from feedback_platform.widgets import FastSelect
 
 from accounts.models import User, phone_validator
 from appeals import permissions as appeal_permissions
 from appeals.attachments import AttachmentError
-from appeals.errors import DomainError
 from appeals.forms import MultipleFileField, MultipleFileInput, category_choices
 from appeals.models import TEXT_MAX_LENGTH, Appeal
 from appeals.services.on_behalf import OFFLINE_CHANNELS, is_offline_email, register_on_behalf
 from appeals.views.staff import staff_required
-from feedback_platform.widgets import FastSelect
+from core.errors import DomainError
 from organizations.models import Category, Municipality
 from organizations.selectors import get_platform_region
 

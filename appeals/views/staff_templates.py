@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from feedback_platform.widgets import FastSelect
 
-from appeals.errors import DomainError
 from appeals.models import AnswerTemplate
 from appeals.services.templates import (
     TEXT_MAX_LENGTH,
@@ -23,8 +23,8 @@ from appeals.services.templates import (
     update_answer_template,
 )
 from appeals.views.staff import staff_required
+from core.errors import DomainError
 from feedback_platform.actions import report_outcome
-from feedback_platform.widgets import FastSelect
 from organizations.models import Membership, Organization
 from organizations.selectors import staff_organizations
 

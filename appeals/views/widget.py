@@ -23,10 +23,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from appeals import selectors, services
-from appeals.errors import DomainError
 from appeals.models import Appeal
 from appeals.selectors.widget import get_widget_organization
 from appeals.widget_forms import WidgetAppealForm
+from core.errors import DomainError
 
 
 def _filing_rate(group, request) -> str:

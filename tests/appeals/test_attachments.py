@@ -15,8 +15,8 @@ from appeals.attachments import (
     sniff_content_type,
     store_attachment,
 )
-from appeals.errors import DomainError
 from appeals.models import Attachment
+from core.errors import DomainError
 from tests.appeals import corpus
 
 

@@ -5,11 +5,11 @@ import pytest
 from django.core import mail
 
 from accounts.models import AuditEvent, User
-from appeals.errors import NotAllowed
 from appeals.models import Appeal, Event, Notification
 from appeals.notifications import render
 from appeals.services import CONSENT_VERSION
 from appeals.services.on_behalf import register_on_behalf
+from core.errors import NotAllowed
 from tests.accounts.factories import UserFactory
 from tests.appeals.corpus import pdf
 

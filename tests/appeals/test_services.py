@@ -11,8 +11,8 @@ from django.db import connection
 from django.utils import timezone
 
 from appeals import notifications, services
-from appeals.errors import AlreadyDone, DomainError, NotAllowed
 from appeals.models import Appeal, Event, Notification
+from core.errors import AlreadyDone, DomainError, NotAllowed
 from tests.appeals.factories import make_appeal
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,9 @@
 import pytest
 
 from appeals import services
-from appeals.errors import AlreadyDone, DomainError, IllegalTransition
 from appeals.models import Appeal, Event, Notification
-from appeals.workflow import TRANSITIONS
+from appeals.workflow import TRANSITIONS, IllegalTransition
+from core.errors import AlreadyDone, DomainError
 from tests.appeals.factories import make_appeal
 
 pytestmark = pytest.mark.django_db

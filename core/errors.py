@@ -1,3 +1,5 @@
+"""Domain errors shared by every app: a refused action with a message for the person who tried it."""
+
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,15 +9,6 @@ class DomainError(Exception):
     def __init__(self, message):
         self.message = message
         super().__init__(str(message))
-
-
-class IllegalTransition(DomainError):
-    def __init__(self, *, action: str, status_label):
-        super().__init__(
-            _("This action is not possible while the appeal is «%(status)s».")
-            % {"status": status_label}
-        )
-        self.action = action
 
 
 class AlreadyDone(DomainError):

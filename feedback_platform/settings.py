@@ -141,7 +141,7 @@ def redis_db_url(url: str, db: int) -> str:
 REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "1.0"))
 CACHES = {
     "default": {
-        "BACKEND": "feedback_platform.cache.ResilientRedisCache",
+        "BACKEND": "core.cache.ResilientRedisCache",
         "LOCATION": redis_db_url(REDIS_URL, 1),
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "fp"),
         "OPTIONS": {

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from appeals import notifications
 from appeals.selectors import health
-from feedback_platform.decorators import role_required
+from core.decorators import role_required
 from organizations import permissions
 
 admin_required = role_required(permissions.is_platform_admin)

@@ -6,10 +6,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
-from feedback_platform.decorators import role_required
 
 from appeals import selectors, services
 from appeals.forms import AcceptForm, DuplicateForm, RejectForm
+from core.decorators import role_required
 from core.errors import DomainError
 from organizations import permissions
 

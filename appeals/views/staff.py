@@ -6,7 +6,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
-from feedback_platform.decorators import role_required
 
 from appeals import permissions as appeal_permissions
 from appeals import services
@@ -25,6 +24,7 @@ from appeals.staff_forms import (
     RedirectForm,
 )
 from appeals.workflow import allowed_actions
+from core.decorators import role_required
 from core.errors import DomainError
 from feedback_platform.actions import report_outcome
 from organizations import permissions

@@ -8,7 +8,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
-from feedback_platform.decorators import role_required
 
 from appeals import exports, services
 from appeals import permissions as appeal_permissions
@@ -17,6 +16,7 @@ from appeals.selectors import overview as overview_selectors
 from appeals.selectors import staff as staff_selectors
 from appeals.staff_forms import QueueFilterForm
 from appeals.views.staff import staff_required
+from core.decorators import role_required
 from core.errors import DomainError
 from organizations import permissions
 

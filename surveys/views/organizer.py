@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.decorators import role_required
 from feedback_platform.actions import report_outcome
-from feedback_platform.decorators import role_required
 from surveys import exports, permissions, selectors, services
 from surveys.errors import DomainError
 from surveys.forms import OptionForm, QuestionForm, SurveyForm

@@ -11,7 +11,6 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
-from feedback_platform.widgets import FastSelect
 
 from accounts.models import User, phone_validator
 from appeals import permissions as appeal_permissions
@@ -21,6 +20,7 @@ from appeals.models import TEXT_MAX_LENGTH, Appeal
 from appeals.services.on_behalf import OFFLINE_CHANNELS, is_offline_email, register_on_behalf
 from appeals.views.staff import staff_required
 from core.errors import DomainError
+from core.widgets import FastSelect
 from organizations.models import Category, Municipality
 from organizations.selectors import get_platform_region
 

@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from feedback_platform.widgets import FastSelect
 
 from appeals.models import AnswerTemplate
 from appeals.services.templates import (
@@ -24,6 +23,7 @@ from appeals.services.templates import (
 )
 from appeals.views.staff import staff_required
 from core.errors import DomainError
+from core.widgets import FastSelect
 from feedback_platform.actions import report_outcome
 from organizations.models import Membership, Organization
 from organizations.selectors import staff_organizations

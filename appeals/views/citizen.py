@@ -14,12 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from appeals import selectors, services
-from appeals.attachments import AttachmentError, attachment_response
+from appeals.attachments import attachment_response
 from appeals.forms import AppealForm, ClarificationReplyForm, RatingForm, term_label
 from appeals.models import Attachment
 from appeals.notifications import mark_read, subject_of
 from appeals.services.filing import keep_draft_uploads, remove_draft_upload
 from core.errors import DomainError
+from core.uploads import AttachmentError
 from organizations.models import Category
 from organizations.selectors import get_platform_region, leaf_categories
 

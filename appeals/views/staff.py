@@ -9,7 +9,6 @@ from django.views.decorators.vary import vary_on_headers
 
 from appeals import permissions as appeal_permissions
 from appeals import services
-from appeals.attachments import AttachmentError
 from appeals.selectors import staff as staff_selectors
 from appeals.selectors.staff import fill_placeholders
 from appeals.staff_forms import (
@@ -26,6 +25,7 @@ from appeals.staff_forms import (
 from appeals.workflow import allowed_actions
 from core.decorators import role_required
 from core.errors import DomainError
+from core.uploads import AttachmentError
 from feedback_platform.actions import report_outcome
 from organizations import permissions
 

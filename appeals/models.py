@@ -432,66 +432,6 @@ class ClarificationMessage(models.Model):
         return f"{self.appeal_id} {self.kind}"
 
 
-class Notification(models.Model):
-    """The outbox: written in the transaction of the change, delivered later by a sender."""
-
-    class Channel(models.TextChoices):
-        EMAIL = "email", _("e-mail")
-        IN_APP = "in_app", _("on the site")
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("failed")
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="notifications",
-        verbose_name=_("recipient"),
-    )
-    appeal = models.ForeignKey(
-        Appeal,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notifications",
-        verbose_name=_("appeal"),
-    )
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    template = models.CharField(_("template"), max_length=50)
-    context = models.JSONField(_("context"), default=dict)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
-    last_error = models.TextField(_("last error"), blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-pk"]
-        indexes = [
-            models.Index(
-                fields=["next_attempt_at"],
-                condition=Q(status="pending"),
-                name="notification_outbox_idx",
-            ),
-            models.Index(
-                fields=["recipient", "-created_at"],
-                condition=Q(channel="in_app"),
-                name="notification_inbox_idx",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.template} → {self.recipient_id} ({self.status})"
-
-
 class CalendarDay(models.Model):
     """An exception to the five-day week in the production calendar: a holiday or a working weekend."""
 

@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals import permissions
 from appeals.models import Appeal, ClarificationMessage, Rating
-from appeals.notifications import notify
 from appeals.services.common import fresh_due_at, local_date
 from appeals.workflow import transition
 from core.errors import DomainError, NotAllowed
+from core.outbox import notify
 from organizations.selectors import regional_moderators
 
 GOOD_SCORE = 4

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals import attachments
 from appeals.models import Appeal, Attachment, Event
-from appeals.notifications import notify
 from core.errors import DomainError
+from core.outbox import notify
 from core.uploads import AttachmentError
 from organizations.models import Category, Municipality, Organization
 

@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals import permissions
 from appeals.models import Appeal, Ground
-from appeals.notifications import notify
 from appeals.services.common import fresh_due_at, local_date
 from appeals.workflow import transition
 from core.errors import DomainError, NotAllowed
+from core.outbox import notify
 from organizations.errors import RoutingError
 from organizations.models import Category, Organization
 from organizations.selectors import route_appeal

@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OFFLINE_EMAIL_DOMAIN, AuditEvent, User
 from appeals.models import Appeal, Event
-from appeals.notifications import notify
 from appeals.services.filing import CONSENT_VERSION, submit_appeal
 from core.errors import DomainError, NotAllowed
+from core.outbox import notify
 from organizations import permissions
 
 OFFLINE_CHANNELS = (Appeal.Channel.PHONE, Appeal.Channel.PAPER, Appeal.Channel.VISIT)

@@ -21,9 +21,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appeals.models import Appeal, Attachment, Event, SweepRun
-from appeals.notifications import notify_bulk
 from appeals.services.common import local_date
 from appeals.services.work import close_appeal
+from core.outbox import notify_bulk
 from organizations.selectors import heads_by_organization, moderators_by_region
 
 logger = logging.getLogger(__name__)

@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals import attachments, deadlines, permissions
 from appeals.models import Answer, Appeal, ClarificationMessage, Event, Ground
-from appeals.notifications import notify
 from appeals.services.common import fresh_due_at, local_date
 from appeals.workflow import transition
 from core.errors import DomainError, NotAllowed
+from core.outbox import notify
 from organizations.models import Membership, Organization
 
 FRESH_TERM_REDIRECT_WINDOW = timedelta(days=7)

@@ -17,9 +17,9 @@ from appeals import selectors, services
 from appeals.attachments import attachment_response
 from appeals.forms import AppealForm, ClarificationReplyForm, RatingForm, term_label
 from appeals.models import Attachment
-from appeals.notifications import mark_read, subject_of
 from appeals.services.filing import keep_draft_uploads, remove_draft_upload
 from core.errors import DomainError
+from core.outbox import mark_read, subject_of
 from core.uploads import AttachmentError
 from organizations.models import Category
 from organizations.selectors import get_platform_region, leaf_categories

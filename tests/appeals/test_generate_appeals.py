@@ -21,11 +21,11 @@ from appeals.models import (
     AppealNumberCounter,
     ClarificationMessage,
     Event,
-    Notification,
     Rating,
 )
 from appeals.services import submit_appeal
 from appeals.workflow import TRANSITIONS
+from core.models import Notification
 from organizations.demo import data as demo_data
 from organizations.models import Category, Membership, Municipality, Organization, Region
 

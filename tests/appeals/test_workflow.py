@@ -3,9 +3,10 @@
 import pytest
 
 from appeals import services
-from appeals.models import Appeal, Event, Notification
+from appeals.models import Appeal, Event
 from appeals.workflow import TRANSITIONS, IllegalTransition
 from core.errors import AlreadyDone, DomainError
+from core.models import Notification
 from tests.appeals.factories import make_appeal
 
 pytestmark = pytest.mark.django_db

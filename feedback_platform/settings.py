@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "surveys",
     "partners",
     "analytics",
+    "demo",
 ]
 
 MIDDLEWARE = [

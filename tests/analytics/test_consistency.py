@@ -13,8 +13,8 @@ from analytics.periods import Period, preset_period
 from analytics.scope import Scope
 from analytics.selectors import Filters, dashboard
 from analytics.services import rebuild_stats, update_stats
-from appeals.demo import generate_appeals
 from appeals.models import Answer, Appeal, Event, Rating
+from demo.appeals import generate_appeals
 from organizations.models import Region
 from tests.analytics.conftest import direct_figures
 

@@ -1,4 +1,4 @@
-"""`appeals.demo.generate_appeals` and the appeals of `load_demo`: bulk history that obeys the workflow."""
+"""`demo.appeals.generate_appeals` and the appeals of `load_demo`: bulk history that obeys the workflow."""
 
 import io
 import re
@@ -14,7 +14,6 @@ from django.db.models import Count
 from django.utils import timezone
 
 from appeals import deadlines
-from appeals.demo import generate_appeals
 from appeals.models import (
     Answer,
     Appeal,
@@ -26,7 +25,8 @@ from appeals.models import (
 from appeals.services import submit_appeal
 from appeals.workflow import TRANSITIONS
 from core.models import Notification
-from organizations.demo import data as demo_data
+from demo.appeals import generate_appeals
+from demo.organizations import data as demo_data
 from organizations.models import Category, Membership, Municipality, Organization, Region
 
 S = Appeal.Status

@@ -8,7 +8,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from organizations.demo import data as demo_data
+from demo.organizations import data as demo_data
 from organizations.models import (
     Category,
     Membership,

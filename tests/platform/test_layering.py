@@ -102,3 +102,8 @@ def test_pending_moves_still_exist():
         assert (ROOT / (module.replace(".", "/") + ".py")).exists(), (
             f"{module} has moved: remove it from PENDING_MOVES"
         )
+
+
+@pytest.mark.parametrize("package", [app for app in APPS if app != "demo"])
+def test_no_app_imports_the_demo(package):
+    assert violations(package, lambda name: top(name) == "demo") == []

@@ -17,7 +17,8 @@ from array import array
 from datetime import UTC, datetime
 
 from appeals import deadlines
-from appeals.demo.texts import (
+from appeals.models import Appeal
+from demo.appeals.texts import (
     ASSIGN_SHARE,
     CLARIFICATION_SHARE,
     CLOSE_ON_GROUND_SHARE,
@@ -35,7 +36,6 @@ from appeals.demo.texts import (
     STATUSES,
     S,
 )
-from appeals.models import Appeal
 
 
 def _quotas(mix: dict[str, float], count: int) -> list[int]:

@@ -27,10 +27,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from appeals.deadlines import fill_calendar
-from appeals.demo import DEFAULT_MIX, generate_appeals
 from appeals.models import Appeal, CalendarDay
-from organizations.demo import data
-from organizations.demo.plan import (
+from demo.appeals import DEFAULT_MIX, generate_appeals
+from demo.organizations import data
+from demo.organizations.plan import (
     ADMIN_FALLBACK_ROLES,
     BATCH_SIZE,
     OrgSpec,
@@ -116,7 +116,7 @@ class Command(BaseCommand):
             self.load_calendar()
             self.load_appeals(region, org_ids, options["appeals"])
             # Polls, a vote and discussions: after the accounts and the generated residents exist.
-            from surveys.demo import load_demo_consultations
+            from demo.surveys import load_demo_consultations
 
             created = load_demo_consultations(region=region)
             self.stdout.write(f"Опросы, голосования и обсуждения: {created or 'уже загружены'}")

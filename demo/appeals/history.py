@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from appeals.demo.plan import _dt, _weighted
-from appeals.demo.reference import _Place
-from appeals.demo.texts import (
+from appeals.models import Appeal, ClarificationMessage
+from appeals.services.filing import CONSENT_VERSION, REGISTRATION_WINDOW
+from demo.appeals.plan import _dt, _weighted
+from demo.appeals.reference import _Place
+from demo.appeals.texts import (
     ANSWERS,
     CHANNELS,
     CLARIFICATION_REPLIES,
@@ -34,12 +36,10 @@ from appeals.demo.texts import (
     STOPS,
     S,
 )
-from appeals.models import Appeal, ClarificationMessage
-from appeals.services.filing import CONSENT_VERSION, REGISTRATION_WINDOW
 
 if TYPE_CHECKING:
-    from appeals.demo import _Generator
-    from appeals.demo.writer import _Rows
+    from demo.appeals import _Generator
+    from demo.appeals.writer import _Rows
 
 
 def _plural(n: int, one: str, few: str, many: str) -> str:

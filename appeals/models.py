@@ -328,6 +328,32 @@ class Attachment(models.Model):
 class Event(models.Model):
     """The timeline and audit trail of an appeal: every transition and every notable action."""
 
+    class Action(models.TextChoices):
+        # The transitions of appeals/workflow.py
+        SUBMIT = "submit", _("submitted")
+        ACCEPT = "accept", _("registered and sent to the organization")
+        REJECT = "reject", _("not accepted for consideration")
+        TAKE = "take", _("taken into work")
+        ASSIGN = "assign", _("taken into work")
+        REQUEST_CLARIFICATION = "request_clarification", _("clarification requested")
+        REPLY_TO_CLARIFICATION = "reply_to_clarification", _("clarification sent")
+        REDIRECT = "redirect", _("redirected to another organization")
+        EXTEND_DEADLINE = "extend_deadline", _("term extended")
+        ANSWER = "answer", _("answered")
+        RATE = "rate", _("rated")
+        CLOSE = "close", _("closed")
+        CLOSE_ON_GROUND = "close_on_ground", _("closed")
+        NOTE = "note", _("internal note")
+        # Marks of the actions and sweeps that change no status
+        VIEW_CONTACTS = "view_contacts", _("contacts viewed")
+        OVERDUE = "overdue", _("the term passed without an answer; the head was alerted")
+        DUE_SOON = "due_soon", _("deadline warning sent to the organization")
+        REGISTRATION_OVERDUE = (
+            "registration_overdue",
+            _("registration term passed; moderators alerted"),
+        )
+        RATING_REMINDER = "rating_reminder", _("reminder to rate the answer sent")
+
     appeal = models.ForeignKey(
         Appeal, on_delete=models.CASCADE, related_name="events", verbose_name=_("appeal")
     )
@@ -339,7 +365,7 @@ class Event(models.Model):
         related_name="+",
         verbose_name=_("actor"),
     )
-    action = models.CharField(_("action"), max_length=30)
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
     from_status = models.CharField(_("from"), max_length=20, blank=True)
     to_status = models.CharField(_("to"), max_length=20, blank=True)
     reason_code = models.CharField(_("reason code"), max_length=30, blank=True)

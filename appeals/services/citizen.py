@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appeals import permissions
-from appeals.models import Appeal, ClarificationMessage, Rating
+from appeals.models import Appeal, ClarificationMessage, Event, Rating
 from appeals.services.common import fresh_due_at, local_date
 from appeals.workflow import transition
 from core.errors import DomainError, NotAllowed
@@ -31,7 +31,7 @@ def reply_to_clarification(*, citizen, appeal_id: int, text: str) -> Appeal:
         raise DomainError(_("Write your clarification."))
     outcome = transition(
         appeal_id=appeal_id,
-        action="reply_to_clarification",
+        action=Event.Action.REPLY_TO_CLARIFICATION,
         actor=citizen,
         check=_owner(citizen),
         comment=text.strip(),
@@ -64,14 +64,18 @@ def rate_appeal(*, citizen, appeal_id: int, score: int, solved: bool, comment: s
     low = score <= LOW_SCORE or not solved
     result = {}
 
+    def choose(appeal: Appeal) -> str:
+        if low and appeal.review_round == 0:
+            return Appeal.Status.IN_PROGRESS
+        return Appeal.Status.CLOSED
+
     def apply(appeal: Appeal) -> None:
         answer = appeal.answers.get(review_round=appeal.review_round)
         Rating.objects.create(
             appeal=appeal, answer=answer, score=score, solved=solved, comment=comment.strip()
         )
         now = timezone.now()
-        if low and appeal.review_round == 0:
-            appeal.status = Appeal.Status.IN_PROGRESS
+        if choose(appeal) == Appeal.Status.IN_PROGRESS:  # still the round being rated
             appeal.review_round = 1
             appeal.answered_at = None
             appeal.rating_requested_at = None
@@ -83,7 +87,6 @@ def rate_appeal(*, citizen, appeal_id: int, score: int, solved: bool, comment: s
             appeal.due_warned_for = None
             result["outcome"] = "reopened"
         else:
-            appeal.status = Appeal.Status.CLOSED
             appeal.closed_at = now
             if low:
                 appeal.close_reason = Appeal.CloseReason.LOW_RATING_AFTER_REVIEW
@@ -98,15 +101,19 @@ def rate_appeal(*, citizen, appeal_id: int, score: int, solved: bool, comment: s
         if Rating.objects.filter(appeal=appeal, answer__review_round=appeal.review_round).exists():
             raise DomainError(_("You have already rated this answer."))
 
-    appeal = transition(
+    outcome = transition(
         appeal_id=appeal_id,
-        action="rate",
+        action=Event.Action.RATE,
         actor=citizen,
         check=check,
         apply=apply,
+        to_status=choose,
         comment=comment.strip(),
         data={"score": score, "solved": solved},
-    ).appeal
+    )
+    appeal = outcome.appeal
+    if not outcome.changed:
+        return appeal  # the same rating sent twice (a double click)
     if result["outcome"] == "reopened":
         context = {"due": local_date(appeal, appeal.due_at)}
         notify(recipient=citizen, appeal=appeal, template="reopened", context=context)

@@ -96,7 +96,7 @@ def _submit(
     Event.objects.create(
         appeal=appeal,
         actor=actor,
-        action="submit",
+        action=Event.Action.SUBMIT,
         to_status=appeal.status,
         data={"channel": channel},
         created_at=now,

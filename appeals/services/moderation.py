@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appeals import permissions
-from appeals.models import Appeal, Ground
+from appeals.models import Appeal, Event, Ground
 from appeals.services.common import fresh_due_at, local_date
 from appeals.workflow import transition
 from core.errors import DomainError, NotAllowed
@@ -65,7 +65,7 @@ def accept_appeal(
 
     outcome = transition(
         appeal_id=appeal_id,
-        action="accept",
+        action=Event.Action.ACCEPT,
         actor=moderator,
         check=check,
         apply=apply,
@@ -102,7 +102,7 @@ def reject_appeal(*, moderator, appeal_id: int, ground: str, comment: str = "") 
 
     outcome = transition(
         appeal_id=appeal_id,
-        action="reject",
+        action=Event.Action.REJECT,
         actor=moderator,
         check=_check_moderator(moderator),
         apply=apply,
@@ -141,7 +141,7 @@ def mark_duplicate(*, moderator, appeal_id: int, original_number: str, comment: 
 
     outcome = transition(
         appeal_id=appeal_id,
-        action="reject",
+        action=Event.Action.REJECT,
         actor=moderator,
         check=check,
         apply=apply,

@@ -92,7 +92,9 @@ def register_on_behalf(*, actor: User, citizen_data: dict, appeal_data: dict, up
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_id(key)])
         existing = Appeal.objects.filter(idempotency_key=key).first()
         if existing is not None:
-            if not Event.objects.filter(appeal=existing, action="submit", actor=actor).exists():
+            if not Event.objects.filter(
+                appeal=existing, action=Event.Action.SUBMIT, actor=actor
+            ).exists():
                 raise DomainError(
                     _("This form has already been used. Open the registration page again.")
                 )

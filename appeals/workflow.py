@@ -35,6 +35,10 @@ class IllegalTransition(DomainError):
         self.action = action
 
 
+class StatusWrittenOutsideTransition(RuntimeError):
+    """A programming error: a status set by anything but the transition table."""
+
+
 class Move(NamedTuple):
     sources: frozenset[str]  # the statuses the action may start from
     targets: frozenset[
@@ -93,15 +97,16 @@ def transition(
     Must run inside the caller's transaction (a service). `check` raises a DomainError for rules
     beyond the status (roles, deadlines); `apply` sets the fields of the move, never the status.
     `to_status` chooses among the targets of an action that has several (rate): a status, or a
-    function of the locked appeal (called before `apply`) returning one. When the appeal already is where the action
-    leads: the same actor repeating it (a double click) changes nothing; anyone else is refused
-    with AlreadyDone, so two moderators never both accept one appeal.
+    function of the locked appeal (called before `apply`) returning one. When the appeal already
+    is where the action leads: the same actor repeating it (a double click) changes nothing;
+    anyone else is refused with AlreadyDone, so two moderators never both accept one appeal.
 
     This is the only writer of `Appeal.status`: a database trigger refuses any other UPDATE of it.
     """
     assert connection.in_atomic_block, "transition() runs inside a service's transaction"
     sources, targets = TRANSITIONS[action]
-    assert len(targets) < 2 or to_status is not None, f"{action}: the service chooses the target"
+    if len(targets) > 1 and to_status is None:
+        raise StatusWrittenOutsideTransition(f"{action}: the service chooses among {targets}")
     appeal = Appeal.objects.select_for_update(of=("self",)).get(pk=appeal_id)
     # "Already there" is told apart only for an action with one target: other actions lead to
     # the targets of rate too, and a second rating is refused as an illegal move.
@@ -132,7 +137,9 @@ def transition(
     if target is not None:
         appeal.status = target
     with connection.cursor() as cursor:
-        # Transaction-local; cleared below, so only this one write may change this one status.
+        # Transaction-local and cleared right after: only this one write may change this status.
+        # (No `finally`: after a failed write the transaction is aborted, and rolling it back
+        # clears the setting.)
         cursor.execute("SELECT set_config(%s, %s, true)", [GUARD_SETTING, str(appeal.pk)])
         appeal.save()
         cursor.execute("SELECT set_config(%s, '', true)", [GUARD_SETTING])
@@ -151,10 +158,6 @@ def transition(
     return Outcome(appeal, True, event)
 
 
-class StatusWrittenOutsideTransition(RuntimeError):
-    """A programming error: a status set by anything but the transition table."""
-
-
 @contextmanager
 def writing_history(*, appeal_ids: Iterable[int]):
     """Let bulk loaders of past data (benchmarks, test set-ups) write these appeals' statuses.
@@ -162,11 +165,12 @@ def writing_history(*, appeal_ids: Iterable[int]):
     Only for rows that stand for history already lived through, written with their Events; a
     service changes a status with transition().
     """
-    assert connection.in_atomic_block, "writing_history() runs inside a transaction"
+    if not connection.in_atomic_block:
+        raise RuntimeError("writing_history() runs inside a transaction")
     ids = ",".join(str(int(pk)) for pk in appeal_ids)
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config(%s, %s, true)", [GUARD_SETTING, ids])
-        try:
-            yield
-        finally:
-            cursor.execute("SELECT set_config(%s, '', true)", [GUARD_SETTING])
+    yield
+    # Not in a `finally`: after an error the transaction is rolled back, which clears it anyway.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, '', true)", [GUARD_SETTING])

@@ -30,6 +30,10 @@ from core.models import Notification
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
+# Celery tasks by name (core imports no app): appeals/tasks.py defines them, beside the other
+# sweeps whose runs it records; the names stay so that messages already queued still arrive.
+DELIVER_TASK = "appeals.deliver_notification"
+RELAY_TASK = "appeals.send_pending_notifications"
 # Subjects and bodies of the templates the apps register (AppConfig.ready) with register_template.
 SUBJECTS: dict[str, object] = {}
 _BODIES: dict[str, str] = {}
@@ -144,12 +148,12 @@ _broker_skip_until = 0.0
 
 
 def enqueue_delivery(notification_id: int) -> None:
-    _publisher.submit(_publish, "appeals.deliver_notification", [notification_id])
+    _publisher.submit(_publish, DELIVER_TASK, [notification_id])
 
 
 def kick_relay() -> None:
     """Ask a worker to run the outbox relay now (the periodic sweep does it anyway)."""
-    _publisher.submit(_publish, "appeals.send_pending_notifications", [])
+    _publisher.submit(_publish, RELAY_TASK, [])
 
 
 def _publish(task_name: str, args: list) -> None:

@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import signals  # noqa: F401 — connects the identity-provider login receiver
-        from appeals.notifications import register_template
+        from core.outbox import register_template
 
         register_template(
             "held_appeal",

@@ -8,8 +8,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.forms import ProfileForm
 from accounts.services import update_profile
-from appeals.errors import DomainError
 from appeals.services.on_behalf import confirm_held_appeal, get_hold_for_account
+from core.errors import DomainError
 from organizations.selectors import memberships_of
 
 

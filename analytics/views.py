@@ -20,8 +20,8 @@ from analytics.labels import FIGURE_LABELS, code_labels
 from analytics.periods import Period, preset_period
 from analytics.scope import analytics_scope, can_view_analytics
 from analytics.selectors import TABLE_LIMIT, Filters, cached_dashboard, public_stats, versioned_key
-from feedback_platform.charts import make_chart
-from feedback_platform.decorators import role_required
+from core.charts import make_chart
+from core.decorators import role_required
 from organizations.models import Category, Municipality, Organization
 from organizations.selectors import get_platform_region
 

@@ -4,8 +4,9 @@ the outbox with a retry action, and the editable production calendar."""
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from appeals import notifications
-from appeals.models import Appeal, CalendarDay, Event, Notification
+from appeals import notices
+from appeals.models import Appeal, CalendarDay, Event
+from core.models import Notification
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -86,7 +87,7 @@ class NotificationAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Send the failed e-mails again"))
     def retry(self, request, queryset):
-        count = notifications.retry_failed(
+        count = notices.retry_failed(
             actor=request.user, notification_ids=list(queryset.values_list("pk", flat=True))
         )
         self.message_user(

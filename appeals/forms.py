@@ -7,7 +7,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from appeals.models import TEXT_MAX_LENGTH, Ground
-from feedback_platform.widgets import FastSelect
+from core.widgets import FastSelect
 from organizations.models import Category, Municipality, Organization
 from organizations.selectors import leaf_categories
 

@@ -337,6 +337,40 @@ class Attachment(models.Model):
 class Event(models.Model):
     """The timeline and audit trail of an appeal: every transition and every notable action."""
 
+    class Action(models.TextChoices):
+        # The transitions of appeals/workflow.py
+        SUBMIT = "submit", _("submitted")
+        ACCEPT = "accept", _("registered and sent to the organization")
+        REJECT = "reject", _("not accepted for consideration")
+        TAKE = "take", _("taken into work")
+        ASSIGN = "assign", _("taken into work")
+        REQUEST_CLARIFICATION = "request_clarification", _("clarification requested")
+        REPLY_TO_CLARIFICATION = "reply_to_clarification", _("clarification sent")
+        REDIRECT = "redirect", _("redirected to another organization")
+        EXTEND_DEADLINE = "extend_deadline", _("term extended")
+        ANSWER = "answer", _("answered")
+        RATE = "rate", _("rated")
+        CLOSE = "close", _("closed")
+        CLOSE_ON_GROUND = "close_on_ground", _("closed")
+        NOTE = "note", _("internal note")
+        HOLD_FOR_ACCOUNT = (
+            "hold_for_account",
+            _("filed for the e-mail of an existing account: held until its holder confirms it"),
+        )
+        CONFIRM_FOR_ACCOUNT = (
+            "confirm_for_account",
+            _("confirmed by the account holder and moved into their account"),
+        )
+        # Marks of the actions and sweeps that change no status
+        VIEW_CONTACTS = "view_contacts", _("contacts viewed")
+        OVERDUE = "overdue", _("the term passed without an answer; the head was alerted")
+        DUE_SOON = "due_soon", _("deadline warning sent to the organization")
+        REGISTRATION_OVERDUE = (
+            "registration_overdue",
+            _("registration term passed; moderators alerted"),
+        )
+        RATING_REMINDER = "rating_reminder", _("reminder to rate the answer sent")
+
     appeal = models.ForeignKey(
         Appeal, on_delete=models.CASCADE, related_name="events", verbose_name=_("appeal")
     )
@@ -348,7 +382,7 @@ class Event(models.Model):
         related_name="+",
         verbose_name=_("actor"),
     )
-    action = models.CharField(_("action"), max_length=30)
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
     from_status = models.CharField(_("from"), max_length=20, blank=True)
     to_status = models.CharField(_("to"), max_length=20, blank=True)
     reason_code = models.CharField(_("reason code"), max_length=30, blank=True)
@@ -439,66 +473,6 @@ class ClarificationMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appeal_id} {self.kind}"
-
-
-class Notification(models.Model):
-    """The outbox: written in the transaction of the change, delivered later by a sender."""
-
-    class Channel(models.TextChoices):
-        EMAIL = "email", _("e-mail")
-        IN_APP = "in_app", _("on the site")
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("failed")
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="notifications",
-        verbose_name=_("recipient"),
-    )
-    appeal = models.ForeignKey(
-        Appeal,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notifications",
-        verbose_name=_("appeal"),
-    )
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    template = models.CharField(_("template"), max_length=50)
-    context = models.JSONField(_("context"), default=dict)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
-    last_error = models.TextField(_("last error"), blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-pk"]
-        indexes = [
-            models.Index(
-                fields=["next_attempt_at"],
-                condition=Q(status="pending"),
-                name="notification_outbox_idx",
-            ),
-            models.Index(
-                fields=["recipient", "-created_at"],
-                condition=Q(channel="in_app"),
-                name="notification_inbox_idx",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.template} → {self.recipient_id} ({self.status})"
 
 
 class CalendarDay(models.Model):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from appeals.forms import MultipleFileField, MultipleFileInput, category_choices
 from appeals.models import Ground
 from appeals.selectors.staff import SORTS, TABS, QueueFilter
-from feedback_platform.widgets import FastSelect
+from core.widgets import FastSelect
 from organizations.models import Municipality, Organization
 
 TAB_LABELS = {

@@ -6,18 +6,18 @@ The periodic ones are the sweeps of appeals/services/sweeps.py, scheduled by bea
 
 from celery import shared_task
 
-from appeals import notifications
 from appeals.services import sweeps
+from core import outbox
 
 
 @shared_task(name="appeals.deliver_notification")
 def deliver_notification_task(notification_id: int) -> bool:
-    return notifications.deliver(notification_id=notification_id)
+    return outbox.deliver(notification_id=notification_id)
 
 
 @shared_task(name="appeals.send_pending_notifications")
 def send_pending_notifications_task() -> int:
-    return sweeps.run_recorded(name="send_pending_notifications", sweep=notifications.send_pending)
+    return sweeps.run_recorded(name="send_pending_notifications", sweep=outbox.send_pending)
 
 
 @shared_task(name="appeals.sweep")

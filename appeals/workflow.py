@@ -6,42 +6,70 @@ registered / in_progress / clarification ─redirect─▶ registered (another o
 answered ─low rating (once)─▶ in_progress
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from appeals.errors import AlreadyDone, IllegalTransition
 from appeals.models import Appeal, Event
+from core.errors import AlreadyDone, DomainError
 
 S = Appeal.Status
+A = Event.Action
 WORKING = frozenset({S.REGISTERED, S.IN_PROGRESS, S.CLARIFICATION})
+# The PostgreSQL setting the status guard (migration 0010, trigger appeals_appeal_status_guard)
+# reads: an UPDATE that changes an appeal's status is refused unless it names that appeal.
+GUARD_SETTING = "appeals.transition"
 
-# action → (statuses it may start from, status it leads to; None keeps the status)
-TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
-    "accept": (frozenset({S.SUBMITTED}), S.REGISTERED),
-    "reject": (frozenset({S.SUBMITTED}), S.REJECTED),
-    "take": (frozenset({S.REGISTERED}), S.IN_PROGRESS),
-    "assign": (frozenset({S.REGISTERED, S.IN_PROGRESS}), S.IN_PROGRESS),
-    "request_clarification": (frozenset({S.REGISTERED, S.IN_PROGRESS}), S.CLARIFICATION),
-    "reply_to_clarification": (frozenset({S.CLARIFICATION}), S.IN_PROGRESS),
-    "redirect": (WORKING, S.REGISTERED),
-    "extend_deadline": (WORKING, None),
-    "answer": (frozenset({S.REGISTERED, S.IN_PROGRESS}), S.ANSWERED),
-    "rate": (frozenset({S.ANSWERED}), None),  # the rating decides: closed or back to in_progress
-    "close": (frozenset({S.ANSWERED}), S.CLOSED),
-    "close_on_ground": (WORKING, S.CLOSED),
-    "note": (frozenset(S.values), None),
+
+class IllegalTransition(DomainError):
+    def __init__(self, *, action: str, status_label):
+        super().__init__(
+            _("This action is not possible while the appeal is «%(status)s».")
+            % {"status": status_label}
+        )
+        self.action = action
+
+
+class StatusWrittenOutsideTransition(RuntimeError):
+    """A programming error: a status set by anything but the transition table."""
+
+
+class Move(NamedTuple):
+    sources: frozenset[str]  # the statuses the action may start from
+    targets: frozenset[
+        str
+    ]  # where it may lead; empty: the status stays; several: the service chooses
+
+
+def _move(sources, *targets: str) -> Move:
+    return Move(frozenset(sources), frozenset(targets))
+
+
+TRANSITIONS: dict[str, Move] = {
+    A.ACCEPT: _move({S.SUBMITTED}, S.REGISTERED),
+    A.REJECT: _move({S.SUBMITTED}, S.REJECTED),
+    A.TAKE: _move({S.REGISTERED}, S.IN_PROGRESS),
+    A.ASSIGN: _move({S.REGISTERED, S.IN_PROGRESS}, S.IN_PROGRESS),
+    A.REQUEST_CLARIFICATION: _move({S.REGISTERED, S.IN_PROGRESS}, S.CLARIFICATION),
+    A.REPLY_TO_CLARIFICATION: _move({S.CLARIFICATION}, S.IN_PROGRESS),
+    A.REDIRECT: _move(WORKING, S.REGISTERED),
+    A.EXTEND_DEADLINE: _move(WORKING),
+    A.ANSWER: _move({S.REGISTERED, S.IN_PROGRESS}, S.ANSWERED),
+    # A good rating closes the appeal; a low one sends it back for one re-review (rate_appeal).
+    A.RATE: _move({S.ANSWERED}, S.CLOSED, S.IN_PROGRESS),
+    A.CLOSE: _move({S.ANSWERED}, S.CLOSED),
+    A.CLOSE_ON_GROUND: _move(WORKING, S.CLOSED),
+    A.NOTE: _move(S.values),
     # Filed by a partner or staff for the e-mail of an existing account: held, not that account's.
-    "hold_for_account": (frozenset({S.SUBMITTED}), None),
+    A.HOLD_FOR_ACCOUNT: _move({S.SUBMITTED}),
     # The account holder confirmed a held appeal: from now on it is theirs, whatever its status.
-    "confirm_for_account": (frozenset(S.values), None),
+    A.CONFIRM_FOR_ACCOUNT: _move(S.values),
 }
-
-# Actions whose repetition is not a "same place" no-op even though the status stays.
-_STATUS_KEEPING = {action for action, (_sources, target) in TRANSITIONS.items() if target is None}
 
 
 @dataclass(frozen=True)
@@ -52,7 +80,7 @@ class Outcome:
 
 
 def allowed_actions(status: str) -> set[str]:
-    return {action for action, (sources, _target) in TRANSITIONS.items() if status in sources}
+    return {action for action, move in TRANSITIONS.items() if status in move.sources}
 
 
 def transition(
@@ -62,7 +90,7 @@ def transition(
     actor,
     apply: Callable[[Appeal], None] | None = None,
     check: Callable[[Appeal], None] | None = None,
-    to_status: str | None = None,
+    to_status: str | Callable[[Appeal], str] | None = None,
     reason_code: str = "",
     comment: str = "",
     is_public: bool = True,
@@ -71,16 +99,22 @@ def transition(
     """Lock the appeal, check the move, apply it and write its Event.
 
     Must run inside the caller's transaction (a service). `check` raises a DomainError for rules
-    beyond the status (roles, deadlines); `apply` sets the fields of the move; `to_status` is only
-    for actions whose target the table leaves open (rate). When the appeal already is where the
-    action leads: the same actor repeating it (a double click) changes nothing; anyone else is
-    refused with AlreadyDone, so two moderators never both accept one appeal.
+    beyond the status (roles, deadlines); `apply` sets the fields of the move, never the status.
+    `to_status` chooses among the targets of an action that has several (rate): a status, or a
+    function of the locked appeal (called before `apply`) returning one. When the appeal already
+    is where the action leads: the same actor repeating it (a double click) changes nothing;
+    anyone else is refused with AlreadyDone, so two moderators never both accept one appeal.
+
+    This is the only writer of `Appeal.status`: a database trigger refuses any other UPDATE of it.
     """
     assert connection.in_atomic_block, "transition() runs inside a service's transaction"
-    sources, target = TRANSITIONS[action]
-    target = target or to_status
+    sources, targets = TRANSITIONS[action]
+    if len(targets) > 1 and to_status is None:
+        raise StatusWrittenOutsideTransition(f"{action}: the service chooses among {targets}")
     appeal = Appeal.objects.select_for_update(of=("self",)).get(pk=appeal_id)
-    if action not in _STATUS_KEEPING and appeal.status == target and appeal.status not in sources:
+    # "Already there" is told apart only for an action with one target: other actions lead to
+    # the targets of rate too, and a second rating is refused as an illegal move.
+    if len(targets) == 1 and appeal.status in targets and appeal.status not in sources:
         last = appeal.events.filter(action=action).order_by("-created_at", "-pk").first()
         if last is not None and last.actor_id == getattr(actor, "pk", None):
             return Outcome(appeal, False, None)
@@ -93,11 +127,26 @@ def transition(
     if check is not None:
         check(appeal)
     from_status = appeal.status
+    target = to_status(appeal) if callable(to_status) else to_status
+    if target is None and len(targets) == 1:
+        (target,) = targets
+    if target is not None and target not in targets:
+        raise StatusWrittenOutsideTransition(f"{action} cannot lead to {target}")
     if apply is not None:
         apply(appeal)
+    if appeal.status != from_status:
+        raise StatusWrittenOutsideTransition(
+            f"{action}: apply() set the status; the table and to_status decide it"
+        )
     if target is not None:
         appeal.status = target
-    appeal.save()
+    with connection.cursor() as cursor:
+        # Transaction-local and cleared right after: only this one write may change this status.
+        # (No `finally`: after a failed write the transaction is aborted, and rolling it back
+        # clears the setting.)
+        cursor.execute("SELECT set_config(%s, %s, true)", [GUARD_SETTING, str(appeal.pk)])
+        appeal.save()
+        cursor.execute("SELECT set_config(%s, '', true)", [GUARD_SETTING])
     event = Event.objects.create(
         appeal=appeal,
         actor=actor,
@@ -111,3 +160,21 @@ def transition(
         created_at=timezone.now(),
     )
     return Outcome(appeal, True, event)
+
+
+@contextmanager
+def writing_history(*, appeal_ids: Iterable[int]):
+    """Let bulk loaders of past data (benchmarks, test set-ups) write these appeals' statuses.
+
+    Only for rows that stand for history already lived through, written with their Events; a
+    service changes a status with transition().
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("writing_history() runs inside a transaction")
+    ids = ",".join(str(int(pk)) for pk in appeal_ids)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, %s, true)", [GUARD_SETTING, ids])
+    yield
+    # Not in a `finally`: after an error the transaction is rolled back, which clears it anyway.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, '', true)", [GUARD_SETTING])

@@ -88,6 +88,8 @@ from analytics.models import RollupState
 from analytics.services import update_stats
 from organizations.models import Region
 from appeals.models import Appeal, Event
+from appeals.workflow import writing_history
+from django.db import transaction
 
 params = json.loads(__PARAMS__)
 client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
@@ -130,7 +132,8 @@ update_stats(); update_stats()
 ids = list(Appeal.objects.filter(status__in=["registered", "in_progress"]).order_by("?")
            .values_list("id", flat=True)[: params["events"]])
 now = timezone.now()
-Appeal.objects.filter(id__in=ids).update(status="answered", answered_at=now)
+with transaction.atomic(), writing_history(appeal_ids=ids):  # history, not a transition
+    Appeal.objects.filter(id__in=ids).update(status="answered", answered_at=now)
 Event.objects.bulk_create(
     [Event(appeal_id=pk, action="answer", from_status="in_progress", to_status="answered", is_public=True,
            created_at=now) for pk in ids],

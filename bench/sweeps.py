@@ -35,8 +35,9 @@ from django.db import connection  # noqa: E402
 from django.db.models import Q  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from appeals.models import Appeal, Event, Notification  # noqa: E402
+from appeals.models import Appeal, Event  # noqa: E402
 from appeals.services import sweeps  # noqa: E402
+from core.models import Notification  # noqa: E402
 
 
 def peak_rss_mb() -> float:

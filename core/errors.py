@@ -1,3 +1,5 @@
+"""Domain errors shared by every app: a refused action with a message for the person who tried it."""
+
 from django.utils.translation import gettext_lazy as _
 
 

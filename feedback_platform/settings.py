@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "surveys",
     "partners",
     "analytics",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -141,7 +142,7 @@ def redis_db_url(url: str, db: int) -> str:
 REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "1.0"))
 CACHES = {
     "default": {
-        "BACKEND": "feedback_platform.cache.ResilientRedisCache",
+        "BACKEND": "core.cache.ResilientRedisCache",
         "LOCATION": redis_db_url(REDIS_URL, 1),
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "fp"),
         "OPTIONS": {
@@ -166,7 +167,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
-# The web process publishes from a background thread only (appeals/notifications.py); these keep
+# The web process publishes from a background thread only (core/outbox.py); these keep
 # even that thread from hanging: a dead or frozen Redis answers "no" within seconds.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

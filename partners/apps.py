@@ -7,7 +7,7 @@ class PartnersConfig(AppConfig):
     verbose_name = _("API partners")
 
     def ready(self) -> None:
-        from appeals.notifications import register_template
+        from core.outbox import register_template
 
         register_template(
             "api_invitation",

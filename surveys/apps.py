@@ -7,7 +7,7 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Polls, votes and discussions")
 
     def ready(self):
-        from appeals.notifications import register_template
+        from core.outbox import register_template
 
         register_template(
             "survey_published",

@@ -9,7 +9,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from appeals import permissions
-from appeals.models import Answer, Appeal, Attachment, Event, Notification
+from appeals.models import Answer, Appeal, Attachment, Event
+from core.models import Notification
 from organizations.models import Category
 from organizations.selectors import routed_organizations
 

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
-from appeals.models import Appeal, Notification, SweepRun
+from appeals.models import Appeal, SweepRun
+from core.models import Notification
 
 
 def sweep_status(*, now=None) -> list[dict]:

@@ -10,8 +10,9 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from appeals import permissions
-from appeals.models import Answer, AnswerTemplate, Appeal, Event, Notification
+from appeals.models import Answer, AnswerTemplate, Appeal, Event
 from appeals.services.common import local_date
+from core.models import Notification
 from organizations.models import Organization
 
 S = Appeal.Status

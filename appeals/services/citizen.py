@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appeals import attachments, deadlines, permissions
-from appeals.errors import DomainError, NotAllowed
-from appeals.models import Appeal, Attachment, ClarificationMessage, Rating
-from appeals.notifications import notify
+from appeals.models import Appeal, Attachment, ClarificationMessage, Event, Rating
 from appeals.services.common import local_date
 from appeals.workflow import transition
+from core.errors import DomainError, NotAllowed
+from core.outbox import notify
 from organizations.selectors import regional_moderators
 
 GOOD_SCORE = 4
@@ -81,7 +81,7 @@ def reply_to_clarification(
 
     outcome = transition(
         appeal_id=appeal_id,
-        action="reply_to_clarification",
+        action=Event.Action.REPLY_TO_CLARIFICATION,
         actor=citizen,
         check=check,
         comment=text.strip(),
@@ -131,14 +131,18 @@ def rate_appeal(*, citizen, appeal_id: int, score: int, solved: bool, comment: s
     low = score <= LOW_SCORE or not solved
     result = {}
 
+    def choose(appeal: Appeal) -> str:
+        if low and appeal.review_round == 0:
+            return Appeal.Status.IN_PROGRESS
+        return Appeal.Status.CLOSED
+
     def apply(appeal: Appeal) -> None:
         answer = appeal.answers.get(review_round=appeal.review_round)
         Rating.objects.create(
             appeal=appeal, answer=answer, score=score, solved=solved, comment=comment.strip()
         )
         now = timezone.now()
-        if low and appeal.review_round == 0:
-            appeal.status = Appeal.Status.IN_PROGRESS
+        if choose(appeal) == Appeal.Status.IN_PROGRESS:  # still the round being rated
             appeal.review_round = 1
             appeal.answered_at = None
             appeal.rating_requested_at = None
@@ -148,7 +152,6 @@ def rate_appeal(*, citizen, appeal_id: int, score: int, solved: bool, comment: s
             deadlines.start_fresh_term(appeal, start=now)
             result["outcome"] = "reopened"
         else:
-            appeal.status = Appeal.Status.CLOSED
             appeal.closed_at = now
             if low:
                 appeal.close_reason = Appeal.CloseReason.LOW_RATING_AFTER_REVIEW
@@ -163,15 +166,19 @@ def rate_appeal(*, citizen, appeal_id: int, score: int, solved: bool, comment: s
         if Rating.objects.filter(appeal=appeal, answer__review_round=appeal.review_round).exists():
             raise DomainError(_("You have already rated this answer."))
 
-    appeal = transition(
+    outcome = transition(
         appeal_id=appeal_id,
-        action="rate",
+        action=Event.Action.RATE,
         actor=citizen,
         check=check,
         apply=apply,
+        to_status=choose,
         comment=comment.strip(),
         data={"score": score, "solved": solved},
-    ).appeal
+    )
+    appeal = outcome.appeal
+    if not outcome.changed:
+        return appeal  # the same rating sent twice (a double click)
     if result["outcome"] == "reopened":
         context = {"due": local_date(appeal, appeal.due_at)}
         notify(recipient=citizen, appeal=appeal, template="reopened", context=context)

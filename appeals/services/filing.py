@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appeals import attachments
-from appeals.errors import DomainError
 from appeals.models import Appeal, Attachment, Event
-from appeals.notifications import notify
+from core.errors import DomainError
+from core.outbox import notify
+from core.uploads import AttachmentError
 from organizations.models import Category, Municipality, Organization
 
 # Version of the consent text shown on the form (152-FZ); stored with each appeal.
@@ -95,7 +96,7 @@ def _submit(
     Event.objects.create(
         appeal=appeal,
         actor=actor,
-        action="submit",
+        action=Event.Action.SUBMIT,
         to_status=appeal.status,
         data={"channel": channel},
         created_at=now,
@@ -174,7 +175,7 @@ def keep_draft_uploads(*, citizen, draft_key: uuid.UUID, uploads) -> list[str]:
         try:
             attachments.check_count(existing=existing, adding=1)
             attachments.store_attachment(upload=upload, uploaded_by=citizen, draft_key=draft_key)
-        except attachments.AttachmentError as error:
+        except AttachmentError as error:
             problems.append(str(error.message))
         else:
             existing += 1

@@ -5,11 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appeals import permissions
-from appeals.errors import DomainError, NotAllowed
-from appeals.models import Appeal, Ground
-from appeals.notifications import notify
+from appeals.models import Appeal, Event, Ground
 from appeals.services.common import fresh_due_at, local_date
 from appeals.workflow import transition
+from core.errors import DomainError, NotAllowed
+from core.outbox import notify
 from organizations.errors import RoutingError
 from organizations.models import Category, Organization
 from organizations.selectors import route_appeal
@@ -65,7 +65,7 @@ def accept_appeal(
 
     outcome = transition(
         appeal_id=appeal_id,
-        action="accept",
+        action=Event.Action.ACCEPT,
         actor=moderator,
         check=check,
         apply=apply,
@@ -102,7 +102,7 @@ def reject_appeal(*, moderator, appeal_id: int, ground: str, comment: str = "") 
 
     outcome = transition(
         appeal_id=appeal_id,
-        action="reject",
+        action=Event.Action.REJECT,
         actor=moderator,
         check=_check_moderator(moderator),
         apply=apply,
@@ -141,7 +141,7 @@ def mark_duplicate(*, moderator, appeal_id: int, original_number: str, comment: 
 
     outcome = transition(
         appeal_id=appeal_id,
-        action="reject",
+        action=Event.Action.REJECT,
         actor=moderator,
         check=check,
         apply=apply,

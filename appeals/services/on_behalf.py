@@ -23,11 +23,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OFFLINE_EMAIL_DOMAIN, AuditEvent, User
-from appeals.errors import AlreadyDone, DomainError, NotAllowed
 from appeals.models import AccountHold, Appeal, Event
-from appeals.notifications import notify
 from appeals.services.filing import CONSENT_VERSION, submit_appeal
 from appeals.workflow import transition
+from core.errors import AlreadyDone, DomainError, NotAllowed
+from core.outbox import notify
 from organizations import permissions
 
 OFFLINE_CHANNELS = (Appeal.Channel.PHONE, Appeal.Channel.PAPER, Appeal.Channel.VISIT)
@@ -103,7 +103,9 @@ def register_on_behalf(*, actor: User, citizen_data: dict, appeal_data: dict, up
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_id(key)])
         existing = Appeal.objects.filter(idempotency_key=key).first()
         if existing is not None:
-            if not Event.objects.filter(appeal=existing, action="submit", actor=actor).exists():
+            if not Event.objects.filter(
+                appeal=existing, action=Event.Action.SUBMIT, actor=actor
+            ).exists():
                 raise DomainError(
                     _("This form has already been used. Open the registration page again.")
                 )

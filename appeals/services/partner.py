@@ -12,9 +12,9 @@ from django.db import transaction
 
 from accounts.models import AuditEvent
 from appeals.models import Appeal
-from appeals.notifications import notify
 from appeals.services.filing import CONSENT_VERSION, submit_appeal
 from appeals.services.on_behalf import find_or_create_citizen, hold_for_account
+from core.outbox import notify
 from organizations.models import Category, Municipality
 
 AUDIT_ACTION = "appeal_filed_through_api"

@@ -21,9 +21,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appeals.models import Appeal, Attachment, Event, SweepRun
-from appeals.notifications import notify_bulk
 from appeals.services.common import local_date
 from appeals.services.work import close_appeal
+from core.outbox import notify_bulk
 from organizations.selectors import heads_by_organization, moderators_by_region
 
 logger = logging.getLogger(__name__)
@@ -140,7 +140,7 @@ def alert_unregistered(*, now: datetime | None = None, batch: int = BATCH) -> in
         batch=batch,
         now=now,
         mark={"registration_alerted_at": now},
-        event="registration_overdue",
+        event=Event.Action.REGISTRATION_OVERDUE,
         alerts=lambda appeals: _digests(
             appeals, template="registration_overdue", url=reverse("moderation:home")
         ),
@@ -167,7 +167,7 @@ def warn_due_soon(*, now: datetime | None = None, batch: int = BATCH) -> int:
             batch=batch,
             now=now,
             mark={"due_warning_stage": stage, "due_warned_for": F("due_at")},
-            event="due_soon",
+            event=Event.Action.DUE_SOON,
             data=lambda appeal: {"due_at": appeal.due_at.isoformat()},
             alerts=lambda appeals: _staff_alerts(appeals, template="due_soon", executor=True),
         )
@@ -206,7 +206,7 @@ def mark_overdue(*, now: datetime | None = None, batch: int = BATCH) -> int:
         batch=batch,
         now=now,
         mark={"overdue_at": now},
-        event="overdue",
+        event=Event.Action.OVERDUE,
         public=True,
         data=lambda appeal: {"due_at": appeal.due_at.isoformat(), "round": appeal.review_round},
         alerts=lambda appeals: (
@@ -236,7 +236,7 @@ def remind_to_rate(*, now: datetime | None = None, batch: int = BATCH) -> int:
         batch=batch,
         now=now,
         mark={"rating_reminded_at": now},
-        event="rating_reminder",
+        event=Event.Action.RATING_REMINDER,
         alerts=reminders,
     )
 

@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEvent
-from appeals.errors import DomainError, NotAllowed
 from appeals.models import AnswerTemplate
+from core.errors import DomainError, NotAllowed
 from organizations.models import Membership, Organization
 from organizations.selectors import staff_organizations
 

@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appeals import attachments, deadlines, permissions
-from appeals.errors import DomainError, NotAllowed
 from appeals.models import Answer, Appeal, Attachment, ClarificationMessage, Event, Ground
-from appeals.notifications import notify
 from appeals.services.common import local_date
 from appeals.workflow import transition
+from core.errors import DomainError, NotAllowed
+from core.outbox import notify
 from organizations.models import Membership, Organization
 
 FRESH_TERM_REDIRECT_WINDOW = deadlines.FRESH_TERM_REDIRECT_WINDOW
@@ -43,7 +43,11 @@ def take_appeal(*, executor, appeal_id: int) -> Appeal:
         appeal.executor = executor
 
     return transition(
-        appeal_id=appeal_id, action="take", actor=executor, check=_staff(executor), apply=apply
+        appeal_id=appeal_id,
+        action=Event.Action.TAKE,
+        actor=executor,
+        check=_staff(executor),
+        apply=apply,
     ).appeal
 
 
@@ -68,7 +72,7 @@ def assign_appeal(*, head, appeal_id: int, executor) -> Appeal:
 
     outcome = transition(
         appeal_id=appeal_id,
-        action="assign",
+        action=Event.Action.ASSIGN,
         actor=head,
         check=check,
         apply=apply,
@@ -102,7 +106,7 @@ def request_clarification(*, actor, appeal_id: int, text: str) -> Appeal:
 
     outcome = transition(
         appeal_id=appeal_id,
-        action="request_clarification",
+        action=Event.Action.REQUEST_CLARIFICATION,
         actor=actor,
         check=_staff(actor),
         apply=apply,
@@ -176,7 +180,7 @@ def redirect_appeal(*, actor, appeal_id: int, organization: Organization, reason
 
     outcome = transition(
         appeal_id=appeal_id,
-        action="redirect",
+        action=Event.Action.REDIRECT,
         actor=actor,
         check=check,
         apply=apply,
@@ -223,7 +227,7 @@ def extend_deadline(*, head, appeal_id: int, days: int, reason: str) -> Appeal:
 
     appeal = transition(
         appeal_id=appeal_id,
-        action="extend_deadline",
+        action=Event.Action.EXTEND_DEADLINE,
         actor=head,
         check=check,
         apply=apply,
@@ -272,7 +276,11 @@ def answer_appeal(
             appeal.executor = actor
 
     outcome = transition(
-        appeal_id=appeal_id, action="answer", actor=actor, check=_staff(actor), apply=apply
+        appeal_id=appeal_id,
+        action=Event.Action.ANSWER,
+        actor=actor,
+        check=_staff(actor),
+        apply=apply,
     )
     appeal = outcome.appeal
     if outcome.changed:
@@ -322,7 +330,7 @@ def close_on_ground(*, actor, appeal_id: int, ground: str, comment: str = "") ->
 
     outcome = transition(
         appeal_id=appeal_id,
-        action="close_on_ground",
+        action=Event.Action.CLOSE_ON_GROUND,
         actor=actor,
         check=check,
         apply=apply,
@@ -350,7 +358,7 @@ def close_appeal(
         appeal.closed_at = timezone.now()
 
     outcome = transition(
-        appeal_id=appeal_id, action="close", actor=actor, apply=apply, reason_code=reason
+        appeal_id=appeal_id, action=Event.Action.CLOSE, actor=actor, apply=apply, reason_code=reason
     )
     if outcome.changed:
         notify(
@@ -374,7 +382,7 @@ def add_note(*, actor, appeal_id: int, text: str) -> Appeal:
 
     return transition(
         appeal_id=appeal_id,
-        action="note",
+        action=Event.Action.NOTE,
         actor=actor,
         check=check,
         comment=text.strip(),
@@ -391,7 +399,7 @@ def record_contacts_view(*, actor, appeal_id: int) -> None:
     Event.objects.create(
         appeal=appeal,
         actor=actor,
-        action="view_contacts",
+        action=Event.Action.VIEW_CONTACTS,
         is_public=False,
         created_at=timezone.now(),
     )

@@ -17,18 +17,18 @@ from django_ratelimit.decorators import ratelimit
 from appeals import selectors, services
 from appeals.attachments import (
     MAX_FILES_PER_APPEAL,
-    AttachmentError,
     attachment_response,
     ensure_thumbnail,
     thumbnail_response,
 )
-from appeals.errors import DomainError
 from appeals.forms import AppealForm, ClarificationReplyForm, RatingForm, term_label
 from appeals.models import Attachment
-from appeals.notifications import mark_read, subject_of
 from appeals.services.citizen import keep_reply_uploads
 from appeals.services.filing import keep_draft_uploads, remove_draft_upload
 from core.actions import attempt
+from core.errors import DomainError
+from core.outbox import mark_read, subject_of
+from core.uploads import AttachmentError
 from organizations.models import Category
 from organizations.selectors import get_platform_region, leaf_categories
 

@@ -6,9 +6,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from appeals import notifications
+from appeals import notices
 from appeals.selectors import health
-from feedback_platform.decorators import role_required
+from core import outbox
+from core.decorators import role_required
 from organizations import permissions
 
 admin_required = role_required(permissions.is_platform_admin)
@@ -19,7 +20,7 @@ admin_required = role_required(permissions.is_platform_admin)
 def background(request):
     failed = Paginator(health.failed_notifications(), 50).get_page(request.GET.get("page"))
     for notification in failed:
-        notification.subject = notifications.subject_of(notification)
+        notification.subject = outbox.subject_of(notification)
     return render(
         request,
         "appeals/health.html",
@@ -38,7 +39,7 @@ def retry(request):
     ids = [int(value) for value in request.POST.getlist("notification") if value.isdigit()]
     if request.POST.get("all") == "1":
         ids = list(health.failed_notifications().values_list("pk", flat=True)[:10000])
-    count = notifications.retry_failed(actor=request.user, notification_ids=ids)
+    count = notices.retry_failed(actor=request.user, notification_ids=ids)
     messages.success(
         request,
         ngettext(

@@ -10,7 +10,7 @@ from django.views.decorators.vary import vary_on_headers
 from appeals import selectors, services
 from appeals.forms import AcceptForm, DuplicateForm, RejectForm
 from core.actions import attempt
-from feedback_platform.decorators import role_required
+from core.decorators import role_required
 from organizations import permissions
 
 moderator_required = role_required(permissions.is_moderator)

@@ -11,8 +11,6 @@ from django.views.decorators.vary import vary_on_headers
 
 from appeals import permissions as appeal_permissions
 from appeals import services
-from appeals.attachments import AttachmentError
-from appeals.errors import DomainError
 from appeals.models import Attachment
 from appeals.selectors import staff as staff_selectors
 from appeals.selectors.staff import fill_placeholders
@@ -31,7 +29,9 @@ from appeals.staff_forms import (
 )
 from appeals.workflow import allowed_actions
 from core.actions import done, report_outcome, run_form
-from feedback_platform.decorators import role_required
+from core.decorators import role_required
+from core.errors import DomainError
+from core.uploads import AttachmentError
 from organizations import permissions
 
 PAGE_SIZE = 25

@@ -20,7 +20,7 @@ from appeals.selectors import staff as staff_selectors
 from appeals.staff_forms import QueueFilterForm
 from appeals.views.staff import staff_required
 from core.actions import attempt
-from feedback_platform.decorators import role_required
+from core.decorators import role_required
 from organizations import permissions
 
 head_required = role_required(permissions.is_head)

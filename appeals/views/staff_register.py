@@ -14,13 +14,13 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import User, phone_validator
 from appeals import permissions as appeal_permissions
-from appeals.attachments import AttachmentError
 from appeals.forms import MultipleFileField, MultipleFileInput, category_choices
 from appeals.models import TEXT_MAX_LENGTH, Appeal
 from appeals.services.on_behalf import OFFLINE_CHANNELS, is_offline_email, register_on_behalf
 from appeals.views.staff import staff_required
 from core.actions import attempt
-from feedback_platform.widgets import FastSelect
+from core.uploads import AttachmentError
+from core.widgets import FastSelect
 from organizations.models import Category, Municipality
 from organizations.selectors import get_platform_region
 

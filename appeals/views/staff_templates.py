@@ -22,7 +22,7 @@ from appeals.services.templates import (
 )
 from appeals.views.staff import staff_required
 from core.actions import done, report_outcome, run_form
-from feedback_platform.widgets import FastSelect
+from core.widgets import FastSelect
 from organizations.models import Membership, Organization
 from organizations.selectors import staff_organizations
 

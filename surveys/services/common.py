@@ -4,7 +4,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEvent
-from appeals.attachments import AttachmentError, clean_upload
+from core.uploads import AttachmentError, clean_upload
 from surveys import permissions
 from surveys.errors import DomainError
 

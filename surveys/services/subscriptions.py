@@ -5,7 +5,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from appeals.notifications import notify
+from core.outbox import notify
 from surveys.models import Comment, Discussion, Subscription, Survey
 from surveys.services.common import audit
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.actions import attempt, report_outcome
-from feedback_platform.decorators import role_required
+from core.decorators import role_required
 from surveys import permissions, selectors, services
 from surveys.errors import DomainError
 from surveys.forms import CommentForm, ComplaintForm, ModerationForm, ReactionForm

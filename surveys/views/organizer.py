@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.actions import attempt, done, report_outcome, run_form
-from feedback_platform.decorators import role_required
+from core.decorators import role_required
 from surveys import exports, permissions, selectors, services
 from surveys.forms import OptionForm, QuestionForm, SurveyForm
 from surveys.models import Option, Question, Survey

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from appeals.attachments import sniff_content_type
-from feedback_platform.charts import make_chart
+from core.charts import make_chart
+from core.uploads import sniff_content_type
 from organizations.selectors import get_platform_region
 from surveys import permissions, selectors, services
 from surveys.errors import AlreadyTookPart, DomainError, InvalidAnswers

@@ -16,8 +16,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from appeals import notifications
-from appeals.models import Notification
+from core import outbox as notifications
+from core.models import Notification
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

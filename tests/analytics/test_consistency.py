@@ -13,8 +13,9 @@ from analytics.periods import Period, preset_period
 from analytics.scope import Scope
 from analytics.selectors import Filters, dashboard
 from analytics.services import rebuild_stats, update_stats
-from appeals.demo import generate_appeals
 from appeals.models import Answer, Appeal, Event, Rating
+from appeals.workflow import writing_history
+from demo.appeals import generate_appeals
 from organizations.models import Region
 from tests.analytics.conftest import direct_figures
 
@@ -124,37 +125,39 @@ def test_rebuild_then_incremental_runs_equal_direct_figures(region):
     generate_appeals(count=300, region=region, months=2, seed=8)
     answered = list(Appeal.objects.filter(status=S.ANSWERED).order_by("pk")[:20])
     now = timezone.now()
-    for index, appeal in enumerate(answered):
-        answer = appeal.answers.order_by("-review_round").first()
-        low = index % 2 == 0 and appeal.review_round == 0
-        Rating.objects.create(
-            appeal=appeal, answer=answer, score=2 if low else 5, solved=not low, created_at=now
-        )
-        if low:  # back to re-review, as rate_appeal does
-            Appeal.objects.filter(pk=appeal.pk).update(
-                status=S.IN_PROGRESS,
-                review_round=1,
-                answered_at=None,
-                due_at=now + timedelta(days=rng.randint(-3, 20)),
+    # The set-up writes history with its events, not transitions.
+    with writing_history(appeal_ids=[appeal.pk for appeal in answered]):
+        for index, appeal in enumerate(answered):
+            answer = appeal.answers.order_by("-review_round").first()
+            low = index % 2 == 0 and appeal.review_round == 0
+            Rating.objects.create(
+                appeal=appeal, answer=answer, score=2 if low else 5, solved=not low, created_at=now
             )
-            Event.objects.create(
-                appeal=appeal,
-                action="rate",
-                from_status=S.ANSWERED,
-                to_status=S.IN_PROGRESS,
-                created_at=now,
-            )
-        else:
-            Appeal.objects.filter(pk=appeal.pk).update(
-                status=S.CLOSED, closed_at=now, close_reason="rated"
-            )
-            Event.objects.create(
-                appeal=appeal,
-                action="rate",
-                from_status=S.ANSWERED,
-                to_status=S.CLOSED,
-                created_at=now,
-            )
+            if low:  # back to re-review, as rate_appeal does
+                Appeal.objects.filter(pk=appeal.pk).update(
+                    status=S.IN_PROGRESS,
+                    review_round=1,
+                    answered_at=None,
+                    due_at=now + timedelta(days=rng.randint(-3, 20)),
+                )
+                Event.objects.create(
+                    appeal=appeal,
+                    action="rate",
+                    from_status=S.ANSWERED,
+                    to_status=S.IN_PROGRESS,
+                    created_at=now,
+                )
+            else:
+                Appeal.objects.filter(pk=appeal.pk).update(
+                    status=S.CLOSED, closed_at=now, close_reason="rated"
+                )
+                Event.objects.create(
+                    appeal=appeal,
+                    action="rate",
+                    from_status=S.ANSWERED,
+                    to_status=S.CLOSED,
+                    created_at=now,
+                )
     assert update_stats() >= 300
     assert update_stats() >= 0  # twice: the same figures
     for period in periods(today):

@@ -4,13 +4,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AuditEvent
-from appeals.errors import DomainError, NotAllowed
 from appeals.models import AnswerTemplate, Appeal
 from appeals.services.templates import (
     create_answer_template,
     delete_answer_template,
     update_answer_template,
 )
+from core.errors import DomainError, NotAllowed
 from organizations.models import Membership
 from tests.accounts.factories import UserFactory
 from tests.appeals.factories import make_appeal

@@ -8,15 +8,13 @@ from PIL import Image
 
 from appeals.attachments import (
     MAX_FILES_PER_APPEAL,
-    AttachmentError,
     attachment_response,
     check_count,
-    clean_upload,
-    sniff_content_type,
     store_attachment,
 )
-from appeals.errors import DomainError
 from appeals.models import Attachment
+from core.errors import DomainError
+from core.uploads import AttachmentError, clean_upload, sniff_content_type
 from tests.appeals import corpus
 
 

@@ -17,8 +17,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from appeals import notifications, services
-from appeals.models import Appeal, Event, Notification
+from appeals import services
+from appeals.models import Appeal, Event
+from core import outbox
+from core.models import Notification
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.appeals.background import (
     HttpClient,
@@ -238,7 +240,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(world, redis_server, procs):
     with SmtpSink(delay=0.1) as sink:
         env = process_env(redis_url=redis_server.url, smtp_port=sink.port)
         with transaction.atomic():
-            notifications.notify_bulk(
+            outbox.notify_bulk(
                 (
                     person,
                     None,
@@ -266,7 +268,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(world, redis_server, procs):
         time.sleep(2)
         delivered = collections.Counter(sink.notification_ids())
         assert set(delivered) == ids  # nothing lost
-        # At most the one e-mail in flight when the worker died is sent twice (see appeals/notifications.py).
+        # At most the one e-mail in flight when the worker died is sent twice (see core/outbox.py).
         assert sum(n - 1 for n in delivered.values()) <= 1
 
 

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from appeals import services
-from appeals.models import Appeal, Notification
-from appeals.notifications import MAX_ATTEMPTS
+from appeals.models import Appeal
 from appeals.services import sweeps
+from core.models import Notification
+from core.outbox import MAX_ATTEMPTS
 from tests.appeals.factories import make_appeal
 
 S = Appeal.Status

@@ -357,9 +357,11 @@ REGISTERED = datetime(2026, 11, 12, 10, tzinfo=KAM)  # a 30-day term ends on 12.
 )
 @pytest.mark.django_db
 def test_the_term_is_the_same_everywhere(client, world, time_machine, steps, due, extended, told):
-    from appeals import notifications, services
-    from appeals.models import Appeal, Notification
+    from appeals import services
+    from appeals.models import Appeal
     from appeals.services import sweeps
+    from core import outbox as notifications
+    from core.models import Notification
     from organizations.models import Membership
     from tests.accounts.factories import UserFactory
     from tests.appeals.factories import make_appeal

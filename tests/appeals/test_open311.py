@@ -11,7 +11,8 @@ import time_machine
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from appeals.models import AccountHold, Appeal, Event, Notification
+from appeals.models import AccountHold, Appeal, Event
+from core.models import Notification
 from partners.services import issue_api_key, revoke_api_key
 from tests.accounts.factories import UserFactory
 from tests.appeals.factories import make_appeal

@@ -4,12 +4,13 @@ import pytest
 from django.core import mail
 
 from accounts.models import AuditEvent, User
-from appeals.errors import AlreadyDone, NotAllowed
-from appeals.models import Appeal, Event, Notification
-from appeals.notifications import render
+from appeals.models import Appeal, Event
 from appeals.services import CONSENT_VERSION
 from appeals.services.moderation import accept_appeal
 from appeals.services.on_behalf import confirm_held_appeal, register_on_behalf
+from core.errors import AlreadyDone, NotAllowed
+from core.models import Notification
+from core.outbox import render
 from tests.accounts.factories import UserFactory
 from tests.appeals.corpus import pdf
 from tests.appeals.factories import filing_form
@@ -268,7 +269,7 @@ def test_the_service_is_for_organization_staff_only(world):
 
 def test_an_offline_citizen_gets_no_email_only_site_notices(world):
     from appeals import services
-    from appeals.models import Notification
+    from core.models import Notification
     from tests.appeals.factories import make_appeal
 
     offline = UserFactory(email="offline-abc@pos.invalid")

@@ -10,9 +10,11 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from appeals import notifications, services
-from appeals.errors import AlreadyDone, DomainError, NotAllowed
-from appeals.models import Appeal, Event, Notification
+from appeals import services
+from appeals.models import Appeal, Event
+from core import outbox
+from core.errors import AlreadyDone, DomainError, NotAllowed
+from core.models import Notification
 from tests.appeals.factories import world_appeal
 
 pytestmark = pytest.mark.django_db
@@ -147,7 +149,7 @@ def test_reject_keeps_the_ground_and_tells_the_citizen(world):
     )
     assert appeal.status == S.REJECTED and appeal.ground == "abusive"
     email = Notification.objects.get(appeal=appeal, template="rejected", channel="email")
-    subject, body = notifications.render(email)
+    subject, body = outbox.render(email)
     assert appeal.number in subject
     assert "оскорбительные выражения или угрозы" in body
 
@@ -338,8 +340,8 @@ def test_pending_email_is_sent_once_even_when_delivered_twice(world):
     appeal = _appeal(world, S.SUBMITTED)
     services.accept_appeal(moderator=world.moderator, appeal_id=appeal.pk)
     email = Notification.objects.get(appeal=appeal, template="registered", channel="email")
-    assert notifications.deliver(notification_id=email.pk) is True
-    assert notifications.deliver(notification_id=email.pk) is False
+    assert outbox.deliver(notification_id=email.pk) is True
+    assert outbox.deliver(notification_id=email.pk) is False
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [world.citizen.email]
@@ -359,14 +361,14 @@ def test_a_failed_email_is_retried_later_and_finally_marked_failed(world, settin
     appeal = _appeal(world, S.SUBMITTED)
     services.reject_appeal(moderator=world.moderator, appeal_id=appeal.pk, ground="spam")
     email = Notification.objects.get(appeal=appeal, channel="email")
-    assert notifications.deliver(notification_id=email.pk) is False
+    assert outbox.deliver(notification_id=email.pk) is False
     email.refresh_from_db()
     assert email.status == Notification.Status.PENDING and email.attempts == 1
     assert email.next_attempt_at > timezone.now()
-    assert notifications.send_pending() == 0  # not due yet: the back-off holds it
-    for _ in range(notifications.MAX_ATTEMPTS - 1):
+    assert outbox.send_pending() == 0  # not due yet: the back-off holds it
+    for _ in range(outbox.MAX_ATTEMPTS - 1):
         Notification.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
-        notifications.send_pending()
+        outbox.send_pending()
     email.refresh_from_db()
     assert email.status == Notification.Status.FAILED
     assert email.last_error
@@ -375,16 +377,16 @@ def test_a_failed_email_is_retried_later_and_finally_marked_failed(world, settin
 def test_the_sweep_sends_what_is_pending(world):
     appeal = _appeal(world, S.SUBMITTED)
     services.reject_appeal(moderator=world.moderator, appeal_id=appeal.pk, ground="spam")
-    assert notifications.send_pending() == 1
-    assert notifications.send_pending() == 0
+    assert outbox.send_pending() == 1
+    assert outbox.send_pending() == 0
     assert len(mail.outbox) == 1
 
 
 def test_in_app_notifications_are_read_by_their_recipient(world):
     appeal = _appeal(world, S.SUBMITTED)
     services.reject_appeal(moderator=world.moderator, appeal_id=appeal.pk, ground="spam")
-    assert notifications.mark_read(user=world.executor) == 0
-    assert notifications.mark_read(user=world.citizen) == 1
+    assert outbox.mark_read(user=world.executor) == 0
+    assert outbox.mark_read(user=world.citizen) == 1
 
 
 def test_a_repeat_by_someone_else_is_refused_not_ignored(world):
@@ -439,12 +441,12 @@ def test_failed_emails_can_be_retried_from_the_admin(client, world, platform_adm
     Notification.objects.filter(pk=email.pk).update(status=Notification.Status.FAILED, attempts=6)
     client.force_login(platform_admin)
     response = client.post(
-        "/admin/appeals/notification/", {"action": "retry", "_selected_action": [email.pk]}
+        "/admin/core/notification/", {"action": "retry", "_selected_action": [email.pk]}
     )
     assert response.status_code == 302
     email.refresh_from_db()
     assert email.status == Notification.Status.PENDING and email.attempts == 0
-    assert notifications.send_pending() == 1
+    assert outbox.send_pending() == 1
 
 
 def test_appeals_are_read_only_in_the_admin(client, world, platform_admin):

@@ -8,9 +8,11 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
-from appeals import notifications, services
-from appeals.models import Appeal, Event, Notification, SweepRun
+from appeals import services
+from appeals.models import Appeal, Event, SweepRun
 from appeals.services import sweeps
+from core import outbox
+from core.models import Notification
 from tests.appeals.factories import make_appeal, world_appeal
 
 S = Appeal.Status
@@ -152,7 +154,7 @@ def test_rating_reminder_after_three_days_and_not_rated_closure_after_ten(
     appeal = _open(world, due_in=timedelta(days=5))
     services.answer_appeal(actor=world.executor, appeal_id=appeal.pk, text="Снег вывезен.")
     request = _alerts("answered", recipient=world.citizen, channel="email").get()
-    assert notifications.subject_of(request) == (  # the answer e-mail asks
+    assert outbox.subject_of(request) == (  # the answer e-mail asks
         f"На обращение {appeal.number} дан ответ: пожалуйста, оцените его"
     )
 
@@ -169,7 +171,7 @@ def test_rating_reminder_after_three_days_and_not_rated_closure_after_ten(
     appeal.refresh_from_db()
     assert appeal.status == S.CLOSED and appeal.close_reason == Appeal.CloseReason.NOT_RATED
     closed = _alerts("closed", recipient=world.citizen, channel="email").get()
-    _subject, body = notifications.render(closed)
+    _subject, body = outbox.render(closed)
     assert "10" in body  # "no rating came within 10 days", not "thank you for solving it"
 
 

@@ -5,8 +5,9 @@ from django.core import mail
 from django.db import connection
 
 from appeals import services
-from appeals.models import Appeal, Notification
+from appeals.models import Appeal
 from appeals.tasks import deliver_notification_task, send_pending_notifications_task
+from core.models import Notification
 from feedback_platform.celery import app as celery_app
 from tests.appeals.background import Processes, RedisServer, SmtpSink, process_env
 from tests.appeals.factories import make_appeal

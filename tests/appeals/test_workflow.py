@@ -1,12 +1,19 @@
 """Every transition of the table: allowed from its sources, refused from every other status."""
 
 import pytest
+from django.db import DatabaseError, transaction
 
 from appeals import services
-from appeals.errors import AlreadyDone, DomainError, IllegalTransition
-from appeals.models import AccountHold, Appeal, Event, Notification
+from appeals.models import AccountHold, Appeal, Event
 from appeals.services.on_behalf import confirm_held_appeal, hold_for_account
-from appeals.workflow import TRANSITIONS
+from appeals.workflow import (
+    TRANSITIONS,
+    IllegalTransition,
+    StatusWrittenOutsideTransition,
+    transition,
+)
+from core.errors import AlreadyDone, DomainError
+from core.models import Notification
 from tests.accounts.factories import UserFactory
 from tests.appeals.factories import world_appeal
 
@@ -80,9 +87,8 @@ def test_transition_table(world, action, status, allowed):
     events_before = Event.objects.filter(appeal=appeal).count()
     if allowed:
         result = ACTIONS[action](world, appeal)
-        target = TRANSITIONS[action][1]
-        if target is not None:
-            assert result.status == target
+        targets = TRANSITIONS[action].targets
+        assert result.status in targets if targets else result.status == status
         event = Event.objects.filter(appeal=appeal).latest("created_at", "pk")
         assert event.action == action
         assert event.from_status == status
@@ -145,3 +151,91 @@ def test_a_second_moderator_is_told_the_appeal_is_already_registered(world, regi
         "«Зарегистрировано»."
     )
     assert Event.objects.filter(appeal=appeal, action="accept").count() == 1
+
+
+def test_rate_has_its_targets_in_the_table():
+    assert TRANSITIONS[Event.Action.RATE].sources == {S.ANSWERED}
+    assert TRANSITIONS[Event.Action.RATE].targets == {S.CLOSED, S.IN_PROGRESS}
+    assert not TRANSITIONS[Event.Action.NOTE].targets  # keeps the status
+
+
+@pytest.mark.parametrize(
+    ("score", "solved", "target"),
+    [(5, True, S.CLOSED), (3, True, S.CLOSED), (2, True, S.IN_PROGRESS), (5, False, S.IN_PROGRESS)],
+)
+def test_the_rating_chooses_among_the_targets_of_rate(world, score, solved, target):
+    appeal = _appeal(world, S.ANSWERED)
+    rated = services.rate_appeal(
+        citizen=world.citizen, appeal_id=appeal.pk, score=score, solved=solved
+    )
+    assert rated.status == target
+    event = Event.objects.get(appeal=appeal, action=Event.Action.RATE)
+    assert (event.from_status, event.to_status) == (S.ANSWERED, target)
+
+
+def test_a_second_rating_is_refused_and_writes_nothing(world):
+    appeal = _appeal(world, S.ANSWERED)
+    services.rate_appeal(citizen=world.citizen, appeal_id=appeal.pk, score=5, solved=True)
+    with pytest.raises(IllegalTransition):
+        services.rate_appeal(citizen=world.citizen, appeal_id=appeal.pk, score=1, solved=False)
+    assert Appeal.objects.get(pk=appeal.pk).status == S.CLOSED
+    assert Event.objects.filter(appeal=appeal, action=Event.Action.RATE).count() == 1
+
+
+def test_rating_an_appeal_still_in_progress_is_an_illegal_move(world):
+    appeal = _appeal(world, S.IN_PROGRESS)
+    with pytest.raises(IllegalTransition) as error:
+        services.rate_appeal(citizen=world.citizen, appeal_id=appeal.pk, score=5, solved=True)
+    assert str(error.value.message) == "Это действие недоступно для обращения в статусе «В работе»."
+
+
+def test_a_status_saved_outside_transition_is_refused(world):
+    appeal = _appeal(world, S.IN_PROGRESS)
+    appeal.status = S.CLOSED
+    with (
+        pytest.raises(DatabaseError, match="only through appeals.workflow.transition"),
+        transaction.atomic(),
+    ):
+        appeal.save()
+    assert Appeal.objects.get(pk=appeal.pk).status == S.IN_PROGRESS
+
+
+def test_a_bulk_status_update_outside_transition_is_refused(world):
+    appeals = [_appeal(world, S.ANSWERED) for _ in range(2)]
+    with (
+        pytest.raises(DatabaseError, match="only through appeals.workflow.transition"),
+        transaction.atomic(),
+    ):
+        Appeal.objects.filter(pk__in=[a.pk for a in appeals]).update(status=S.CLOSED)
+    assert set(Appeal.objects.values_list("status", flat=True)) == {S.ANSWERED}
+
+
+def test_other_fields_still_save_and_a_transition_leaves_no_opening_behind(world):
+    appeal = _appeal(world, S.IN_PROGRESS)
+    Appeal.objects.filter(pk=appeal.pk).update(flagged_for_moderator=True)  # no status: allowed
+    with transaction.atomic():
+        services.answer_appeal(actor=world.executor, appeal_id=appeal.pk, text="Снег убран.")
+        # Later in the same transaction the guard is closed again.
+        with pytest.raises(DatabaseError), transaction.atomic():
+            Appeal.objects.filter(pk=appeal.pk).update(status=S.IN_PROGRESS)
+    assert Appeal.objects.get(pk=appeal.pk).status == S.ANSWERED
+
+
+def test_a_status_set_by_an_apply_callback_is_refused(world):
+    appeal = _appeal(world, S.IN_PROGRESS)
+
+    def sneak(locked):
+        locked.status = S.CLOSED
+
+    with pytest.raises(StatusWrittenOutsideTransition), transaction.atomic():
+        transition(appeal_id=appeal.pk, action=Event.Action.NOTE, actor=world.executor, apply=sneak)
+    assert Appeal.objects.get(pk=appeal.pk).status == S.IN_PROGRESS
+
+
+def test_a_target_outside_the_table_is_refused(world):
+    appeal = _appeal(world, S.ANSWERED)
+    with pytest.raises(StatusWrittenOutsideTransition), transaction.atomic():
+        transition(
+            appeal_id=appeal.pk, action=Event.Action.RATE, actor=world.citizen, to_status=S.REJECTED
+        )
+    assert Appeal.objects.get(pk=appeal.pk).status == S.ANSWERED

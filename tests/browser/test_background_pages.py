@@ -7,9 +7,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from appeals.models import Appeal, Notification
-from appeals.notifications import MAX_ATTEMPTS
+from appeals.models import Appeal
 from appeals.services import sweeps
+from core.models import Notification
+from core.outbox import MAX_ATTEMPTS
 from organizations.models import Membership
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.appeals.factories import make_appeal

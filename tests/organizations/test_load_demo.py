@@ -8,7 +8,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from organizations.demo import data as demo_data
+from demo.organizations import data as demo_data
 from organizations.models import (
     Category,
     Membership,
@@ -244,8 +244,8 @@ def test_if_empty_loads_an_empty_database():
 def test_the_demo_head_has_answer_templates_and_a_widget_origin(client):
     from django.urls import reverse
 
-    from appeals.demo.staff_tools import DEMO_WIDGET_ORIGINS
     from appeals.models import AnswerTemplate
+    from demo.appeals.staff_tools import DEMO_WIDGET_ORIGINS
 
     output = load_demo()
     head_org = Organization.objects.get(slug=demo_data.CAPITAL_ADMINISTRATION)

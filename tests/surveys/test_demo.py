@@ -1,7 +1,7 @@
 import pytest
 
+from demo.surveys import CAPITAL, load_demo_consultations
 from organizations.models import Membership
-from surveys.demo import CAPITAL, load_demo_consultations
 from surveys.models import Comment, Discussion, Response, Survey
 from tests.accounts.factories import UserFactory
 from tests.organizations.factories import MembershipFactory, MunicipalityFactory

@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from appeals.models import Notification
-from appeals.notifications import render
+from core.models import Notification
+from core.outbox import render
 from organizations.models import Membership
 from surveys import selectors, services
 from surveys.errors import DomainError

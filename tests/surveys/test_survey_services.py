@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from appeals.models import Notification
-from appeals.notifications import render
+from core.models import Notification
+from core.outbox import render
 from surveys import selectors, services
 from surveys.errors import AlreadyTookPart, DomainError, InvalidAnswers
 from surveys.models import Question, Response, Subscription, Survey

@@ -14,54 +14,49 @@ e-mail per sending process (the one in flight), and never loses one. Each e-mail
 
 import logging
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy as _
 
-from appeals.models import Ground, Notification
+from core.models import Notification
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
-SUBJECTS = {
-    "submitted": _("Appeal %(number)s is received"),
-    "registered": _("Appeal %(number)s is registered"),
-    "rejected": _("Appeal %(number)s is not accepted for consideration"),
-    "redirected": _("Appeal %(number)s is redirected"),
-    "clarification_requested": _("Please clarify appeal %(number)s"),
-    "clarification_replied": _("The citizen has clarified appeal %(number)s"),
-    "deadline_extended": _("The term of appeal %(number)s is extended"),
-    "answered": _("Appeal %(number)s is answered: please rate the answer"),
-    "reopened": _("Appeal %(number)s is sent back for re-review"),
-    "closed": _("Appeal %(number)s is closed"),
-    "flagged": _("Appeal %(number)s needs the moderator's attention"),
-    "invitation": _("Appeal %(number)s is registered: set a password to follow it online"),
-    "due_soon": _("The answer to appeal %(number)s is due on %(due)s"),
-    "overdue": _("Appeal %(number)s is overdue: the term ended on %(due)s"),
-    "overdue_digest": _("Newly overdue appeals of the region: %(count)s"),
-    "registration_overdue": _("Appeals waiting for registration longer than 3 days: %(count)s"),
-    "rating_reminder": _("Please rate the answer to appeal %(number)s"),
-}
-
-
-# Bodies of templates registered by other apps; appeal templates live in appeals/email/<name>.txt.
+# Celery tasks by name (core imports no app): appeals/tasks.py defines them, beside the other
+# sweeps whose runs it records; the names stay so that messages already queued still arrive.
+DELIVER_TASK = "appeals.deliver_notification"
+RELAY_TASK = "appeals.send_pending_notifications"
+# Subjects and bodies of the templates the apps register (AppConfig.ready) with register_template.
+SUBJECTS: dict[str, object] = {}
 _BODIES: dict[str, str] = {}
+_EXTRA_CONTEXT: dict[str, Callable[[dict], dict]] = {}
 
 
-def register_template(name: str, *, subject, body_template: str) -> None:
-    """Let another app (surveys) send through this outbox with its own subject and body template.
+def register_template(
+    name: str,
+    *,
+    subject,
+    body_template: str,
+    extra_context: Callable[[dict], dict] | None = None,
+) -> None:
+    """Let an app send through this outbox with its own subject and body template.
 
     `subject` is a lazy translation with %(key)s placeholders filled from the context; a `url`
-    in the context (a site path) makes the in-app notification a link.
+    in the context (a site path) makes the in-app notification a link. `extra_context`, given the
+    stored context, returns what the body needs besides it (labels looked up at sending time).
     """
     SUBJECTS[name] = subject
     _BODIES[name] = body_template
+    if extra_context is not None:
+        _EXTRA_CONTEXT[name] = extra_context
 
 
 def notify(
@@ -153,22 +148,21 @@ _broker_skip_until = 0.0
 
 
 def enqueue_delivery(notification_id: int) -> None:
-    _publisher.submit(_publish, "appeals.deliver_notification", [notification_id])
+    _publisher.submit(_publish, DELIVER_TASK, [notification_id])
 
 
 def kick_relay() -> None:
     """Ask a worker to run the outbox relay now (the periodic sweep does it anyway)."""
-    _publisher.submit(_publish, "appeals.send_pending_notifications", [])
+    _publisher.submit(_publish, RELAY_TASK, [])
 
 
 def _publish(task_name: str, args: list) -> None:
     global _broker_skip_until
     if time.monotonic() < _broker_skip_until:
         return
-    from feedback_platform.celery import app
-
     try:
-        app.send_task(task_name, args=args, retry=False)
+        # The project's Celery app (feedback_platform/celery.py) is the current one.
+        current_app.send_task(task_name, args=args, retry=False)
     except Exception:  # noqa: BLE001 — the broker is optional: the relay sweep sends what stays pending
         _broker_skip_until = time.monotonic() + BROKER_COOLDOWN_SECONDS
         logger.warning("could not queue %s%s; the outbox relay will do it", task_name, args)
@@ -187,12 +181,10 @@ def render(notification: Notification) -> tuple[str, str]:
             "recipient": notification.recipient,
             "site_url": settings.SITE_URL,
         }
-        if context.get("ground") in Ground.values:
-            context["ground_label"] = Ground(context["ground"]).label
-        body = render_to_string(
-            _BODIES.get(notification.template, f"appeals/email/{notification.template}.txt"),
-            context,
-        )
+        extra_context = _EXTRA_CONTEXT.get(notification.template)
+        if extra_context is not None:
+            context.update(extra_context(context))
+        body = render_to_string(_BODIES[notification.template], context)
     return subject, body
 
 
@@ -283,10 +275,11 @@ def mark_read(*, user, notification_ids: list[int] | None = None) -> int:
     return rows.update(read_at=timezone.now())
 
 
-def retry_failed(*, actor, notification_ids: list[int]) -> int:
-    """Give failed e-mails a fresh set of attempts (after the mail server is fixed); audited."""
-    from accounts.models import AuditEvent
+def retry_failed(*, notification_ids: list[int]) -> list[int]:
+    """Give failed e-mails a fresh set of attempts (after the mail server is fixed).
 
+    Returns the ids given another try; the caller audits who asked for it, in the same transaction.
+    """
     with transaction.atomic():
         ids = list(
             Notification.objects.select_for_update()
@@ -304,8 +297,5 @@ def retry_failed(*, actor, notification_ids: list[int]) -> int:
             last_error="",
         )
         if count:
-            AuditEvent.objects.create(
-                actor=actor, action="notifications_retried", changes={"ids": ids}
-            )
             transaction.on_commit(kick_relay)
-    return count
+    return ids

@@ -27,10 +27,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from appeals.deadlines import fill_calendar
-from appeals.demo import DEFAULT_MIX, generate_appeals
 from appeals.models import Appeal, CalendarDay
-from organizations.demo import data
-from organizations.demo.plan import (
+from demo.appeals import DEFAULT_MIX, generate_appeals
+from demo.organizations import data
+from demo.organizations.plan import (
     ADMIN_FALLBACK_ROLES,
     BATCH_SIZE,
     OrgSpec,
@@ -114,7 +114,7 @@ class Command(BaseCommand):
             self.load_routing(region, municipalities, plan, org_ids, leaves)
             self.load_accounts(region, municipalities, org_ids)
             # Answer templates and widget origins of the demo head's organization.
-            from appeals.demo.staff_tools import load_demo_staff_tools
+            from demo.appeals.staff_tools import load_demo_staff_tools
 
             self.stdout.write(
                 load_demo_staff_tools(organization_id=org_ids[data.CAPITAL_ADMINISTRATION])
@@ -122,7 +122,7 @@ class Command(BaseCommand):
             self.load_calendar()
             self.load_appeals(region, org_ids, options["appeals"])
             # Polls, a vote and discussions: after the accounts and the generated residents exist.
-            from surveys.demo import load_demo_consultations
+            from demo.surveys import load_demo_consultations
 
             created = load_demo_consultations(region=region)
             self.stdout.write(f"Опросы, голосования и обсуждения: {created or 'уже загружены'}")

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
-from appeals.demo.plan import _cumulative, _dt
-from appeals.demo.texts import (
+from demo.appeals.plan import _cumulative, _dt
+from demo.appeals.texts import (
     CATEGORY_WEIGHTS,
     DAY,
     DEFAULT_CATEGORY_WEIGHT,
@@ -29,12 +29,12 @@ from appeals.demo.texts import (
     SURNAMES,
     TEMPLATES,
 )
-from organizations.demo import data as demo_data
+from demo.organizations import data as demo_data
 from organizations.models import Membership, Municipality, Organization, RoutingRule
 from organizations.selectors import leaf_categories
 
 if TYPE_CHECKING:
-    from appeals.demo import _Generator
+    from demo.appeals import _Generator
 
 
 def _street(name: str) -> tuple[str, str]:

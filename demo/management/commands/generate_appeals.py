@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from appeals.demo import generate_appeals
+from demo.appeals import generate_appeals
 from organizations.models import Region
 
 BAR_WIDTH = 30

@@ -17,7 +17,8 @@ from array import array
 from datetime import UTC, datetime
 
 from appeals import deadlines
-from appeals.demo.texts import (
+from appeals.models import Appeal, Event
+from demo.appeals.texts import (
     ASSIGN_SHARE,
     CLARIFICATION_SHARE,
     CLOSE_ON_GROUND_SHARE,
@@ -35,7 +36,8 @@ from appeals.demo.texts import (
     STATUSES,
     S,
 )
-from appeals.models import Appeal
+
+A = Event.Action
 
 
 def _quotas(mix: dict[str, float], count: int) -> list[int]:
@@ -190,25 +192,25 @@ class _Planner:
         """The moves from submission to the final status, with unsqueezed times."""
         rng, now = self.rng, self.now
         expo = rng.expovariate
-        steps = [["submit", t0]]
+        steps = [[A.SUBMIT, t0]]
         if status == S.SUBMITTED:
             return steps
         t = t0 + min(600 + expo(1 / (10 * HOUR)), 2.9 * DAY)
         if status == S.REJECTED:
             ground, comment = _weighted_ground(rng)
-            steps.append(["reject", t, ground, comment])
+            steps.append([A.REJECT, t, ground, comment])
             return steps
-        steps.append(["accept", t])
+        steps.append([A.ACCEPT, t])
         start = t
         alternative = self.fallback.get(category_id)
         if alternative is not None and alternative != org and rng.random() < REDIRECT_SHARE:
             t += HOUR + min(expo(1 / DAY), 5.5 * DAY)
-            steps.append(["redirect", t, alternative])
+            steps.append([A.REDIRECT, t, alternative])
             org, start = alternative, t
         if status == S.REGISTERED:
             return steps
         t += 300 + min(expo(1 / (12 * HOUR)), 5 * DAY)
-        steps.append(["assign" if self.heads[org] and rng.random() < ASSIGN_SHARE else "take", t])
+        steps.append([A.ASSIGN if self.heads[org] and rng.random() < ASSIGN_SHARE else A.TAKE, t])
         on_ground = status == S.CLOSED and rng.random() < CLOSE_ON_GROUND_SHARE
         if (
             status == S.CLARIFICATION
@@ -216,14 +218,14 @@ class _Planner:
             or (on_ground and rng.random() < 0.5)
         ):
             t += 2 * HOUR + min(expo(1 / (2 * DAY)), 0.4 * term * DAY)
-            steps.append(["request_clarification", t])
+            steps.append([A.REQUEST_CLARIFICATION, t])
             if status == S.CLARIFICATION:
                 return steps
             if on_ground:  # no reply came
                 t += rng.uniform(7, 15) * DAY
                 steps.append(
                     [
-                        "close_on_ground",
+                        A.CLOSE_ON_GROUND,
                         t,
                         "unclear",
                         "Заявитель не ответил на запрос уточнения; существо обращения установить невозможно.",
@@ -236,7 +238,7 @@ class _Planner:
             t += rng.uniform(1, max(term / 2, 2)) * DAY
             steps.append(
                 [
-                    "close_on_ground",
+                    A.CLOSE_ON_GROUND,
                     t,
                     "out_of_scope",
                     "Вопрос не относится к компетенции организации; заявителю разъяснён порядок обращения.",
@@ -247,7 +249,7 @@ class _Planner:
         if term >= 30 and not rereview and self.heads[org] and rng.random() < EXTENSION_SHARE:
             extra = rng.choice((10, 15, 20, 30))
             t = max(t + HOUR, start + rng.uniform(0.3, 0.6) * term * DAY)
-            steps.append(["extend_deadline", t, extra])
+            steps.append([A.EXTEND_DEADLINE, t, extra])
         if status == S.IN_PROGRESS and not rereview:
             return steps
         if status == S.ANSWERED and not rereview:
@@ -255,17 +257,17 @@ class _Planner:
         else:
             target = start + rng.triangular(0.05, 1.1, 0.45) * (term + extra) * DAY
         t = max(t + 1800, target)
-        steps.append(["answer", t])
+        steps.append([A.ANSWER, t])
         if status == S.ANSWERED and not rereview:
             return steps
         if status == S.CLOSED and rng.random() >= RATED_SHARE:
             t += RATING_WINDOW.total_seconds() + rng.uniform(0, 6 * HOUR)
-            steps.append(["close", t])
+            steps.append([A.CLOSE, t])
             return steps
         score, solved = _rating(rng, low=rereview)
         t += HOUR + min(expo(1 / (1.5 * DAY)), 6.5 * DAY)
         low = score <= 2 or not solved
-        steps.append(["rate", t, score, solved, rng.choice(LOW_COMMENTS if low else GOOD_COMMENTS)])
+        steps.append([A.RATE, t, score, solved, rng.choice(LOW_COMMENTS if low else GOOD_COMMENTS)])
         if not low or status == S.IN_PROGRESS:
             return steps
         if status == S.ANSWERED:
@@ -273,17 +275,17 @@ class _Planner:
         else:
             target = t + rng.triangular(0.05, 0.9, 0.3) * term * DAY
         t = max(t + 1800, target)
-        steps.append(["answer", t])
+        steps.append([A.ANSWER, t])
         if status == S.ANSWERED:
             return steps
         if rng.random() >= RATED_AFTER_REVIEW_SHARE:
             t += RATING_WINDOW.total_seconds() + rng.uniform(0, 6 * HOUR)
-            steps.append(["close", t])
+            steps.append([A.CLOSE, t])
             return steps
         score, solved = _rating(rng, low=False)
         low = score <= 2 or not solved
         t += HOUR + min(expo(1 / (1.5 * DAY)), 6.5 * DAY)
-        steps.append(["rate", t, score, solved, rng.choice(LOW_COMMENTS if low else GOOD_COMMENTS)])
+        steps.append([A.RATE, t, score, solved, rng.choice(LOW_COMMENTS if low else GOOD_COMMENTS)])
         return steps
 
     def _fit(self, steps: list[list], t0: float, status: str) -> None:

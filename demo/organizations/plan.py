@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.core.management.base import CommandError
 
-from organizations.demo import data
+from demo.organizations import data
 from organizations.validators import inn_check_digits, ogrn_check_digit
 
 BATCH_SIZE = 100

@@ -34,12 +34,12 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
-from appeals.demo.history import _History
-from appeals.demo.plan import _Planner
-from appeals.demo.reference import _citizen_pool, _Citizens, _References
-from appeals.demo.texts import CHUNK_SIZE, CITIZEN_POOL_MAX, DAY, DEFAULT_MIX, STATUSES
-from appeals.demo.writer import _reserve_ids, _reserve_numbers, _Rows, _write_rows
 from appeals.models import Appeal
+from demo.appeals.history import _History
+from demo.appeals.plan import _Planner
+from demo.appeals.reference import _citizen_pool, _Citizens, _References
+from demo.appeals.texts import CHUNK_SIZE, CITIZEN_POOL_MAX, DAY, DEFAULT_MIX, STATUSES
+from demo.appeals.writer import _reserve_ids, _reserve_numbers, _Rows, _write_rows
 
 __all__ = ["DEFAULT_MIX", "STATUSES", "generate_appeals"]
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from appeals.demo.plan import _dt, _weighted
-from appeals.demo.reference import _Place
-from appeals.demo.texts import (
+from appeals.models import Appeal, ClarificationMessage, Event
+from appeals.services.filing import CONSENT_VERSION, REGISTRATION_WINDOW
+from demo.appeals.plan import _dt, _weighted
+from demo.appeals.reference import _Place
+from demo.appeals.texts import (
     ANSWERS,
     CHANNELS,
     CLARIFICATION_REPLIES,
@@ -34,12 +36,12 @@ from appeals.demo.texts import (
     STOPS,
     S,
 )
-from appeals.models import Appeal, ClarificationMessage
-from appeals.services.filing import CONSENT_VERSION, REGISTRATION_WINDOW
+
+A = Event.Action
 
 if TYPE_CHECKING:
-    from appeals.demo import _Generator
-    from appeals.demo.writer import _Rows
+    from demo.appeals import _Generator
+    from demo.appeals.writer import _Rows
 
 
 def _plural(n: int, one: str, few: str, many: str) -> str:
@@ -153,12 +155,12 @@ class _History:
         for step in steps:
             action, t = step[0], step[1]
             when = _dt(t)
-            if action == "submit":
+            if action == A.SUBMIT:
                 events.append(
                     (
                         appeal_id,
                         citizen_id,
-                        "submit",
+                        A.SUBMIT,
                         "",
                         S.SUBMITTED,
                         "",
@@ -171,7 +173,7 @@ class _History:
                 continue
             before = st
             actor, reason_code, comment, public, data = None, "", "", True, "{}"
-            if action == "reject":
+            if action == A.REJECT:
                 st, closed = S.REJECTED, t
                 ground, comment = step[2], step[3]
                 previous = self.last_by_citizen.get(citizen_id)
@@ -183,12 +185,12 @@ class _History:
                         data = f'{{"duplicate_of": "{previous[1]}"}}'
                 reason_code = ground
                 actor = self._moderator()
-            elif action == "accept":
+            elif action == A.ACCEPT:
                 st, org, registered = S.REGISTERED, org0, t
                 due = self.due(t, term, day_count)
                 actor = self._moderator()
                 data = '{"category_changed": false, "organization_chosen": false}'
-            elif action == "redirect":
+            elif action == A.REDIRECT:
                 target = step[2]
                 actor = rng.choice(self.executors[org]) if rng.random() < 0.7 else self._moderator()
                 if t - registered <= FRESH_TERM_REDIRECT_WINDOW.total_seconds():
@@ -197,15 +199,15 @@ class _History:
                 comment = f"Вопрос относится к компетенции организации «{self.org_names.get(target, '')}»."
                 org, executor, redirect_count = target, None, redirect_count + 1
                 data = f'{{"organization": {target}}}'
-            elif action in ("take", "assign"):
+            elif action in (A.TAKE, A.ASSIGN):
                 st = S.IN_PROGRESS
                 executor = rng.choice(self.executors[org])
                 heads = self.heads[org]
-                if action == "assign" and heads:
+                if action == A.ASSIGN and heads:
                     actor, public, data = rng.choice(heads), False, f'{{"executor": {executor}}}'
                 else:
-                    action, actor = "take", executor
-            elif action == "request_clarification":
+                    action, actor = A.TAKE, executor
+            elif action == A.REQUEST_CLARIFICATION:
                 st = S.CLARIFICATION
                 executor = executor or rng.choice(self.executors[org])
                 actor, comment = executor, rng.choice(CLARIFICATION_REQUESTS)
@@ -213,12 +215,12 @@ class _History:
                     (appeal_id, executor, ClarificationMessage.Kind.REQUEST, comment, when)
                 )
             elif action == "reply":
-                action, st, actor = "reply_to_clarification", S.IN_PROGRESS, citizen_id
+                action, st, actor = A.REPLY_TO_CLARIFICATION, S.IN_PROGRESS, citizen_id
                 comment = rng.choice(CLARIFICATION_REPLIES).format_map(values)
                 out.clarifications.append(
                     (appeal_id, citizen_id, ClarificationMessage.Kind.REPLY, comment, when)
                 )
-            elif action == "extend_deadline":
+            elif action == A.EXTEND_DEADLINE:
                 heads = self.heads[org]
                 if not heads or t >= due or extension_days is not None:
                     continue
@@ -226,7 +228,7 @@ class _History:
                 due, extension_days = self.extend(due, days), days
                 extension_reason = comment = rng.choice(EXTENSION_REASONS)
                 actor, data = rng.choice(heads), f'{{"days": {days}}}'
-            elif action == "answer":
+            elif action == A.ANSWER:
                 st, answered, rating_requested = S.ANSWERED, t, t
                 executor = executor or rng.choice(self.executors[org])
                 actor = executor
@@ -238,7 +240,7 @@ class _History:
                 answers[review_round] = out.answer(
                     appeal_id, executor, org, answer_text, review_round, when
                 )
-            elif action == "rate":
+            elif action == A.RATE:
                 score, solved, comment = step[2], step[3], step[4]
                 actor = citizen_id
                 out.ratings.append((appeal_id, answers[review_round], score, solved, comment, when))
@@ -256,10 +258,10 @@ class _History:
                         else Appeal.CloseReason.RATED
                     )
                     flagged = low
-            elif action == "close":
+            elif action == A.CLOSE:
                 st, closed, close_reason = S.CLOSED, t, Appeal.CloseReason.NOT_RATED
                 reason_code = close_reason
-            elif action == "close_on_ground":
+            elif action == A.CLOSE_ON_GROUND:
                 st, closed, close_reason = S.CLOSED, t, Appeal.CloseReason.GROUND
                 ground = reason_code = step[2]
                 comment = step[3]

@@ -1,0 +1,60 @@
+"""The appeals' notices in the outbox (core.outbox): their subjects, bodies and context.
+
+Registered by AppealsConfig.ready(); bodies live in appeals/templates/appeals/email/<name>.txt.
+"""
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from appeals.models import Ground
+from core import outbox
+
+SUBJECTS = {
+    "submitted": _("Appeal %(number)s is received"),
+    "registered": _("Appeal %(number)s is registered"),
+    "rejected": _("Appeal %(number)s is not accepted for consideration"),
+    "redirected": _("Appeal %(number)s is redirected"),
+    "clarification_requested": _("Please clarify appeal %(number)s"),
+    "clarification_replied": _("The citizen has clarified appeal %(number)s"),
+    "deadline_extended": _("The term of appeal %(number)s is extended"),
+    "answered": _("Appeal %(number)s is answered: please rate the answer"),
+    "reopened": _("Appeal %(number)s is sent back for re-review"),
+    "closed": _("Appeal %(number)s is closed"),
+    "flagged": _("Appeal %(number)s needs the moderator's attention"),
+    "invitation": _("Appeal %(number)s is registered: set a password to follow it online"),
+    "due_soon": _("The answer to appeal %(number)s is due on %(due)s"),
+    "overdue": _("Appeal %(number)s is overdue: the term ended on %(due)s"),
+    "overdue_digest": _("Newly overdue appeals of the region: %(count)s"),
+    "registration_overdue": _("Appeals waiting for registration longer than 3 days: %(count)s"),
+    "rating_reminder": _("Please rate the answer to appeal %(number)s"),
+}
+
+
+def _ground_label(context: dict) -> dict:
+    """The label of a coded ground, in the language the e-mail is rendered in."""
+    if context.get("ground") in Ground.values:
+        return {"ground_label": Ground(context["ground"]).label}
+    return {}
+
+
+def register() -> None:
+    for name, subject in SUBJECTS.items():
+        outbox.register_template(
+            name,
+            subject=subject,
+            body_template=f"appeals/email/{name}.txt",
+            extra_context=_ground_label,
+        )
+
+
+def retry_failed(*, actor, notification_ids: list[int]) -> int:
+    """Give failed e-mails a fresh set of attempts (after the mail server is fixed); audited."""
+    from accounts.models import AuditEvent
+
+    with transaction.atomic():
+        ids = outbox.retry_failed(notification_ids=notification_ids)
+        if ids:
+            AuditEvent.objects.create(
+                actor=actor, action="notifications_retried", changes={"ids": ids}
+            )
+    return len(ids)

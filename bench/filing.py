@@ -65,6 +65,7 @@ def server_env(port: int, static_root: Path, media_root: Path) -> dict:
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_CSRF_TRUSTED_ORIGINS=f"https://127.0.0.1:{port}",
+        DJANGO_SITE_URL=f"https://127.0.0.1:{port}",
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_STATIC_ROOT=str(static_root),
         DJANGO_MEDIA_ROOT=str(media_root),

@@ -171,7 +171,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
-CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# A task running when the broker connection drops finishes its work. Cancelling it (True) kills
+# the pool process mid-task: an e-mail the mail server already accepted is rolled back to
+# "pending" and sent again. Left running, its acknowledgement is lost and Redis delivers the
+# message again, which is harmless: every task claims its rows under a lock and finds them done.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # The web process publishes from a background thread only (appeals/notifications.py); these keep
 # even that thread from hanging: a dead or frozen Redis answers "no" within seconds.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2

@@ -244,6 +244,36 @@ class Supervisor:
                 child.wait(timeout=10)
 
 
+# The worker as docker-compose.yml runs it. Gossip, mingle and event heartbeats are off: nothing
+# here needs worker-to-worker coordination, and their steps break the worker's reconnection after
+# Redis went away (kombu #582: they close their channels on an already closed connection).
+WORKER_OPTIONS = [
+    "--loglevel=INFO",
+    "--concurrency=2",
+    "--without-gossip",
+    "--without-mingle",
+    "--without-heartbeat",
+]
+
+
+def child_commands(host: str, port: str) -> dict[str, list[str]]:
+    return {
+        "web": [PYTHON, "manage.py", "runserver", f"{host}:{port}"],
+        "worker": [PYTHON, "-m", "celery", "-A", "feedback_platform", "worker", *WORKER_OPTIONS],
+        "beat": [
+            PYTHON,
+            "-m",
+            "celery",
+            "-A",
+            "feedback_platform",
+            "beat",
+            "--loglevel=INFO",
+            "--schedule",
+            str(DATA / "celerybeat-schedule"),
+        ],
+    }
+
+
 def run() -> int:
     host, port = listen_address(os.environ)
     embedded = not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL")
@@ -251,30 +281,7 @@ def run() -> int:
         log(f"links in e-mails and the widget code point to {env['DJANGO_SITE_URL']}")
         manage(env, "migrate", "--noinput")
         manage(env, "load_demo", "--if-empty")
-        commands = {
-            "web": [PYTHON, "manage.py", "runserver", f"{host}:{port}"],
-            "worker": [
-                PYTHON,
-                "-m",
-                "celery",
-                "-A",
-                "feedback_platform",
-                "worker",
-                "--loglevel=INFO",
-                "--concurrency=2",
-            ],
-            "beat": [
-                PYTHON,
-                "-m",
-                "celery",
-                "-A",
-                "feedback_platform",
-                "beat",
-                "--loglevel=INFO",
-                "--schedule",
-                str(DATA / "celerybeat-schedule"),
-            ],
-        }
+        commands = child_commands(host, port)
         DATA.mkdir(exist_ok=True)
         supervisor = Supervisor(commands, env=env)
         supervisor.start_all()

@@ -14,7 +14,6 @@ continue from what Redis held.
 
 import logging
 import time
-import uuid
 
 import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -27,22 +26,26 @@ logger = logging.getLogger(__name__)
 class ResilientRedisCache(RedisCache):
     cooldown_seconds = 5.0
     fallback_max_entries = 10_000
+    # Django makes one cache object per thread; the fallback memory and the cool-down belong to
+    # the process, so that a threaded server counts one login attempt once, whichever thread.
+    _skip_until: dict[str, float] = {}
 
     def __init__(self, server, params):
         super().__init__(server, params)
-        self._skip_until = 0.0
+        prefix = params.get("KEY_PREFIX", "")
+        self._identity = f"{server}|{prefix}"
         self._fallback = LocMemCache(
-            f"resilient-fallback-{uuid.uuid4().hex}",
-            {
-                "KEY_PREFIX": params.get("KEY_PREFIX", ""),
-                "OPTIONS": {"MAX_ENTRIES": self.fallback_max_entries},
-            },
+            f"resilient-fallback|{self._identity}",
+            {"KEY_PREFIX": prefix, "OPTIONS": {"MAX_ENTRIES": self.fallback_max_entries}},
         )
 
     @property
     def degraded(self) -> bool:
         """True while Redis is being skipped after a failure."""
-        return time.monotonic() < self._skip_until
+        return time.monotonic() < self._skip_until.get(self._identity, 0.0)
+
+    def _cool_down(self) -> None:
+        self._skip_until[self._identity] = time.monotonic() + self.cooldown_seconds
 
     def _call(self, name, *args):
         if self.degraded:
@@ -50,7 +53,7 @@ class ResilientRedisCache(RedisCache):
         try:
             return getattr(super(), name)(*args)
         except redis.RedisError as error:
-            self._skip_until = time.monotonic() + self.cooldown_seconds
+            self._cool_down()
             logger.warning(
                 "cache unavailable, using this process's memory for %ss: %s",
                 self.cooldown_seconds,
@@ -106,6 +109,6 @@ class ResilientRedisCache(RedisCache):
             if batch:
                 client.delete(*batch)
         except redis.RedisError as error:
-            self._skip_until = time.monotonic() + self.cooldown_seconds
+            self._cool_down()
             logger.warning("cache unavailable, not cleared: %s", error)
         return True

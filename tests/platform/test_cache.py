@@ -40,3 +40,17 @@ def test_citizen_can_log_in_while_redis_is_down(client, citizen, redis_down):
 def test_cache_works_when_redis_is_up():
     cache.set("key", "value", 30)
     assert cache.get("key") == "value"
+
+
+def test_the_fallback_is_shared_by_every_thread_of_the_process(redis_down):
+    # Django gives each thread its own cache object; a threaded server must still count a login
+    # attempt made on one thread when the next arrives on another.
+    import threading
+
+    cache.add("attempts", 1)
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(cache.incr("attempts")))
+    thread.start()
+    thread.join()
+    assert seen == [2]
+    assert cache.get("attempts") == 2

@@ -1,7 +1,7 @@
 """Settings of the Feedback Platform, driven by environment variables.
 
 Defaults make `make run` and `make test` work with no `.env` (the Makefile sets DJANGO_DEBUG=1).
-With DEBUG off, start-up refuses a missing secret key or allowed hosts.
+With DEBUG off, start-up refuses a missing secret key, allowed hosts or site address (DJANGO_SITE_URL).
 """
 
 import os

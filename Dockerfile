@@ -18,6 +18,7 @@ COPY . .
 # Translations and static files are built into the image; the settings need placeholders to load.
 RUN python scripts/compilemessages.py \
  && DJANGO_DEBUG=0 DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build \
+    DJANGO_SITE_URL=https://build.invalid \
     DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
     python manage.py collectstatic --noinput \
  && mkdir -p /data/media && chown -R app:app /data

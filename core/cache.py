@@ -1,11 +1,15 @@
-"""A Redis cache that degrades to "no cache" while Redis is unreachable.
+"""A Redis cache that falls back to a per-process memory cache while Redis is unreachable.
 
 The cache holds nothing the platform cannot lose: rate-limit counters and computed fragments. With
 Django's plain Redis backend a Redis outage turns into server errors on login (allauth counts
 attempts in the cache) and on every page that reads the cache. Here a failed call is logged and
-answered as a miss, and Redis is skipped for a short cool-down so that following requests do not
-each wait for the socket timeout. Rate limits therefore fail open during an outage: availability
-of the public service matters more than a few minutes of unthrottled login attempts.
+answered by a local memory cache of this process, and Redis is skipped for a short cool-down so
+that following requests do not each wait for the socket timeout.
+
+The rate limits (allauth's login limits, django-ratelimit's filing and Open311 limits) therefore
+keep counting during an outage, per process: with N web processes an attacker gets at most N times
+the limit, never an unlimited number of password guesses. When Redis answers again the counters
+continue from what Redis held.
 """
 
 import logging
@@ -13,6 +17,7 @@ import time
 
 import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 
 logger = logging.getLogger(__name__)
@@ -20,51 +25,90 @@ logger = logging.getLogger(__name__)
 
 class ResilientRedisCache(RedisCache):
     cooldown_seconds = 5.0
+    fallback_max_entries = 10_000
+    # Django makes one cache object per thread; the fallback memory and the cool-down belong to
+    # the process, so that a threaded server counts one login attempt once, whichever thread.
+    _skip_until: dict[str, float] = {}
 
     def __init__(self, server, params):
         super().__init__(server, params)
-        self._skip_until = 0.0
+        prefix = params.get("KEY_PREFIX", "")
+        self._identity = f"{server}|{prefix}"
+        self._fallback = LocMemCache(
+            f"resilient-fallback|{self._identity}",
+            {"KEY_PREFIX": prefix, "OPTIONS": {"MAX_ENTRIES": self.fallback_max_entries}},
+        )
 
-    def _call(self, method, fallback, *args, **kwargs):
-        if time.monotonic() < self._skip_until:
-            return fallback
+    @property
+    def degraded(self) -> bool:
+        """True while Redis is being skipped after a failure."""
+        return time.monotonic() < self._skip_until.get(self._identity, 0.0)
+
+    def _cool_down(self) -> None:
+        self._skip_until[self._identity] = time.monotonic() + self.cooldown_seconds
+
+    def _call(self, name, *args):
+        if self.degraded:
+            return getattr(self._fallback, name)(*args)
         try:
-            return method(*args, **kwargs)
+            return getattr(super(), name)(*args)
         except redis.RedisError as error:
-            self._skip_until = time.monotonic() + self.cooldown_seconds
+            self._cool_down()
             logger.warning(
-                "cache unavailable, serving without it for %ss: %s", self.cooldown_seconds, error
+                "cache unavailable, using this process's memory for %ss: %s",
+                self.cooldown_seconds,
+                error,
             )
-            return fallback
+            return getattr(self._fallback, name)(*args)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        # True while degraded: allauth takes its rate-limit lock with add(); a refused lock would
-        # turn an outage into "too many attempts" for everyone.
-        return self._call(super().add, True, key, value, timeout, version)
+        return self._call("add", key, value, timeout, version)
 
     def get(self, key, default=None, version=None):
-        return self._call(super().get, default, key, default, version)
+        return self._call("get", key, default, version)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call(super().set, None, key, value, timeout, version)
+        return self._call("set", key, value, timeout, version)
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call(super().touch, False, key, timeout, version)
+        return self._call("touch", key, timeout, version)
 
     def delete(self, key, version=None):
-        return self._call(super().delete, False, key, version)
+        return self._call("delete", key, version)
 
     def get_many(self, keys, version=None):
-        return self._call(super().get_many, {}, keys, version)
+        return self._call("get_many", keys, version)
 
     def has_key(self, key, version=None):
-        return self._call(super().has_key, False, key, version)
+        return self._call("has_key", key, version)
 
     def incr(self, key, delta=1, version=None):
-        return self._call(super().incr, delta, key, delta, version)
+        return self._call("incr", key, delta, version)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call(super().set_many, [], data, timeout, version)
+        return self._call("set_many", data, timeout, version)
 
     def delete_many(self, keys, version=None):
-        return self._call(super().delete_many, None, keys, version)
+        return self._call("delete_many", keys, version)
+
+    def clear(self):
+        """Delete this cache's keys only.
+
+        Django's Redis backend flushes the whole database, which may also hold the Celery queue
+        (CACHE_URL and CELERY_BROKER_URL both default to REDIS_URL) or another installation's keys.
+        """
+        self._fallback.clear()
+        try:
+            client = self._cache.get_client(None, write=True)
+            batch = []
+            for key in client.scan_iter(match=f"{self.key_prefix}:*", count=1000):
+                batch.append(key)
+                if len(batch) >= 1000:
+                    client.delete(*batch)
+                    batch.clear()
+            if batch:
+                client.delete(*batch)
+        except redis.RedisError as error:
+            self._cool_down()
+            logger.warning("cache unavailable, not cleared: %s", error)
+        return True

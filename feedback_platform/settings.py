@@ -1,12 +1,12 @@
 """Settings of the Feedback Platform, driven by environment variables.
 
 Defaults make `make run` and `make test` work with no `.env` (the Makefile sets DJANGO_DEBUG=1).
-With DEBUG off, start-up refuses a missing secret key or allowed hosts.
+With DEBUG off, start-up refuses a missing secret key, allowed hosts or site address (DJANGO_SITE_URL).
 """
 
 import os
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -130,20 +130,20 @@ if not REDIS_URL:
         "REDIS_URL is not set. Use `make run` / `make test`, which start an embedded Redis "
         "when no server is given."
     )
-
-
-def redis_db_url(url: str, db: int) -> str:
-    """The same Redis server, another logical database (cache and broker never share one)."""
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, parts.fragment))
-
+# The URL is used as given, database number included: two installations on one Redis server keep
+# their queues and caches apart by using different database numbers (redis://host:6379/3). The
+# cache and the broker may share a database: cache keys carry CACHE_KEY_PREFIX, Celery's keys do
+# not collide with it, and the cache's clear() deletes only its own prefix (core/cache.py).
+CACHE_URL = os.environ.get("CACHE_URL", "") or REDIS_URL
+if urlsplit(CACHE_URL).scheme not in {"redis", "rediss", "unix"}:
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}.")
 
 # Short timeouts: a frozen Redis must cost a request a bounded delay, never a hang.
 REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "1.0"))
 CACHES = {
     "default": {
         "BACKEND": "core.cache.ResilientRedisCache",
-        "LOCATION": redis_db_url(REDIS_URL, 1),
+        "LOCATION": CACHE_URL,
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "fp"),
         "OPTIONS": {
             "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
@@ -156,7 +156,13 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Celery ------------------------------------------------------------------------------------
 
-CELERY_BROKER_URL = redis_db_url(REDIS_URL, 0)
+# Redis (redis://, rediss://) or RabbitMQ (amqp://user:pass@host:5672/vhost).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "") or REDIS_URL
+_BROKER_SCHEME = urlsplit(CELERY_BROKER_URL).scheme
+if _BROKER_SCHEME not in {"redis", "rediss", "amqp", "amqps", "pyamqp"}:
+    raise ImproperlyConfigured(
+        f"CELERY_BROKER_URL must be a redis:// or amqp:// URL, not {CELERY_BROKER_URL!r}."
+    )
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -166,24 +172,32 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
-CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# A task running when the broker connection drops finishes its work. Cancelling it (True) kills
+# the pool process mid-task: an e-mail the mail server already accepted is rolled back to
+# "pending" and sent again. Left running, its acknowledgement is lost and Redis delivers the
+# message again, which is harmless: every task claims its rows under a lock and finds them done.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # The web process publishes from a background thread only (core/outbox.py); these keep
 # even that thread from hanging: a dead or frozen Redis answers "no" within seconds.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # workers wait for Redis to come back, for ever
 CELERY_TASK_PUBLISH_RETRY = False
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # A task unacknowledged this long (its worker died) is delivered again. No task here runs
-    # longer than its time limit, and none is scheduled ahead (no countdown/ETA), so 10 minutes
-    # is ample and a killed worker's batch resumes soon.
-    "visibility_timeout": 600,
-    "socket_connect_timeout": 2,
-    "socket_timeout": 5,
-    "socket_keepalive": True,
-    "health_check_interval": 10,
-    "max_retries": 1,
-}
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {
+        # A task unacknowledged this long (its worker died) is delivered again. No task here runs
+        # longer than its time limit, and none is scheduled ahead (no countdown/ETA), so 10 minutes
+        # is ample and a killed worker's batch resumes soon.
+        "visibility_timeout": 600,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+        "socket_keepalive": True,
+        "health_check_interval": 10,
+        "max_retries": 1,
+    }
+    if _BROKER_SCHEME.startswith("redis")
+    else {}  # RabbitMQ redelivers an unacknowledged task when its worker's connection closes
+)
 CELERY_TIMEZONE = "UTC"
 # Sweeps: every task finds its work in the database (stored timestamps), so the intervals only
 # decide how soon things happen. SWEEP_INTERVAL_SECONDS overrides them all (tests, demos).
@@ -330,12 +344,28 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language chosen with «English»/«Русский»: kept a year, sent on top-level navigation only.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_I18N = True
 USE_TZ = True
 # Display time zone when no region is known; each region carries its own (see RegionTimezoneMiddleware).
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Asia/Kamchatka")
-# Absolute address of the site, for links in e-mails.
-SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute address of the site, for links in e-mails and the widget code. `make run` derives it
+# from HOST/PORT; production must say it (the development default would send every citizen a
+# link to 127.0.0.1).
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip().rstrip("/")
+if not DEBUG and SITE_URL in {"", DEFAULT_SITE_URL}:
+    raise ImproperlyConfigured(
+        "DJANGO_SITE_URL must be set to the public address (https://pos.example.ru) when "
+        "DJANGO_DEBUG is off: it is the link in every e-mail and in the widget code."
+    )
+if SITE_URL and urlsplit(SITE_URL).scheme not in {"http", "https"}:
+    raise ImproperlyConfigured(
+        f"DJANGO_SITE_URL must start with https:// or http://: {SITE_URL!r}."
+    )
+SITE_URL = SITE_URL or DEFAULT_SITE_URL
 # The region this installation presents on its public pages (Kamchatka Krai in the demo).
 PLATFORM_REGION_CODE = os.environ.get("PLATFORM_REGION_CODE", "41")
 

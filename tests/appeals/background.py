@@ -134,6 +134,14 @@ def process_env(*, redis_url: str, smtp_port: int, **extra: str) -> dict:
     }
 
 
+def compose_command(service: str) -> list[str]:
+    """The command docker-compose.yml gives a service."""
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    return list(compose["services"][service]["command"])
+
+
 class Processes:
     """Child processes of a test, each with its log file; stop() kills whatever is left."""
 
@@ -154,21 +162,17 @@ class Processes:
         self.children[name] = process
         return process
 
-    def worker(self, name: str, env: dict, *, beat: bool = False) -> subprocess.Popen:
-        args = [
-            "-m",
-            "celery",
-            "-A",
-            "feedback_platform",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "-n",
-            f"{name}@%h",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ]
+    def worker(
+        self, name: str, env: dict, *, beat: bool = False, production: bool = False
+    ) -> subprocess.Popen:
+        """A Celery worker: one solo process by default; `production` runs the worker command of
+        docker-compose.yml instead (the one `make run` runs too)."""
+        if production:
+            args = ["-m", *compose_command("worker"), "-n", f"{name}@%h"]
+        else:
+            args = ["-m", "celery", "-A", "feedback_platform", "worker", "--loglevel=INFO"]
+            args += ["-n", f"{name}@%h", "--pool=solo"]
+            args += ["--without-heartbeat", "--without-gossip", "--without-mingle"]
         if beat:
             args += ["-B", "-s", str(self.logdir / f"{name}-schedule")]
         return self.start(name, args, env)
@@ -238,9 +242,11 @@ class Processes:
                     os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=10)
 
-    def log(self, name: str) -> str:
+    def log(self, name: str, limit: int | None = 4000) -> str:
+        """The end of a child's log (`limit` characters; None: all of it)."""
         path = self.logdir / f"{name}.log"
-        return path.read_text(errors="replace")[-4000:] if path.exists() else ""
+        text = path.read_text(errors="replace") if path.exists() else ""
+        return text[-limit:] if limit else text
 
 
 class HttpClient:

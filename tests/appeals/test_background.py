@@ -21,6 +21,7 @@ from appeals import services
 from appeals.models import Appeal, Event
 from core import outbox
 from core.models import Notification
+from feedback_platform.celery import app as celery_app
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.appeals.background import (
     HttpClient,
@@ -125,14 +126,14 @@ def test_two_beats_and_two_workers_alert_an_appeal_crossing_its_deadline_exactly
             timeout=60,
             message="the overdue mark\n" + _logs(procs),
         )
-        time.sleep(4)  # several more sweeps from both beats
+        _wait_for_sweep_runs(procs, "mark_overdue", runs=4)  # several more, from both beats
         assert Event.objects.filter(appeal=appeal, action="overdue").count() == 1
         alerts = _email_ids(appeal=appeal, template="overdue")
         assert len(alerts) == 1  # the head
         wait_for(
             lambda: alerts <= set(sink.notification_ids()), timeout=30, message="the alert e-mail"
         )
-        time.sleep(2)
+        _wait_for_sweep_runs(procs, "send_pending_notifications")
         assert collections.Counter(sink.notification_ids())[alerts.pop()] == 1
         assert (
             Notification.objects.filter(
@@ -165,10 +166,8 @@ def _logged_in(port: int, citizens: list) -> list[HttpClient]:
     return clients
 
 
-def _file(client: HttpClient, world, n: int, timings: list, statuses: list) -> None:
-    started = time.monotonic()
+def _file(client: HttpClient, world, n: int, statuses: list) -> None:
     status, _location, html = client.request("GET", "/appeals/new/")
-    timings.append(time.monotonic() - started)
     statuses.append(status)
     if status != 200:
         return
@@ -181,9 +180,7 @@ def _file(client: HttpClient, world, n: int, timings: list, statuses: list) -> N
         "text": f"Во дворе не убран снег, проход к дому {n + 1} закрыт сугробами. Прошу расчистить.",
         "consent": "on",
     }
-    started = time.monotonic()
     status, location, _html = client.request("POST", "/appeals/new/", form)
-    timings.append(time.monotonic() - started)
     statuses.append(status)
     assert status == 302 and "/appeals/" in (location or ""), (status, location)
 
@@ -198,18 +195,17 @@ def _outage_run(world, redis_server, procs, *, fault, recover):
         clients = _logged_in(
             port, _citizens(10)
         )  # before the fault: logging in is not the point here
-        timings, statuses = [], []
+        statuses = []
         fault()
         try:
             for round_ in range(10):
                 for index, client in enumerate(clients):
-                    _file(client, world, round_ * 10 + index, timings, statuses)
+                    _file(client, world, round_ * 10 + index, statuses)
         finally:
             recover()
         assert Appeal.objects.filter(citizen__email__startswith="fault.citizen").count() == 100
         assert [status for status in statuses if status >= 500] == []
-        print(f"{len(timings)} requests during the fault, slowest {max(timings):.3f} s")
-        assert max(timings) < 2.0, sorted(timings)[-5:]
+        # How long a request may take during the fault is measured by bench/filing.py --redis-fault.
         receipts = _email_ids(template="submitted", recipient__email__startswith="fault.citizen")
         assert len(receipts) == 100
         wait_for(
@@ -217,7 +213,7 @@ def _outage_run(world, redis_server, procs, *, fault, recover):
             timeout=120,
             message="every receipt e-mail after the outage\n" + _logs(procs),
         )
-        time.sleep(3)  # the relay and the queued tasks keep running: nothing may arrive twice
+        _wait_for_sweep_runs(procs, "send_pending_notifications")  # nothing may arrive twice
         delivered = collections.Counter(sink.notification_ids())
         assert {pk: n for pk, n in delivered.items() if n > 1} == {}
         assert _all_sent(receipts)
@@ -265,7 +261,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(world, redis_server, procs):
         wait_for(
             lambda: _all_sent(ids), timeout=90, message="the rest of the batch\n" + _logs(procs)
         )
-        time.sleep(2)
+        _wait_for_sweep_runs(procs, "send_pending_notifications")
         delivered = collections.Counter(sink.notification_ids())
         assert set(delivered) == ids  # nothing lost
         # At most the one e-mail in flight when the worker died is sent twice (see core/outbox.py).
@@ -294,7 +290,16 @@ def test_beat_stopped_while_deadlines_pass_catches_up_once(world, redis_server, 
             )
             for n in range(30)
         ]
-        time.sleep(2)
+        # The worker is alive and working (it runs a sweep we ask for), but nobody schedules
+        # mark_overdue while beat is down.
+        before = _last_sweep_run("warn_due_soon")
+        with celery_app.connection_for_write(redis_server.url) as broker:
+            celery_app.send_task("appeals.sweep", args=["warn_due_soon"], connection=broker)
+        wait_for(
+            lambda: _last_sweep_run("warn_due_soon") not in {None, before},
+            timeout=60,
+            message="the worker to run a sweep\n" + _logs(procs),
+        )
         assert not Event.objects.filter(action="overdue").exists()  # nobody swept meanwhile
         procs.beat("beat-restarted", env)
         wait_for(
@@ -302,7 +307,7 @@ def test_beat_stopped_while_deadlines_pass_catches_up_once(world, redis_server, 
             timeout=60,
             message="the catch-up\n" + _logs(procs),
         )
-        time.sleep(4)  # more sweeps: nothing twice
+        _wait_for_sweep_runs(procs, "mark_overdue")  # more sweeps: nothing twice
         assert Event.objects.filter(action="overdue").count() == 30
         assert set(Event.objects.filter(action="overdue").values_list("appeal", flat=True)) == {
             a.pk for a in appeals
@@ -313,6 +318,79 @@ def test_beat_stopped_while_deadlines_pass_catches_up_once(world, redis_server, 
             lambda: alerts <= set(sink.notification_ids()), timeout=60, message="the alert e-mails"
         )
         assert max(collections.Counter(sink.notification_ids()).values()) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shape", ["production", "solo"])
+def test_redis_stopped_for_30_seconds_while_appeals_are_filed_the_worker_rides_it_out(
+    world, redis_server, procs, shape
+):
+    with SmtpSink(delay=0.3) as sink:  # slow mail: the worker is mid-task when Redis goes
+        env = process_env(redis_url=redis_server.url, smtp_port=sink.port)
+        port = free_port()
+        procs.web("web", env, port)
+        if shape == "production":  # as docker-compose.yml and `make run`: worker and beat apart
+            worker = procs.worker("worker", env, production=True)
+            procs.beat("beat", env)
+        else:
+            worker = procs.worker("worker", env, beat=True)
+        clients = _logged_in(port, _citizens(5))
+        statuses = []
+        filed = 0
+
+        def file_round():
+            nonlocal filed
+            for client in clients:
+                _file(client, world, filed, statuses)
+                filed += 1
+
+        file_round()  # Redis up: the worker has tasks in flight and its connections open
+        wait_for(
+            lambda: len(sink.messages) >= 1, timeout=60, message="a first e-mail\n" + _logs(procs)
+        )
+        redis_server.stop()
+        stopped = time.monotonic()
+        while time.monotonic() - stopped < 30:  # citizens keep filing through the outage
+            file_round()
+        redis_server.start()
+        file_round()  # and after it
+        assert [status for status in statuses if status >= 500] == []
+        receipts = _email_ids(template="submitted", recipient__email__startswith="fault.citizen")
+        assert len(receipts) == filed
+        wait_for(
+            lambda: receipts <= set(sink.notification_ids()),
+            timeout=180,
+            message="every receipt e-mail after the outage\n" + _logs(procs),
+        )
+        assert worker.poll() is None, _logs(procs)  # the same worker, reconnected
+        log = procs.log("worker", limit=None)
+        assert "Connection to broker lost" in log
+        assert "Unrecoverable error" not in log
+        assert "Error on restarting" not in log, log[-6000:]  # every step came back cleanly
+        _wait_for_sweep_runs(procs, "send_pending_notifications")
+        delivered = collections.Counter(sink.notification_ids())
+        assert {pk: n for pk, n in delivered.items() if n > 1} == {}
+        assert _all_sent(receipts)
+
+
+def _last_sweep_run(name: str):
+    from appeals.models import SweepRun
+
+    row = SweepRun.objects.filter(name=name).first()
+    return row.last_succeeded_at if row else None
+
+
+def _wait_for_sweep_runs(procs: Processes, name: str, runs: int = 2) -> None:
+    """Wait until the sweep `name` has finished `runs` more runs. For the outbox relay: whatever
+    was queued before has been worked off (a worker takes tasks in order), so an e-mail sent
+    twice would have arrived by then."""
+    for _ in range(runs):
+        before = _last_sweep_run(name)
+        wait_for(
+            lambda before=before: _last_sweep_run(name) not in {None, before},
+            timeout=60,
+            message=f"the sweep {name} to run\n" + _logs(procs),
+        )
 
 
 def _beat_ran() -> bool:

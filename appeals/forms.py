@@ -112,26 +112,26 @@ class AppealForm(forms.Form):
         )
         self.fields["section"].widget.attrs.update(
             {
-                "hx-get": str(reverse_lazy("appeals:category_options")),
-                "hx-target": "#id_category",
-                "hx-trigger": "change",
-                "hx-swap": "innerHTML",
+                "data-hx-get": str(reverse_lazy("appeals:category_options")),
+                "data-hx-target": "#id_category",
+                "data-hx-trigger": "change",
+                "data-hx-swap": "innerHTML",
             }
         )
         self.fields["category"].widget.attrs.update(
             {
-                "hx-get": str(reverse_lazy("appeals:term")),
-                "hx-target": "#term-hint",
-                "hx-trigger": "change",
-                "hx-include": "this",
+                "data-hx-get": str(reverse_lazy("appeals:term")),
+                "data-hx-target": "#term-hint",
+                "data-hx-trigger": "change",
+                "data-hx-include": "this",
             }
         )
         self.fields["text"].widget.attrs.update(
             {
-                "hx-get": str(reverse_lazy("appeals:similar")),
-                "hx-trigger": "keyup changed delay:800ms",
-                "hx-target": "#similar",
-                "hx-include": "#id_category, #id_municipality",
+                "data-hx-get": str(reverse_lazy("appeals:similar")),
+                "data-hx-trigger": "keyup changed delay:800ms",
+                "data-hx-target": "#similar",
+                "data-hx-include": "#id_category, #id_municipality",
             }
         )
         self.fields["consent"].error_messages["required"] = _(
@@ -226,7 +226,16 @@ class RejectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    def __init__(self, *args, **kwargs):
+        # Shown beside the accept and duplicate forms, which also have a `comment`: unique ids.
+        kwargs.setdefault("auto_id", "id_reject_%s")
+        super().__init__(*args, **kwargs)
+
 
 class DuplicateForm(forms.Form):
     original_number = forms.CharField(label=_("Number of the original appeal"), max_length=20)
     comment = forms.CharField(label=_("Comment for the citizen"), required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_duplicate_%s")
+        super().__init__(*args, **kwargs)

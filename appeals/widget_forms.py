@@ -24,7 +24,13 @@ class WidgetAppealForm(AppealForm):
         self.fields["category"].choices = [("", _("— choose a category —")), *groups.items()]
         self.fields["municipality"].queryset = widget_municipalities(organization=organization)
         for name in ("category", "text"):
-            for attribute in ("hx-get", "hx-target", "hx-trigger", "hx-swap", "hx-include"):
+            for attribute in (
+                "data-hx-get",
+                "data-hx-target",
+                "data-hx-trigger",
+                "data-hx-swap",
+                "data-hx-include",
+            ):
                 self.fields[name].widget.attrs.pop(attribute, None)
         self.fields["text"].widget.attrs["rows"] = 5
 

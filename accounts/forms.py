@@ -28,5 +28,5 @@ class ProfileForm(forms.ModelForm):
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "patronymic": forms.TextInput(attrs={"autocomplete": "additional-name"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-            "postal_address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "postal_address": forms.TextInput(attrs={"autocomplete": "address-line1"}),
         }

@@ -22,11 +22,14 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from email.message import Message
+from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from playwright.sync_api import BrowserContext, Frame, Page, Response, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
@@ -225,6 +228,7 @@ class AuditedPage:
 
     page: Page
     checker: HtmlChecker
+    base_url: str = ""
     visited: list[str] = field(default_factory=list)
     audited: set[str] = field(default_factory=set)
     csp_violations: list[str] = field(default_factory=list)
@@ -233,6 +237,25 @@ class AuditedPage:
         """Audit the current page (`check_document`)."""
         check_document(self.page, self.checker)
         self.audited.add(_path(self.page.url))
+
+    def sign_in(self, user) -> None:
+        """Sign in with a session cookie made the way the test client's force_login makes it
+        (the login form has its own journeys)."""
+        engine = import_module(settings.SESSION_ENGINE)
+        session = engine.SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        self.page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": session.session_key,
+                    "url": self.base_url,
+                }
+            ]
+        )
 
     def log_in(self, email: str, password: str) -> None:
         """Sign in through the login form; every page on the way is audited."""
@@ -262,7 +285,7 @@ def browser_page(chromium, live_server, html_checker):
     html_checker.watch(context)
     page = context.new_page()
     page.set_default_timeout(10_000)
-    audited = AuditedPage(page, html_checker)
+    audited = AuditedPage(page, html_checker, live_server.url)
     page.on(
         "framenavigated",
         lambda frame: (

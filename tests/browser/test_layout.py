@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from analytics.services import rebuild_stats
 from appeals.models import Appeal
+from feedback_platform.context_processors import A11Y_COOKIE
 from organizations.models import Membership
 from tests.accounts.factories import UserFactory
 from tests.appeals.factories import make_appeal
@@ -81,6 +82,14 @@ def world(settings):
 
 def _scroll_width(page) -> int:
     return page.evaluate("document.scrollingElement.scrollWidth")
+
+
+def _duplicate_landmark_names(page) -> list:
+    """axe's landmark-unique rule (a moderate one, so the audit alone lets it pass)."""
+    return page.evaluate(
+        "async () => (await axe.run(document, {runOnly: ['landmark-unique']}))"
+        ".violations.flatMap((v) => v.nodes.map((n) => n.target))"
+    )
 
 
 def test_no_page_scrolls_sideways_on_a_phone(browser_page, world):
@@ -174,6 +183,7 @@ def test_analytics_has_a_table_of_contents_and_one_section_at_a_time_on_a_phone(
     contents = page.get_by_role("navigation", name="Содержание страницы")
     expect(contents.get_by_role("link")).not_to_have_count(0)
     browser_page.audit()
+    assert _duplicate_landmark_names(page) == []
 
     page.set_viewport_size(PHONE)
     sections = page.locator("main section.analytics-section")
@@ -199,6 +209,7 @@ def test_a_missing_date_is_reported_once_and_stats_name_their_chart_once(browser
     expect(page.get_by_role("heading", level=1)).to_have_text("Платформа в цифрах")
     expect(page.get_by_text("О чём пишут чаще всего")).to_have_count(1)
     browser_page.audit()
+    assert _duplicate_landmark_names(page) == []
 
 
 def test_the_moderation_review_and_the_profile_pass_the_html_checker(browser_page, world):
@@ -210,4 +221,15 @@ def test_the_moderation_review_and_the_profile_pass_the_html_checker(browser_pag
     browser_page.audit()
     page.goto("/accounts/profile/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+    browser_page.audit()
+
+
+def test_the_low_vision_cookie_gives_the_mode_the_audit_checks(browser_page, world, live_server):
+    """The audit's low-vision pass toggles the class the cookie sets: the real cookie gives it."""
+    page = browser_page.page
+    page.context.add_cookies([{"name": A11Y_COOKIE, "value": "on", "url": live_server.url}])
+    browser_page.sign_in(world["chief"])
+    page.goto("/analytics/")
+    expect(page.locator("html")).to_have_class("low-vision")
+    expect(page.get_by_role("button", name="Обычная версия")).to_be_visible()
     browser_page.audit()

@@ -177,7 +177,8 @@ _AXE_RUN = """async (lowVision) => {
 
 def check_document(document: Page | Frame, checker: HtmlChecker) -> None:
     """Check a page or a frame with vnu, then axe in the standard, low-vision and 360 px modes;
-    fail on any HTML error and on any serious or critical violation."""
+    fail on any HTML error, on any serious or critical violation and on a page wider than a
+    360 px phone."""
     page = document.page if isinstance(document, Frame) else document
     frame = document if isinstance(document, Frame) else document.main_frame
     document.wait_for_load_state("load")
@@ -200,6 +201,10 @@ def check_document(document: Page | Frame, checker: HtmlChecker) -> None:
             page.set_viewport_size(PHONE)
         try:
             result = document.evaluate(_AXE_RUN, mode == "low-vision")
+            if mode == "360px" and document is page:
+                width = page.evaluate("document.scrollingElement.scrollWidth")
+                if width > PHONE["width"]:
+                    problems["360px"] = f"the page scrolls sideways: {width} px wide"
         finally:
             if mode == "360px":
                 page.set_viewport_size(viewport)

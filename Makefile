@@ -6,6 +6,8 @@ PYTHON_BOOT ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-dev
+# The Nu HTML Checker for the browser tests: from the npm package pinned in tests/browser/ (git-ignored).
+VNU_JAR := tests/browser/node_modules/vnu-jar/build/dist/vnu.jar
 
 .PHONY: run test install messages lint lock makemessages clean-data help
 
@@ -29,7 +31,14 @@ messages: install
 run: messages
 	$(PY) scripts/devstack.py run
 
-test: messages
+$(VNU_JAR): tests/browser/package-lock.json
+	@if command -v npm >/dev/null; then \
+		cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch node_modules/vnu-jar/build/dist/vnu.jar; \
+	else \
+		echo "npm not found: the browser tests need $(VNU_JAR) (apt-get install npm)"; \
+	fi
+
+test: messages $(VNU_JAR)
 	$(PY) scripts/devstack.py test $(ARGS)
 
 lint: install

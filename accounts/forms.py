@@ -39,7 +39,7 @@ class ProfileForm(forms.ModelForm):
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "patronymic": forms.TextInput(attrs={"autocomplete": "additional-name"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-            "postal_address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "postal_address": forms.TextInput(attrs={"autocomplete": "address-line1"}),
         }
 
     def __init__(self, *args, **kwargs):

@@ -264,7 +264,16 @@ class RejectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    def __init__(self, *args, **kwargs):
+        # Shown beside the accept and duplicate forms, which also have a `comment`: unique ids.
+        kwargs.setdefault("auto_id", "id_reject_%s")
+        super().__init__(*args, **kwargs)
+
 
 class DuplicateForm(forms.Form):
     original_number = forms.CharField(label=_("Number of the original appeal"), max_length=20)
     comment = forms.CharField(label=_("Comment for the citizen"), required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_duplicate_%s")
+        super().__init__(*args, **kwargs)

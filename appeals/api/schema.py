@@ -1,20 +1,26 @@
 """The OpenAPI 3.0 description of the Open311 GeoReport v2 endpoint, written by hand (the views
-are plain Django views, and the spec's XML/JSON pair is easier to state than to infer)."""
+are plain Django views, and the spec's XML/JSON pair is easier to state than to infer). Its
+descriptions are lazy translations: /api/schema/ renders them in the reader's language."""
 
 from functools import cache
+
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 FORMAT = {
     "name": "format",
     "in": "path",
     "required": True,
-    "description": "Response format: xml (required by the specification) or json.",
+    "description": _("Response format: xml (required by the specification) or json."),
     "schema": {"type": "string", "enum": ["xml", "json"]},
 }
 JURISDICTION = {
     "name": "jurisdiction_id",
     "in": "query",
     "required": False,
-    "description": "May be omitted: the endpoint serves one jurisdiction. Any other value is a 404.",
+    "description": _(
+        "May be omitted: the endpoint serves one jurisdiction. Any other value is a 404."
+    ),
     "schema": {"type": "string"},
 }
 DATETIME = {"type": "string", "format": "date-time"}
@@ -37,10 +43,14 @@ def _body(schema: dict, description: str) -> dict:
 ERRORS = {
     code: _body(_ref("Errors"), text)
     for code, text in {
-        "400": "Invalid arguments; every problem is one error (code 400).",
-        "403": "Missing or invalid api_key (code 403).",
-        "404": "Unknown format, jurisdiction_id, service_code, service_request_id or token (code 404).",
-        "429": "Too many new requests with this api_key (an extension; OPEN311_POST_RATE, 600 an hour by default).",
+        "400": _("Invalid arguments; every problem is one error (code 400)."),
+        "403": _("Missing or invalid api_key (code 403)."),
+        "404": _(
+            "Unknown format, jurisdiction_id, service_code, service_request_id or token (code 404)."
+        ),
+        "429": _(
+            "Too many new requests with this api_key (an extension; OPEN311_POST_RATE, 600 an hour by default)."
+        ),
     }.items()
 }
 
@@ -61,36 +71,36 @@ def openapi_schema() -> dict:
             "status": {"type": "string", "enum": ["open", "closed"]},
             "status_notes": {
                 "type": "string",
-                "description": "The platform's own status, e.g. «на модерации».",
+                "description": _("The platform's own status, e.g. «на модерации»."),
             },
             "service_name": {"type": "string"},
             "service_code": {"type": "string"},
             "description": {
                 "type": "string",
-                "description": "Only for appeals the citizen made public.",
+                "description": _("Only for appeals the citizen made public."),
             },
             "agency_responsible": {
                 "type": "string",
-                "description": "The organization the appeal is routed to.",
+                "description": _("The organization the appeal is routed to."),
             },
             "service_notice": {"type": "string"},
             "requested_datetime": DATETIME,
             "updated_datetime": DATETIME,
             "expected_datetime": {
                 **DATETIME,
-                "description": "The answer is due by then (from registration).",
+                "description": _("The answer is due by then (from registration)."),
             },
-            "address": {"type": "string", "description": "Only for public appeals."},
-            "lat": {"type": "number", "description": "Only for public appeals."},
-            "long": {"type": "number", "description": "Only for public appeals."},
+            "address": {"type": "string", "description": _("Only for public appeals.")},
+            "lat": {"type": "number", "description": _("Only for public appeals.")},
+            "long": {"type": "number", "description": _("Only for public appeals.")},
         },
     }
     return {
         "openapi": "3.0.3",
         "info": {
-            "title": "Feedback Platform — Open311 GeoReport v2",
+            "title": format_lazy("{} — Open311 GeoReport v2", _("Feedback Platform")),
             "version": "2",
-            "description": (
+            "description": _(
                 "Services are the platform's categories (group = section); requests are appeals. "
                 "GET methods are public and never return personal data; POST needs a partner API key "
                 "issued by the operator. XML is the default format of the specification; JSON is the "
@@ -101,11 +111,11 @@ def openapi_schema() -> dict:
             "/open311/v2/discovery.{format}": {
                 "get": {
                     "operationId": "discovery",
-                    "summary": "Service discovery",
+                    "summary": _("Service discovery"),
                     "parameters": [FORMAT],
                     "responses": {
                         "200": _body(
-                            _ref("Discovery"), "Endpoints, formats and where to get a key."
+                            _ref("Discovery"), _("Endpoints, formats and where to get a key.")
                         ),
                         "404": ERRORS["404"],
                     },
@@ -114,10 +124,10 @@ def openapi_schema() -> dict:
             "/open311/v2/services.{format}": {
                 "get": {
                     "operationId": "serviceList",
-                    "summary": "GET Service List (categories)",
+                    "summary": _("GET Service List (categories)"),
                     "parameters": [FORMAT, JURISDICTION],
                     "responses": {
-                        "200": _body({"type": "array", "items": _ref("Service")}, "Services."),
+                        "200": _body({"type": "array", "items": _ref("Service")}, _("Services.")),
                         "404": ERRORS["404"],
                     },
                 }
@@ -125,7 +135,7 @@ def openapi_schema() -> dict:
             "/open311/v2/services/{service_code}.{format}": {
                 "get": {
                     "operationId": "serviceDefinition",
-                    "summary": "GET Service Definition",
+                    "summary": _("GET Service Definition"),
                     "parameters": [
                         {
                             "name": "service_code",
@@ -138,7 +148,7 @@ def openapi_schema() -> dict:
                     ],
                     "responses": {
                         "200": _body(
-                            _ref("ServiceDefinition"), "The attributes to send with a request."
+                            _ref("ServiceDefinition"), _("The attributes to send with a request.")
                         ),
                         "404": ERRORS["404"],
                     },
@@ -147,7 +157,7 @@ def openapi_schema() -> dict:
             "/open311/v2/requests.{format}": {
                 "get": {
                     "operationId": "requestList",
-                    "summary": "GET Service Requests",
+                    "summary": _("GET Service Requests"),
                     "parameters": [
                         FORMAT,
                         JURISDICTION,
@@ -155,26 +165,30 @@ def openapi_schema() -> dict:
                             "name": "service_request_id",
                             "in": "query",
                             "schema": {"type": "string"},
-                            "description": "Comma-separated ids; overrides every other argument.",
+                            "description": _(
+                                "Comma-separated ids; overrides every other argument."
+                            ),
                         },
                         {
                             "name": "service_code",
                             "in": "query",
                             "schema": {"type": "string"},
-                            "description": "Comma-separated service codes.",
+                            "description": _("Comma-separated service codes."),
                         },
                         {"name": "start_date", "in": "query", "schema": DATETIME},
                         {
                             "name": "end_date",
                             "in": "query",
                             "schema": DATETIME,
-                            "description": "At most 90 days after start_date; by default the last 90 days.",
+                            "description": _(
+                                "At most 90 days after start_date; by default the last 90 days."
+                            ),
                         },
                         {
                             "name": "status",
                             "in": "query",
                             "schema": {"type": "string"},
-                            "description": "open, closed or open,closed.",
+                            "description": _("open, closed or open,closed."),
                         },
                         {
                             "name": "page",
@@ -194,7 +208,8 @@ def openapi_schema() -> dict:
                     ],
                     "responses": {
                         "200": _body(
-                            {"type": "array", "items": _ref("Request")}, "Requests, newest first."
+                            {"type": "array", "items": _ref("Request")},
+                            _("Requests, newest first."),
                         ),
                         "400": ERRORS["400"],
                         "404": ERRORS["404"],
@@ -202,7 +217,7 @@ def openapi_schema() -> dict:
                 },
                 "post": {
                     "operationId": "createRequest",
-                    "summary": "POST Service Request",
+                    "summary": _("POST Service Request"),
                     "parameters": [FORMAT],
                     "requestBody": {
                         "required": True,
@@ -213,7 +228,7 @@ def openapi_schema() -> dict:
                     "responses": {
                         "201": _body(
                             {"type": "array", "items": _ref("CreatedRequest")},
-                            "The appeal is filed.",
+                            _("The appeal is filed."),
                         ),
                         **ERRORS,  # 400, 403, 404 and 429
                     },
@@ -222,7 +237,7 @@ def openapi_schema() -> dict:
             "/open311/v2/requests/{service_request_id}.{format}": {
                 "get": {
                     "operationId": "requestDetail",
-                    "summary": "GET Service Request",
+                    "summary": _("GET Service Request"),
                     "parameters": [
                         {
                             "name": "service_request_id",
@@ -234,7 +249,9 @@ def openapi_schema() -> dict:
                         JURISDICTION,
                     ],
                     "responses": {
-                        "200": _body({"type": "array", "items": _ref("Request")}, "One request."),
+                        "200": _body(
+                            {"type": "array", "items": _ref("Request")}, _("One request.")
+                        ),
                         "404": ERRORS["404"],
                     },
                 }
@@ -242,8 +259,10 @@ def openapi_schema() -> dict:
             "/open311/v2/tokens/{token}.{format}": {
                 "get": {
                     "operationId": "token",
-                    "summary": "GET service_request_id from a token",
-                    "description": "Every service is realtime, so no token is ever issued: always 404.",
+                    "summary": _("GET service_request_id from a token"),
+                    "description": _(
+                        "Every service is realtime, so no token is ever issued: always 404."
+                    ),
                     "parameters": [
                         {
                             "name": "token",
@@ -255,7 +274,9 @@ def openapi_schema() -> dict:
                         JURISDICTION,
                     ],
                     "responses": {
-                        "200": _body({"type": "array", "items": _ref("Token")}, "The request id."),
+                        "200": _body(
+                            {"type": "array", "items": _ref("Token")}, _("The request id.")
+                        ),
                         "404": ERRORS["404"],
                     },
                 }
@@ -355,12 +376,12 @@ def openapi_schema() -> dict:
                     "type": "object",
                     "required": ["api_key", "service_code"],
                     "properties": {
-                        "api_key": {"type": "string", "description": "The partner's key."},
+                        "api_key": {"type": "string", "description": _("The partner's key.")},
                         "jurisdiction_id": {"type": "string"},
                         "service_code": {"type": "string"},
                         "attribute[municipality]": {
                             "type": "string",
-                            "description": "Required: a key from the service definition.",
+                            "description": _("Required: a key from the service definition."),
                         },
                         "lat": {"type": "number", "minimum": -90, "maximum": 90},
                         "long": {"type": "number", "minimum": -180, "maximum": 180},
@@ -368,23 +389,23 @@ def openapi_schema() -> dict:
                         "email": {
                             "type": "string",
                             "format": "email",
-                            "description": "Required: where the answer goes.",
+                            "description": _("Required: where the answer goes."),
                         },
                         "first_name": {
                             "type": "string",
                             "maxLength": 100,
-                            "description": "Required (59-FZ).",
+                            "description": _("Required (59-FZ)."),
                         },
                         "last_name": {
                             "type": "string",
                             "maxLength": 100,
-                            "description": "Required (59-FZ).",
+                            "description": _("Required (59-FZ)."),
                         },
                         "phone": {"type": "string"},
                         "description": {
                             "type": "string",
                             "maxLength": 4000,
-                            "description": "Required.",
+                            "description": _("Required."),
                         },
                         "media_url": {"type": "string", "format": "uri"},
                         "device_id": {"type": "string"},

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from appeals.models import Appeal
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.browser.conftest import AuditedPage
+from tests.browser.conftest import AuditedPage, check_document
 from tests.organizations.factories import (
     CategoryFactory,
     MunicipalityFactory,
@@ -102,13 +102,8 @@ def _fill(form) -> None:
     form.get_by_role("button", name=SEND).click()
 
 
-def _audit_frame(frame) -> None:
-    from tests.browser.conftest import AXE_SOURCE
-
-    frame.evaluate(AXE_SOURCE)
-    result = frame.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    blocking = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
-    assert not blocking, blocking
+def _audit_frame(frame, checker) -> None:
+    check_document(frame, checker)
 
 
 def test_without_a_frame_session_the_form_opens_in_a_new_window(browser_page, elizovo):
@@ -123,7 +118,7 @@ def test_without_a_frame_session_the_form_opens_in_a_new_window(browser_page, el
     # SameSite=Lax: the frame on another site does not get the session, so it offers a window.
     link = frame.get_by_role("link", name=NEW_WINDOW)
     expect(link).to_be_visible()
-    _audit_frame(page.frames[1])
+    _audit_frame(page.frames[1], browser_page.checker)
     with page.context.expect_page() as opened:
         link.click()
     window = opened.value
@@ -131,17 +126,17 @@ def test_without_a_frame_session_the_form_opens_in_a_new_window(browser_page, el
     expect(window.get_by_label("Категория")).to_be_visible()
     options = window.get_by_label("Категория").locator("option").all_inner_texts()
     assert not any("Вывоз мусора" in option for option in options)
-    AuditedPage(window).audit()
+    AuditedPage(window, browser_page.checker).audit()
     _fill(window)
     expect(window.get_by_role("heading", level=1)).to_contain_text(SENT)
-    AuditedPage(window).audit()
+    AuditedPage(window, browser_page.checker).audit()
     appeal = Appeal.objects.get()
     assert appeal.channel == Appeal.Channel.WIDGET and appeal.citizen.email == "anna@example.ru"
     window.close()
 
 
 @pytest.fixture
-def profile_page(chromium, live_server, tmp_path):
+def profile_page(chromium, live_server, tmp_path, html_checker):
     """A browser with a profile (not an incognito-like context, where Chromium blocks every
     third-party cookie), audited like `browser_page`."""
     from tests.browser.conftest import CHROMIUM_ARGS
@@ -159,8 +154,9 @@ def profile_page(chromium, live_server, tmp_path):
         locale="ru-RU",
         base_url=live_server.url,
     )
+    html_checker.watch(context)
     page = context.pages[0] if context.pages else context.new_page()
-    audited = AuditedPage.watch(page)
+    audited = AuditedPage.watch(page, html_checker)
     yield audited
     context.close()
     audited.check()
@@ -185,7 +181,7 @@ def test_with_a_frame_session_the_citizen_files_inside_the_frame(profile_page, e
     frame = page.frame_locator("dialog iframe")
     _fill(frame)
     expect(frame.get_by_role("heading", level=1)).to_contain_text(SENT)
-    _audit_frame(page.frames[1])
+    _audit_frame(page.frames[1], profile_page.checker)
     appeal = Appeal.objects.get()
     assert appeal.channel == Appeal.Channel.WIDGET
     expect(frame.get_by_role("heading", level=1)).to_contain_text(appeal.number)

@@ -78,7 +78,7 @@ class HtmlChecker:
             pytest.fail("java not found: apt-get install default-jre-headless (.ci/run does it)")
         if not VNU_JAR.exists():
             pytest.fail(f"{VNU_JAR} missing: run `npm ci --ignore-scripts` in {HERE} (make test)")
-        self.url = f"http://127.0.0.1:{_free_port()}/?out=json"
+        self.url = f"http://127.0.0.1:{free_port()}/?out=json"
         self.process = subprocess.Popen(  # noqa: S603 — fixed argv, no shell
             [
                 java,

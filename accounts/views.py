@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import ProfileForm
 from accounts.services import update_profile
+from core.input import safe_next
 from organizations.selectors import memberships_of
 
 
@@ -17,10 +17,7 @@ def profile(request):
     if request.method == "POST" and form.is_valid():
         update_profile(user=request.user, actor=request.user, data=form.cleaned_data)
         messages.success(request, _("Profile saved."))
-        target = request.GET.get("next", "")
-        if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-            return redirect(target)
-        return redirect("accounts:profile")
+        return redirect(safe_next(request, request.GET.get("next"), "accounts:profile"))
     return render(
         request,
         "accounts/profile.html",

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from appeals import notifications
 from appeals.selectors import health
+from core.input import parse_pks
 from feedback_platform.decorators import role_required
 from organizations import permissions
 
@@ -35,7 +36,7 @@ def background(request):
 @admin_required
 @require_POST
 def retry(request):
-    ids = [int(value) for value in request.POST.getlist("notification") if value.isdigit()]
+    ids = parse_pks(request.POST.getlist("notification"))
     if request.POST.get("all") == "1":
         ids = list(health.failed_notifications().values_list("pk", flat=True)[:10000])
     count = notifications.retry_failed(actor=request.user, notification_ids=ids)

@@ -25,6 +25,7 @@ from appeals.staff_forms import (
     RedirectForm,
 )
 from appeals.workflow import allowed_actions
+from core.input import parse_pk
 from feedback_platform.actions import report_outcome
 from feedback_platform.decorators import role_required
 from organizations import permissions
@@ -125,12 +126,12 @@ def _with_files(appeal) -> list:
 @require_GET
 def appeal_page(request, number: str):
     appeal = staff_selectors.get_appeal_for_staff(user=request.user, number=number)
-    template_id = request.GET.get("template", "")
+    template_id = parse_pk(request.GET.get("template"))
     template_text = ""
-    if template_id.isdigit():
+    if template_id is not None:
         template = (
             staff_selectors.answer_templates(organization_id=appeal.organization_id)
-            .filter(pk=int(template_id))
+            .filter(pk=template_id)
             .first()
         )
         if template is not None:

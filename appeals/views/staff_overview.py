@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -17,6 +16,7 @@ from appeals.selectors import overview as overview_selectors
 from appeals.selectors import staff as staff_selectors
 from appeals.staff_forms import QueueFilterForm
 from appeals.views.staff import staff_required
+from core.input import parse_pks, safe_next
 from feedback_platform.decorators import role_required
 from organizations import permissions
 
@@ -42,12 +42,7 @@ class BulkAssignForm(forms.Form):
 
 
 def _back(request):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect("staff:home")
+    return redirect(safe_next(request, request.POST.get("next"), "staff:home"))
 
 
 @head_required
@@ -62,7 +57,7 @@ def bulk_assign(request):
         messages.error(request, _("Choose an executor from the list."))
         return _back(request)
     selected = {value.strip() for value in request.POST.getlist("appeal") if value.strip()}
-    ids = {int(value) for value in selected if value.isdigit()}
+    ids = set(parse_pks(selected))
     numbers = selected - {str(pk) for pk in ids}
     appeals = list(
         Appeal.objects.filter(organization_id__in=organization_ids)

@@ -1,11 +1,11 @@
 """Every URL pattern, walked with malformed input as anonymous and as every role: no 5xx.
 
 The URLs come from `django.urls.get_resolver()`; path converters are filled with real objects made
-here (`path_values`). `test_every_url_pattern_is_walked` fails for a pattern the walk cannot fill
-or does not reach: when you add a view, add a value for its converter there.
+by the `world` fixture (its `values`). `test_every_url_pattern_is_walked` fails for a pattern the
+walk cannot fill or does not reach: when you add a view, add a value for its converter there.
 
 The corpus: non-ASCII digits ('²', '٣'), dates out of range (0001-01-01, 9999-12-31), numbers
-beyond bigint, negative numbers, a bare-word `next`, very long values, NUL, invalid UTF-8,
+beyond bigint, a bare-word `next`, very long values, NUL, invalid UTF-8,
 duplicated fields, malformed path segments, wrong HTTP methods and broken JSON/XML bodies. The
 field names are the ones the views read plus every `name="..."` of the forms the walk has seen.
 """
@@ -43,12 +43,20 @@ KEYS = [
     *("start_date", "end_date", "jurisdiction_id", "appeal", "notification", "remove_draft"),
     *("idempotency_key", "all", "comment", "reason", "days", "rating", "solved", "language"),
 ]
-FAR, NEAR = "9999-12-31", "0001-01-01"
-# Dates out of range, both ways round: the date fields of the forms and Open311's datetimes.
-DATES = [
-    {"received_from": NEAR, "start": NEAR, "start_date": f"{NEAR}T00:00:00Z", "preset": "custom"},
-    {"received_to": FAR, "end": FAR, "end_date": f"{FAR}T23:59:59+12:00", "preset": "custom"},
-]
+
+
+def _period(first: str, last: str, offset: str) -> dict:
+    """A period of every date filter of the platform: the forms' dates and Open311's datetimes."""
+    return {
+        "preset": "custom",
+        **{"received_from": first, "received_to": last, "start": first, "end": last},
+        **{"start_date": f"{first}T00:00:00{offset}", "end_date": f"{last}T23:59:59{offset}"},
+    }
+
+
+FAR = "9999-12-31"
+# Dates out of range, far back and far ahead, as a whole period each (so no "give both dates").
+DATES = [_period("0001-01-01", "0001-01-31", "Z"), _period("9999-12-01", FAR, "+12:00")]
 # '²' and '٣' are digits to str.isdigit(); 25 nines overflow a bigint; "back" is a bare-word next.
 VALUES = ("²", "9" * 25)
 POST_VALUES = ("²", "9" * 25, "x" * 5000)
@@ -178,7 +186,7 @@ def _choices(name: str, route: str, values: dict) -> list:
     if name == "app_label":
         return ["appeals"]
     if name not in values:
-        raise LookupError(f"no value for <{name}> in {route!r}: add one to path_values")
+        raise LookupError(f"no value for <{name}> in {route!r}: add one to world.values")
     return values[name]
 
 
@@ -243,7 +251,7 @@ class Walk:
         """An admin page of ours: every field and filter at once (admin pages are slow)."""
         keys = sorted({*KEYS, *self.world.seen_names})
         self.send(client, role, "get", url, dict.fromkeys(keys, "²"))
-        self.send(client, role, "get", url, {**DATES[0], **DATES[1]})
+        self.send(client, role, "get", url, DATES[1])
         self.send(client, role, "post", url, {**dict.fromkeys(keys, "²"), "next": "back"})
 
     def full(self, client, role, chain, url, kwargs, *, get: bool):
@@ -261,7 +269,7 @@ class Walk:
         if post:
             for value in POST_VALUES[1:]:
                 self.send(client, role, "post", url, {**dict.fromkeys(keys, value), "next": "back"})
-            self.send(client, role, "post", url, {**DATES[0], **DATES[1]})
+            self.send(client, role, "post", url, DATES[1])
             self.send(client, role, "post", url, {key: ["1", "²", FAR] for key in keys})
             self.send(client, role, "post", url, {"text": "a\x00b", "q\x01": "1"})
             self.send(client, role, "post", url, "{not json", content_type="application/json")

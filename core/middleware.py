@@ -89,6 +89,15 @@ class MalformedInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # The 400 page (ours, or Django's for a body it refuses while we read it) shows the menu,
+        # which needs the user: lazily, as AuthenticationMiddleware does, and anonymous when the
+        # session cookie itself is malformed.
+        if not hasattr(request, "user"):
+            request.user = (
+                AnonymousUser()
+                if _session_cookie_malformed(request)
+                else SimpleLazyObject(lambda: get_user(request))
+            )
         if malformed_reason(request) is None:
             return self.get_response(request)
         # A view may answer in its own error format (Open311 does): it says so with an attribute.
@@ -103,12 +112,6 @@ class MalformedInputMiddleware:
 
 
 def bad_request_page(request, message: str | None = None):
-    if not hasattr(request, "user"):
-        request.user = (
-            AnonymousUser()
-            if _session_cookie_malformed(request)
-            else SimpleLazyObject(lambda: get_user(request))
-        )
     body = loader.render_to_string(
         "400.html",
         {

@@ -280,3 +280,13 @@ def test_profile_with_a_bare_word_next_stays_on_the_profile(client, citizen):
     assert response["Location"] == "/accounts/profile/"
     response = client.post("/accounts/profile/?next=/appeals/new/", data)
     assert response["Location"] == "/appeals/new/"
+
+
+def test_too_many_fields_is_the_translated_400_page(client, db, settings):
+    """Django's own 400s (here TooManyFieldsSent) use the same page, in Russian."""
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    response = client.post("/accounts/login/", {f"f{n}": "1" for n in range(20)})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f"<h1>{BAD_REQUEST_RU}</h1>" in page
+    assert "Запрос не удалось разобрать." in page

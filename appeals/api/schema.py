@@ -107,6 +107,7 @@ def openapi_schema() -> dict:
                         "200": _body(
                             _ref("Discovery"), "Endpoints, formats and where to get a key."
                         ),
+                        "400": ERRORS["400"],
                         "404": ERRORS["404"],
                     },
                 }
@@ -118,6 +119,7 @@ def openapi_schema() -> dict:
                     "parameters": [FORMAT, JURISDICTION],
                     "responses": {
                         "200": _body({"type": "array", "items": _ref("Service")}, "Services."),
+                        "400": ERRORS["400"],
                         "404": ERRORS["404"],
                     },
                 }
@@ -140,6 +142,7 @@ def openapi_schema() -> dict:
                         "200": _body(
                             _ref("ServiceDefinition"), "The attributes to send with a request."
                         ),
+                        "400": ERRORS["400"],
                         "404": ERRORS["404"],
                     },
                 }
@@ -235,6 +238,7 @@ def openapi_schema() -> dict:
                     ],
                     "responses": {
                         "200": _body({"type": "array", "items": _ref("Request")}, "One request."),
+                        "400": ERRORS["400"],
                         "404": ERRORS["404"],
                     },
                 }
@@ -256,6 +260,7 @@ def openapi_schema() -> dict:
                     ],
                     "responses": {
                         "200": _body({"type": "array", "items": _ref("Token")}, "The request id."),
+                        "400": ERRORS["400"],
                         "404": ERRORS["404"],
                     },
                 }

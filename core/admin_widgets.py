@@ -1,12 +1,14 @@
-"""Admin autocomplete widgets that survive a value that is not an id.
+"""The admin's forms survive what the query string or a refused POST put in them.
 
-Django's AutocompleteSelect looks the current value up with `pk__in=[value]`; the admin takes
-initial values from the query string (`/admin/…/add/?organization=x`) and re-renders a refused
-POST, so a value that is not an id raised ValueError there: a 500 on a typing error.
+The admin takes initial values from the query string (`/admin/…/add/?organization=x`) and
+re-renders a refused POST. Django's AutocompleteSelect then looks the value up with
+`pk__in=[value]` (ValueError when it is not an id), and the split date-and-time widget calls
+`to_current_timezone()` on the raw string (AttributeError): a 500 on a typing error, both.
 """
 
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 
 
 class _ValidValuesOnly:
@@ -33,8 +35,20 @@ class SafeAutocompleteSelectMultiple(_ValidValuesOnly, AutocompleteSelectMultipl
     pass
 
 
-class SafeAutocompleteMixin:
-    """For a ModelAdmin or an inline: its `autocomplete_fields` use the widgets above."""
+class SafeAdminInputMixin:
+    """For a ModelAdmin or an inline: `autocomplete_fields` use the widgets above, and dates from
+    the query string are not taken as initial values (the widgets cannot show a raw string)."""
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        for name in list(initial):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if isinstance(field, (models.DateField, models.TimeField)):
+                del initial[name]
+        return initial
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):

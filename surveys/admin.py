@@ -3,7 +3,7 @@
 
 from django.contrib import admin
 
-from core.admin_widgets import SafeAutocompleteMixin
+from core.admin_widgets import SafeAdminInputMixin
 from surveys.models import (
     Comment,
     CommentReport,
@@ -29,7 +29,7 @@ class OptionInline(admin.TabularInline):
 
 
 @admin.register(Survey)
-class SurveyAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class SurveyAdmin(SafeAdminInputMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "organization", "opens_at", "closes_at", "published_at"]
     list_filter = ["kind", "region", "eligibility", "is_anonymous"]
     search_fields = ["title"]
@@ -70,7 +70,7 @@ class SectionInline(admin.StackedInline):
 
 
 @admin.register(Discussion)
-class DiscussionAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class DiscussionAdmin(SafeAdminInputMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "organization",

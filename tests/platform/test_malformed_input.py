@@ -290,3 +290,36 @@ def test_too_many_fields_is_the_translated_400_page(client, db, settings):
     page = response.content.decode()
     assert f"<h1>{BAD_REQUEST_RU}</h1>" in page
     assert "Запрос не удалось разобрать." in page
+
+
+@pytest.mark.parametrize("far", ["0001-01-01T00:00", "9999-12-31T23:59"])
+def test_survey_period_far_away_is_a_form_error(client, head, organization, far):
+    client.force_login(head)
+    response = client.post(
+        "/surveys/manage/new/",
+        {
+            "organization": organization.pk,
+            "title": "Благоустройство сквера",
+            "audience": "region",
+            "kind": "poll",
+            "opens_at": far,
+            "closes_at": far,
+        },
+    )
+    assert response.status_code in (200, 400)
+    assert DATE_RANGE_RU in response.content.decode()
+
+
+def test_admin_forms_take_a_bad_id_or_date_from_the_address(client, platform_admin):
+    """Found by the URL walk: Django's autocomplete and split date-time widgets raised on them."""
+    client.force_login(platform_admin)
+    for url in (
+        "/admin/organizations/routingrule/add/?organization=²&category=x",
+        "/admin/organizations/membership/add/?user=99999999999999999999",
+        "/admin/surveys/survey/add/?opens_at=9999-12-31T23:59&organization=²",
+        "/admin/partners/apikey/add/?expires_at=завтра",
+    ):
+        assert client.get(url).status_code == 200, url
+    response = client.post("/admin/organizations/routingrule/add/", {"organization": "²"})
+    assert response.status_code == 200
+    assert "errornote" in response.content.decode()

@@ -51,6 +51,7 @@ def _period(first: str, last: str, offset: str) -> dict:
         "preset": "custom",
         **{"received_from": first, "received_to": last, "start": first, "end": last},
         **{"start_date": f"{first}T00:00:00{offset}", "end_date": f"{last}T23:59:59{offset}"},
+        **{"opens_at": f"{first}T00:00", "closes_at": f"{last}T23:59", "expires_at": last},
     }
 
 

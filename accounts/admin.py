@@ -3,10 +3,11 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEvent, User
+from core.admin_widgets import SafeAdminInputMixin
 from organizations.models import Membership
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(SafeAdminInputMixin, admin.TabularInline):
     model = Membership
     extra = 0
     fields = ["role", "organization", "region"]
@@ -14,7 +15,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SafeAdminInputMixin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "last_name", "first_name", "municipality", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "is_superuser", "memberships__role", "municipality"]

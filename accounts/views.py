@@ -1,8 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -10,6 +8,7 @@ from accounts.forms import ProfileForm
 from accounts.services import update_profile
 from appeals.services.on_behalf import confirm_held_appeal, get_hold_for_account
 from core.errors import DomainError
+from core.input import safe_next
 from organizations.selectors import memberships_of
 
 
@@ -20,13 +19,7 @@ def profile(request):
     if request.method == "POST" and form.is_valid():
         update_profile(user=request.user, actor=request.user, data=form.cleaned_data)
         messages.success(request, _("Profile saved."))
-        target = request.GET.get("next", "")
-        # A path of this site only: a bare word (next=back) is not a URL name to reverse.
-        if target.startswith("/") and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}
-        ):
-            return HttpResponseRedirect(target)
-        return redirect("accounts:profile")
+        return redirect(safe_next(request, request.GET.get("next"), "accounts:profile"))
     return render(
         request,
         "accounts/profile.html",

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from analytics.periods import PRESETS
+from core.input import BoundedDateField
 
 MAX_PERIOD = timedelta(days=3 * 366)
 
@@ -14,10 +15,10 @@ class DashboardForm(forms.Form):
     preset = forms.ChoiceField(
         label=_("Period"), required=False, choices=[*PRESETS.items(), ("custom", _("dates below"))]
     )
-    start = forms.DateField(
+    start = BoundedDateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    end = forms.DateField(
+    end = BoundedDateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     municipality = forms.TypedChoiceField(

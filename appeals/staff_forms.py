@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from appeals.forms import MultipleFileField, MultipleFileInput, category_choices
 from appeals.models import Ground
 from appeals.selectors.staff import SORTS, TABS, QueueFilter
+from core.input import BoundedDateField
 from core.widgets import FastSelect
 from organizations.models import Municipality, Organization
 
@@ -53,10 +54,10 @@ class QueueFilterForm(forms.Form):
         empty_label=_("— anyone —"),
         widget=FastSelect,
     )
-    received_from = forms.DateField(
+    received_from = BoundedDateField(
         label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    received_to = forms.DateField(
+    received_to = BoundedDateField(
         label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     sort = forms.ChoiceField(
@@ -79,7 +80,9 @@ class QueueFilterForm(forms.Form):
         self.fields["category"].choices = [("", _("— any —")), *category_choices()[1:]]
 
     def to_filter(self) -> QueueFilter:
-        data = self.cleaned_data if self.is_valid() else {}
+        # A field in error is left out; the other filters still apply (and the error is shown).
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
         return QueueFilter(
             tab=data.get("tab") or "open",
             category_id=data.get("category"),

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_widgets import SafeAdminInputMixin
 from organizations.models import (
     Category,
     Membership,
@@ -30,7 +31,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
     list_select_related = ["region"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(SafeAdminInputMixin, admin.TabularInline):
     model = Membership
     extra = 0
     fields = ["user", "role"]
@@ -39,7 +40,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(SafeAdminInputMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "region", "parent", "inn", "is_active"]
     list_filter = ["is_active", "kind", "region", "municipalities"]
     search_fields = ["name", "short_name", "slug", "inn", "ogrn"]
@@ -111,7 +112,7 @@ class IsSectionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(SafeAdminInputMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "parent",
@@ -130,7 +131,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
+class RoutingRuleAdmin(SafeAdminInputMixin, admin.ModelAdmin):
     list_display = ["category", "municipality", "organization", "region"]
     list_filter = ["region", "category__parent", "municipality"]
     search_fields = ["category__name", "municipality__name", "organization__name"]
@@ -140,7 +141,7 @@ class RoutingRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SafeAdminInputMixin, admin.ModelAdmin):
     list_display = ["user", "role", "organization", "region", "created_at"]
     list_filter = ["role", "region"]
     search_fields = ["user__email", "user__last_name", "organization__name"]

@@ -7,6 +7,8 @@ an individual 12 digits and two; OGRN has 13 digits (OGRNIP of an individual ent
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.input import is_ascii_digits
+
 _INN10_WEIGHTS = (2, 4, 10, 3, 5, 9, 4, 6, 8)
 _INN12_WEIGHTS_1 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
 _INN12_WEIGHTS_2 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
@@ -36,20 +38,20 @@ def ogrn_check_digit(prefix: str) -> str:
 
 
 def is_valid_inn(value: str) -> bool:
-    if not value.isdigit() or len(value) not in (10, 12):
+    if not is_ascii_digits(value) or len(value) not in (10, 12):
         return False
     check_length = 1 if len(value) == 10 else 2
     return value[-check_length:] == inn_check_digits(value[:-check_length])
 
 
 def is_valid_ogrn(value: str) -> bool:
-    if not value.isdigit() or len(value) not in (13, 15):
+    if not is_ascii_digits(value) or len(value) not in (13, 15):
         return False
     return value[-1] == ogrn_check_digit(value[:-1])
 
 
 def validate_inn(value: str) -> None:
-    if not value.isdigit() or len(value) not in (10, 12):
+    if not is_ascii_digits(value) or len(value) not in (10, 12):
         raise ValidationError(_("An INN consists of 10 or 12 digits."), code="inn_format")
     if not is_valid_inn(value):
         raise ValidationError(
@@ -58,7 +60,7 @@ def validate_inn(value: str) -> None:
 
 
 def validate_ogrn(value: str) -> None:
-    if not value.isdigit() or len(value) not in (13, 15):
+    if not is_ascii_digits(value) or len(value) not in (13, 15):
         raise ValidationError(
             _("An OGRN consists of 13 digits (15 for OGRNIP)."), code="ogrn_format"
         )

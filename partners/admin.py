@@ -1,12 +1,13 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_widgets import SafeAdminInputMixin
 from partners import services
 from partners.models import ApiKey
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(SafeAdminInputMixin, admin.ModelAdmin):
     """Keys are created here; the key is shown once, in a message, and only its digest is kept."""
 
     list_display = ["partner", "prefix", "created_at", "last_used_at", "revoked_at"]

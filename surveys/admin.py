@@ -3,6 +3,7 @@
 
 from django.contrib import admin
 
+from core.admin_widgets import SafeAdminInputMixin
 from surveys.models import (
     Comment,
     CommentReport,
@@ -28,7 +29,7 @@ class OptionInline(admin.TabularInline):
 
 
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(SafeAdminInputMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "organization", "opens_at", "closes_at", "published_at"]
     list_filter = ["kind", "region", "eligibility", "is_anonymous"]
     search_fields = ["title"]
@@ -69,7 +70,7 @@ class SectionInline(admin.StackedInline):
 
 
 @admin.register(Discussion)
-class DiscussionAdmin(admin.ModelAdmin):
+class DiscussionAdmin(SafeAdminInputMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "organization",

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.input import BoundedDateTimeField, parse_pks
 from organizations.models import Municipality
 from surveys import permissions
 from surveys.models import Audience, Comment, Discussion, Question, Reaction, Survey
@@ -14,7 +15,7 @@ def _capitalised(choices):
     return [(value, capfirst(label)) for value, label in choices]
 
 
-class LocalDateTimeField(forms.DateTimeField):
+class LocalDateTimeField(BoundedDateTimeField):
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
 
     def __init__(self, **kwargs):
@@ -268,7 +269,7 @@ def parse_answers(survey: Survey, data) -> dict[int, object]:
     for question in survey.questions.all():
         name = f"q{question.pk}"
         if question.is_choice:
-            answers[question.pk] = [int(v) for v in data.getlist(name) if v.isdigit()]
+            answers[question.pk] = parse_pks(data.getlist(name))
         elif question.kind == Question.Kind.SCALE:
             raw = data.get(name, "").strip()
             try:

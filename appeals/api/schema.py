@@ -117,6 +117,7 @@ def openapi_schema() -> dict:
                         "200": _body(
                             _ref("Discovery"), _("Endpoints, formats and where to get a key.")
                         ),
+                        "400": ERRORS["400"],
                         "404": ERRORS["404"],
                     },
                 }
@@ -128,6 +129,7 @@ def openapi_schema() -> dict:
                     "parameters": [FORMAT, JURISDICTION],
                     "responses": {
                         "200": _body({"type": "array", "items": _ref("Service")}, _("Services.")),
+                        "400": ERRORS["400"],
                         "404": ERRORS["404"],
                     },
                 }
@@ -150,6 +152,7 @@ def openapi_schema() -> dict:
                         "200": _body(
                             _ref("ServiceDefinition"), _("The attributes to send with a request.")
                         ),
+                        "400": ERRORS["400"],
                         "404": ERRORS["404"],
                     },
                 }
@@ -252,6 +255,7 @@ def openapi_schema() -> dict:
                         "200": _body(
                             {"type": "array", "items": _ref("Request")}, _("One request.")
                         ),
+                        "400": ERRORS["400"],
                         "404": ERRORS["404"],
                     },
                 }
@@ -277,6 +281,7 @@ def openapi_schema() -> dict:
                         "200": _body(
                             {"type": "array", "items": _ref("Token")}, _("The request id.")
                         ),
+                        "400": ERRORS["400"],
                         "404": ERRORS["404"],
                     },
                 }

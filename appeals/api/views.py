@@ -14,7 +14,6 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from accounts.models import phone_validator
@@ -23,6 +22,7 @@ from appeals.selectors import open311 as selectors
 from appeals.services.on_behalf import is_offline_email
 from appeals.services.partner import submit_partner_request
 from core.actions import attempt
+from core.input import parse_int, parse_pk
 from organizations.selectors import get_platform_region
 from partners.services import authenticate_api_key
 
@@ -42,32 +42,59 @@ class BadRequest(Exception):
         self.descriptions = descriptions
 
 
-def open311(view):
-    """Lower-cases the format, refuses an unknown one (404 in XML, the required format) and a
-    foreign `jurisdiction_id` (404); turns BadRequest into a 400 listing every problem."""
+def open311(*, methods: tuple[str, ...] = ("GET",)):
+    """Lower-cases the format, refuses an unknown one (404 in XML, the required format), another
+    method (405), a foreign `jurisdiction_id` (404); turns BadRequest into a 400 listing every
+    problem. Every error is in the spec's error format, in the format the URL asks for."""
+    allowed = {*methods, "HEAD"} if "GET" in methods else set(methods)
 
-    @wraps(view)
-    def wrapped(request, *args, fmt: str, **kwargs):
-        fmt = fmt.lower()
-        if fmt not in FORMATS:
-            return errors("xml", 404, _("Unknown format: use .xml or .json."))
-        params = request.POST if request.method == "POST" else request.GET
-        jurisdiction = params.get("jurisdiction_id", "").strip()
-        if jurisdiction and jurisdiction != settings.OPEN311_JURISDICTION_ID:
-            return errors(
-                fmt,
-                404,
-                _("Unknown jurisdiction_id: this endpoint serves %(jurisdiction)s.")
-                % {"jurisdiction": settings.OPEN311_JURISDICTION_ID},
-            )
-        if _has_nul(params, kwargs):
-            return errors(fmt, 400, _("Arguments must not contain NUL characters."))
-        try:
-            return view(request, *args, fmt=fmt, **kwargs)
-        except BadRequest as problem:
-            return errors(fmt, 400, *problem.descriptions)
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, fmt: str, **kwargs):
+            fmt = fmt.lower()
+            if fmt not in FORMATS:
+                return errors("xml", 404, _("Unknown format: use .xml or .json."))
+            if request.method not in allowed:
+                response = errors(
+                    fmt,
+                    405,
+                    _("Method %(method)s is not allowed here: use %(allowed)s.")
+                    % {"method": request.method, "allowed": ", ".join(methods)},
+                )
+                response["Allow"] = ", ".join(sorted(allowed))
+                return response
+            params = request.POST if request.method == "POST" else request.GET
+            jurisdiction = params.get("jurisdiction_id", "").strip()
+            if jurisdiction and jurisdiction != settings.OPEN311_JURISDICTION_ID:
+                return errors(
+                    fmt,
+                    404,
+                    _("Unknown jurisdiction_id: this endpoint serves %(jurisdiction)s.")
+                    % {"jurisdiction": settings.OPEN311_JURISDICTION_ID},
+                )
+            if _has_nul(params, kwargs):
+                return errors(fmt, 400, _("Arguments must not contain NUL characters."))
+            try:
+                return view(request, *args, fmt=fmt, **kwargs)
+            except BadRequest as problem:
+                return errors(fmt, 400, *problem.descriptions)
 
-    return wrapped
+        wrapped.malformed_input_response = _malformed_input
+        return wrapped
+
+    return decorator
+
+
+def _malformed_input(request, *args, fmt: str = "xml", **kwargs):
+    """What core.middleware.MalformedInputMiddleware answers on these URLs: the spec's 400."""
+    return errors(
+        fmt.lower(),
+        400,
+        _(
+            "Arguments must be UTF-8 text without NUL or other control characters, "
+            "and no longer than a few thousand characters."
+        ),
+    )
 
 
 def _has_nul(params, kwargs) -> bool:
@@ -92,8 +119,7 @@ def _notice(category) -> str:
     ) % {"days": category.term_days}
 
 
-@require_GET
-@open311
+@open311()
 def discovery(request, *, fmt: str):
     base = request.build_absolute_uri("/open311/v2/")
     return render(
@@ -119,8 +145,7 @@ def discovery(request, *, fmt: str):
     )
 
 
-@require_GET
-@open311
+@open311()
 def service_list(request, *, fmt: str):
     services = [
         {
@@ -137,8 +162,7 @@ def service_list(request, *, fmt: str):
     return render(fmt, "services", services)
 
 
-@require_GET
-@open311
+@open311()
 def service_definition(request, code: str, *, fmt: str):
     category = selectors.get_open311_service(code=code)
     if category is None:
@@ -166,16 +190,14 @@ def service_definition(request, code: str, *, fmt: str):
 
 
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
-@open311
+@open311(methods=("GET", "POST"))
 def requests(request, *, fmt: str):
     if request.method == "POST":
         return _create_request(request, fmt)
     return _list_requests(request, fmt)
 
 
-@require_GET
-@open311
+@open311()
 def request_detail(request, number: str, *, fmt: str):
     appeal = selectors.get_open311_request(number=number)
     if appeal is None:
@@ -183,8 +205,7 @@ def request_detail(request, number: str, *, fmt: str):
     return render(fmt, "service_requests", [_request_item(appeal)])
 
 
-@require_GET
-@open311
+@open311()
 def token(request, token: str, *, fmt: str):
     # Every service is realtime (the id is returned at once), so no token is ever issued.
     return errors(fmt, 404, _("Unknown token: every service of this endpoint is realtime."))
@@ -249,12 +270,13 @@ def _positive(params, name: str, default: int, maximum: int | None = None) -> in
     raw = _param(params, name)
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) < 1 or (maximum and int(raw) > maximum):
+    value = parse_int(raw, minimum=1, maximum=maximum)
+    if value is None:
         limit = _(" up to %(max)s") % {"max": maximum} if maximum else ""
         raise BadRequest(
             _("%(name)s must be a positive whole number%(limit)s.") % {"name": name, "limit": limit}
         )
-    return int(raw)
+    return value
 
 
 def _list_requests(request, fmt: str):
@@ -267,6 +289,16 @@ def _list_requests(request, fmt: str):
             _("Ask for at most %(max)s service_request_id values at once.") % {"max": MAX_IDS}
         )
     codes = [c.strip() for c in _param(params, "service_code").split(",") if c.strip()]
+    if len(codes) > MAX_IDS:
+        raise BadRequest(
+            _("Ask for at most %(max)s service_code values at once.") % {"max": MAX_IDS}
+        )
+    unknown = [] if numbers else selectors.unknown_open311_codes(codes=codes)
+    if unknown:
+        # Not a resource of the URL, so not a 404: the spec's "400 - anything else".
+        raise BadRequest(
+            *(_("Unknown service_code: %(code)s.") % {"code": code} for code in unknown)
+        )
     statuses = [s.strip().lower() for s in _param(params, "status").split(",") if s.strip()]
     if any(status not in ("open", "closed") for status in statuses):
         raise BadRequest(_("status must be open, closed or both, separated by a comma."))
@@ -341,9 +373,9 @@ def _create_request(request, fmt: str):
         problems.append(
             _("attribute[municipality] is required: see the service definition for its values.")
         )
-    elif raw_municipality.isdigit():
+    elif (municipality_id := parse_pk(raw_municipality)) is not None:
         municipality = (
-            selectors.open311_municipalities(region=region).filter(pk=int(raw_municipality)).first()
+            selectors.open311_municipalities(region=region).filter(pk=municipality_id).first()
         )
     if raw_municipality and municipality is None:
         problems.append(

@@ -24,6 +24,14 @@ def get_open311_service(*, code: str) -> Category | None:
     return leaf_categories().filter(slug=code).first()
 
 
+def unknown_open311_codes(*, codes: list[str]) -> list[str]:
+    """The codes among `codes` that name no service, in the order given."""
+    if not codes:
+        return []
+    known = set(leaf_categories().filter(slug__in=codes).values_list("slug", flat=True))
+    return [code for code in dict.fromkeys(codes) if code not in known]
+
+
 def open311_municipalities(*, region) -> QuerySet[Municipality]:
     return Municipality.objects.filter(region=region).order_by("name")
 

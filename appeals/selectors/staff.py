@@ -12,6 +12,7 @@ from django.http import Http404
 from appeals import permissions
 from appeals.models import Answer, AnswerTemplate, Appeal, Event
 from appeals.services.common import local_date
+from core.input import is_ascii_digits
 from core.models import Notification
 from organizations.models import Organization
 
@@ -84,7 +85,7 @@ def queue(*, user, filters: QueueFilter, zone: str = "Asia/Kamchatka") -> QueryS
         )
     query = filters.q.strip()
     if query:
-        if query.replace("-", "").isdigit():
+        if is_ascii_digits(query.replace("-", "")):
             rows = rows.filter(number__contains=query)
         else:
             search = SearchQuery(query, config="russian", search_type="websearch")

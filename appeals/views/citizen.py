@@ -27,6 +27,7 @@ from appeals.services.citizen import keep_reply_uploads
 from appeals.services.filing import keep_draft_uploads, remove_draft_upload
 from core.actions import attempt
 from core.errors import DomainError
+from core.input import parse_pk, parse_pks
 from core.outbox import mark_read, subject_of
 from core.uploads import AttachmentError
 from organizations.models import Category
@@ -72,10 +73,10 @@ def new_appeal(request):
         )
         return render(request, "appeals/new.html", {"form": form, "drafts": []}, status=429)
     draft_key = _draft_key(request)
-    for attachment_id in request.POST.getlist("remove_draft"):
-        if attachment_id.isdigit() and draft_key:
+    for attachment_id in parse_pks(request.POST.getlist("remove_draft")):
+        if draft_key:
             remove_draft_upload(
-                citizen=request.user, draft_key=draft_key, attachment_id=int(attachment_id)
+                citizen=request.user, draft_key=draft_key, attachment_id=attachment_id
             )
     if form.is_valid():
         data = form.cleaned_data
@@ -135,10 +136,10 @@ def _draft_key(request, field: str = "idempotency_key") -> uuid.UUID | None:
 @require_GET
 def category_options(request):
     """htmx: the categories of one section for the dependent select."""
-    section = request.GET.get("section", "")
+    section = parse_pk(request.GET.get("section"))
     categories = leaf_categories()
-    if section.isdigit():
-        categories = categories.filter(parent_id=int(section))
+    if section is not None:
+        categories = categories.filter(parent_id=section)
     return render(
         request,
         "appeals/includes/category_options.html",
@@ -150,10 +151,10 @@ def category_options(request):
 @require_GET
 def term_hint(request):
     """htmx: "the answer is due within N days" for the chosen category."""
-    raw = request.GET.get("category", "")
+    category_id = parse_pk(request.GET.get("category"))
     category = (
-        Category.objects.filter(pk=int(raw), parent__isnull=False).first()
-        if raw.isdigit()
+        Category.objects.filter(pk=category_id, parent__isnull=False).first()
+        if category_id is not None
         else None
     )
     return render(
@@ -167,17 +168,17 @@ def term_hint(request):
 @require_GET
 def similar(request):
     """htmx: open appeals like the one being typed, so the citizen sees the problem is known."""
-    raw_category, raw_municipality = (
-        request.GET.get("category", ""),
-        request.GET.get("municipality", ""),
+    category_id, municipality_id = (
+        parse_pk(request.GET.get("category")),
+        parse_pk(request.GET.get("municipality")),
     )
     rows = []
-    if raw_category.isdigit() and raw_municipality.isdigit():
-        category = Category.objects.filter(pk=int(raw_category), parent__isnull=False).first()
+    if category_id is not None and municipality_id is not None:
+        category = Category.objects.filter(pk=category_id, parent__isnull=False).first()
         if category is not None:
             rows = selectors.similar_open_appeals(
                 category=category,
-                municipality_id=int(raw_municipality),
+                municipality_id=municipality_id,
                 text=request.GET.get("text", "")[:1000],
                 exclude_user=request.user,
             )
@@ -226,11 +227,8 @@ def reply(request, number: str):
     appeal = selectors.get_appeal_for_citizen(user=request.user, number=number)
     form = ClarificationReplyForm(request.POST, request.FILES)
     draft_key = _draft_key(request, field="draft_key")
-    for attachment_id in request.POST.getlist("remove_draft"):
-        if draft_key and attachment_id.isascii() and attachment_id.isdigit():
-            remove_draft_upload(
-                citizen=request.user, draft_key=draft_key, attachment_id=int(attachment_id)
-            )
+    for attachment_id in parse_pks(request.POST.getlist("remove_draft")) if draft_key else ():
+        remove_draft_upload(citizen=request.user, draft_key=draft_key, attachment_id=attachment_id)
     if form.is_valid():
         try:
             services.reply_to_clarification(

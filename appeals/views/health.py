@@ -10,6 +10,7 @@ from appeals import notices
 from appeals.selectors import health
 from core import outbox
 from core.decorators import role_required
+from core.input import parse_pks
 from organizations import permissions
 
 admin_required = role_required(permissions.is_platform_admin)
@@ -36,7 +37,7 @@ def background(request):
 @admin_required
 @require_POST
 def retry(request):
-    ids = [int(value) for value in request.POST.getlist("notification") if value.isdigit()]
+    ids = parse_pks(request.POST.getlist("notification"))
     if request.POST.get("all") == "1":
         ids = list(health.failed_notifications().values_list("pk", flat=True)[:10000])
     count = notices.retry_failed(actor=request.user, notification_ids=ids)

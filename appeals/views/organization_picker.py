@@ -19,6 +19,7 @@ from appeals.selectors import staff as staff_selectors
 from appeals.views.moderation import moderator_required
 from appeals.views.staff import staff_required
 from appeals.workflow import allowed_actions
+from core.input import is_ascii_digits
 from organizations.models import Organization
 
 LIMIT = 20
@@ -36,7 +37,7 @@ def _matching(organizations: QuerySet[Organization], request) -> QuerySet[Organi
     query = form.cleaned_data["q"]
     if query:
         match = Q(name__icontains=query) | Q(short_name__icontains=query)
-        if query.isascii() and query.isdigit():
+        if is_ascii_digits(query):
             match |= Q(inn__startswith=query)
         organizations = organizations.filter(match)
     return organizations.order_by("name", "pk")[:LIMIT]

@@ -31,6 +31,7 @@ from appeals.workflow import allowed_actions
 from core.actions import done, report_outcome, run_form
 from core.decorators import role_required
 from core.errors import DomainError
+from core.input import parse_pk, parse_pks
 from core.uploads import AttachmentError
 from organizations import permissions
 
@@ -132,12 +133,12 @@ def _with_files(appeal) -> list:
 @require_GET
 def appeal_page(request, number: str):
     appeal = staff_selectors.get_appeal_for_staff(user=request.user, number=number)
-    template_id = request.GET.get("template", "")
+    template_id = parse_pk(request.GET.get("template"))
     template_text = ""
-    if template_id.isdigit():
+    if template_id is not None:
         template = (
             staff_selectors.answer_templates(organization_id=appeal.organization_id)
-            .filter(pk=int(template_id))
+            .filter(pk=template_id)
             .first()
         )
         if template is not None:
@@ -228,17 +229,8 @@ def answer(request, number: str):
     appeal = staff_selectors.get_appeal_for_staff(user=request.user, number=number)
     form = AnswerForm(request.POST, request.FILES)
     draft_key = _draft_key(request)
-    for attachment_id in request.POST.getlist("remove_draft"):
-        # At most 18 digits: a longer number is no file's id (and no PostgreSQL bigint).
-        if (
-            draft_key
-            and attachment_id.isascii()
-            and attachment_id.isdigit()
-            and len(attachment_id) < 19
-        ):
-            remove_draft_upload(
-                citizen=request.user, draft_key=draft_key, attachment_id=int(attachment_id)
-            )
+    for attachment_id in parse_pks(request.POST.getlist("remove_draft")) if draft_key else ():
+        remove_draft_upload(citizen=request.user, draft_key=draft_key, attachment_id=attachment_id)
     if form.is_valid():
         try:
             services.answer_appeal(

@@ -5,8 +5,6 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
@@ -21,6 +19,7 @@ from appeals.staff_forms import QueueFilterForm
 from appeals.views.staff import staff_required
 from core.actions import attempt
 from core.decorators import role_required
+from core.input import parse_pks, safe_next
 from organizations import permissions
 
 head_required = role_required(permissions.is_head)
@@ -59,12 +58,7 @@ class BulkAssignForm(forms.Form):
 
 def _next(request) -> str:
     """A local path to go back to (the filtered queue), or the queue itself."""
-    target = request.POST.get("next", "")
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("staff:home")
+    return safe_next(request, request.POST.get("next"), "staff:home")
 
 
 def _back(request):
@@ -73,9 +67,7 @@ def _back(request):
 
 def _selected_appeals(request, organization_ids) -> list[Appeal]:
     selected = {value.strip() for value in request.POST.getlist("appeal") if value.strip()}
-    ids = {
-        int(value) for value in selected if value.isascii() and value.isdigit() and len(value) < 19
-    }
+    ids = set(parse_pks(selected))
     numbers = selected - {str(pk) for pk in ids}
     return list(
         Appeal.objects.filter(organization_id__in=organization_ids)

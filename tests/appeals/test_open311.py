@@ -486,9 +486,67 @@ def test_get_requests_query_count_does_not_grow(
         client.get(f"{BASE}requests.xml")
 
 
-def test_method_not_allowed(client):
-    assert client.put(f"{BASE}requests.json").status_code == 405
-    assert client.post(f"{BASE}services.json").status_code == 405
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_method_not_allowed_is_405_in_the_format_of_the_url(client, world, fmt):
+    cases = [
+        ("put", "requests", "GET, HEAD, POST"),
+        ("delete", "requests", "GET, HEAD, POST"),
+        ("post", "services", "GET, HEAD"),
+        ("post", "discovery", "GET, HEAD"),
+        ("patch", f"services/{world.category.slug}", "GET, HEAD"),
+        ("post", "requests/41-2026-000001", "GET, HEAD"),
+        ("put", "tokens/abc", "GET, HEAD"),
+    ]
+    for method, resource, allowed in cases:
+        response = getattr(client, method)(f"{BASE}{resource}.{fmt}")
+        assert_error(response, fmt, 405, method.upper())
+        assert response["Content-Type"].startswith(
+            "application/json" if fmt == "json" else "text/xml"
+        )
+        assert response["Allow"] == allowed
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_get_requests_with_an_unknown_service_code_is_400(client, world, fmt):
+    body = assert_error(
+        client.get(
+            f"{BASE}requests.{fmt}", {"service_code": f"{world.category.slug},no-such,also-not"}
+        ),
+        fmt,
+        400,
+        "no-such",
+    )
+    assert len(body) == 2 and "also-not" in body[1]["description"]
+    # service_request_id overrides every other argument (the spec), the unknown code included.
+    assert (
+        client.get(
+            f"{BASE}requests.{fmt}", {"service_request_id": "41-2026-000001", "service_code": "x"}
+        ).status_code
+        == 200
+    )
+
+
+@pytest.mark.parametrize("digit", ["²", "٣", "1²"])
+def test_non_ascii_digits_are_a_400_not_a_500(client, world, api_key, digit):
+    """'²'.isdigit() is True, and int('²') raised: an anonymous 500 on the public feed."""
+    for name in ("page", "page_size"):
+        assert_error(client.get(f"{BASE}requests.json", {name: digit}), "json", 400, name)
+    response = client.post(
+        f"{BASE}requests.json",
+        valid_post(world, api_key, **{"attribute[municipality]": digit}),
+    )
+    assert_error(response, "json", 400, "attribute[municipality]")
+    assert not Appeal.objects.exists()
+
+
+def test_malformed_input_is_a_400_in_the_open311_format(client, world):
+    for url in (
+        f"{BASE}services.xml?jurisdiction_id=%FF%FE",
+        f"{BASE}services.xml?q=a%01b",
+        f"{BASE}requests.xml?status=" + "open," * 2000,
+    ):
+        assert_error(client.get(url), "xml", 400)
+    assert_error(client.get(f"{BASE}requests/41%00.json"), "json", 400, "NUL")
 
 
 def test_schema_and_docs(client):

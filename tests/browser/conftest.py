@@ -31,6 +31,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from playwright.sync_api import BrowserContext, Frame, Page, Response, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.harness import free_port, mail_text
 
@@ -228,6 +229,13 @@ def check_document(document: Page | Frame, checker: HtmlChecker) -> None:
     )
 
 
+def page_admin_landing(page: Page) -> bool:
+    """After the login form: did this person land in Django's admin (a platform admin does)?"""
+    with contextlib.suppress(PlaywrightTimeoutError):  # a refused login stays on the form
+        page.wait_for_url(lambda url: not _path(url).startswith("/accounts/login/"), timeout=5_000)
+    return _path(page.url).startswith("/admin/")
+
+
 @dataclass
 class AuditedPage:
     """A page plus the pages it has visited and which of them were audited."""
@@ -271,6 +279,8 @@ class AuditedPage:
         page.get_by_label("Адрес электронной почты").fill(email)
         page.get_by_label("Пароль:", exact=True).fill(password)
         page.get_by_role("button", name="Войти").click()
+        if page_admin_landing(page):
+            return  # a platform admin lands in Django's admin, whose markup is Django's own
         expect(page.get_by_role("navigation", name="Главное меню")).to_contain_text("Профиль")
         self.audit()
 
@@ -297,7 +307,12 @@ class AuditedPage:
 
     def check(self) -> None:
         """At the end of a test: every visited page was audited, and no CSP violation."""
-        unaudited = sorted(set(self.visited) - self.audited - {""})
+        # Django's admin (where a platform admin lands) is Django's markup, not audited here.
+        unaudited = sorted(
+            path
+            for path in set(self.visited) - self.audited - {""}
+            if not path.startswith("/admin/")
+        )
         assert not unaudited, f"pages visited without an accessibility audit: {unaudited}"
         assert not self.csp_violations, self.csp_violations
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from appeals import permissions
 from appeals.models import Answer, Appeal, Attachment, Event
+from core import outbox
 from core.models import Notification
 from organizations.models import Category
 from organizations.selectors import routed_organizations
@@ -197,11 +198,7 @@ def inbox(*, user) -> QuerySet[Notification]:
 
 
 def unread_count(*, user) -> int:
-    if not user.is_authenticated:
-        return 0
-    return Notification.objects.filter(
-        recipient=user, channel=Notification.Channel.IN_APP, read_at__isnull=True
-    ).count()
+    return outbox.unread_count(user=user)
 
 
 def public_counts(*, region_id: int) -> dict:

@@ -18,9 +18,26 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 
 MAX_AGE = 600.0
+
+# Within one request a version is read once (a filing page asks the reference data six times);
+# outside requests (tasks, commands) it is read on every use.
+_request = threading.local()
+
+
+def _start_request(**kwargs) -> None:
+    _request.versions = {}
+
+
+def _end_request(**kwargs) -> None:
+    _request.versions = None
+
+
+request_started.connect(_start_request)
+request_finished.connect(_end_request)
 
 
 class VersionedMemo:
@@ -32,11 +49,16 @@ class VersionedMemo:
         self._values: dict[Any, tuple[float, Any]] = {}
 
     def _current_version(self) -> str:
+        seen = getattr(_request, "versions", None)
+        if seen is not None and self.version_key in seen:
+            return seen[self.version_key]
         version = cache.get(self.version_key)
         if version is None:  # first use, or Redis lost the key: a new version drops every copy
             version = uuid.uuid4().hex
             if not cache.add(self.version_key, version, timeout=None):
                 version = cache.get(self.version_key) or version
+        if seen is not None:
+            seen[self.version_key] = version
         return version
 
     def get(self, key: Any, compute: Callable[[], Any], *, keep_none: bool = False) -> Any:
@@ -62,7 +84,11 @@ class VersionedMemo:
         transaction.on_commit(self._bump)
 
     def _bump(self) -> None:
-        cache.set(self.version_key, uuid.uuid4().hex, timeout=None)
+        version = uuid.uuid4().hex
+        cache.set(self.version_key, version, timeout=None)
+        seen = getattr(_request, "versions", None)
+        if seen is not None:
+            seen[self.version_key] = version
 
 
 def forget(*keys: str) -> None:

@@ -7,6 +7,7 @@ whatever the number of rows they show. Cached data is dropped when it changes.
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -83,11 +84,16 @@ def test_the_base_layout_costs_only_the_signed_in_person_on_a_warm_process(
     assert ("Аналитика" in page) == (role in ("head", "analyst", "admin"))
 
 
-def test_renaming_the_region_shows_on_the_next_page(client, world):
+def test_an_administrator_renaming_the_region_shows_on_the_next_page(client, world, platform_admin):
     client.force_login(world.citizen)
     assert "<small>Камчатский край</small>" in _page(client)
-    world.region.name = "Камчатский край (тест)"
-    world.region.save()
+    admin = Client()
+    admin.force_login(platform_admin)
+    response = admin.post(
+        reverse("admin:organizations_region_change", args=[world.region.pk]),
+        {"code": world.region.code, "name": "Камчатский край (тест)", "timezone": "Asia/Kamchatka"},
+    )
+    assert response.status_code == 302
     assert "<small>Камчатский край (тест)</small>" in _page(client)
 
 

@@ -1,15 +1,20 @@
 import uuid
 
 from django import forms
-from django.core.cache import cache
 from django.urls import reverse_lazy
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from appeals.models import TEXT_MAX_LENGTH, Ground
+from core.fields import InMemoryModelChoiceField
 from core.widgets import FastSelect
 from organizations.models import Category, Municipality, Organization
-from organizations.selectors import leaf_categories
+from organizations.selectors import (
+    REFERENCE_DATA,
+    leaf_category_list,
+    region_municipalities,
+    section_list,
+)
 
 CONSENT_TEXT = _(
     "I agree to the processing of my personal data (name, contacts, address and the text of the "
@@ -36,22 +41,14 @@ def term_label(category: Category) -> str:
     }
 
 
-CATEGORY_CHOICES_TTL = 300
-
-
 def category_choices() -> list:
-    """The grouped category list of the form; cached for five minutes (it changes in the admin only)."""
-    key = f"appeals:category-choices:{get_language()}"
-    cached = cache.get(key)
-    if cached is None:
-        cached = _build_category_choices()
-        cache.set(key, cached, CATEGORY_CHOICES_TTL)
-    return cached
+    """The grouped category list of the form, kept in memory until a category changes."""
+    return REFERENCE_DATA.get(("appeals:category-choices", get_language()), _build_category_choices)
 
 
 def _build_category_choices() -> list:
     groups: dict[str, list] = {}
-    for category in leaf_categories():
+    for category in leaf_category_list():
         groups.setdefault(category.parent.name, []).append(
             (category.pk, f"{category.name} — {term_label(category)}")
         )
@@ -59,10 +56,8 @@ def _build_category_choices() -> list:
 
 
 class AppealForm(forms.Form):
-    section = forms.ModelChoiceField(
-        queryset=Category.objects.filter(parent__isnull=True, is_active=True).order_by(
-            "position", "name"
-        ),
+    section = InMemoryModelChoiceField(
+        queryset=Category.objects.none(),
         required=False,
         label=_("Section"),
         empty_label=_("— all sections —"),
@@ -72,7 +67,7 @@ class AppealForm(forms.Form):
     category = forms.TypedChoiceField(
         label=_("Category"), coerce=int, choices=(), widget=FastSelect
     )
-    municipality = forms.ModelChoiceField(
+    municipality = InMemoryModelChoiceField(
         queryset=Municipality.objects.none(),
         label=_("Municipality"),
         empty_label=_("— choose —"),
@@ -108,9 +103,8 @@ class AppealForm(forms.Form):
     def __init__(self, *args, region=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = category_choices()
-        self.fields["municipality"].queryset = Municipality.objects.filter(region=region).order_by(
-            "name"
-        )
+        self.fields["section"].set_objects(section_list())
+        self.fields["municipality"].set_objects(region_municipalities(region=region))
         self.fields["section"].widget.attrs.update(
             {
                 "data-hx-get": str(reverse_lazy("appeals:category_options")),
@@ -148,13 +142,8 @@ class AppealForm(forms.Form):
         return category if isinstance(category, Category) else None
 
     def clean_category(self):
-        category = (
-            Category.objects.filter(
-                pk=self.cleaned_data["category"], parent__isnull=False, is_active=True
-            )
-            .select_related("parent")
-            .first()
-        )
+        chosen = self.cleaned_data["category"]
+        category = next((item for item in leaf_category_list() if item.pk == chosen), None)
         if category is None:
             raise forms.ValidationError(_("Choose a category from the list."))
         return category

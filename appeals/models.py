@@ -244,6 +244,12 @@ class Appeal(models.Model):
             models.Index(
                 fields=["category", "municipality", "-submitted_at"], name="appeal_similar_idx"
             ),
+            # Similar appeals on the staff page (the organization's own): an index scan that
+            # stops after the newest few rows, however many the organization has.
+            models.Index(
+                fields=["organization", "category", "municipality", "-submitted_at"],
+                name="appeal_staff_similar_idx",
+            ),
             GinIndex(fields=["search"], name="appeal_search_gin"),
         ]
 

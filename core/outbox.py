@@ -20,11 +20,13 @@ from datetime import timedelta
 
 from celery import current_app
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.memo import forget
 from core.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -94,6 +96,7 @@ def notify(
             )
         )
     created = Notification.objects.bulk_create(rows)
+    forget_unread(recipient.pk)
     for row in created:
         if row.channel == Notification.Channel.EMAIL:
             transaction.on_commit(lambda pk=row.pk: enqueue_delivery(pk))
@@ -131,6 +134,7 @@ def notify_bulk(items) -> int:
                 Notification(channel=Notification.Channel.EMAIL, next_attempt_at=now, **common)
             )
     Notification.objects.bulk_create(rows, batch_size=1000)
+    forget_unread(*{row.recipient_id for row in rows})
     if any(row.channel == Notification.Channel.EMAIL for row in rows):
         transaction.on_commit(kick_relay)
     return len(rows)
@@ -272,7 +276,36 @@ def mark_read(*, user, notification_ids: list[int] | None = None) -> int:
     )
     if notification_ids is not None:
         rows = rows.filter(pk__in=notification_ids)
-    return rows.update(read_at=timezone.now())
+    marked = rows.update(read_at=timezone.now())
+    forget_unread(user.pk)
+    return marked
+
+
+# The unread count of the menu, in the shared cache: every page shows it. Each write above drops
+# it; the lifetime bounds what a write elsewhere (a deleted appeal's notifications) leaves stale.
+UNREAD_TTL = 600
+
+
+def _unread_key(user_id: int) -> str:
+    return f"unread-notifications:{user_id}"
+
+
+def forget_unread(*user_ids: int) -> None:
+    forget(*(_unread_key(user_id) for user_id in user_ids))
+
+
+def unread_count(*, user) -> int:
+    """How many in-app notifications the user has not read."""
+    if not user.is_authenticated:
+        return 0
+    key = _unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(
+            recipient=user, channel=Notification.Channel.IN_APP, read_at__isnull=True
+        ).count()
+        cache.set(key, count, UNREAD_TTL)
+    return count
 
 
 def retry_failed(*, notification_ids: list[int]) -> list[int]:

@@ -109,6 +109,8 @@ TEMPLATES = [
         },
     }
 ]
+# Field groups and labels rendered in Python, same markup (core/fields.py): no template per field.
+FORM_RENDERER = "core.fields.FastFormRenderer"
 
 # --- Data stores -------------------------------------------------------------------------------
 

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class OrganizationsConfig(AppConfig):
     name = "organizations"
     verbose_name = _("Organizations and routing")
+
+    def ready(self):
+        from organizations import signals  # noqa: F401

@@ -1,6 +1,45 @@
 """Role predicates of the platform, in one place. Other apps ask these; they never query roles."""
 
+from django.core.cache import cache
+
+from core.memo import forget
 from organizations.models import Membership
+
+# A person's memberships in the shared cache, dropped when one is saved or deleted
+# (organizations/signals.py); the lifetime bounds what a write without signals leaves stale.
+MEMBERSHIPS_TTL = 600
+
+
+def memberships_key(user_id: int) -> str:
+    return f"memberships:{user_id}"
+
+
+def forget_memberships(*user_ids: int) -> None:
+    forget(*(memberships_key(user_id) for user_id in user_ids))
+
+
+def membership_rows(user) -> list[tuple[str, int | None, int | None]]:
+    """(role, organization id, region id) of each of the user's memberships.
+
+    Read once per request from the cache, and from the database only after a change, however
+    many role checks a page makes.
+    """
+    if not user.is_authenticated:
+        return []
+    rows = getattr(user, "_platform_memberships", None)
+    if rows is None:
+        key = memberships_key(user.pk)
+        rows = cache.get(key)
+        if rows is None:
+            rows = [
+                tuple(row)
+                for row in Membership.objects.filter(user=user)
+                .order_by()
+                .values_list("role", "organization_id", "region_id")
+            ]
+            cache.set(key, rows, MEMBERSHIPS_TTL)
+        user._platform_memberships = rows
+    return rows
 
 
 def _roles(user) -> set[str]:
@@ -8,8 +47,8 @@ def _roles(user) -> set[str]:
         return set()
     cached = getattr(user, "_platform_roles", None)
     if cached is None:
-        cached = set(Membership.objects.filter(user=user).values_list("role", flat=True).distinct())
-        user._platform_roles = cached  # one query per request, however many checks a page makes
+        cached = {role for role, _organization, _region in membership_rows(user)}
+        user._platform_roles = cached
     return cached
 
 

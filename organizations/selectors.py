@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from core.memo import VersionedMemo
 from organizations.errors import RoutingError
 from organizations.models import (
     Category,
@@ -11,10 +12,51 @@ from organizations.models import (
     Region,
     RoutingRule,
 )
+from organizations.permissions import membership_rows
+
+# The region, its municipalities and the category tree: in each process's memory, dropped when an
+# administrator changes them (organizations/signals.py bumps the version).
+REFERENCE_DATA = VersionedMemo("organizations-reference")
 
 
 def get_platform_region(*, code: str) -> Region | None:
-    return Region.objects.filter(code=code).first()
+    return REFERENCE_DATA.get(("region", code), lambda: Region.objects.filter(code=code).first())
+
+
+def region_municipalities(*, region: Region | None) -> list[Municipality]:
+    """The municipalities of `region` by name, each with its region attached (no query for it)."""
+    if region is None:
+        return []
+
+    def load():
+        rows = list(Municipality.objects.filter(region=region).order_by("name"))
+        for row in rows:
+            row.region = region
+        return rows
+
+    return REFERENCE_DATA.get(("municipalities", region.pk), load)
+
+
+def leaf_category_list() -> list[Category]:
+    """`leaf_categories()` as a list kept in memory (the filing form reads it on every view)."""
+    return REFERENCE_DATA.get("leaf-categories", lambda: list(leaf_categories()))
+
+
+def section_list() -> list[Category]:
+    """The active sections, in the order of the forms (no children attached)."""
+    return REFERENCE_DATA.get(
+        "sections",
+        lambda: list(
+            Category.objects.filter(parent__isnull=True, is_active=True).order_by(
+                "position", "name"
+            )
+        ),
+    )
+
+
+def sections_with_category_list() -> list[Category]:
+    """`sections_with_categories()` as a list kept in memory (the home page's tree)."""
+    return REFERENCE_DATA.get("section-tree", lambda: list(sections_with_categories()))
 
 
 def route_appeal(*, category: Category, municipality: Municipality) -> Organization:
@@ -55,11 +97,11 @@ def organization_scope(*, user) -> tuple[set[int], set[int]]:
     """
     if not user.is_authenticated:
         return set(), set()
-    rows = list(
-        Membership.objects.filter(user=user, role__in=Membership.ORGANIZATION_ROLES).values_list(
-            "organization_id", "role"
-        )
-    )
+    rows = [
+        (organization, role)
+        for role, organization, _region in membership_rows(user)
+        if role in Membership.ORGANIZATION_ROLES
+    ]
     headed = {organization for organization, role in rows if role == Membership.Role.HEAD}
     frontier = set(headed)
     while frontier:
@@ -121,7 +163,7 @@ def platform_overview(*, region_code: str) -> dict:
         "region": region,
         "participants": Organization.objects.filter(region=region, is_active=True).count(),
         "municipalities": region.municipalities.count(),
-        "sections": list(sections_with_categories()),
+        "sections": sections_with_category_list(),
     }
 
 

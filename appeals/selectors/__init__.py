@@ -3,13 +3,24 @@
 from datetime import timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from appeals import permissions
-from appeals.models import Answer, Appeal, Attachment, Event
+from appeals.models import Answer, Appeal, Attachment, ClarificationMessage, Event
+from core import outbox
 from core.models import Notification
 from organizations.models import Category
 from organizations.selectors import routed_organizations
@@ -26,34 +37,60 @@ def citizen_appeals(*, user) -> QuerySet[Appeal]:
     )
 
 
+# Whether the citizen's page has anything to prefetch, read with the appeal itself: a new appeal
+# has no answers, clarifications or (usually) files, and skips those queries.
+_CITIZEN_PAGE_FLAGS = {
+    "has_answers": Exists(Answer.objects.filter(appeal=OuterRef("pk"))),
+    "has_clarifications": Exists(ClarificationMessage.objects.filter(appeal=OuterRef("pk"))),
+    "has_own_files": Exists(Attachment.objects.filter(appeal=OuterRef("pk"), answer__isnull=True)),
+}
+
+
 def get_appeal_for_citizen(*, user, number: str) -> Appeal:
     """The citizen's own appeal, with what its page shows; anyone else's is a 404."""
     appeal = (
         Appeal.objects.filter(citizen=user, number=number)
         .select_related("category__parent", "organization", "municipality", "region")
-        .prefetch_related(
-            Prefetch(
-                "events",
-                queryset=Event.objects.filter(is_public=True).order_by("created_at", "pk"),
-                to_attr="public_events",
-            ),
+        .annotate(**_CITIZEN_PAGE_FLAGS)
+        .first()
+    )
+    if appeal is None:
+        raise Http404
+    lookups = [
+        Prefetch(
+            "events",
+            queryset=Event.objects.filter(is_public=True).order_by("created_at", "pk"),
+            to_attr="public_events",
+        )
+    ]
+    empty = {}  # the related managers answer from these without a query
+    if appeal.has_answers:
+        lookups.append(
             Prefetch(
                 "answers",
                 queryset=Answer.objects.select_related("organization", "rating").prefetch_related(
                     "attachments"
                 ),
-            ),
+            )
+        )
+    else:
+        empty["answers"] = Answer.objects.none()
+    if appeal.has_clarifications:
+        lookups.append("clarifications")
+    else:
+        empty["clarifications"] = ClarificationMessage.objects.none()
+    if appeal.has_own_files:
+        lookups.append(
             Prefetch(
                 "attachments",
                 queryset=Attachment.objects.filter(answer__isnull=True),
                 to_attr="own_files",
-            ),
-            "clarifications",
+            )
         )
-        .first()
-    )
-    if appeal is None:
-        raise Http404
+    else:
+        appeal.own_files = []
+    appeal._prefetched_objects_cache = empty
+    prefetch_related_objects([appeal], *lookups)
     return appeal
 
 
@@ -197,11 +234,7 @@ def inbox(*, user) -> QuerySet[Notification]:
 
 
 def unread_count(*, user) -> int:
-    if not user.is_authenticated:
-        return 0
-    return Notification.objects.filter(
-        recipient=user, channel=Notification.Channel.IN_APP, read_at__isnull=True
-    ).count()
+    return outbox.unread_count(user=user)
 
 
 def public_counts(*, region_id: int) -> dict:

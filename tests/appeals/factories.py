@@ -42,7 +42,8 @@ def make_appeal(status: str = S.SUBMITTED, *, organization=None, executor=None, 
         fields.setdefault("due_at", now + timedelta(days=29))
         fields.setdefault("organization", organization)
         fields.setdefault("region", organization.region)
-        fields.setdefault("municipality", MunicipalityFactory(region=organization.region))
+        if "municipality" not in fields:  # not setdefault: it would create one every time
+            fields["municipality"] = MunicipalityFactory(region=organization.region)
     if status in (S.IN_PROGRESS, S.CLARIFICATION, S.ANSWERED, S.CLOSED) and executor is not None:
         fields.setdefault("executor", executor)
     if status in (S.ANSWERED, S.CLOSED):

@@ -207,6 +207,7 @@ def test_appeal_page_stays_within_12_queries_however_long_its_history(client, wo
     appeal = _appeal(world, S.REGISTERED)
     services.take_appeal(executor=world.executor, appeal_id=appeal.pk)
     client.force_login(world.executor)
+    client.get(reverse("staff:appeal", args=[appeal.number]))  # a warm process
     with CaptureQueriesContext(connection) as short:
         assert client.get(reverse("staff:appeal", args=[appeal.number])).status_code == 200
     for text in ("Позвонить в УК.", "УК не отвечает.", "Выезд назначен на пятницу."):

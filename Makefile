@@ -1,4 +1,5 @@
-# The two commands: `make run` (the whole platform with Kamchatka demo data) and `make test`.
+# The two commands: `make run` (the whole platform with Kamchatka demo data, served by gunicorn;
+# `make dev` serves it through runserver, reloading on code changes) and `make test`.
 # Both install what is missing into .venv and, without DATABASE_URL / REDIS_URL, start an embedded
 # PostgreSQL and Redis under .data/ (stopped on exit).
 
@@ -9,10 +10,11 @@ STAMP := $(VENV)/.installed-dev
 # The Nu HTML Checker for the browser tests: from the npm package pinned in tests/browser/ (git-ignored).
 VNU_JAR := tests/browser/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: run test install messages lint lock makemessages clean-data help
+.PHONY: run dev test install messages lint lock makemessages clean-data help
 
 help:
-	@echo "make run    start web, worker and beat with demo data (Ctrl-C stops everything)"
+	@echo "make run    start web (gunicorn), worker and beat with demo data (Ctrl-C stops everything)"
+	@echo "make dev    the same with runserver, which reloads on code changes"
 	@echo "make test   run the whole test suite"
 	@echo "make lint   ruff"
 	@echo "make lock   re-pin dependencies after editing pyproject.toml"
@@ -30,6 +32,9 @@ messages: install
 
 run: messages
 	$(PY) scripts/devstack.py run
+
+dev: messages
+	$(PY) scripts/devstack.py dev
 
 $(VNU_JAR): tests/browser/package-lock.json
 	@if command -v npm >/dev/null; then \

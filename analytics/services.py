@@ -6,12 +6,19 @@ and two workers never both apply one change.
 
 import logging
 from collections.abc import Callable
+from datetime import date
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from analytics import sql
 from analytics.models import AnswerTimeRollup, AppealFact, GroundRollup, Rollup, RollupState
+from analytics.periods import preset_period
+from analytics.scope import Scope
+from analytics.selectors import Filters, cached_dashboard
+from organizations.models import Membership, Region
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +101,7 @@ def rebuild_stats(*, progress: Callable[[int, int], None] | None = None) -> int:
         state.last_run_appeals = done
         state.version += 1
         state.save()
+    _warm_after_run()
     return done
 
 
@@ -152,4 +160,69 @@ def update_stats() -> int:
             state.version += 1
         state.save()
     logger.info("analytics: %s appeals recomputed", len(changed))
+    _warm_after_run()
     return len(changed)
+
+
+WARM_SCOPES_LIMIT = 100  # distinct analyst scopes precomputed per run (one per region in practice)
+
+
+def _default_scopes() -> dict[Scope, set[str]]:
+    """{scope: time zones} of the default dashboards people open: each analyst's regions (what an
+    analyst sees), the platform's region, and every region (platform admins). The time zones give
+    the viewer's "today": the region's own and the settings' (users without a municipality)."""
+    regions = {region.pk: region.timezone for region in Region.objects.only("pk", "timezone")}
+    by_user: dict[int, set[int]] = {}
+    for user_id, region_id in Membership.objects.filter(
+        role=Membership.Role.ANALYST, region__isnull=False
+    ).values_list("user_id", "region_id"):
+        by_user.setdefault(user_id, set()).add(region_id)
+    platform = Region.objects.filter(code=settings.PLATFORM_REGION_CODE).values_list(
+        "pk", flat=True
+    )
+    groups = {frozenset(ids) for ids in by_user.values()} | {frozenset([pk]) for pk in platform}
+    scopes: dict[Scope, set[str]] = {Scope(None, None): {settings.TIME_ZONE}}
+    for ids in sorted(groups, key=sorted)[:WARM_SCOPES_LIMIT]:
+        scopes[Scope(ids, None)] = {settings.TIME_ZONE} | {
+            regions[pk] for pk in ids if pk in regions
+        }
+    return scopes
+
+
+def _warm_after_run() -> None:
+    # The roll-up run is done and committed; a failed warm-up only costs the first viewer a wait.
+    try:
+        warm_default_dashboards()
+    except Exception:  # noqa: BLE001 — never fail the roll-up run for its cache
+        logger.exception("analytics: warming the default dashboards failed")
+
+
+def warm_default_dashboards() -> int:
+    """Compute the default dashboard (the last 12 months, no filter, by month) of every scope
+    people open and render its page content in each language, into the cache the page reads:
+    the first request after a roll-up run is a hit. Returns the number of pages warmed."""
+    from django.http import QueryDict
+    from django.utils import translation
+
+    from analytics.views import page_content
+
+    warmed = 0
+    now = timezone.now()
+    for scope, zones in _default_scopes().items():
+        days: dict[date, str] = {}
+        for zone in sorted(zones):
+            days.setdefault(timezone.localtime(now, ZoneInfo(zone)).date(), zone)
+        for today, zone in sorted(days.items()):
+            cached_dashboard(
+                scope=scope,
+                filters=Filters(),
+                period=preset_period("12m", today),
+                today=today,
+                series="month",
+            )
+            with timezone.override(ZoneInfo(zone)):
+                for language, _name in settings.LANGUAGES:
+                    with translation.override(language):
+                        page_content(scope=scope, query=QueryDict())
+                    warmed += 1
+    return warmed

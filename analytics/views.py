@@ -60,12 +60,11 @@ def _choices(scope):
     }
 
 
-def _resolve(request):
-    """(scope, form, filters, period, series) of a request; bad input falls back to the defaults."""
-    scope = analytics_scope(user=request.user)
+def _resolve(query, scope):
+    """(scope, form, filters, period, series) of a query string; bad input falls back to the defaults."""
     if scope is None:
         raise PermissionDenied
-    form = DashboardForm(request.GET or None, **_choices(scope))
+    form = DashboardForm(query or None, **_choices(scope))
     today = timezone.localdate()
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     preset = data.get("preset") or "12m"
@@ -99,9 +98,9 @@ def _sorted(rows: list, key: str) -> list:
 
 
 def _sortable(
-    request, params, table: str, rows: list, dimension: str, limit: int | None = None
+    query, params, table: str, rows: list, dimension: str, limit: int | None = None
 ) -> dict:
-    key = request.GET.get(f"sort_{table}", "-received")
+    key = query.get(f"sort_{table}", "-received")
     rows = _sorted(rows, key)
     for row in rows:
         row["drill"] = "?" + _query(params, **{dimension: row["id"]})
@@ -150,28 +149,35 @@ def home(request):
     scope = analytics_scope(user=request.user)
     if scope is None:
         raise PermissionDenied
-    key = versioned_key(
-        "page",
-        scope=scope,
-        question=(sorted(request.GET.lists()), timezone.localdate(), get_language()),
-    )
-    content = cache.get(key)
-    if content is None:
-        content = render_to_string(
-            "analytics/dashboard.html#content", _context(request), request=request
-        )
-        cache.set(key, content, PAGE_CACHE_SECONDS)
+    content = page_content(scope=scope, query=request.GET)
     return render(request, "analytics/dashboard.html", {"content": mark_safe(content)})  # noqa: S308 — our render
 
 
-def _context(request) -> dict:
-    scope, form, filters, period, series, today = _resolve(request)
+def page_content(*, scope, query) -> str:
+    """The dashboard's content for `scope` and a query string, in the active language and time
+    zone, from the cache when this roll-up version already rendered it (the end of a roll-up run
+    renders the default view: analytics.services.warm_default_dashboards). The content depends
+    on nothing else: it is rendered without the request's context processors."""
+    key = versioned_key(
+        "page",
+        scope=scope,
+        question=(sorted(query.lists()), timezone.localdate(), get_language()),
+    )
+    content = cache.get(key)
+    if content is None:
+        content = render_to_string("analytics/dashboard.html#content", _context(query, scope))
+        cache.set(key, content, PAGE_CACHE_SECONDS)
+    return content
+
+
+def _context(query, scope) -> dict:
+    scope, form, filters, period, series, today = _resolve(query, scope)
     data = cached_dashboard(scope=scope, filters=filters, period=period, today=today, series=series)
-    params = {key: request.GET.get(key) for key in QUERY_KEYS if request.GET.get(key)}
+    params = {key: query.get(key) for key in QUERY_KEYS if query.get(key)}
     for table in ("m", "c", "o"):
-        if request.GET.get(f"sort_{table}"):
-            params[f"sort_{table}"] = request.GET[f"sort_{table}"]
-    show_all = request.GET.get("all_organizations") == "1"
+        if query.get(f"sort_{table}"):
+            params[f"sort_{table}"] = query[f"sort_{table}"]
+    show_all = query.get("all_organizations") == "1"
     labels = [
         row["bucket"].strftime("%d.%m.%Y" if series == "week" else "%m.%Y")
         for row in data["timeline"]
@@ -183,12 +189,10 @@ def _context(request) -> dict:
         "today": today,
         "query": _query(params),
         "filter_query": _query({key: params[key] for key in QUERY_KEYS if key in params}),
-        "municipality_table": _sortable(
-            request, params, "m", data["municipalities"], "municipality"
-        ),
-        "category_table": _sortable(request, params, "c", data["categories"], "category"),
+        "municipality_table": _sortable(query, params, "m", data["municipalities"], "municipality"),
+        "category_table": _sortable(query, params, "c", data["categories"], "category"),
         "organization_table": _sortable(
-            request,
+            query,
             params,
             "o",
             data["organizations"],
@@ -231,7 +235,9 @@ def _context(request) -> dict:
 def export(request, table: str, fmt: str):
     if table not in exports.TABLES or fmt not in exports.FORMATS:
         raise Http404
-    scope, _form, filters, period, series, today = _resolve(request)
+    scope, _form, filters, period, series, today = _resolve(
+        request.GET, analytics_scope(user=request.user)
+    )
     data = cached_dashboard(scope=scope, filters=filters, period=period, today=today, series=series)
     header, rows = exports.table_rows(table, data, {**FIGURE_LABELS, **code_labels()})
     filename = f"analytics-{table}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"

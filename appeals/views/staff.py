@@ -11,11 +11,10 @@ from django.views.decorators.vary import vary_on_headers
 
 from appeals import permissions as appeal_permissions
 from appeals import services
-from appeals.models import Attachment
 from appeals.selectors import staff as staff_selectors
 from appeals.selectors.staff import fill_placeholders
 from appeals.services.common import local_date
-from appeals.services.filing import keep_draft_uploads, remove_draft_upload
+from appeals.services.filing import keep_draft_uploads
 from appeals.staff_forms import (
     TAB_LABELS,
     AnswerForm,
@@ -27,12 +26,11 @@ from appeals.staff_forms import (
     QueueFilterForm,
     RedirectForm,
 )
+from appeals.views import drafts
 from appeals.workflow import allowed_actions
 from core.actions import done, report_outcome, run_form
 from core.decorators import role_required
-from core.errors import DomainError
-from core.input import parse_pk, parse_pks
-from core.uploads import AttachmentError
+from core.input import parse_pk
 from organizations import permissions
 
 PAGE_SIZE = 25
@@ -206,21 +204,6 @@ def take(request, number: str):
     return redirect("staff:appeal", number=appeal.number)
 
 
-def _draft_key(request) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(request.POST.get("draft_key", ""))
-    except ValueError:
-        return None
-
-
-def _answer_drafts(request, draft_key):
-    if draft_key is None:
-        return []
-    return Attachment.objects.filter(
-        draft_key=draft_key, appeal__isnull=True, answer__isnull=True, uploaded_by=request.user
-    )
-
-
 @staff_required
 @require_POST
 def answer(request, number: str):
@@ -228,40 +211,34 @@ def answer(request, number: str):
     form's token, as on the filing form) and a refused file is explained once, at the file field."""
     appeal = staff_selectors.get_appeal_for_staff(user=request.user, number=number)
     form = AnswerForm(request.POST, request.FILES)
-    draft_key = _draft_key(request)
-    for attachment_id in parse_pks(request.POST.getlist("remove_draft")) if draft_key else ():
-        remove_draft_upload(citizen=request.user, draft_key=draft_key, attachment_id=attachment_id)
-    if form.is_valid():
-        try:
-            services.answer_appeal(
-                actor=request.user,
-                appeal_id=appeal.pk,
-                text=form.cleaned_data["text"],
-                uploads=form.cleaned_data["files"],
-                draft_key=draft_key,
-            )
-        except AttachmentError as error:
-            form.add_error("files", str(error.message))
-        except DomainError as error:
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("The answer is sent to the citizen."))
-            return redirect("staff:appeal", number=appeal.number)
-    uploads = request.FILES.getlist("files")
-    if draft_key and uploads:
-        for problem in keep_draft_uploads(
-            citizen=request.user, draft_key=draft_key, uploads=uploads
-        ):
-            if problem not in form.errors.get("files", []):
-                form.add_error("files", problem)
+    key = drafts.draft_key(request)
+    drafts.remove_ticked(request, key)
+    if form.is_valid() and drafts.call_with_files(
+        form,
+        lambda: services.answer_appeal(
+            actor=request.user,
+            appeal_id=appeal.pk,
+            text=form.cleaned_data["text"],
+            uploads=form.cleaned_data["files"],
+            draft_key=key,
+        ),
+    ):
+        messages.success(request, _("The answer is sent to the citizen."))
+        return redirect("staff:appeal", number=appeal.number)
+    drafts.keep_good_files(
+        request,
+        form,
+        key,
+        lambda uploads: keep_draft_uploads(citizen=request.user, draft_key=key, uploads=uploads),
+    )
     messages.error(request, _("The action was not done: see the explanation next to the form."))
     return _page(
         request,
         appeal,
         status=400,
         answer_form=form,
-        answer_draft_key=draft_key,
-        answer_drafts=_answer_drafts(request, draft_key),
+        answer_draft_key=key,
+        answer_drafts=drafts.kept(request, key),
     )
 
 

@@ -126,6 +126,19 @@ def test_a_new_or_removed_membership_changes_the_menu(client, world):
     assert client.get(reverse("staff:home")).status_code == 403
 
 
+def test_a_membership_given_to_another_person_leaves_the_previous_holder_at_once(client, world):
+    first = UserFactory(email="first.executor@example.ru")
+    membership = MembershipFactory(
+        user=first, organization=world.organization, role=Membership.Role.EXECUTOR
+    )
+    client.force_login(first)
+    assert client.get(reverse("staff:home")).status_code == 200  # the roles are cached now
+    membership.user = UserFactory(email="second.executor@example.ru")
+    membership.save()
+    assert client.get(reverse("staff:home")).status_code == 403
+    assert "Рабочее место" not in _page(client)
+
+
 def test_the_unread_count_follows_notifications_written_and_read(client, world):
     client.force_login(world.citizen)
     assert 'class="badge"' not in _page(client)

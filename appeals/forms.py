@@ -11,6 +11,7 @@ from core.widgets import FastSelect
 from organizations.models import Category, Municipality, Organization
 from organizations.selectors import (
     REFERENCE_DATA,
+    active_organizations,
     leaf_category_list,
     region_municipalities,
     section_list,
@@ -228,8 +229,8 @@ class AcceptForm(forms.Form):
 
     def __init__(self, *args, region=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.filter(
-            region=region, is_active=True
+        self.fields["organization"].queryset = active_organizations(
+            region_id=getattr(region, "pk", None)
         ).order_by("name")
         self.fields["category"].choices = category_choices()
 

@@ -7,7 +7,7 @@ these helpers (or a form using the fields below) instead.
 """
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -78,8 +78,9 @@ def safe_next(request, raw: str | None, default: str, *args, **kwargs) -> str:
     return resolve_url(default, *args, **kwargs)
 
 
-class BoundedDateField(forms.DateField):
-    """A date field that refuses dates outside EARLIEST_DATE … LATEST_DATE with a translated error."""
+class _Bounded:
+    """Refuses a date (or the date of a date-time) outside `earliest` … `latest` with a translated
+    error; PostgreSQL and Python take years 1 and 9999, no person means them."""
 
     default_error_messages = {
         "out_of_range": _("Enter a date between %(first)s and %(last)s."),
@@ -91,7 +92,8 @@ class BoundedDateField(forms.DateField):
 
     def to_python(self, value):
         value = super().to_python(value)
-        if value is not None and not (self.earliest <= value <= self.latest):
+        day = value.date() if isinstance(value, datetime) else value
+        if day is not None and not (self.earliest <= day <= self.latest):
             raise ValidationError(
                 self.error_messages["out_of_range"],
                 code="out_of_range",
@@ -103,24 +105,9 @@ class BoundedDateField(forms.DateField):
         return value
 
 
-class BoundedDateTimeField(forms.DateTimeField):
+class BoundedDateField(_Bounded, forms.DateField):
+    """A date field that refuses dates outside EARLIEST_DATE … LATEST_DATE with a translated error."""
+
+
+class BoundedDateTimeField(_Bounded, forms.DateTimeField):
     """A date-and-time field with the same bounds as BoundedDateField."""
-
-    default_error_messages = BoundedDateField.default_error_messages
-
-    def __init__(self, *, earliest: date = EARLIEST_DATE, latest: date = LATEST_DATE, **kwargs):
-        self.earliest, self.latest = earliest, latest
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value is not None and not (self.earliest <= value.date() <= self.latest):
-            raise ValidationError(
-                self.error_messages["out_of_range"],
-                code="out_of_range",
-                params={
-                    "first": date_format(self.earliest, "SHORT_DATE_FORMAT"),
-                    "last": date_format(self.latest, "SHORT_DATE_FORMAT"),
-                },
-            )
-        return value

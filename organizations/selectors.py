@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from core.input import is_ascii_digits
 from core.memo import VersionedMemo
 from organizations.errors import RoutingError
 from organizations.models import (
@@ -226,3 +227,21 @@ def routed_organizations(
         for pair in pairs
         if specific.get(pair) or fallback.get(pair[0])
     }
+
+
+def active_organizations(*, region_id: int) -> QuerySet[Organization]:
+    """The organizations of a region that take appeals (registration and redirect targets)."""
+    return Organization.objects.filter(region_id=region_id, is_active=True)
+
+
+def matching_organizations(
+    organizations: QuerySet[Organization], *, query: str
+) -> QuerySet[Organization]:
+    """Those of `organizations` whose name or short name contains `query`, or whose INN starts
+    with it (digits only); all of them for an empty query."""
+    if not query:
+        return organizations
+    match = Q(name__icontains=query) | Q(short_name__icontains=query)
+    if is_ascii_digits(query):
+        match |= Q(inn__startswith=query)
+    return organizations.filter(match)

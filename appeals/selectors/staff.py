@@ -15,6 +15,7 @@ from appeals.services.common import local_date
 from core.input import is_ascii_digits
 from core.models import Notification
 from organizations.models import Organization
+from organizations.selectors import active_organizations, matching_organizations
 
 S = Appeal.Status
 TABS = ("open", "new", "in_progress", "waiting", "overdue", "due_soon", "answered", "all")
@@ -158,13 +159,10 @@ def similar_in_organization(*, appeal: Appeal, limit: int = 5) -> list[Appeal]:
 
 
 def redirect_candidates(*, appeal: Appeal, query: str = "") -> QuerySet[Organization]:
-    """Active organizations of the appeal's region other than the current one, by name."""
-    rows = Organization.objects.filter(region_id=appeal.region_id, is_active=True).exclude(
-        pk=appeal.organization_id
-    )
-    if query:
-        rows = rows.filter(name__icontains=query)
-    return rows.order_by("name")
+    """Active organizations of the appeal's region other than the current one, by name
+    (narrowed to `query`: a name, short name or INN)."""
+    rows = active_organizations(region_id=appeal.region_id).exclude(pk=appeal.organization_id)
+    return matching_organizations(rows, query=query).order_by("name")
 
 
 def executors_of(*, organization_ids) -> QuerySet:

@@ -7,7 +7,7 @@ from the set its form would accept, for a user who may use that form: anything e
 """
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -19,8 +19,8 @@ from appeals.selectors import staff as staff_selectors
 from appeals.views.moderation import moderator_required
 from appeals.views.staff import staff_required
 from appeals.workflow import allowed_actions
-from core.input import is_ascii_digits
 from organizations.models import Organization
+from organizations.selectors import active_organizations, matching_organizations
 
 LIMIT = 20
 TEMPLATE = "appeals/includes/organization_options.html"
@@ -34,13 +34,8 @@ def _matching(organizations: QuerySet[Organization], request) -> QuerySet[Organi
     form = _SearchForm(request.GET)
     if not form.is_valid():
         return None
-    query = form.cleaned_data["q"]
-    if query:
-        match = Q(name__icontains=query) | Q(short_name__icontains=query)
-        if is_ascii_digits(query):
-            match |= Q(inn__startswith=query)
-        organizations = organizations.filter(match)
-    return organizations.order_by("name", "pk")[:LIMIT]
+    matching = matching_organizations(organizations, query=form.cleaned_data["q"])
+    return matching.order_by("name", "pk")[:LIMIT]
 
 
 def _answer(request, organizations):
@@ -68,5 +63,5 @@ def redirect_options(request, number: str):
 def registration_options(request, number: str):
     """Organizations a moderator may register the appeal to: the active ones of its region."""
     appeal = selectors.get_appeal_for_moderation(user=request.user, number=number)
-    candidates = Organization.objects.filter(region_id=appeal.region_id, is_active=True)
+    candidates = active_organizations(region_id=appeal.region_id)
     return _answer(request, _matching(candidates, request))

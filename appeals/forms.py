@@ -16,6 +16,7 @@ from organizations.selectors import (
     region_municipalities,
     section_list,
 )
+from places.selectors import match_house
 
 CONSENT_TEXT = _(
     "I agree to the processing of my personal data (name, contacts, address and the text of the "
@@ -77,9 +78,18 @@ class AppealForm(forms.Form):
     address = forms.CharField(
         label=_("Address of the problem"),
         max_length=300,
+        required=False,
         help_text=_("Settlement, street, house; or a landmark."),
         # No autocomplete="off": browsers do not restore such a field on Back, and the address
         # was the one thing lost after filing.
+    )
+    no_exact_address = forms.BooleanField(label=_("No exact address"), required=False)
+    place_description = forms.CharField(
+        label=_("Description of the place"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+        help_text=_("If there is no exact address: how to find the place (landmarks, distances)."),
     )
     text = forms.CharField(
         label=_("What happened"),
@@ -131,6 +141,16 @@ class AppealForm(forms.Form):
                 "data-hx-include": "#id_category, #id_municipality",
             }
         )
+        self.fields["address"].widget.attrs.update(
+            {
+                "data-hx-get": str(reverse_lazy("appeals:address_suggestions")),
+                "data-hx-trigger": "input changed delay:400ms",
+                "data-hx-target": "#address-suggestions",
+                "data-hx-include": "#id_municipality",
+                "data-address-suggest": "",
+                "aria-describedby": "id_address_helptext address-suggestions",
+            }
+        )
         self.fields["consent"].error_messages["required"] = _(
             "Without consent to personal data processing the appeal cannot be considered."
         )
@@ -148,6 +168,24 @@ class AppealForm(forms.Form):
         if category is None:
             raise forms.ValidationError(_("Choose a category from the list."))
         return category
+
+    def clean(self):
+        data = super().clean()
+        address = (data.get("address") or "").strip()
+        data["house"] = None
+        if data.get("no_exact_address"):
+            if not (data.get("place_description") or "").strip():
+                self.add_error("place_description", _("Describe where the place is."))
+        elif not address:
+            self.add_error(
+                "address",
+                _("Enter the address, or tick «No exact address» and describe the place."),
+            )
+        elif data.get("municipality") is not None:
+            # Without JavaScript (or without picking a suggestion) the typed text is matched with
+            # the registry: one house fits → the appeal is linked to it; otherwise free text.
+            data["house"] = match_house(text=address, municipality_id=data["municipality"].pk)
+        return data
 
 
 def new_form_key() -> uuid.UUID:

@@ -74,7 +74,21 @@ class Appeal(models.Model):
         related_name="appeals",
         verbose_name=_("municipality"),
     )
-    address = models.CharField(_("address of the problem"), max_length=300)
+    address = models.CharField(_("address of the problem"), max_length=300, blank=True)
+    house = models.ForeignKey(
+        "places.House",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appeals",
+        verbose_name=_("house from the address registry"),
+    )
+    place_description = models.TextField(
+        _("description of the place"),
+        max_length=1000,
+        blank=True,
+        help_text=_("When there is no exact address: how to find the place."),
+    )
     latitude = models.DecimalField(
         _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True
     )

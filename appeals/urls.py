@@ -1,6 +1,7 @@
 from django.urls import path
 
 from appeals.views import (
+    addresses,
     citizen,
     moderation,
     organization_picker,
@@ -17,6 +18,7 @@ urlpatterns = [
     path("new/categories/", citizen.category_options, name="category_options"),
     path("new/term/", citizen.term_hint, name="term"),
     path("new/similar/", citizen.similar, name="similar"),
+    path("new/addresses/", addresses.address_suggestions, name="address_suggestions"),
     path("<str:number>/", citizen.appeal_detail, name="detail"),
     path("<str:number>/reply/", citizen.reply, name="reply"),
     path("<str:number>/rate/", citizen.rate, name="rate"),

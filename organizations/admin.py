@@ -25,9 +25,9 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "centre", "region"]
+    list_display = ["name", "kind", "centre", "oktmo", "region"]
     list_filter = ["region", "kind"]
-    search_fields = ["name", "centre"]
+    search_fields = ["name", "centre", "oktmo"]
     list_select_related = ["region"]
 
 
@@ -120,9 +120,18 @@ class CategoryAdmin(SafeAdminInputMixin, admin.ModelAdmin):
         "term_days",
         "day_count",
         "is_priority",
+        "served_by",
         "is_active",
     ]
-    list_filter = [IsSectionFilter, "regime", "is_priority", "day_count", "is_active", "parent"]
+    list_filter = [
+        IsSectionFilter,
+        "regime",
+        "is_priority",
+        "day_count",
+        "served_by",
+        "is_active",
+        "parent",
+    ]
     search_fields = ["name", "keywords", "slug"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]

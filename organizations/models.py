@@ -36,6 +36,19 @@ class Region(models.Model):
         return self.name
 
 
+class ServiceKind(models.TextChoices):
+    """Who serves a place (places.ServiceTerritory.kind) and so which one a category goes to."""
+
+    MANAGEMENT_COMPANY = "management_company", _("management company")
+    HEAT_SUPPLIER = "heat_supplier", _("heat supplier")
+    WATER_SUPPLIER = "water_supplier", _("water supplier")
+    ELECTRICITY_SUPPLIER = "electricity_supplier", _("electricity supplier")
+    GAS_SUPPLIER = "gas_supplier", _("gas supplier")
+    WASTE_OPERATOR = "waste_operator", _("waste operator")
+    SCHOOL = "school", _("school")
+    CLINIC = "clinic", _("clinic")
+
+
 class Municipality(models.Model):
     class Kind(models.TextChoices):
         URBAN_OKRUG = "urban_okrug", _("urban okrug")
@@ -48,6 +61,12 @@ class Municipality(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     centre = models.CharField(_("administrative centre"), max_length=100, blank=True)
+    oktmo = models.CharField(
+        _("OKTMO code"),
+        max_length=11,
+        blank=True,
+        help_text=_("All-Russian classifier of municipal territories, 8 or 11 digits."),
+    )
     latitude = models.DecimalField(
         _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True
     )
@@ -62,7 +81,10 @@ class Municipality(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["region", "name"], name="municipality_unique_name_in_region"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["oktmo"], condition=~Q(oktmo=""), name="municipality_unique_oktmo"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -194,6 +216,16 @@ class Category(models.Model):
         _("day count"), max_length=10, choices=DayCount.choices, default=DayCount.CALENDAR
     )
     is_priority = models.BooleanField(_("priority"), default=False)
+    served_by = models.CharField(
+        _("served by"),
+        max_length=30,
+        choices=ServiceKind.choices,
+        blank=True,
+        help_text=_(
+            "Who serves the place of the problem according to the address registry (e.g. the "
+            "management company of the house). Empty: the routing rules alone decide."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 

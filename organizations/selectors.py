@@ -1,6 +1,9 @@
 """Reads of the organizations app: routing and the staff scope of a user."""
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from core.input import is_ascii_digits
 from core.memo import VersionedMemo
@@ -14,6 +17,35 @@ from organizations.models import (
     RoutingRule,
 )
 from organizations.permissions import membership_rows
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where an appeal goes and why: the moderator sees `reason` beside the proposed organization."""
+
+    class Source:
+        REGISTRY = "registry"
+        RULE = "rule"
+        FALLBACK = "fallback"
+
+    organization: Organization
+    source: str
+    reason: str
+
+
+def _rule_route(rule: RoutingRule) -> Route:
+    if rule.municipality_id is None:
+        return Route(
+            organization=rule.organization,
+            source=Route.Source.FALLBACK,
+            reason=str(_("by the region-wide routing rule for the category")),
+        )
+    return Route(
+        organization=rule.organization,
+        source=Route.Source.RULE,
+        reason=str(_("by the routing rule: category × municipality")),
+    )
+
 
 # The region, its municipalities and the category tree: in each process's memory, dropped when an
 # administrator changes them (organizations/signals.py bumps the version).
@@ -82,6 +114,24 @@ def route_appeal(*, category: Category, municipality: Municipality) -> Organizat
     if rule is None:
         raise RoutingError(category=category, municipality=municipality)
     return rule.organization
+
+
+def route_by_rules(*, category: Category, municipality: Municipality) -> Route:
+    """`route_appeal` with its reason (a municipality rule or the region-wide fallback)."""
+    rule = (
+        RoutingRule.objects.filter(
+            Q(municipality=municipality)
+            | Q(municipality__isnull=True, region_id=municipality.region_id),
+            category=category,
+            organization__is_active=True,
+        )
+        .select_related("organization")
+        .order_by("municipality_id")
+        .first()
+    )
+    if rule is None:
+        raise RoutingError(category=category, municipality=municipality)
+    return _rule_route(rule)
 
 
 def memberships_of(*, user) -> QuerySet[Membership]:
@@ -206,6 +256,14 @@ def routed_organizations(
     *, pairs: set[tuple[int, int]], region_id: int
 ) -> dict[tuple[int, int], Organization]:
     """route_appeal for many (category, municipality) pairs in one query (a page of the moderation queue)."""
+    return {
+        pair: route.organization
+        for pair, route in rule_routes(pairs=pairs, region_id=region_id).items()
+    }
+
+
+def rule_routes(*, pairs: set[tuple[int, int]], region_id: int) -> dict[tuple[int, int], Route]:
+    """route_by_rules for many (category, municipality) pairs in one query."""
     if not pairs:
         return {}
     categories = {category for category, _municipality in pairs}
@@ -219,9 +277,9 @@ def routed_organizations(
     specific, fallback = {}, {}
     for rule in rules:
         if rule.municipality_id is None:
-            fallback[rule.category_id] = rule.organization
+            fallback[rule.category_id] = _rule_route(rule)
         else:
-            specific[(rule.category_id, rule.municipality_id)] = rule.organization
+            specific[(rule.category_id, rule.municipality_id)] = _rule_route(rule)
     return {
         pair: specific.get(pair) or fallback.get(pair[0])
         for pair in pairs

@@ -23,7 +23,8 @@ from appeals.models import Answer, Appeal, Attachment, ClarificationMessage, Eve
 from core import outbox
 from core.models import Notification
 from organizations.models import Category
-from organizations.selectors import routed_organizations
+from organizations.selectors import rule_routes
+from places.selectors import house_routes
 
 SIMILAR_LIMIT = 5
 SIMILAR_WINDOW = timedelta(days=90)
@@ -129,7 +130,7 @@ def moderation_queue(*, user) -> QuerySet[Appeal]:
         Appeal.objects.filter(
             status=Appeal.Status.SUBMITTED, region_id__in=permissions.moderated_region_ids(user)
         )
-        .select_related("category__parent", "municipality", "region")
+        .select_related("category__parent", "municipality", "region", "house__street__settlement")
         # A correlated subquery, computed for the page's rows only (a GROUP BY would count them all).
         .annotate(file_count=Coalesce(Subquery(files), 0))
         .order_by("submitted_at", "pk")
@@ -161,17 +162,32 @@ def regional_overdue(*, user) -> QuerySet[Appeal]:
 
 
 def with_routes(appeals: list[Appeal]) -> list[Appeal]:
-    """Mark each appeal with where the routing rules send it (`routed_to`) and the time left of its
-    registration window (`window_left`): one routing query per region on the page."""
+    """Mark each appeal with where it would be routed (`route`: organization and reason;
+    `routed_to`: the organization) and the time left of its registration window (`window_left`).
+
+    The address registry first (the appeal's house and its category's service), then the rules:
+    one registry query for the page when any appeal has a house, one rules query per region.
+    Appeals come with `category` and `house__street__settlement` selected.
+    """
+    registry = house_routes(
+        pairs={
+            (appeal.house, appeal.category.served_by)
+            for appeal in appeals
+            if appeal.house_id and appeal.category.served_by
+        }
+    )
     routes = {}
     for region_id in {appeal.region_id for appeal in appeals}:
-        routes |= routed_organizations(
+        routes |= rule_routes(
             pairs={(a.category_id, a.municipality_id) for a in appeals if a.region_id == region_id},
             region_id=region_id,
         )
     now = timezone.now()
     for appeal in appeals:
-        appeal.routed_to = routes.get((appeal.category_id, appeal.municipality_id))
+        appeal.route = registry.get((appeal.house_id, appeal.category.served_by)) or routes.get(
+            (appeal.category_id, appeal.municipality_id)
+        )
+        appeal.routed_to = appeal.route.organization if appeal.route else None
         appeal.window_left = appeal.registration_due_at - now
     return appeals
 
@@ -179,7 +195,7 @@ def with_routes(appeals: list[Appeal]) -> list[Appeal]:
 def get_appeal_for_moderation(*, user, number: str) -> Appeal:
     appeal = (
         Appeal.objects.filter(number=number, region_id__in=permissions.moderated_region_ids(user))
-        .select_related("category", "municipality", "region")
+        .select_related("category", "municipality", "region", "house__street__settlement")
         .first()
     )
     if appeal is None:

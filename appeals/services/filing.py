@@ -15,6 +15,7 @@ from core.errors import DomainError
 from core.outbox import notify
 from core.uploads import AttachmentError
 from organizations.models import Category, Municipality, Organization
+from places.models import House
 
 # Version of the consent text shown on the form (152-FZ); stored with each appeal.
 CONSENT_VERSION = "2026-11"
@@ -45,6 +46,8 @@ def _submit(
     category: Category,
     municipality: Municipality,
     address: str,
+    house: House | None,
+    place_description: str,
     text: str,
     consent_version: str,
     idempotency_key: uuid.UUID | None,
@@ -69,6 +72,8 @@ def _submit(
     now = timezone.now()
     region = municipality.region
     local_year = now.astimezone(ZoneInfo(region.timezone)).year
+    if house is not None and latitude is None and house.latitude is not None:
+        latitude, longitude = house.latitude, house.longitude
     appeal = Appeal.objects.create(
         number=_next_number(region=region, year=local_year),
         citizen=citizen,
@@ -76,6 +81,8 @@ def _submit(
         category=category,
         municipality=municipality,
         address=address.strip(),
+        house=house,
+        place_description=place_description.strip(),
         latitude=latitude,
         longitude=longitude,
         text=text.strip(),
@@ -112,6 +119,8 @@ def submit_appeal(
     municipality: Municipality,
     address: str,
     text: str,
+    house: House | None = None,
+    place_description: str = "",
     consent_version: str = CONSENT_VERSION,
     idempotency_key: uuid.UUID | None = None,
     channel: str = Appeal.Channel.WEB,
@@ -128,6 +137,7 @@ def submit_appeal(
     (`consent_version`). Effect: a `submitted` appeal with its files (uploads and the drafts kept
     from an earlier attempt of the same form), a `submit` event and a receipt for the citizen.
     The same `idempotency_key` twice (double click, back and resubmit) returns the first appeal.
+    A `house` of the address registry gives the appeal its coordinates when none are given.
     """
     # No look-up first: the unique form token refuses the second INSERT, and the transaction
     # (number counter included) is rolled back. A filing costs one query less that way.
@@ -137,6 +147,8 @@ def submit_appeal(
             category=category,
             municipality=municipality,
             address=address,
+            house=house,
+            place_description=place_description,
             text=text,
             consent_version=consent_version,
             idempotency_key=idempotency_key,

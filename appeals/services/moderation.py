@@ -12,7 +12,7 @@ from core.errors import DomainError, NotAllowed
 from core.outbox import notify
 from organizations.errors import RoutingError
 from organizations.models import Category, Organization
-from organizations.selectors import route_appeal
+from places.selectors import route_appeal
 
 
 def _check_moderator(moderator):
@@ -54,15 +54,26 @@ def accept_appeal(
     def apply(appeal: Appeal) -> None:
         if category is not None:
             appeal.category = category
-        try:
-            appeal.organization = organization or route_appeal(
-                category=appeal.category, municipality=appeal.municipality
-            )
-        except RoutingError as error:
-            raise DomainError(str(error)) from error
+        if organization is None:
+            try:
+                route = route_appeal(
+                    category=appeal.category, municipality=appeal.municipality, house=appeal.house
+                )
+            except RoutingError as error:
+                raise DomainError(str(error)) from error
+            appeal.organization = route.organization
+            data["route"] = route.source
+            data["route_reason"] = route.reason
+        else:
+            appeal.organization = organization
         appeal.registered_at = timezone.now()
         appeal.due_at = fresh_due_at(appeal, appeal.registered_at)
 
+    # apply() adds how the organization was found, before the event is written
+    data = {
+        "category_changed": category is not None,
+        "organization_chosen": organization is not None,
+    }
     outcome = transition(
         appeal_id=appeal_id,
         action=Event.Action.ACCEPT,
@@ -70,10 +81,7 @@ def accept_appeal(
         check=check,
         apply=apply,
         comment=comment,
-        data={
-            "category_changed": category is not None,
-            "organization_chosen": organization is not None,
-        },
+        data=data,
     )
     appeal = outcome.appeal
     if outcome.changed:

@@ -81,6 +81,8 @@ def new_appeal(request):
                 category=data["category"],
                 municipality=data["municipality"],
                 address=data["address"],
+                house=data["house"],
+                place_description=data["place_description"] if data["no_exact_address"] else "",
                 text=data["text"],
                 idempotency_key=data["idempotency_key"],
                 draft_key=data["idempotency_key"],

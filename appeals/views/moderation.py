@@ -50,9 +50,11 @@ def review(request, number: str):
 
 
 def _review_context(appeal, **forms) -> dict:
-    initial_org = selectors.with_routes([appeal])[0].routed_to
+    route = selectors.with_routes([appeal])[0].route
+    initial_org = route.organization if route else None
     return {
         "appeal": appeal,
+        "route": route,
         "files": appeal.attachments.all(),
         "accept_form": forms.get("accept_form")
         or AcceptForm(

@@ -112,6 +112,9 @@ class Command(BaseCommand):
             org_ids = self.load_organizations(region, municipalities, plan)
             leaves = self.load_categories()
             self.load_routing(region, municipalities, plan, org_ids, leaves)
+            from demo.places import load_demo_registry
+
+            self.stdout.write(load_demo_registry(municipalities=municipalities, org_ids=org_ids))
             self.load_accounts(region, municipalities, org_ids)
             # Answer templates and widget origins of the demo head's organization.
             from demo.appeals.staff_tools import load_demo_staff_tools

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PLATFORM_APPS = {
     "accounts",
     "organizations",
+    "places",
     "appeals",
     "surveys",
     "partners",
@@ -66,6 +67,11 @@ def test_core_imports_no_app_of_the_platform():
 
 def test_organizations_imports_nothing_from_appeals_or_surveys():
     assert violations("organizations", lambda name: top(name) in {"appeals", "surveys"}) == []
+
+
+def test_places_imports_only_core_and_organizations_of_the_platform():
+    allowed = {"core", "organizations", "places"}
+    assert violations("places", lambda name: top(name) in PLATFORM_APPS - allowed) == []
 
 
 def _appeals_internals(name: str) -> bool:

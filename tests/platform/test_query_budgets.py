@@ -31,7 +31,8 @@ S = Appeal.Status
 LAYOUT_ONLY = "/no-such-page/"
 
 FILING_GET = 3
-FILING_POST = 8  # in the tests the transaction is a savepoint: SAVEPOINT and RELEASE count here
+FILING_POST = 9  # in the tests the transaction is a savepoint: SAVEPOINT and RELEASE count here;
+# one query matches the typed address with the address registry (places.selectors.match_house)
 NEW_APPEAL_PAGE = 4
 STAFF_APPEAL_PAGE = 8
 

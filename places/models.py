@@ -15,7 +15,7 @@ class Settlement(models.Model):
     class Kind(models.TextChoices):
         CITY = "city", _("city")
         URBAN_SETTLEMENT = "urban_settlement", _("urban-type settlement")
-        SETTLEMENT = "settlement", _("settlement")
+        SETTLEMENT = "settlement", _("township")
         VILLAGE = "village", _("village")
         HAMLET = "hamlet", _("hamlet")
 

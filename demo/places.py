@@ -29,6 +29,7 @@ SETTLEMENTS = [
         # the city stretches along Avacha Bay from the old centre (south-east) to the north-west
         "axis": ((52.995, 158.655), (53.085, 158.615)),
         "width": 0.012,
+        "density": 1.5,  # the regional capital: long streets of apartment blocks
         "streets": [
             ("ул.", "Ленинская", 70),
             ("пр-т", "Карла Маркса", 60),
@@ -210,8 +211,9 @@ def load_demo_registry(*, municipalities: dict[str, Municipality], org_ids: dict
             street = existing_streets[(kind, name)]
             street.settlement = settlement
             lat, lon, angle = _point(rng, spec)
-            for index, (number, building) in enumerate(_numbers(rng, count)):
-                along = index * 0.0004
+            houses = round(count * spec.get("density", 1))
+            for index, (number, building) in enumerate(_numbers(rng, houses)):
+                along = index * 0.0003
                 new_houses.append(
                     House(
                         street=street,

@@ -87,6 +87,7 @@ class Appeal(models.Model):
         _("description of the place"),
         max_length=1000,
         blank=True,
+        db_default="",  # bulk writers (the demo's COPY) leave the column out
         help_text=_("When there is no exact address: how to find the place."),
     )
     latitude = models.DecimalField(

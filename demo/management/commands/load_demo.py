@@ -124,6 +124,9 @@ class Command(BaseCommand):
             )
             self.load_calendar()
             self.load_appeals(region, org_ids, options["appeals"])
+            from demo.places import link_demo_queue
+
+            self.stdout.write(link_demo_queue(region=region))
             # Polls, a vote and discussions: after the accounts and the generated residents exist.
             from demo.surveys import load_demo_consultations
 

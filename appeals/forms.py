@@ -148,7 +148,6 @@ class AppealForm(forms.Form):
                 "data-hx-target": "#address-suggestions",
                 "data-hx-include": "#id_municipality",
                 "data-address-suggest": "",
-                "aria-describedby": "id_address_helptext address-suggestions",
             }
         )
         self.fields["consent"].error_messages["required"] = _(
@@ -176,7 +175,7 @@ class AppealForm(forms.Form):
         if data.get("no_exact_address"):
             if not (data.get("place_description") or "").strip():
                 self.add_error("place_description", _("Describe where the place is."))
-        elif not address:
+        elif not address and "address" not in self.errors:
             self.add_error(
                 "address",
                 _("Enter the address, or tick «No exact address» and describe the place."),

@@ -15,6 +15,10 @@ class WidgetAppealForm(AppealForm):
         super().__init__(*args, region=organization.region, **kwargs)
         del self.fields["section"]
         del self.fields["files"]
+        # the frame has no «no exact address» path: an address is required as before
+        del self.fields["no_exact_address"]
+        del self.fields["place_description"]
+        self.fields["address"].required = True
         self.categories = list(widget_categories(organization=organization))
         groups: dict[str, list] = {}
         for category in self.categories:
@@ -23,7 +27,7 @@ class WidgetAppealForm(AppealForm):
             )
         self.fields["category"].choices = [("", _("— choose a category —")), *groups.items()]
         self.fields["municipality"].queryset = widget_municipalities(organization=organization)
-        for name in ("category", "text"):
+        for name in ("category", "text", "address"):
             attrs = self.fields[name].widget.attrs
             for attribute in [a for a in attrs if a.startswith(("hx-", "data-hx-"))]:
                 del attrs[attribute]

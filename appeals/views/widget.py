@@ -116,6 +116,7 @@ def widget_form(request, slug: str):
                 category=data["category"],
                 municipality=data["municipality"],
                 address=data["address"],
+                house=data["house"],
                 text=data["text"],
                 idempotency_key=data["idempotency_key"],
                 channel=Appeal.Channel.WIDGET,

@@ -206,12 +206,16 @@ class ServiceTerritory(models.Model):
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
                 name="territory_valid_to_after_valid_from",
+                violation_error_message=_("The end date must not be before the start date."),
             ),
             models.CheckConstraint(
                 condition=Q(house__isnull=False, settlement__isnull=True, municipality__isnull=True)
                 | Q(house__isnull=True, settlement__isnull=False, municipality__isnull=True)
                 | Q(house__isnull=True, settlement__isnull=True, municipality__isnull=False),
                 name="territory_one_place",
+                violation_error_message=_(
+                    "Choose exactly one place: a house, a settlement or a municipality."
+                ),
             ),
             models.UniqueConstraint(
                 fields=[

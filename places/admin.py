@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from core.admin_widgets import SafeAdminInputMixin
 from places.models import House, ServiceTerritory, Settlement, Street
+from places.services import refresh_house_search
 
 
 @admin.register(Settlement)
@@ -11,6 +12,11 @@ class SettlementAdmin(SafeAdminInputMixin, admin.ModelAdmin):
     search_fields = ["name", "fias_id"]
     list_select_related = ["municipality"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            refresh_house_search(houses=House.objects.filter(street__settlement=obj))
+
 
 @admin.register(Street)
 class StreetAdmin(SafeAdminInputMixin, admin.ModelAdmin):
@@ -19,6 +25,11 @@ class StreetAdmin(SafeAdminInputMixin, admin.ModelAdmin):
     search_fields = ["name", "fias_id", "settlement__name"]
     list_select_related = ["settlement"]
     autocomplete_fields = ["settlement"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"name", "settlement"} & set(form.changed_data):
+            refresh_house_search(houses=House.objects.filter(street=obj))
 
 
 @admin.register(House)

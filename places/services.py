@@ -584,3 +584,15 @@ def bulk_create_registry(houses: Iterable[House], *, batch_size: int = 1000) -> 
         )
         batch.append(house)
     return len(House.objects.bulk_create(batch, batch_size=batch_size, ignore_conflicts=True))
+
+
+def refresh_house_search(*, houses) -> int:
+    """Recompute `House.search` of `houses` (a queryset) after a street or settlement is renamed."""
+    changed = []
+    for house in houses.select_related("street__settlement"):
+        text = house.search_text()
+        if text != house.search:
+            house.search = text
+            changed.append(house)
+    House.objects.bulk_update(changed, ["search"], batch_size=1000)
+    return len(changed)

@@ -52,3 +52,15 @@ def test_a_territory_names_exactly_one_place_in_the_admin(admin, house, city, co
     assert response.status_code == 200
     assert "Укажите ровно одно место" in response.content.decode()
     assert not ServiceTerritory.objects.exists()
+
+
+def test_a_street_renamed_in_the_admin_is_found_by_its_new_name(admin, house, world):
+    from places.selectors import match_house
+
+    response = admin.post(
+        reverse("admin:places_street_change", args=[house.street.pk]),
+        {"settlement": house.street.settlement.pk, "name": "Ленинградская", "kind": "ул."},
+    )
+    assert response.status_code == 302
+    assert match_house(text="Ленинградская 12", municipality_id=world.municipality.pk) == house
+    assert match_house(text="Ленинская 12", municipality_id=world.municipality.pk) is None

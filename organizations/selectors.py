@@ -96,24 +96,10 @@ def route_appeal(*, category: Category, municipality: Municipality) -> Organizat
     """The organization responsible for `category` in `municipality`.
 
     A rule for the municipality wins over the region-wide fallback; inactive organizations are
-    skipped. Raises RoutingError when neither exists, so the moderator routes by hand.
+    skipped. Raises RoutingError when neither exists, so the moderator routes by hand. (With an
+    appeal's house, places.selectors.route_appeal asks the address registry first.)
     """
-    rule = (
-        RoutingRule.objects.filter(
-            Q(municipality=municipality)
-            | Q(municipality__isnull=True, region_id=municipality.region_id),
-            category=category,
-            organization__is_active=True,
-        )
-        .select_related("organization")
-        .order_by(
-            "municipality_id"
-        )  # NULLS LAST in PostgreSQL ascending order: specific rule first
-        .first()
-    )
-    if rule is None:
-        raise RoutingError(category=category, municipality=municipality)
-    return rule.organization
+    return route_by_rules(category=category, municipality=municipality).organization
 
 
 def route_by_rules(*, category: Category, municipality: Municipality) -> Route:
@@ -126,7 +112,9 @@ def route_by_rules(*, category: Category, municipality: Municipality) -> Route:
             organization__is_active=True,
         )
         .select_related("organization")
-        .order_by("municipality_id")
+        .order_by(
+            "municipality_id"
+        )  # NULLS LAST in PostgreSQL ascending order: specific rule first
         .first()
     )
     if rule is None:

@@ -81,6 +81,13 @@ class AppealForm(forms.Form):
         # No autocomplete="off": browsers do not restore such a field on Back, and the address
         # was the one thing lost after filing.
     )
+    # The point on the map (static/js/map.js fills these); the address above stays the complete way.
+    latitude = forms.DecimalField(
+        required=False, min_value=-90, max_value=90, decimal_places=5, widget=forms.HiddenInput
+    )
+    longitude = forms.DecimalField(
+        required=False, min_value=-180, max_value=180, decimal_places=5, widget=forms.HiddenInput
+    )
     text = forms.CharField(
         label=_("What happened"),
         min_length=20,
@@ -97,6 +104,16 @@ class AppealForm(forms.Form):
             "Up to 5 files: JPEG, PNG or PDF, 10 MB each. Location data is removed from photos."
         ),
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    )
+    is_public = forms.BooleanField(
+        label=_("Make the problem public"),
+        required=False,
+        help_text=_(
+            "Others will see on the public problems page: the category, the place, the photos, "
+            "the status, the dates and the organization's answer. Never your name or contacts. "
+            "The text is published only after a moderator has checked it and removed personal "
+            "data. You can make the appeal private again at any time."
+        ),
     )
     consent = forms.BooleanField(label=CONSENT_TEXT, required=True)
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
@@ -134,6 +151,26 @@ class AppealForm(forms.Form):
         self.fields["consent"].error_messages["required"] = _(
             "Without consent to personal data processing the appeal cannot be considered."
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        # Hidden fields: their errors would point at nothing, so they become one message that
+        # says what to do, and the bad point is dropped (the address is enough to file).
+        bad_point = any(self.errors.pop(name, None) for name in ("latitude", "longitude"))
+        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+        if bad_point or (latitude is None) != (longitude is None):
+            cleaned["latitude"] = cleaned["longitude"] = None
+            # Rendered again empty: without JavaScript nobody could clear a hidden field.
+            self.data = self.data.copy()
+            self.data["latitude"] = self.data["longitude"] = ""
+            self.add_error(
+                None,
+                _(
+                    "The point on the map could not be read. Place it again, or file with the "
+                    "address only."
+                ),
+            )
+        return cleaned
 
     def chosen_category(self) -> Category | None:
         """The valid category of a form that came back, for the term hint beside it."""

@@ -29,6 +29,11 @@ class Ground(models.TextChoices):
     DUPLICATE = "duplicate", _("duplicate of another appeal")
 
 
+# A public problem: an appeal its author made public, once the moderator accepted it (a rejected
+# or not yet moderated appeal is never shown). The indexes below and the selectors share it.
+PUBLIC_PROBLEM = Q(is_public=True) & ~Q(status__in=["submitted", "rejected"])
+
+
 class Appeal(models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("on moderation")
@@ -114,6 +119,19 @@ class Appeal(models.Model):
         _("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB
     )
     is_public = models.BooleanField(_("public"), default=False)
+    # The public version of the text: written only by a moderator, who removes personal data of
+    # third parties; shown on /problems/ only once checked (public_text_checked_at set). Checked
+    # and blank: the moderator withheld the text.
+    public_text = models.TextField(_("public text"), max_length=TEXT_MAX_LENGTH, blank=True)
+    public_text_checked_at = models.DateTimeField(_("public text checked"), null=True, blank=True)
+    public_text_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("public text checked by"),
+    )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
     registration_due_at = models.DateTimeField(_("registration due"))
     registered_at = models.DateTimeField(_("registered"), null=True, blank=True)
@@ -251,6 +269,17 @@ class Appeal(models.Model):
                 name="appeal_staff_similar_idx",
             ),
             GinIndex(fields=["search"], name="appeal_search_gin"),
+            # Public problems (appeals/selectors/public.py): bounding boxes of the map and the
+            # grid clusters read this small index only (number included: an index-only scan).
+            models.Index(
+                fields=["latitude", "longitude"],
+                include=["number"],
+                condition=PUBLIC_PROBLEM,
+                name="appeal_public_point_idx",
+            ),
+            models.Index(
+                fields=["-submitted_at"], condition=PUBLIC_PROBLEM, name="appeal_public_list_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -376,6 +405,11 @@ class Event(models.Model):
             _("registration term passed; moderators alerted"),
         )
         RATING_REMINDER = "rating_reminder", _("reminder to rate the answer sent")
+        # Public problems: the text a moderator checked for /problems/, or withheld; the author
+        # making the appeal private again
+        PUBLISH_PUBLIC_TEXT = "publish_public_text", _("public text checked and published")
+        WITHHOLD_PUBLIC_TEXT = "withhold_public_text", _("public text withheld")
+        MAKE_PRIVATE = "make_private", _("the author made the appeal private")
 
     appeal = models.ForeignKey(
         Appeal, on_delete=models.CASCADE, related_name="events", verbose_name=_("appeal")

@@ -4,6 +4,7 @@ from appeals.views import (
     citizen,
     moderation,
     organization_picker,
+    problems,
     staff,
     staff_overview,
     staff_register,
@@ -20,6 +21,7 @@ urlpatterns = [
     path("<str:number>/", citizen.appeal_detail, name="detail"),
     path("<str:number>/reply/", citizen.reply, name="reply"),
     path("<str:number>/rate/", citizen.rate, name="rate"),
+    path("<str:number>/private/", citizen.make_private, name="make_private"),
     path("<str:number>/files/<int:attachment_id>/", citizen.download, name="download"),
     path(
         "<str:number>/files/<int:attachment_id>/thumbnail/",
@@ -41,6 +43,8 @@ moderation_patterns = (
         ),
         path("<str:number>/reject/", moderation.reject, name="reject"),
         path("<str:number>/duplicate/", moderation.duplicate, name="duplicate"),
+        path("<str:number>/public-text/", moderation.public_text, name="public_text"),
+        path("<str:number>/withhold-text/", moderation.withhold_text, name="withhold_text"),
     ],
     "moderation",
 )
@@ -80,4 +84,19 @@ staff_patterns = (
         path("export.xlsx", staff_overview.export_xlsx, name="export_xlsx"),
     ],
     "staff",
+)
+
+# Public problems, mounted at problems/; the GeoJSON feed is /problems.geojson (feedback_platform/urls.py).
+problem_patterns = (
+    [
+        path("", problems.problem_list, name="list"),
+        path("<str:number>/", problems.problem_detail, name="detail"),
+        path("<str:number>/photos/<int:attachment_id>/", problems.photo, name="photo"),
+        path(
+            "<str:number>/photos/<int:attachment_id>/thumbnail/",
+            problems.photo_thumbnail,
+            name="photo_thumbnail",
+        ),
+    ],
+    "problems",
 )

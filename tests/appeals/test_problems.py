@@ -362,7 +362,7 @@ def test_a_bad_point_is_a_clear_error_and_the_text_is_kept(client, world, point)
     assert response.status_code == 400
     page = response.content.decode()
     assert "Во дворе не убран снег" in page
-    assert "Точку на карте" in page or "point on the map" in page
+    assert "прочитать точку на карте" in page
     assert 'name="latitude" value' not in page or 'name="latitude" value=""' in page
     assert not Appeal.objects.exists()
 

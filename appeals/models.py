@@ -6,6 +6,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +86,18 @@ class Appeal(models.Model):
     )
     longitude = models.DecimalField(
         _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    # Float copies of the point for the map's bounding boxes and grid clusters: comparisons and
+    # arithmetic on doubles cost a third of numeric ones over tens of thousands of rows.
+    map_latitude = models.GeneratedField(
+        expression=Cast("latitude", models.FloatField()),
+        output_field=models.FloatField(),
+        db_persist=True,
+    )
+    map_longitude = models.GeneratedField(
+        expression=Cast("longitude", models.FloatField()),
+        output_field=models.FloatField(),
+        db_persist=True,
     )
     text = models.TextField(_("text"), max_length=TEXT_MAX_LENGTH)
     status = models.CharField(
@@ -272,7 +285,7 @@ class Appeal(models.Model):
             # Public problems (appeals/selectors/public.py): bounding boxes of the map and the
             # grid clusters read this small index only (number included: an index-only scan).
             models.Index(
-                fields=["latitude", "longitude"],
+                fields=["map_latitude", "map_longitude"],
                 include=["number"],
                 condition=PUBLIC_PROBLEM,
                 name="appeal_public_point_idx",

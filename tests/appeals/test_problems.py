@@ -257,6 +257,7 @@ def test_geojson_returns_the_points_in_the_box(client, world):
     [feature] = body["features"]
     assert feature["geometry"] == {"type": "Point", "coordinates": [158.64, 53.02]}
     assert feature["properties"]["number"] == inside.number
+    assert feature["properties"]["category"] == world.category.name
     assert feature["properties"]["url"].endswith(f"/problems/{inside.number}/")
     assert "Кузнецов" not in response.content.decode()
 

@@ -135,7 +135,10 @@ class Appeal(models.Model):
     # The public version of the text: written only by a moderator, who removes personal data of
     # third parties; shown on /problems/ only once checked (public_text_checked_at set). Checked
     # and blank: the moderator withheld the text.
-    public_text = models.TextField(_("public text"), max_length=TEXT_MAX_LENGTH, blank=True)
+    # db_default: bulk loaders (demo generator's COPY) that do not name the column get "".
+    public_text = models.TextField(
+        _("public text"), max_length=TEXT_MAX_LENGTH, blank=True, default="", db_default=""
+    )
     public_text_checked_at = models.DateTimeField(_("public text checked"), null=True, blank=True)
     public_text_checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

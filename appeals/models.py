@@ -296,6 +296,12 @@ class Appeal(models.Model):
             models.Index(
                 fields=["-submitted_at"], condition=PUBLIC_PROBLEM, name="appeal_public_list_idx"
             ),
+            # The moderators' list of public texts still to check: a handful of rows at any time.
+            models.Index(
+                fields=["region", "submitted_at"],
+                condition=Q(is_public=True, public_text_checked_at__isnull=True),
+                name="appeal_public_text_check_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -34,6 +34,7 @@ moderation_patterns = (
     [
         path("", moderation.queue, name="home"),
         path("overdue/", moderation.overdue, name="overdue"),
+        path("public-texts/", moderation.public_texts, name="public_texts"),
         path("<str:number>/", moderation.review, name="review"),
         path("<str:number>/accept/", moderation.accept, name="accept"),
         path(

@@ -17,6 +17,7 @@ from django.db.models.functions import Floor
 from django.http import Http404
 from django.utils import timezone
 
+from appeals import permissions
 from appeals.models import PUBLIC_PROBLEM, Answer, Appeal, Attachment
 from organizations.selectors import leaf_category_list
 
@@ -137,6 +138,29 @@ def get_public_problem(*, number: str) -> Appeal:
         for answer in problem.public_answers:
             answer.public_text = redact_author(answer.text, names=names, contacts=contacts)
     return problem
+
+
+def public_texts_to_check(*, user) -> QuerySet[Appeal]:
+    """Public appeals of the moderator's regions whose text nobody has checked yet, oldest first
+    (rejected ones never go public)."""
+    return (
+        Appeal.objects.filter(
+            is_public=True,
+            public_text_checked_at__isnull=True,
+            region_id__in=permissions.moderated_region_ids(user),
+        )
+        .exclude(status=Appeal.Status.REJECTED)
+        .select_related("category", "municipality")
+        .only(
+            "number",
+            "status",
+            "address",
+            "submitted_at",
+            "category__name",
+            "municipality__name",
+        )
+        .order_by("submitted_at", "pk")
+    )
 
 
 def get_public_photo(*, number: str, attachment_id: int) -> Attachment:

@@ -10,6 +10,7 @@ from django.views.decorators.vary import vary_on_headers
 from appeals import selectors, services
 from appeals.forms import AcceptForm, DuplicateForm, RejectForm
 from appeals.problem_forms import PublicTextForm, WithholdTextForm
+from appeals.selectors.public import public_texts_to_check
 from core.actions import attempt
 from core.decorators import role_required
 from organizations import permissions
@@ -40,6 +41,14 @@ def overdue(request):
         request.GET.get("page")
     )
     return render(request, "appeals/moderation/overdue.html", {"page": page})
+
+
+@moderator_required
+@require_GET
+def public_texts(request):
+    """Public appeals whose text waits for the moderator's check before it is published."""
+    page = Paginator(public_texts_to_check(user=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "appeals/moderation/public_texts.html", {"page": page})
 
 
 @moderator_required

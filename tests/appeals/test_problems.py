@@ -387,3 +387,31 @@ def test_the_navigation_and_the_home_page_link_to_the_problems(client, world):
 def test_csp_allows_the_tile_server(client, world):
     response = client.get(reverse("problems:list"))
     assert "https://tile.openstreetmap.org" in response["Content-Security-Policy"]
+
+
+def test_moderators_list_the_public_texts_to_check(client, world):
+    waiting = _problem(world, S.SUBMITTED, address="ул. Ждущая, 1")
+    checked = _problem(world, address="ул. Проверенная, 2")
+    services.withhold_public_text(moderator=world.moderator, appeal_id=checked.pk)
+    _problem(world, is_public=False, address="ул. Личная, 3")
+    _problem(world, S.REJECTED, address="ул. Отклонённая, 4")
+    client.force_login(world.moderator)
+    assert (
+        reverse("moderation:public_texts")
+        in client.get(reverse("moderation:home")).content.decode()
+    )
+    page = client.get(reverse("moderation:public_texts")).content.decode()
+    assert waiting.number in page
+    for other in ("Проверенная", "Личная", "Отклонённая"):
+        assert other not in page
+    client.force_login(world.executor)
+    assert client.get(reverse("moderation:public_texts")).status_code in (403, 404)
+
+
+def test_geojson_applies_the_filters_of_the_list(client, world):
+    open_one = _problem(world, S.IN_PROGRESS, latitude="53.02000", longitude="158.64000")
+    closed = _problem(world, S.CLOSED, latitude="53.02100", longitude="158.64100")
+    body = json.loads(_geojson(client, bbox="158.5,52.9,158.8,53.1", status="closed").content)
+    assert [f["properties"]["number"] for f in body["features"]] == [closed.number]
+    body = json.loads(_geojson(client, bbox="158.5,52.9,158.8,53.1").content)
+    assert {f["properties"]["number"] for f in body["features"]} == {open_one.number, closed.number}

@@ -2,6 +2,7 @@
 closed port): a citizen places a pin and files a public appeal; anybody browses the public
 problems on the list and the map. Every page passes vnu and axe."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -59,6 +60,15 @@ def test_a_citizen_places_a_pin_and_files_a_public_appeal(browser_page, place):
         label="Петропавловск-Камчатский городской округ"
     )
     page.get_by_label("Адрес проблемы").fill("ул. Ленинская, 12")
+    # The keyboard way: Enter puts the pin at the map's centre; «Убрать точку» takes it away.
+    picker.focus()
+    page.keyboard.press("Enter")
+    expect(
+        page.get_by_text(re.compile(r"Выбрана точка: 53\.024\d\d, 158\.643\d\d\."))
+    ).to_be_visible()
+    page.get_by_role("button", name="Убрать точку").click()
+    expect(page.get_by_text("Точка не выбрана.")).to_be_visible()
+    assert page.locator("#id_latitude").input_value() == ""
     box = picker.bounding_box()
     picker.click(position={"x": box["width"] / 2 + 40, "y": box["height"] / 2 - 30})
     expect(page.get_by_text("Выбрана точка:")).to_be_visible()

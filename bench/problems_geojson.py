@@ -13,7 +13,8 @@ Then in-process, with Django's test client (warm, DEBUG off, no server in betwee
 view of the map — the whole region at zoom 6, the city at zoom 12, a quarter at zoom 14 and a
 street at zoom 17 — `--requests` GETs with the box moved a little each time: p50 and p95 of the
 request time, the features returned, the response size and the SQL queries; and EXPLAIN (ANALYZE,
-BUFFERS) of every query the view ran, flagging a sequential scan of appeals_appeal.
+BUFFERS) of every query the view ran, flagging a sequential scan of appeals_appeal. Last, the
+list page /problems/ (first page, page 2000, a status filter): p50, p95 and its queries.
 
 REDIS_URL is read as by the platform (default redis://127.0.0.1:6379/12: the rate-limit and the
 reference-data cache). This is a benchmark, not a test: it exits non-zero only when a request
@@ -75,7 +76,13 @@ def setup_django(pg: str, name: str) -> None:
     os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"  # the test client speaks plain HTTP
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "feedback_platform.settings")
     import django
+    from django.conf import settings
 
+    # HTML pages with DEBUG off need the collectstatic manifest; the benchmark measures the views.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     django.setup()
 
 
@@ -232,12 +239,42 @@ def measure(args) -> dict:
     return results
 
 
+def measure_list(args) -> None:
+    """The list page beside the map: its first and a far page, for the record."""
+    from django.db import connection
+    from django.test import Client
+
+    client = Client()
+    for path in ("/problems/", "/problems/?page=2000", "/problems/?status=in_progress"):
+        client.get(path)  # warm
+        times = []
+        for _ in range(max(args.requests // 4, 10)):
+            started = time.perf_counter()
+            response = client.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise SystemExit(f"{path}: HTTP {response.status_code}")
+        queries = []
+
+        def record(execute, sql, params, many, context, queries=queries):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(record):
+            client.get(path)
+        print(
+            f"{path}: p50 {statistics.median(times):.1f} ms, p95 {percentile(times, 0.95):.1f} ms, "
+            f"{len(queries)} queries"
+        )
+
+
 def main() -> int:
     args = parse_args()
     ensure_database(args.pg, args.db)
     setup_django(args.pg, args.db)
     generate(args)
     results = measure(args)
+    measure_list(args)
     for name, result in results.items():
         print(f"\n=== {name}: the plans ===")
         for plan in result["plans"]:

@@ -91,6 +91,13 @@ class AppealForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
         help_text=_("If there is no exact address: how to find the place (landmarks, distances)."),
     )
+    # The point on the map (static/js/map.js fills these); the address above stays the complete way.
+    latitude = forms.DecimalField(
+        required=False, min_value=-90, max_value=90, decimal_places=5, widget=forms.HiddenInput
+    )
+    longitude = forms.DecimalField(
+        required=False, min_value=-180, max_value=180, decimal_places=5, widget=forms.HiddenInput
+    )
     text = forms.CharField(
         label=_("What happened"),
         min_length=20,
@@ -107,6 +114,16 @@ class AppealForm(forms.Form):
             "Up to 5 files: JPEG, PNG or PDF, 10 MB each. Location data is removed from photos."
         ),
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    )
+    is_public = forms.BooleanField(
+        label=_("Make the problem public"),
+        required=False,
+        help_text=_(
+            "Others will see on the public problems page: the category, the place, the photos, "
+            "the status, the dates and the organization's answer. Never your name or contacts. "
+            "The text is published only after a moderator has checked it and removed personal "
+            "data. You can make the appeal private again at any time."
+        ),
     )
     consent = forms.BooleanField(label=CONSENT_TEXT, required=True)
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
@@ -154,6 +171,24 @@ class AppealForm(forms.Form):
             "Without consent to personal data processing the appeal cannot be considered."
         )
 
+    def _clean_point(self, cleaned: dict) -> None:
+        # Hidden fields: their errors would point at nothing, so they become one message that
+        # says what to do, and the bad point is dropped (the address is enough to file).
+        bad_point = any(self.errors.pop(name, None) for name in ("latitude", "longitude"))
+        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+        if bad_point or (latitude is None) != (longitude is None):
+            cleaned["latitude"] = cleaned["longitude"] = None
+            # Rendered again empty: without JavaScript nobody could clear a hidden field.
+            self.data = self.data.copy()
+            self.data["latitude"] = self.data["longitude"] = ""
+            self.add_error(
+                None,
+                _(
+                    "The point on the map could not be read. Place it again, or file with the "
+                    "address only."
+                ),
+            )
+
     def chosen_category(self) -> Category | None:
         """The valid category of a form that came back, for the term hint beside it."""
         if not self.is_bound or not hasattr(self, "cleaned_data"):
@@ -170,6 +205,7 @@ class AppealForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        self._clean_point(data)
         address = (data.get("address") or "").strip()
         data["house"] = None
         if data.get("no_exact_address"):

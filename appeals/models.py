@@ -6,6 +6,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,11 @@ class Ground(models.TextChoices):
     OUT_OF_SCOPE = "out_of_scope", _("outside the platform's scope")
     SPAM = "spam", _("spam")
     DUPLICATE = "duplicate", _("duplicate of another appeal")
+
+
+# A public problem: an appeal its author made public, once the moderator accepted it (a rejected
+# or not yet moderated appeal is never shown). The indexes below and the selectors share it.
+PUBLIC_PROBLEM = Q(is_public=True) & ~Q(status__in=["submitted", "rejected"])
 
 
 class Appeal(models.Model):
@@ -96,6 +102,18 @@ class Appeal(models.Model):
     longitude = models.DecimalField(
         _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
     )
+    # Float copies of the point for the map's bounding boxes and grid clusters: comparisons and
+    # arithmetic on doubles cost a third of numeric ones over tens of thousands of rows.
+    map_latitude = models.GeneratedField(
+        expression=Cast("latitude", models.FloatField()),
+        output_field=models.FloatField(),
+        db_persist=True,
+    )
+    map_longitude = models.GeneratedField(
+        expression=Cast("longitude", models.FloatField()),
+        output_field=models.FloatField(),
+        db_persist=True,
+    )
     text = models.TextField(_("text"), max_length=TEXT_MAX_LENGTH)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
@@ -129,6 +147,22 @@ class Appeal(models.Model):
         _("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB
     )
     is_public = models.BooleanField(_("public"), default=False)
+    # The public version of the text: written only by a moderator, who removes personal data of
+    # third parties; shown on /problems/ only once checked (public_text_checked_at set). Checked
+    # and blank: the moderator withheld the text.
+    # db_default: bulk loaders (demo generator's COPY) that do not name the column get "".
+    public_text = models.TextField(
+        _("public text"), max_length=TEXT_MAX_LENGTH, blank=True, default="", db_default=""
+    )
+    public_text_checked_at = models.DateTimeField(_("public text checked"), null=True, blank=True)
+    public_text_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("public text checked by"),
+    )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
     registration_due_at = models.DateTimeField(_("registration due"))
     registered_at = models.DateTimeField(_("registered"), null=True, blank=True)
@@ -266,6 +300,23 @@ class Appeal(models.Model):
                 name="appeal_staff_similar_idx",
             ),
             GinIndex(fields=["search"], name="appeal_search_gin"),
+            # Public problems (appeals/selectors/public.py): bounding boxes of the map and the
+            # grid clusters read this small index only (number included: an index-only scan).
+            models.Index(
+                fields=["map_latitude", "map_longitude"],
+                include=["number"],
+                condition=PUBLIC_PROBLEM,
+                name="appeal_public_point_idx",
+            ),
+            models.Index(
+                fields=["-submitted_at"], condition=PUBLIC_PROBLEM, name="appeal_public_list_idx"
+            ),
+            # The moderators' list of public texts still to check: a handful of rows at any time.
+            models.Index(
+                fields=["region", "submitted_at"],
+                condition=Q(is_public=True, public_text_checked_at__isnull=True),
+                name="appeal_public_text_check_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -391,6 +442,11 @@ class Event(models.Model):
             _("registration term passed; moderators alerted"),
         )
         RATING_REMINDER = "rating_reminder", _("reminder to rate the answer sent")
+        # Public problems: the text a moderator checked for /problems/, or withheld; the author
+        # making the appeal private again
+        PUBLISH_PUBLIC_TEXT = "publish_public_text", _("public text checked and published")
+        WITHHOLD_PUBLIC_TEXT = "withhold_public_text", _("public text withheld")
+        MAKE_PRIVATE = "make_private", _("the author made the appeal private")
 
     appeal = models.ForeignKey(
         Appeal, on_delete=models.CASCADE, related_name="events", verbose_name=_("appeal")

@@ -5,6 +5,7 @@ from appeals.views import (
     citizen,
     moderation,
     organization_picker,
+    problems,
     staff,
     staff_overview,
     staff_register,
@@ -22,6 +23,7 @@ urlpatterns = [
     path("<str:number>/", citizen.appeal_detail, name="detail"),
     path("<str:number>/reply/", citizen.reply, name="reply"),
     path("<str:number>/rate/", citizen.rate, name="rate"),
+    path("<str:number>/private/", citizen.make_private, name="make_private"),
     path("<str:number>/files/<int:attachment_id>/", citizen.download, name="download"),
     path(
         "<str:number>/files/<int:attachment_id>/thumbnail/",
@@ -34,6 +36,7 @@ moderation_patterns = (
     [
         path("", moderation.queue, name="home"),
         path("overdue/", moderation.overdue, name="overdue"),
+        path("public-texts/", moderation.public_texts, name="public_texts"),
         path("<str:number>/", moderation.review, name="review"),
         path("<str:number>/accept/", moderation.accept, name="accept"),
         path(
@@ -43,6 +46,8 @@ moderation_patterns = (
         ),
         path("<str:number>/reject/", moderation.reject, name="reject"),
         path("<str:number>/duplicate/", moderation.duplicate, name="duplicate"),
+        path("<str:number>/public-text/", moderation.public_text, name="public_text"),
+        path("<str:number>/withhold-text/", moderation.withhold_text, name="withhold_text"),
     ],
     "moderation",
 )
@@ -82,4 +87,19 @@ staff_patterns = (
         path("export.xlsx", staff_overview.export_xlsx, name="export_xlsx"),
     ],
     "staff",
+)
+
+# Public problems, mounted at problems/; the GeoJSON feed is /problems.geojson (feedback_platform/urls.py).
+problem_patterns = (
+    [
+        path("", problems.problem_list, name="list"),
+        path("<str:number>/", problems.problem_detail, name="detail"),
+        path("<str:number>/photos/<int:attachment_id>/", problems.photo, name="photo"),
+        path(
+            "<str:number>/photos/<int:attachment_id>/thumbnail/",
+            problems.photo_thumbnail,
+            name="photo_thumbnail",
+        ),
+    ],
+    "problems",
 )

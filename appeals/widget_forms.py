@@ -8,8 +8,8 @@ from appeals.selectors.widget import widget_categories, widget_municipalities
 
 
 class WidgetAppealForm(AppealForm):
-    """Only the organization's categories and municipalities; no section filter, no uploads and
-    no htmx helpers (the frame stays small and works the same without JavaScript)."""
+    """Only the organization's categories and municipalities; no section filter, no uploads, no map
+    and no htmx helpers (the frame stays small and works the same without JavaScript)."""
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, region=organization.region, **kwargs)
@@ -19,6 +19,9 @@ class WidgetAppealForm(AppealForm):
         del self.fields["no_exact_address"]
         del self.fields["place_description"]
         self.fields["address"].required = True
+        # No map and no public problems in the frame: a widget appeal stays a private letter.
+        for name in ("latitude", "longitude", "is_public"):
+            del self.fields[name]
         self.categories = list(widget_categories(organization=organization))
         groups: dict[str, list] = {}
         for category in self.categories:

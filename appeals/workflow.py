@@ -69,6 +69,11 @@ TRANSITIONS: dict[str, Move] = {
     A.HOLD_FOR_ACCOUNT: _move({S.SUBMITTED}),
     # The account holder confirmed a held appeal: from now on it is theirs, whatever its status.
     A.CONFIRM_FOR_ACCOUNT: _move(S.values),
+    # Public problems: the moderator's check of the public text, and the author's way back to a
+    # private appeal. None changes the status.
+    A.PUBLISH_PUBLIC_TEXT: _move(S.values),
+    A.WITHHOLD_PUBLIC_TEXT: _move(S.values),
+    A.MAKE_PRIVATE: _move(S.values),
 }
 
 

@@ -20,6 +20,7 @@ class NavItem:
 
 NAVIGATION = (
     NavItem("home", _("Home"), lambda user: True),
+    NavItem("problems:list", _("Public problems"), lambda user: True),
     NavItem("appeals:list", _("My appeals"), permissions.is_citizen),
     NavItem("surveys:list", _("Polls and votes"), lambda user: True),
     NavItem("discussions:list", _("Discussions"), lambda user: True),

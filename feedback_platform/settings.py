@@ -409,12 +409,29 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
 
+# Maps (static/js/map.js, Leaflet): the tile server, OpenStreetMap's by default. Its origin is
+# allowed in the CSP img-src below; every page works without tiles (the address is the full path).
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = os.environ.get(
+    "MAP_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+)
+# Where a map without a point opens: "latitude,longitude,zoom" (Petropavlovsk-Kamchatsky).
+MAP_CENTER = os.environ.get("MAP_CENTER", "53.0245,158.6433,12")
+# "{s}.tile.example.org" (Leaflet's subdomains) becomes the CSP wildcard "*.tile.example.org".
+_tiles = urlsplit(MAP_TILE_URL.replace("{s}", "x-subdomain"))
+MAP_TILE_ORIGINS = (
+    [f"{_tiles.scheme}://{_tiles.netloc.replace('x-subdomain', '*')}"]
+    if _tiles.scheme in ("http", "https") and _tiles.netloc
+    else []
+)
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MAP_TILE_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],

@@ -77,7 +77,9 @@ def openapi_schema() -> dict:
             "service_code": {"type": "string"},
             "description": {
                 "type": "string",
-                "description": _("Only for appeals the citizen made public."),
+                "description": _(
+                    "Only for public problems, once a moderator has checked the text."
+                ),
             },
             "agency_responsible": {
                 "type": "string",
@@ -93,6 +95,11 @@ def openapi_schema() -> dict:
             "address": {"type": "string", "description": _("Only for public appeals.")},
             "lat": {"type": "number", "description": _("Only for public appeals.")},
             "long": {"type": "number", "description": _("Only for public appeals.")},
+            "media_url": {
+                "type": "string",
+                "format": "uri",
+                "description": _("The first photo of a public problem."),
+            },
         },
     }
     return {

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -202,7 +203,7 @@ def request_detail(request, number: str, *, fmt: str):
     appeal = selectors.get_open311_request(number=number)
     if appeal is None:
         return errors(fmt, 404, _("Unknown service_request_id: %(id)s.") % {"id": number})
-    return render(fmt, "service_requests", [_request_item(appeal)])
+    return render(fmt, "service_requests", [_request_item(appeal, request)])
 
 
 @open311()
@@ -211,17 +212,26 @@ def token(request, token: str, *, fmt: str):
     return errors(fmt, 404, _("Unknown token: every service of this endpoint is realtime."))
 
 
-def _request_item(appeal) -> dict:
+def _request_item(appeal, request) -> dict:
     zone = ZoneInfo(appeal.region.timezone)
     closed = appeal.status in selectors.CLOSED_STATUSES
-    public = appeal.is_public
+    # Place, point and photo of a public problem; its text only once a moderator checked it.
+    public = appeal.is_public_problem
+    checked_text = appeal.public_text if public and appeal.public_text_checked_at else ""
+    media_url = (
+        request.build_absolute_uri(
+            reverse("problems:photo", args=[appeal.number, appeal.first_photo_id])
+        )
+        if public and appeal.first_photo_id
+        else None
+    )
     return {
         "service_request_id": appeal.number,
         "status": "closed" if closed else "open",
         "status_notes": str(appeal.get_status_display()),
         "service_name": appeal.category.name,
         "service_code": appeal.category.slug,
-        "description": appeal.text if public else None,
+        "description": checked_text or None,
         "agency_responsible": str(appeal.organization) if appeal.organization_id else None,
         "service_notice": _notice(appeal.category),
         "requested_datetime": _iso(appeal.submitted_at, zone),
@@ -232,6 +242,7 @@ def _request_item(appeal) -> dict:
         "address": appeal.address if public else None,
         "lat": float(appeal.latitude) if public and appeal.latitude is not None else None,
         "long": float(appeal.longitude) if public and appeal.longitude is not None else None,
+        "media_url": media_url,
     }
 
 
@@ -322,7 +333,7 @@ def _list_requests(request, fmt: str):
     return render(
         fmt,
         "service_requests",
-        [_request_item(appeal) for appeal in appeals[offset : offset + page_size]],
+        [_request_item(appeal, request) for appeal in appeals[offset : offset + page_size]],
     )
 
 

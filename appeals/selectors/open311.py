@@ -1,15 +1,17 @@
 """Reads behind the Open311 GeoReport v2 API: services are categories, requests are appeals.
 
 Only what may be public leaves here: category and organization names, dates and the status of
-every appeal; the text, address and point only of appeals the citizen made public. Never a name
-or a contact.
+every appeal; the address, point and first photo only of public problems (made public by the
+citizen and accepted by the moderator, appeals.models.PUBLIC_PROBLEM), their text only once a
+moderator checked it (`public_text`). Never a name or a contact.
 """
 
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
 
-from appeals.models import Appeal
+from appeals.models import PUBLIC_PROBLEM, Appeal, Attachment
+from appeals.selectors.public import IMAGE_TYPES
 from organizations.models import Category, Municipality
 from organizations.selectors import leaf_categories
 
@@ -37,25 +39,40 @@ def open311_municipalities(*, region) -> QuerySet[Municipality]:
 
 
 def _requests() -> QuerySet[Appeal]:
-    return Appeal.objects.select_related("category__parent", "organization", "region").only(
-        "number",
-        "status",
-        "is_public",
-        "text",
-        "address",
-        "latitude",
-        "longitude",
-        "submitted_at",
-        "updated_at",
-        "closed_at",
-        "due_at",
-        "category__name",
-        "category__slug",
-        "category__term_days",
-        "category__parent__name",
-        "organization__name",
-        "organization__short_name",
-        "region__timezone",
+    first_photo = (
+        Attachment.objects.filter(
+            appeal=OuterRef("pk"), answer__isnull=True, content_type__in=IMAGE_TYPES
+        )
+        .order_by("created_at", "pk")
+        .values("pk")[:1]
+    )
+    return (
+        Appeal.objects.select_related("category__parent", "organization", "region")
+        .annotate(
+            is_public_problem=Case(When(PUBLIC_PROBLEM, then=Value(True)), default=Value(False)),
+            first_photo_id=Subquery(first_photo),
+        )
+        .only(
+            "number",
+            "status",
+            "is_public",
+            "public_text",
+            "public_text_checked_at",
+            "address",
+            "latitude",
+            "longitude",
+            "submitted_at",
+            "updated_at",
+            "closed_at",
+            "due_at",
+            "category__name",
+            "category__slug",
+            "category__term_days",
+            "category__parent__name",
+            "organization__name",
+            "organization__short_name",
+            "region__timezone",
+        )
     )
 
 

@@ -3,6 +3,7 @@
 from appeals.services.citizen import rate_appeal, reply_to_clarification
 from appeals.services.filing import CONSENT_VERSION, submit_appeal
 from appeals.services.moderation import accept_appeal, mark_duplicate, reject_appeal
+from appeals.services.public import make_appeal_private, publish_public_text, withhold_public_text
 from appeals.services.work import (
     add_note,
     answer_appeal,
@@ -24,6 +25,9 @@ __all__ = [
     "assign_appeal",
     "close_appeal",
     "close_on_ground",
+    "make_appeal_private",
+    "publish_public_text",
+    "withhold_public_text",
     "extend_deadline",
     "mark_duplicate",
     "rate_appeal",

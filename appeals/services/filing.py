@@ -58,6 +58,7 @@ def _submit(
     longitude: Decimal | None,
     complained_organization: Organization | None,
     actor,
+    is_public: bool,
 ) -> Appeal:
     if category.parent_id is None or not category.is_active:
         raise DomainError(_("Choose a category, not a whole section."))
@@ -88,6 +89,7 @@ def _submit(
         text=text.strip(),
         channel=channel,
         complained_organization=complained_organization,
+        is_public=is_public,
         submitted_at=now,
         registration_due_at=now + REGISTRATION_WINDOW,
         consent_at=now,
@@ -105,7 +107,7 @@ def _submit(
         actor=actor,
         action=Event.Action.SUBMIT,
         to_status=appeal.status,
-        data={"channel": channel},
+        data={"channel": channel, "is_public": is_public},
         created_at=now,
     )
     notify(recipient=citizen, appeal=appeal, template="submitted")
@@ -130,6 +132,7 @@ def submit_appeal(
     longitude: Decimal | None = None,
     complained_organization: Organization | None = None,
     actor=None,
+    is_public: bool = False,
 ) -> Appeal:
     """Submit an appeal for moderation and give it its public number.
 
@@ -138,6 +141,8 @@ def submit_appeal(
     from an earlier attempt of the same form), a `submit` event and a receipt for the citizen.
     The same `idempotency_key` twice (double click, back and resubmit) returns the first appeal.
     A `house` of the address registry gives the appeal its coordinates when none are given.
+    `is_public`: the citizen asked to show it on /problems/ (after moderation, without personal
+    data, the text only once a moderator has checked it).
     """
     # No look-up first: the unique form token refuses the second INSERT, and the transaction
     # (number counter included) is rolled back. A filing costs one query less that way.
@@ -159,6 +164,7 @@ def submit_appeal(
             longitude=longitude,
             complained_organization=complained_organization,
             actor=actor or citizen,
+            is_public=is_public,
         )
     except IntegrityError:
         # The same form was submitted before (a double click, Back and resubmit) or concurrently:

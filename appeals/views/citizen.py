@@ -87,6 +87,9 @@ def new_appeal(request):
                 idempotency_key=data["idempotency_key"],
                 draft_key=data["idempotency_key"],
                 uploads=data["files"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                is_public=data["is_public"],
             ),
             form=form,
             fields={AttachmentError: "files"},
@@ -266,6 +269,21 @@ def rate(request, number: str):
     return render(
         request, "appeals/detail.html", _detail_context(appeal, rating_form=form), status=400
     )
+
+
+@login_required
+@require_POST
+def make_private(request, number: str):
+    """The author takes their appeal off the public problems page."""
+    appeal = selectors.get_appeal_for_citizen(user=request.user, number=number)
+    outcome = attempt(
+        lambda: services.make_appeal_private(citizen=request.user, appeal_id=appeal.pk)
+    )
+    if outcome.ok:
+        messages.success(request, _("The appeal is private: it is no longer on the public page."))
+    else:
+        messages.error(request, outcome.message)
+    return redirect(appeal)
 
 
 @login_required

@@ -9,6 +9,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from appeals import selectors, services
 from appeals.forms import AcceptForm, DuplicateForm, RejectForm
+from appeals.problem_forms import PublicTextForm, WithholdTextForm
+from appeals.selectors.public import public_texts_to_check
 from core.actions import attempt
 from core.decorators import role_required
 from organizations import permissions
@@ -43,6 +45,14 @@ def overdue(request):
 
 @moderator_required
 @require_GET
+def public_texts(request):
+    """Public appeals whose text waits for the moderator's check before it is published."""
+    page = Paginator(public_texts_to_check(user=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "appeals/moderation/public_texts.html", {"page": page})
+
+
+@moderator_required
+@require_GET
 def review(request, number: str):
     """One submitted appeal in full, with the routed organization and category open to change."""
     appeal = selectors.get_appeal_for_moderation(user=request.user, number=number)
@@ -63,6 +73,8 @@ def _review_context(appeal, **forms) -> dict:
         ),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "duplicate_form": forms.get("duplicate_form") or DuplicateForm(),
+        "public_text_form": forms.get("public_text_form") or PublicTextForm(appeal=appeal),
+        "withhold_form": forms.get("withhold_form") or WithholdTextForm(),
     }
 
 
@@ -171,4 +183,60 @@ def duplicate(request, number: str):
         appeal,
         _("Appeal %(number)s is marked as a duplicate; the citizen is notified.")
         % {"number": appeal.number},
+    )
+
+
+@moderator_required
+@require_POST
+def public_text(request, number: str):
+    """Publish the checked (redacted) text of a public appeal on its public page."""
+    appeal = selectors.get_appeal_for_moderation(user=request.user, number=number)
+    form = PublicTextForm(request.POST)
+    if form.is_valid():
+        outcome = attempt(
+            lambda: services.publish_public_text(
+                moderator=request.user, appeal_id=appeal.pk, text=form.cleaned_data["text"]
+            ),
+            form=form,
+            field="text",
+        )
+        if outcome.ok:
+            messages.success(
+                request,
+                _("The public text of %(number)s is published.") % {"number": appeal.number},
+            )
+            return redirect("moderation:review", number=appeal.number)
+    return render(
+        request,
+        "appeals/moderation/review.html",
+        _review_context(appeal, public_text_form=form),
+        status=400,
+    )
+
+
+@moderator_required
+@require_POST
+def withhold_text(request, number: str):
+    """Keep the text of a public appeal off its public page."""
+    appeal = selectors.get_appeal_for_moderation(user=request.user, number=number)
+    form = WithholdTextForm(request.POST)
+    if form.is_valid():
+        outcome = attempt(
+            lambda: services.withhold_public_text(
+                moderator=request.user, appeal_id=appeal.pk, reason=form.cleaned_data["reason"]
+            ),
+            form=form,
+            field="reason",
+        )
+        if outcome.ok:
+            messages.success(
+                request,
+                _("The text of %(number)s is not published.") % {"number": appeal.number},
+            )
+            return redirect("moderation:review", number=appeal.number)
+    return render(
+        request,
+        "appeals/moderation/review.html",
+        _review_context(appeal, withhold_form=form),
+        status=400,
     )

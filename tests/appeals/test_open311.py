@@ -2,15 +2,20 @@
 no personal data in what GET returns. Error texts are checked by the argument they name (the
 texts themselves are translated)."""
 
+import io
 import json
 from datetime import timedelta
 from xml.etree import ElementTree as ET
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from accounts.models import AuditEvent
+from appeals import services
+from appeals.attachments import store_attachment
 from appeals.models import AccountHold, Appeal, Event
 from core.models import Notification
 from partners.services import issue_api_key, revoke_api_key
@@ -342,7 +347,8 @@ def test_get_one_request_without_personal_data(client, world, fmt):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_public_appeal_shows_description_and_address(client, world, fmt):
+def test_public_appeal_shows_description_and_address(client, world, fmt, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     public = make_appeal(
         Appeal.Status.CLOSED,
         organization=world.organization,
@@ -350,15 +356,41 @@ def test_public_appeal_shows_description_and_address(client, world, fmt):
         is_public=True,
         latitude="53.01667",
         longitude="158.65",
-        text="Яма на дороге у остановки",
+        text="Яма на дороге у остановки, звоните Петрову: +7 914 111-22-33",
     )
     [item] = parse(client.get(f"{BASE}requests/{public.number}.{fmt}"), fmt)
     assert item["status"] == "closed"
-    assert item["description"] == "Яма на дороге у остановки"
+    # The place is public at once; the text only after the moderator's check.
     assert item["address"] == public.address
-    assert float(item["lat"]) == 53.01667
+    assert float(item["lat"]) == 53.01667 and float(item["long"]) == 158.65
+    assert "description" not in item and "media_url" not in item
+    services.publish_public_text(
+        moderator=world.moderator, appeal_id=public.pk, text="Яма на дороге у остановки"
+    )
+    photo = store_attachment(upload=_photo(), uploaded_by=world.citizen, appeal=public)
+    [item] = parse(client.get(f"{BASE}requests/{public.number}.{fmt}"), fmt)
+    assert item["description"] == "Яма на дороге у остановки"
+    assert item["media_url"] == f"http://testserver/problems/{public.number}/photos/{photo.pk}/"
+    assert client.get(item["media_url"]).status_code == 200
     assert item["updated_datetime"]
-    assert world.citizen.last_name not in json.dumps(item, ensure_ascii=False)
+    raw = json.dumps(item, ensure_ascii=False)
+    assert world.citizen.last_name not in raw and "Петрову" not in raw
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_public_appeal_on_moderation_or_rejected_shows_no_place(client, world, fmt):
+    for status in (Appeal.Status.SUBMITTED, Appeal.Status.REJECTED):
+        appeal = make_appeal(
+            status, category=world.category, is_public=True, latitude="53.1", longitude="158.7"
+        )
+        [item] = parse(client.get(f"{BASE}requests/{appeal.number}.{fmt}"), fmt)
+        assert "address" not in item and "lat" not in item and "media_url" not in item
+
+
+def _photo():
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 210, 220)).save(buffer, "JPEG")
+    return SimpleUploadedFile("Петров.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -62,7 +62,23 @@ ACTIONS = {
         actor=(holder := UserFactory()),
         hold_id=AccountHold.objects.create(appeal=a, account=holder).pk,
     ),
+    # Public problems (the author made the appeal public when filing).
+    "publish_public_text": lambda w, a: services.publish_public_text(
+        moderator=w.moderator, appeal_id=_made_public(a), text="Яма у остановки."
+    ),
+    "withhold_public_text": lambda w, a: services.withhold_public_text(
+        moderator=w.moderator, appeal_id=_made_public(a)
+    ),
+    "make_private": lambda w, a: services.make_appeal_private(
+        citizen=w.citizen, appeal_id=_made_public(a)
+    ),
 }
+
+
+def _made_public(appeal) -> int:
+    Appeal.objects.filter(pk=appeal.pk).update(is_public=True)
+    return appeal.pk
+
 
 CASES = [
     (action, status, status in sources)

@@ -9,6 +9,7 @@ violation.
 """
 
 import contextlib
+import copy
 import email
 import hashlib
 import json
@@ -325,6 +326,19 @@ class AuditedPage:
 
 def _path(url: str) -> str:
     return urlsplit(url).path
+
+
+@pytest.fixture(autouse=True)
+def unreachable_tiles(settings):
+    """Maps ask a closed loopback port for their tiles: no test reaches the Internet, and every
+    page with a map is audited the way it looks when the tile server is down. The port is allowed
+    in the CSP, so a refused tile is a network error, not a policy violation."""
+    origin = f"http://127.0.0.1:{free_port()}"
+    settings.MAP_TILE_URL = f"{origin}/{{z}}/{{x}}/{{y}}.png"
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["img-src"] = [*policy["DIRECTIVES"]["img-src"], origin]
+    settings.CONTENT_SECURITY_POLICY = policy
+    return origin
 
 
 @pytest.fixture

@@ -4,7 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 from analytics import views as analytics_views
 from appeals.api.urls import api_patterns
-from appeals.urls import moderation_patterns, notification_patterns, staff_patterns
+from appeals.urls import (
+    moderation_patterns,
+    notification_patterns,
+    staff_patterns,
+    support_patterns,
+)
 from appeals.views import health, widget
 from feedback_platform import views
 from surveys.urls import discussion_patterns, survey_patterns
@@ -24,6 +29,7 @@ urlpatterns = [
     path("staff/", include(staff_patterns)),
     path("appeals/", include("appeals.urls")),
     path("moderation/", include(moderation_patterns)),
+    path("problems/", include(support_patterns)),
     path("notifications/", include(notification_patterns)),
     path("analytics/", include("analytics.urls")),
     path("stats/", analytics_views.stats, name="stats"),

@@ -50,7 +50,7 @@ def get_appeal_for_citizen(*, user, number: str) -> Appeal:
     """The citizen's own appeal, with what its page shows; anyone else's is a 404."""
     appeal = (
         Appeal.objects.filter(citizen=user, number=number)
-        .select_related("category__parent", "organization", "municipality", "region")
+        .select_related("category__parent", "organization", "municipality", "region", "incident")
         .annotate(**_CITIZEN_PAGE_FLAGS)
         .first()
     )

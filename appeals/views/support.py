@@ -62,7 +62,9 @@ def _change(request, number: str, call, success: str):
 
 
 @require_POST
-@ratelimit(key="user_or_ip", rate=_support_rate, method="POST", block=False)
+@ratelimit(
+    group="appeals.support", key="user_or_ip", rate=_support_rate, method="POST", block=False
+)
 @vary_on_headers("HX-Request")
 def join(request, number: str):
     return _change(
@@ -75,7 +77,9 @@ def join(request, number: str):
 
 
 @require_POST
-@ratelimit(key="user_or_ip", rate=_support_rate, method="POST", block=False)
+@ratelimit(
+    group="appeals.support", key="user_or_ip", rate=_support_rate, method="POST", block=False
+)
 @vary_on_headers("HX-Request")
 def leave(request, number: str):
     return _change(

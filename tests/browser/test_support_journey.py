@@ -87,3 +87,35 @@ def test_a_resident_joins_a_known_problem_from_the_filing_form(browser_page, kno
     page.goto("/staff/?sort=supporters")
     expect(page.get_by_role("main")).to_contain_text(problem.number)
     browser_page.audit()
+
+
+def test_a_head_groups_two_appeals_into_an_incident_and_answers_it(browser_page, known_problem):
+    page = browser_page.page
+    problem = known_problem["problem"]
+    second = make_appeal(
+        Appeal.Status.REGISTERED,
+        organization=problem.organization,
+        category=problem.category,
+        municipality=problem.municipality,
+        address="г. Елизово, ул. Ленина, 14",
+    )
+    head = UserFactory(email="head@example.ru")
+    MembershipFactory(user=head, organization=problem.organization, role=Membership.Role.HEAD)
+    browser_page.sign_in(head)
+    page.goto("/staff/")
+    browser_page.audit()
+    page.get_by_label(f"Выбрать обращение {problem.number}").check()
+    page.get_by_label(f"Выбрать обращение {second.number}").check()
+    page.get_by_role("button", name="Объединить в инцидент…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Объединить в инцидент")
+    browser_page.audit()
+    page.get_by_label("Название инцидента").fill("Не убран снег на ул. Ленина")
+    page.get_by_role("button", name="Создать инцидент").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Не убран снег на ул. Ленина")
+    expect(page.get_by_role("main")).to_contain_text(second.number)
+    browser_page.audit()
+    page.get_by_label("Ответ на каждое обращение инцидента").fill("Снег на ул. Ленина убран.")
+    page.get_by_role("button", name="Отправить ответ на каждое обращение").click()
+    expect(page.get_by_role("main")).to_contain_text("Ответ отправлен")
+    browser_page.audit()
+    assert set(Appeal.objects.values_list("status", flat=True)) == {Appeal.Status.ANSWERED}

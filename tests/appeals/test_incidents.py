@@ -20,6 +20,7 @@ from appeals.services.incidents import (
 )
 from core.errors import DomainError, NotAllowed
 from core.models import Notification
+from core.outbox import render
 from organizations.models import Membership
 from tests.accounts.factories import UserFactory
 from tests.appeals.factories import world_appeal
@@ -181,6 +182,10 @@ def test_closing_closes_each_answered_appeal_with_an_event(world):
         assert appeal.status == S.CLOSED and appeal.close_reason == Appeal.CloseReason.INCIDENT
         event = Event.objects.get(appeal=appeal, action=Event.Action.CLOSE)
         assert event.actor == world.head and event.from_status == S.ANSWERED
+    notice = Notification.objects.filter(
+        appeal=appeals[0], template="closed", channel=Notification.Channel.EMAIL
+    ).get()
+    assert "закрыто вместе с инцидентом" in render(notice)[1]
     incident.refresh_from_db()
     assert incident.closed_at is not None
     with pytest.raises(DomainError):  # closed: no more changes

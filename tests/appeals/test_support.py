@@ -16,6 +16,7 @@ from appeals.selectors.support import nearby_public_problems
 from appeals.services.support import join_problem, leave_problem, rate_as_supporter
 from core.errors import DomainError
 from core.models import Notification
+from core.outbox import render
 from tests.accounts.factories import UserFactory
 from tests.appeals.factories import filing_form, world_appeal
 from tests.organizations.factories import CategoryFactory
@@ -112,9 +113,12 @@ def test_supporters_are_told_of_the_answer_and_rate_it_without_touching_the_appe
         recipient=resident, template="supported_answered", channel=Notification.Channel.IN_APP
     )
     assert notice.appeal == problem and notice.context["url"].startswith("/appeals/")
-    assert Notification.objects.filter(
+    email = Notification.objects.get(
         recipient=resident, template="supported_answered", channel=Notification.Channel.EMAIL
-    ).exists()
+    )
+    subject, body = render(email)
+    assert f"Дан ответ по проблеме {problem.number}" in subject
+    assert f"/problems/{problem.number}/" in body and "Иванова" not in body  # not the author
     # The author still gets their own rating request.
     assert Notification.objects.filter(recipient=world.citizen, template="answered").exists()
 

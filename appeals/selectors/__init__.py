@@ -179,7 +179,7 @@ def with_routes(appeals: list[Appeal]) -> list[Appeal]:
 def get_appeal_for_moderation(*, user, number: str) -> Appeal:
     appeal = (
         Appeal.objects.filter(number=number, region_id__in=permissions.moderated_region_ids(user))
-        .select_related("category", "municipality", "region")
+        .select_related("category", "municipality", "region", "incident__organization")
         .first()
     )
     if appeal is None:

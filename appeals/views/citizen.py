@@ -186,6 +186,8 @@ def appeal_list(request):
         request.GET.get("page")
     )
     supported = list(supported_problems(user=request.user)[:50])
+    for support in supported:
+        support.appeal.supported_by_me = True  # for the leave button of the support widget
     return render(request, "appeals/list.html", {"page": page, "supported": supported})
 
 

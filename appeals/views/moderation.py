@@ -51,6 +51,9 @@ def review(request, number: str):
 
 def _review_context(appeal, **forms) -> dict:
     initial_org = selectors.with_routes([appeal])[0].routed_to
+    if appeal.incident_id is not None:
+        # An appeal grouped into an incident goes to the incident's organization by default.
+        initial_org = appeal.incident.organization
     return {
         "appeal": appeal,
         "files": appeal.attachments.all(),

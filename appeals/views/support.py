@@ -53,7 +53,8 @@ def _change(request, number: str, call, success: str):
     if getattr(request, "limited", False):
         message = _("Too many joins in a short time. Please try again later.")
         response = _answer(request, number, ok=False, message=message)
-        response.status_code = 429
+        if request.htmx:  # a plain POST is redirected back, with the message
+            response.status_code = 429
         return response
     outcome = attempt(lambda: call(problem))
     return _answer(

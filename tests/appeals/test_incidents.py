@@ -278,6 +278,11 @@ def test_appeal_pages_say_they_belong_to_an_incident(client, world):
     citizen_page = client.get(appeal.get_absolute_url()).content.decode()
     assert f"входит в инцидент «{TITLE}»" in citizen_page
     assert "включено в инцидент" in citizen_page  # the public event of the timeline
+    submitted = world_appeal(world, S.SUBMITTED, organization=None)
+    add_to_incident(actor=world.moderator, incident_id=incident.pk, appeal_id=submitted.pk)
+    client.force_login(world.moderator)
+    review = client.get(reverse("moderation:review", args=[submitted.number])).content.decode()
+    assert incident.get_absolute_url() in review
 
 
 def test_another_organizations_incident_is_a_404(client, world, other_executor):

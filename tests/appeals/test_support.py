@@ -226,6 +226,8 @@ def test_joins_are_rate_limited(client, world, resident, settings):
     response = client.post(url, HTTP_HX_REQUEST="true")
     assert response.status_code == 429
     assert "Слишком много" in response.content.decode()
+    response = client.post(url, follow=True)  # without JavaScript: back, with the message
+    assert response.status_code == 200 and "Слишком много" in response.content.decode()
     assert _count(problem) == 0
 
 
@@ -241,7 +243,9 @@ def test_the_cabinet_lists_supported_problems_and_takes_a_rating(client, world, 
     response = client.post(reverse("problem_rate", args=[answered.number]), {"score": "4"})
     assert response.status_code == 302
     assert Support.objects.get(appeal=answered).rating == 4
-    assert "Ваша оценка: 4 из 5" in client.get(reverse("appeals:list")).content.decode()
+    page = client.get(reverse("appeals:list")).content.decode()
+    assert "Ваша оценка: 4 из 5" in page
+    assert reverse("problem_leave", args=[open_one.number]) in page  # leaving from the cabinet
     # Not a supporter of it: a 404, not a rating.
     other = _problem(world, S.ANSWERED)
     assert (

@@ -54,6 +54,27 @@ def nearby_public_problems(
     radius_m: int = NEARBY_RADIUS_M,
     limit: int = NEARBY_LIMIT,
 ) -> list[Appeal]:
+    """The first `limit` of `nearby_problem_rows`."""
+    rows = nearby_problem_rows(
+        category=category,
+        latitude=latitude,
+        longitude=longitude,
+        municipality_id=municipality_id,
+        user=user,
+        radius_m=radius_m,
+    )
+    return [] if rows is None else list(rows[:limit])
+
+
+def nearby_problem_rows(
+    *,
+    category,
+    latitude: Decimal | float | None = None,
+    longitude: Decimal | float | None = None,
+    municipality_id: int | None = None,
+    user=None,
+    radius_m: int = NEARBY_RADIUS_M,
+) -> QuerySet[Appeal] | None:
     """Public problems of the category still under way, filed within 90 days near the point, nearest
     first (`distance_m`); without a point, those of the municipality, most supported first.
 
@@ -69,7 +90,7 @@ def nearby_public_problems(
     if latitude is not None and longitude is not None:
         lat0, lon0 = float(latitude), float(longitude)
         if not (-90 <= lat0 <= 90 and -180 <= lon0 <= 180):
-            return []
+            return None
         cos_lat = max(math.cos(math.radians(lat0)), 0.01)
         dlat = radius_m / METRES_PER_DEGREE
         dlon = radius_m / (METRES_PER_DEGREE * cos_lat)
@@ -97,7 +118,7 @@ def nearby_public_problems(
             .order_by("-supporters_count", "-submitted_at")
         )
     else:
-        return []
+        return None
     if user is not None and user.is_authenticated:
         rows = with_support_state(rows.exclude(citizen=user), user=user)
     rows = rows.select_related("municipality", "organization").only(
@@ -113,7 +134,7 @@ def nearby_public_problems(
         "municipality__name",
         "organization__name",
     )
-    return list(rows[:limit])
+    return rows
 
 
 def supported_problems(*, user) -> QuerySet[Support]:

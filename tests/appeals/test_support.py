@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from appeals import services
 from appeals.models import Appeal, Event, Rating, Support
-from appeals.selectors.support import nearby_problem_rows, nearby_public_problems
+from appeals.selectors.support import nearby_public_problems
 from appeals.services.support import join_problem, leave_problem, rate_as_supporter
 from core.errors import DomainError
 from core.models import Notification
@@ -355,10 +355,3 @@ def test_the_nearby_fragment_costs_the_same_for_one_or_five_problems(client, wor
     assert response.content.decode().count("Присоединиться") == 5
     assert len(five) == len(one)
 
-
-def test_the_nearby_search_reads_its_partial_index(world, resident):
-    _problem(world)
-    rows = nearby_problem_rows(category=world.category, latitude=LAT, longitude=LON, user=resident)
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")  # a few test rows: force an index
-    assert "appeal_public_nearby_idx" in rows[:5].explain()

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from appeals import notices
-from appeals.models import Appeal, CalendarDay, Event
+from appeals.models import Appeal, CalendarDay, Event, Incident
 from core.models import Notification
 
 
@@ -101,3 +101,14 @@ class CalendarDayAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name"]
     date_hierarchy = "date"
+
+
+@admin.register(Incident)
+class IncidentAdmin(ReadOnlyAdmin):
+    """Read-only: incidents are grouped, answered and closed on the staff pages (services)."""
+
+    list_display = ["title", "organization", "region", "created_at", "answered_at", "closed_at"]
+    list_filter = ["region"]
+    search_fields = ["title"]
+    list_select_related = ["organization", "region"]
+    show_full_result_count = False

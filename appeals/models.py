@@ -58,8 +58,17 @@ class Appeal(models.Model):
         NOT_RATED = "not_rated", _("no rating in time")
         LOW_RATING_AFTER_REVIEW = "low_after_review", _("low rating after the re-review")
         GROUND = "ground", _("closed without an answer on the merits")
+        INCIDENT = "incident", _("closed with the incident it belongs to")
 
     OPEN_STATUSES = (Status.REGISTERED, Status.IN_PROGRESS, Status.CLARIFICATION)
+    # A public problem: made public by its author and past moderation (not submitted or rejected).
+    PUBLIC_STATUSES = (
+        Status.REGISTERED,
+        Status.IN_PROGRESS,
+        Status.CLARIFICATION,
+        Status.ANSWERED,
+        Status.CLOSED,
+    )
 
     number = models.CharField(_("number"), max_length=20, unique=True)
     citizen = models.ForeignKey(
@@ -162,6 +171,17 @@ class Appeal(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("public text checked by"),
+    )
+    # Residents who joined the public problem («Присоединиться»): kept by appeals/services/support.py
+    # in the joining transaction, so lists sort by it without counting rows.
+    supporters_count = models.PositiveIntegerField(_("supporters"), default=0, db_default=0)
+    incident = models.ForeignKey(
+        "Incident",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appeals",
+        verbose_name=_("incident"),
     )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
     registration_due_at = models.DateTimeField(_("registration due"))
@@ -317,6 +337,17 @@ class Appeal(models.Model):
                 condition=Q(is_public=True, public_text_checked_at__isnull=True),
                 name="appeal_public_text_check_idx",
             ),
+            # The queue sorted by the number of supporters (most supported first).
+            models.Index(
+                fields=["organization", "-supporters_count", "due_at"],
+                name="appeal_queue_support_idx",
+            ),
+            # Nearby public problems of a category while filing: a latitude range scan.
+            models.Index(
+                fields=["category", "latitude", "longitude"],
+                condition=Q(is_public=True, latitude__isnull=False),
+                name="appeal_public_nearby_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -324,6 +355,90 @@ class Appeal(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("appeals:detail", kwargs={"number": self.number})
+
+
+class Incident(models.Model):
+    """Appeals about one event (a burst main, a road not cleared), answered together.
+
+    Each appeal keeps its own number, deadline, timeline and rating; the incident only lets one
+    answer reach all of them and closes them together.
+    """
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("region")
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        verbose_name=_("responsible organization"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True, max_length=5000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["organization", "-created_at"], name="incident_org_idx"),
+            models.Index(fields=["region", "-created_at"], name="incident_region_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("staff:incident", kwargs={"incident_id": self.pk})
+
+
+class Support(models.Model):
+    """A resident joined a public problem («Присоединиться»); one row per resident and problem."""
+
+    appeal = models.ForeignKey(
+        Appeal, on_delete=models.CASCADE, related_name="supports", verbose_name=_("appeal")
+    )
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="supports",
+        verbose_name=_("citizen"),
+    )
+    created_at = models.DateTimeField(_("joined"), default=timezone.now)
+    # The supporter's own view of the answer: not the appeal's rating, never in the statistics.
+    rating = models.PositiveSmallIntegerField(
+        _("rating"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("support of a problem")
+        verbose_name_plural = _("supports of problems")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["appeal", "citizen"], name="support_one_per_citizen"),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="support_rating_1_to_5",
+            ),
+        ]
+        indexes = [models.Index(fields=["citizen", "-created_at"], name="support_citizen_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} ← {self.citizen_id}"
 
 
 class AppealNumberCounter(models.Model):
@@ -447,6 +562,12 @@ class Event(models.Model):
         PUBLISH_PUBLIC_TEXT = "publish_public_text", _("public text checked and published")
         WITHHOLD_PUBLIC_TEXT = "withhold_public_text", _("public text withheld")
         MAKE_PRIVATE = "make_private", _("the author made the appeal private")
+        # «Присоединиться» and incidents (issue 14): keep the status
+        JOIN = "join", _("a resident joined the problem")
+        LEAVE = "leave", _("a resident left the problem")
+        RATE_AS_SUPPORTER = "rate_as_supporter", _("a supporter rated the answer")
+        ADD_TO_INCIDENT = "add_to_incident", _("joined to an incident")
+        REMOVE_FROM_INCIDENT = "remove_from_incident", _("removed from an incident")
 
     appeal = models.ForeignKey(
         Appeal, on_delete=models.CASCADE, related_name="events", verbose_name=_("appeal")

@@ -27,6 +27,7 @@ SUBJECTS = {
     "overdue_digest": _("Newly overdue appeals of the region: %(count)s"),
     "registration_overdue": _("Appeals waiting for registration longer than 3 days: %(count)s"),
     "rating_reminder": _("Please rate the answer to appeal %(number)s"),
+    "supported_answered": _("The problem %(number)s you joined is answered"),
 }
 
 

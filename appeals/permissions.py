@@ -50,3 +50,25 @@ def is_head_of(user, appeal) -> bool:
 
 def can_see(user, appeal) -> bool:
     return is_owner(user, appeal) or can_work_on(user, appeal) or can_moderate(user, appeal)
+
+
+def headed_organization_ids(user) -> set[int]:
+    """Organizations the user heads (and those below them)."""
+    return _scope(user)[1] if user.is_authenticated else set()
+
+
+def can_manage_incident(user, incident) -> bool:
+    """Merge, split and close an incident: the region's moderator or the organization's head."""
+    return user.is_authenticated and (
+        incident.region_id in moderated_region_ids(user)
+        or incident.organization_id in headed_organization_ids(user)
+    )
+
+
+def can_answer_incident(user, incident) -> bool:
+    """Answer every appeal of an incident: the staff who may answer each of them."""
+    return user.is_authenticated and incident.organization_id in organization_ids(user)
+
+
+def can_see_incident(user, incident) -> bool:
+    return can_manage_incident(user, incident) or can_answer_incident(user, incident)

@@ -67,6 +67,7 @@ class QueueFilterForm(forms.Form):
             ("due", _("Nearest deadline first")),
             ("received", _("Newest first")),
             ("relevance", _("Relevance")),
+            ("supporters", _("Most supported first")),
         ],
         widget=FastSelect,
     )
@@ -187,3 +188,53 @@ class CloseForm(ActionForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class IncidentForm(forms.Form):
+    """A new incident: its title and description; the organization only when the appeals have
+    none yet (still on moderation)."""
+
+    title = forms.CharField(
+        label=_("Title of the incident"),
+        max_length=200,
+        help_text=_("For example: «Прорыв теплотрассы на ул. Ленинской»."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.none(),
+        required=False,
+        label=_("Responsible organization"),
+        empty_label=_("— choose —"),
+        widget=FastSelect,
+    )
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organizations is None:
+            del self.fields["organization"]
+        else:
+            self.fields["organization"].queryset = organizations
+            self.fields["organization"].required = True
+
+
+class IncidentAnswerForm(forms.Form):
+    text = forms.CharField(
+        label=_("Answer to every appeal of the incident"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    files = MultipleFileField(
+        label=_("Files of the answer"),
+        required=False,
+        help_text=_("Up to 5 files: JPEG, PNG or PDF, 10 MB each."),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    )
+
+
+class IncidentAddForm(forms.Form):
+    number = forms.CharField(label=_("Number of the appeal to add"), max_length=20)

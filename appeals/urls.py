@@ -10,7 +10,9 @@ from appeals.views import (
     staff_overview,
     staff_register,
     staff_templates,
+    support,
 )
+from appeals.views import incidents as incident_views
 
 app_name = "appeals"
 urlpatterns = [
@@ -20,6 +22,7 @@ urlpatterns = [
     path("new/term/", citizen.term_hint, name="term"),
     path("new/similar/", citizen.similar, name="similar"),
     path("new/addresses/", addresses.address_suggestions, name="address_suggestions"),
+    path("new/nearby/", support.nearby, name="nearby"),
     path("<str:number>/", citizen.appeal_detail, name="detail"),
     path("<str:number>/reply/", citizen.reply, name="reply"),
     path("<str:number>/rate/", citizen.rate, name="rate"),
@@ -81,6 +84,25 @@ staff_patterns = (
             name="template_delete",
         ),
         path("register/", staff_register.register, name="register"),
+        path("incidents/", incident_views.incident_list, name="incidents"),
+        path("incidents/new/", incident_views.incident_new, name="incident_new"),
+        path("incidents/<int:incident_id>/", incident_views.incident_page, name="incident"),
+        path(
+            "incidents/<int:incident_id>/answer/",
+            incident_views.incident_answer,
+            name="incident_answer",
+        ),
+        path(
+            "incidents/<int:incident_id>/close/",
+            incident_views.incident_close,
+            name="incident_close",
+        ),
+        path("incidents/<int:incident_id>/add/", incident_views.incident_add, name="incident_add"),
+        path(
+            "incidents/<int:incident_id>/remove/",
+            incident_views.incident_remove,
+            name="incident_remove",
+        ),
         path("overview/", staff_overview.overview, name="overview"),
         path("bulk-assign/", staff_overview.bulk_assign, name="bulk_assign"),
         path("export.csv", staff_overview.export_csv, name="export_csv"),
@@ -103,3 +125,10 @@ problem_patterns = (
     ],
     "problems",
 )
+# «Присоединиться» (issue 14), mounted at /problems/ beside the public problem pages: no namespace
+# of its own, so the two includes at one prefix never clash.
+support_patterns = [
+    path("<str:number>/join/", support.join, name="problem_join"),
+    path("<str:number>/leave/", support.leave, name="problem_leave"),
+    path("<str:number>/rate/", support.rate, name="problem_rate"),
+]

@@ -21,6 +21,7 @@ from core.errors import AlreadyDone, DomainError
 S = Appeal.Status
 A = Event.Action
 WORKING = frozenset({S.REGISTERED, S.IN_PROGRESS, S.CLARIFICATION})
+PUBLIC = frozenset(Appeal.PUBLIC_STATUSES)
 # The PostgreSQL setting the status guard (migration 0010, trigger appeals_appeal_status_guard)
 # reads: an UPDATE that changes an appeal's status is refused unless it names that appeal.
 GUARD_SETTING = "appeals.transition"
@@ -74,6 +75,15 @@ TRANSITIONS: dict[str, Move] = {
     A.PUBLISH_PUBLIC_TEXT: _move(S.values),
     A.WITHHOLD_PUBLIC_TEXT: _move(S.values),
     A.MAKE_PRIVATE: _move(S.values),
+    # «Присоединиться» (appeals/services/support.py): a resident joins or leaves a public problem,
+    # and rates its answer for themselves; the appeal's status and its author's rating stay.
+    A.JOIN: _move(PUBLIC),
+    A.LEAVE: _move(PUBLIC),
+    A.RATE_AS_SUPPORTER: _move({S.ANSWERED, S.CLOSED}),
+    # Incidents (appeals/services/incidents.py): grouping changes no status; an incident's answer
+    # and its closing are the appeals' own answer and close moves, one each.
+    A.ADD_TO_INCIDENT: _move({S.SUBMITTED, *WORKING, S.ANSWERED}),
+    A.REMOVE_FROM_INCIDENT: _move({S.SUBMITTED, *WORKING, S.ANSWERED}),
 }
 
 

@@ -323,6 +323,8 @@ ACCOUNT_RATE_LIMITS = {
 
 # Appeals a citizen may file per period (django-ratelimit syntax); the benchmark raises it.
 APPEAL_FILING_RATE = os.environ.get("APPEAL_FILING_RATE", "20/h")
+# Joins and leaves of public problems («Присоединиться») a person may make per period.
+APPEAL_SUPPORT_RATE = os.environ.get("APPEAL_SUPPORT_RATE", "60/h")
 
 # --- E-mail ------------------------------------------------------------------------------------
 

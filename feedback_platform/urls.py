@@ -9,6 +9,7 @@ from appeals.urls import (
     notification_patterns,
     problem_patterns,
     staff_patterns,
+    support_patterns,
 )
 from appeals.views import health, problems, widget
 from feedback_platform import views
@@ -29,6 +30,7 @@ urlpatterns = [
     path("staff/", include(staff_patterns)),
     path("appeals/", include("appeals.urls")),
     path("moderation/", include(moderation_patterns)),
+    path("problems/", include(support_patterns)),
     path("problems/", include(problem_patterns)),
     path("problems.geojson", problems.geojson, name="problems_geojson"),
     path("notifications/", include(notification_patterns)),

@@ -51,7 +51,7 @@ def get_appeal_for_citizen(*, user, number: str) -> Appeal:
     """The citizen's own appeal, with what its page shows; anyone else's is a 404."""
     appeal = (
         Appeal.objects.filter(citizen=user, number=number)
-        .select_related("category__parent", "organization", "municipality", "region")
+        .select_related("category__parent", "organization", "municipality", "region", "incident")
         .annotate(**_CITIZEN_PAGE_FLAGS)
         .first()
     )
@@ -195,7 +195,13 @@ def with_routes(appeals: list[Appeal]) -> list[Appeal]:
 def get_appeal_for_moderation(*, user, number: str) -> Appeal:
     appeal = (
         Appeal.objects.filter(number=number, region_id__in=permissions.moderated_region_ids(user))
-        .select_related("category", "municipality", "region", "house__street__settlement")
+        .select_related(
+            "category",
+            "municipality",
+            "region",
+            "house__street__settlement",
+            "incident__organization",
+        )
         .first()
     )
     if appeal is None:

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from appeals import permissions
 from appeals.models import PUBLIC_PROBLEM, Answer, Appeal, Attachment
+from appeals.selectors.support import with_support_state
 from organizations.selectors import leaf_category_list
 
 PUBLIC_STATUSES = (
@@ -104,10 +105,13 @@ def public_problem_list(*, filters: ProblemFilters) -> QuerySet[Appeal]:
     return filters.apply(public_problems()).order_by("-submitted_at", "-pk")
 
 
-def get_public_problem(*, number: str) -> Appeal:
+def get_public_problem(*, number: str, user=None) -> Appeal:
     """One public problem with its photos and answers; anything else (private, on moderation,
-    rejected, unknown) is a 404."""
-    problem = public_problems().filter(number=number).first()
+    rejected, unknown) is a 404. With `user`: marked whether they support it (the join button)."""
+    rows = public_problems().filter(number=number)
+    if user is not None:
+        rows = with_support_state(rows, user=user)
+    problem = rows.first()
     if problem is None:
         raise Http404
     problem.photos = list(

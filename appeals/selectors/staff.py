@@ -19,7 +19,7 @@ from organizations.selectors import active_organizations, matching_organizations
 
 S = Appeal.Status
 TABS = ("open", "new", "in_progress", "waiting", "overdue", "due_soon", "answered", "all")
-SORTS = ("due", "received", "relevance")
+SORTS = ("due", "received", "relevance", "supporters")
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,9 @@ def queue(*, user, filters: QueueFilter, zone: str = "Asia/Kamchatka") -> QueryS
                 return rows.order_by("-rank", "due_at", "pk")
     if filters.sort == "received":
         return rows.order_by("-submitted_at", "-pk")
+    if filters.sort == "supporters":
+        # appeal_queue_support_idx: (organization, -supporters_count, due_at)
+        return rows.order_by("-supporters_count", F("due_at").asc(nulls_last=True), "pk")
     return rows.order_by(F("due_at").asc(nulls_last=True), "pk")
 
 
@@ -128,6 +131,7 @@ def get_appeal_for_staff(*, user, number: str) -> Appeal:
             "executor",
             "citizen",
             "complained_organization",
+            "incident",
         )
         .prefetch_related(
             Prefetch(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from appeals import attachments, deadlines, permissions
 from appeals.models import Answer, Appeal, Attachment, ClarificationMessage, Event, Ground
 from appeals.services.common import local_date
+from appeals.services.support import notify_supporters_of_answer
 from appeals.workflow import transition
 from core.errors import DomainError, NotAllowed
 from core.outbox import notify
@@ -306,6 +307,7 @@ def answer_appeal(
             template="answered",
             context={"organization": appeal.organization.name},
         )
+        notify_supporters_of_answer(appeal=appeal)
     return appeal
 
 

@@ -22,9 +22,11 @@ from appeals.attachments import (
     thumbnail_response,
 )
 from appeals.forms import AppealForm, ClarificationReplyForm, RatingForm, term_label
+from appeals.selectors.support import supported_problems
 from appeals.services.citizen import keep_reply_uploads
 from appeals.services.filing import keep_draft_uploads
 from appeals.views import drafts
+from appeals.views.support import nearby_for
 from core.actions import attempt
 from core.input import parse_pk
 from core.outbox import mark_read, subject_of
@@ -109,10 +111,22 @@ def new_appeal(request):
         key,
         lambda uploads: keep_draft_uploads(citizen=request.user, draft_key=key, uploads=uploads),
     )
+    # Without JavaScript the known problems nearby show on the form that came back.
+    data = getattr(form, "cleaned_data", {})
+    municipality = data.get("municipality")
     return render(
         request,
         "appeals/new.html",
-        {"form": form, "drafts": drafts.kept(request, key)},
+        {
+            "form": form,
+            "drafts": drafts.kept(request, key),
+            "nearby": nearby_for(
+                request,
+                category=data.get("category"),
+                municipality_id=getattr(municipality, "pk", None),
+            ),
+            "next": reverse("appeals:new"),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -176,7 +190,10 @@ def appeal_list(request):
     page = Paginator(selectors.citizen_appeals(user=request.user), 20).get_page(
         request.GET.get("page")
     )
-    return render(request, "appeals/list.html", {"page": page})
+    supported = list(supported_problems(user=request.user)[:50])
+    for support in supported:
+        support.appeal.supported_by_me = True  # for the leave button of the support widget
+    return render(request, "appeals/list.html", {"page": page, "supported": supported})
 
 
 @login_required

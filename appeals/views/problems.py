@@ -63,7 +63,7 @@ def problem_list(request):
 
 @require_GET
 def problem_detail(request, number: str):
-    problem = selectors.get_public_problem(number=number)
+    problem = selectors.get_public_problem(number=number, user=request.user)
     return render(request, "appeals/problems/detail.html", {"problem": problem})
 
 

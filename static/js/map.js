@@ -73,6 +73,8 @@
         marker.setLatLng([lat, lon]);
       }
       if (pan) map.panTo([lat, lon]);
+      // The filing form's «already known nearby» list follows the point (htmx listens).
+      latInput.dispatchEvent(new Event("change", { bubbles: true }));
       say(
         (el.dataset.statusTemplate || "{lat}, {lon}")
           .replace("{lat}", latInput.value)

@@ -5,7 +5,7 @@ fails the meta-test until it is added here."""
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from appeals.models import Answer, AnswerTemplate, Appeal, Attachment
+from appeals.models import Answer, AnswerTemplate, Appeal, Attachment, Incident
 from organizations.models import Membership
 from tests.accounts.factories import UserFactory
 from tests.appeals.factories import make_appeal
@@ -61,6 +61,15 @@ COVERED = {
     "staff:close": {"number"},
     "staff:template_edit": {"template_id"},
     "staff:template_delete": {"template_id"},
+    # «Присоединиться»: the matrix's appeal is private, so not a public problem for anybody.
+    "problem_join": {"number"},
+    "problem_leave": {"number"},
+    "problem_rate": {"number"},
+    "staff:incident": {"incident_id"},
+    "staff:incident_answer": {"incident_id"},
+    "staff:incident_close": {"incident_id"},
+    "staff:incident_add": {"incident_id"},
+    "staff:incident_remove": {"incident_id"},
 }
 
 ROLES = [
@@ -145,7 +154,16 @@ def setting(db, settings, tmp_path):
     MembershipFactory(
         user=people["analyst"], organization=None, region=region, role=Membership.Role.ANALYST
     )
-    kwargs = {"number": appeal.number, "attachment_id": attachment.pk, "template_id": template.pk}
+    incident = Incident.objects.create(
+        region=region, organization=owner_org, title="Прорыв теплотрассы"
+    )
+    Appeal.objects.filter(pk=appeal.pk).update(incident=incident)
+    kwargs = {
+        "number": appeal.number,
+        "attachment_id": attachment.pk,
+        "template_id": template.pk,
+        "incident_id": incident.pk,
+    }
     secrets = [owner.email, "Секретова", "+7 900 111-22-33", "ул. Потайная", "никто посторонний"]
     return {"people": people, "kwargs": kwargs, "secrets": secrets}
 

@@ -4,7 +4,8 @@ import pytest
 from django.db import DatabaseError, transaction
 
 from appeals import services
-from appeals.models import AccountHold, Appeal, Event
+from appeals.models import AccountHold, Appeal, Event, Incident, Support
+from appeals.services import incidents, support
 from appeals.services.on_behalf import confirm_held_appeal, hold_for_account
 from appeals.workflow import (
     TRANSITIONS,
@@ -19,6 +20,31 @@ from tests.appeals.factories import world_appeal
 
 pytestmark = pytest.mark.django_db
 S = Appeal.Status
+
+
+def _public(appeal):
+    Appeal.objects.filter(pk=appeal.pk).update(is_public=True)
+    return appeal
+
+
+def _supported(appeal):
+    supporter = UserFactory()
+    Support.objects.create(appeal=appeal, citizen=supporter)
+    return supporter
+
+
+def _incident(world, appeal=None):
+    incident = Incident.objects.create(
+        region=world.region, organization=world.organization, title="Прорыв теплотрассы"
+    )
+    if appeal is not None:
+        Appeal.objects.filter(pk=appeal.pk).update(incident=incident)
+    return incident
+
+
+def _fresh(appeal):
+    return Appeal.objects.get(pk=appeal.pk)
+
 
 ACTIONS = {
     "accept": lambda w, a: services.accept_appeal(moderator=w.moderator, appeal_id=a.pk),
@@ -71,6 +97,25 @@ ACTIONS = {
     ),
     "make_private": lambda w, a: services.make_appeal_private(
         citizen=w.citizen, appeal_id=_made_public(a)
+    ),
+    "join": lambda w, a: (
+        support.join_problem(citizen=UserFactory(), appeal_id=_public(a).pk) and _fresh(a)
+    ),
+    "leave": lambda w, a: (
+        support.leave_problem(citizen=_supported(_public(a)), appeal_id=a.pk) and _fresh(a)
+    ),
+    "rate_as_supporter": lambda w, a: (
+        support.rate_as_supporter(citizen=_supported(a), appeal_id=a.pk, score=4) and _fresh(a)
+    ),
+    "add_to_incident": lambda w, a: (
+        incidents.add_to_incident(actor=w.moderator, incident_id=_incident(w).pk, appeal_id=a.pk)
+        and _fresh(a)
+    ),
+    "remove_from_incident": lambda w, a: (
+        incidents.remove_from_incident(
+            actor=w.moderator, incident_id=_incident(w, a).pk, appeal_id=a.pk
+        )
+        and _fresh(a)
     ),
 }
 

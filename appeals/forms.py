@@ -119,7 +119,8 @@ class AppealForm(forms.Form):
                 "data-hx-get": str(reverse_lazy("appeals:term")),
                 "data-hx-target": "#term-hint",
                 "data-hx-trigger": "change",
-                "data-hx-include": "this",
+                # The term depends on the body the appeal will go to: the municipality decides it.
+                "data-hx-include": "this, #id_municipality",
             }
         )
         self.fields["text"].widget.attrs.update(

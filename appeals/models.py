@@ -114,6 +114,17 @@ class Appeal(models.Model):
         _("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB
     )
     is_public = models.BooleanField(_("public"), default=False)
+    # The rules the appeal is reviewed under, fixed at registration: the version in force when it
+    # was filed, for its category at its organization's kind (regimes/selectors.py). Empty before
+    # registration, and where no regime rule applies: then the category's own term stands.
+    regime_version = models.ForeignKey(
+        "regimes.RegimeVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("regime"),
+    )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
     registration_due_at = models.DateTimeField(_("registration due"))
     registered_at = models.DateTimeField(_("registered"), null=True, blank=True)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "organizations",
+    "regimes",
     "appeals",
     "surveys",
     "partners",

@@ -15,10 +15,19 @@ from core.errors import DomainError
 from core.outbox import notify
 from core.uploads import AttachmentError
 from organizations.models import Category, Municipality, Organization
+from regimes.selectors import regime_version_for
 
 # Version of the consent text shown on the form (152-FZ); stored with each appeal.
 CONSENT_VERSION = "2026-11"
 REGISTRATION_WINDOW = timedelta(days=3)
+
+
+def registration_window(category: Category, *, now) -> timedelta:
+    """The moderators' registration term: the category's regime's (the body is not chosen yet)."""
+    version = regime_version_for(
+        category_id=category.pk, parent_id=category.parent_id, organization_kind="", as_of=now
+    )
+    return timedelta(days=version.registration_days) if version else REGISTRATION_WINDOW
 
 
 def _next_number(*, region, year: int) -> str:
@@ -82,7 +91,7 @@ def _submit(
         channel=channel,
         complained_organization=complained_organization,
         submitted_at=now,
-        registration_due_at=now + REGISTRATION_WINDOW,
+        registration_due_at=now + registration_window(category, now=now),
         consent_at=now,
         consent_version=consent_version,
         idempotency_key=idempotency_key,

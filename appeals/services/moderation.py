@@ -13,6 +13,7 @@ from core.outbox import notify
 from organizations.errors import RoutingError
 from organizations.models import Category, Organization
 from organizations.selectors import route_appeal
+from regimes.selectors import regime_version_for
 
 
 def _check_moderator(moderator):
@@ -61,6 +62,15 @@ def accept_appeal(
         except RoutingError as error:
             raise DomainError(str(error)) from error
         appeal.registered_at = timezone.now()
+        # The rules in force when the citizen filed, for this category at this kind of body:
+        # kept for the appeal's whole life, whatever an administrator changes later.
+        version = regime_version_for(
+            category_id=appeal.category_id,
+            parent_id=appeal.category.parent_id,
+            organization_kind=appeal.organization.kind,
+            as_of=appeal.submitted_at,
+        )
+        appeal.regime_version_id = version.pk if version else None
         appeal.due_at = fresh_due_at(appeal, appeal.registered_at)
 
     outcome = transition(

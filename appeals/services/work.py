@@ -168,7 +168,9 @@ def redirect_appeal(*, actor, appeal_id: int, organization: Organization, reason
     def apply(appeal: Appeal) -> None:
         now = timezone.now()
         fresh["term"] = deadlines.redirect_gives_fresh_term(
-            registered_at=appeal.registered_at, redirected_at=now
+            registered_at=appeal.registered_at,
+            redirected_at=now,
+            window=deadlines.forwarding_window(appeal),
         )
         if fresh["term"]:
             if appeal.extension_days is not None:
@@ -213,6 +215,17 @@ def extend_deadline(*, head, appeal_id: int, days: int, reason: str) -> Appeal:
 
     def check(appeal: Appeal) -> None:
         _head(head)(appeal)
+        regime = deadlines.regime_of(appeal)
+        if regime is not None and not regime.extension_allowed:
+            raise DomainError(
+                _("The rules of this appeal («%(regime)s») allow no extension of the term.")
+                % {"regime": regime.regime.name}
+            )
+        if regime is not None and days > regime.extension_max_days:
+            raise DomainError(
+                _("Under «%(regime)s» the term may be extended by %(days)s days at most.")
+                % {"regime": regime.regime.name, "days": regime.extension_max_days}
+            )
         if appeal.extension_days is not None:
             raise DomainError(_("The term of this appeal has already been extended once."))
         if timezone.now() >= appeal.due_at:
@@ -320,6 +333,12 @@ def close_on_ground(*, actor, appeal_id: int, ground: str, comment: str = "") ->
 
     def check(appeal: Appeal) -> None:
         _staff(actor)(appeal)
+        regime = deadlines.regime_of(appeal)
+        if regime is not None and regime.closing_grounds and ground not in regime.closing_grounds:
+            raise DomainError(
+                _("The rules of this appeal («%(regime)s») do not allow closing it on this ground.")
+                % {"regime": regime.regime.name}
+            )
         if ground == Ground.REPEATED and not permissions.is_head_of(actor, appeal):
             raise NotAllowed(_("Only the head may close a repeated appeal."))
 

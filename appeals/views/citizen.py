@@ -31,6 +31,7 @@ from core.outbox import mark_read, subject_of
 from core.uploads import AttachmentError
 from organizations.models import Category
 from organizations.selectors import get_platform_region, leaf_categories
+from regimes.selectors import expected_regime
 
 
 def _region():
@@ -137,10 +138,13 @@ def term_hint(request):
         if category_id is not None
         else None
     )
+    regime = category and expected_regime(
+        category=category, municipality_id=parse_pk(request.GET.get("municipality"))
+    )
     return render(
         request,
         "appeals/includes/term_hint.html",
-        {"category": category, "term": category and term_label(category)},
+        {"category": category, "term": category and term_label(category), "regime": regime},
     )
 
 

@@ -139,6 +139,9 @@ class _History:
             longitude = f"{info['lon'] + rng.gauss(0, 0.02):.5f}"
         channel = _weighted(rng, CHANNELS)
         org0 = self.route[category_id, municipality_id]
+        regime_version, term, day_count, may_extend = self.regime_term(
+            category_id, org0, term, day_count
+        )
 
         steps = self._path(status, rereview, t0, term, org0, category_id)
         self._fit(steps, t0, status)
@@ -222,7 +225,7 @@ class _History:
                 )
             elif action == A.EXTEND_DEADLINE:
                 heads = self.heads[org]
-                if not heads or t >= due or extension_days is not None:
+                if not may_extend or not heads or t >= due or extension_days is not None:
                     continue
                 days = step[2]
                 due, extension_days = self.extend(due, days), days
@@ -310,6 +313,7 @@ class _History:
                 CONSENT_VERSION,
                 None,
                 _dt(steps[-1][1]),
+                regime_version if registered is not None else None,
             )
         )
 

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PLATFORM_APPS = {
     "accounts",
     "organizations",
+    "regimes",
     "appeals",
     "surveys",
     "partners",
@@ -66,6 +67,12 @@ def test_core_imports_no_app_of_the_platform():
 
 def test_organizations_imports_nothing_from_appeals_or_surveys():
     assert violations("organizations", lambda name: top(name) in {"appeals", "surveys"}) == []
+
+
+def test_regimes_know_only_the_organizations():
+    # The legal rules are reference data: appeals read them, they read nothing of appeals.
+    allowed = {"core", "organizations", "regimes"}
+    assert violations("regimes", lambda name: top(name) in PLATFORM_APPS - allowed) == []
 
 
 def _appeals_internals(name: str) -> bool:

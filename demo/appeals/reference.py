@@ -23,6 +23,7 @@ from demo.appeals.texts import (
     DAY,
     DEFAULT_CATEGORY_WEIGHT,
     FEMALE_FIRST,
+    FRESH_TERM_REDIRECT_WINDOW,
     MALE_FIRST,
     PATRONYMICS,
     RESIDENT_EMAIL,
@@ -226,8 +227,9 @@ class _References:
         self._regimes: dict[tuple[int, int], tuple] = {}
 
     def regime_term(self, category_id: int, org: int, term: int, day_count: str) -> tuple:
-        """(regime version id, term days, day count, extension allowed) the registration of an
-        appeal of this category at this organization fixes (regimes/selectors.py)."""
+        """(regime version id, term days, day count, extension allowed and its longest, the
+        forwarding window in seconds) the registration of an appeal of this category at this organization fixes
+        (regimes/selectors.py)."""
         key = (category_id, org)
         if key not in self._regimes:
             version = regime_version_for(
@@ -237,9 +239,16 @@ class _References:
                 as_of=timezone.now(),
             )
             self._regimes[key] = (
-                (version.pk, version.answer_days, version.day_count, version.extension_allowed)
+                (
+                    version.pk,
+                    version.answer_days,
+                    version.day_count,
+                    version.extension_allowed,
+                    version.extension_max_days,
+                    version.forwarding_days * DAY,
+                )
                 if version
-                else (None, term, day_count, True)
+                else (None, term, day_count, True, 30, FRESH_TERM_REDIRECT_WINDOW.total_seconds())
             )
         return self._regimes[key]
 

@@ -268,3 +268,47 @@ class DuplicateForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "id_duplicate_%s")
         super().__init__(*args, **kwargs)
+
+
+class DocumentsForm(ClarificationReplyForm):
+    """Explanations and documents the citizen adds to an appeal under review (59-FZ art. 5)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_documents_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = _("Explanation")
+        self.fields["text"].required = False
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that the review of the appeal stops and it is closed."),
+        error_messages={"required": _("Confirm that the review should stop.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_withdraw_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ComplaintForm(forms.Form):
+    text = forms.CharField(
+        label=_("What is wrong with the answer"),
+        min_length=20,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "The complaint goes to the supervising body as a new appeal with its own number and "
+            "term; never to the organization that answered."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_complaint_%s")
+        super().__init__(*args, **kwargs)

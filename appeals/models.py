@@ -27,6 +27,9 @@ class Ground(models.TextChoices):
     OUT_OF_SCOPE = "out_of_scope", _("outside the platform's scope")
     SPAM = "spam", _("spam")
     DUPLICATE = "duplicate", _("duplicate of another appeal")
+    # Not a ground of art. 11: the citizen's own right to withdraw (art. 5), coded the same way so
+    # that every page, export and statistic counts it as "ended without an answer".
+    WITHDRAWN = "withdrawn", _("withdrawn by the citizen")
 
 
 class Appeal(models.Model):
@@ -135,6 +138,15 @@ class Appeal(models.Model):
         _("close reason"), max_length=20, choices=CloseReason.choices, blank=True
     )
     ground = models.CharField(_("ground"), max_length=20, choices=Ground.choices, blank=True)
+    complaint_about = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints_about_answer",
+        verbose_name=_("complaint about the answer to"),
+        help_text=_("The appeal whose answer this one complains about to the supervising body."),
+    )
     duplicate_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -378,6 +390,10 @@ class Event(models.Model):
             "confirm_for_account",
             _("confirmed by the account holder and moved into their account"),
         )
+        # The citizen's rights under 59-FZ art. 5
+        WITHDRAW = "withdraw", _("withdrawn by the citizen")
+        ADD_DOCUMENTS = "add_documents", _("documents and explanations added by the citizen")
+        COMPLAIN = "complain", _("complaint about the answer sent to the supervising body")
         # Marks of the actions and sweeps that change no status
         VIEW_CONTACTS = "view_contacts", _("contacts viewed")
         OVERDUE = "overdue", _("the term passed without an answer; the head was alerted")

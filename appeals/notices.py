@@ -27,6 +27,8 @@ SUBJECTS = {
     "overdue_digest": _("Newly overdue appeals of the region: %(count)s"),
     "registration_overdue": _("Appeals waiting for registration longer than 3 days: %(count)s"),
     "rating_reminder": _("Please rate the answer to appeal %(number)s"),
+    "withdrawn": _("Appeal %(number)s is withdrawn by the citizen"),
+    "documents_added": _("The citizen has added documents to appeal %(number)s"),
 }
 
 

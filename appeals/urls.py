@@ -4,6 +4,7 @@ from appeals.views import (
     citizen,
     moderation,
     organization_picker,
+    rights,
     staff,
     staff_overview,
     staff_register,
@@ -20,6 +21,9 @@ urlpatterns = [
     path("<str:number>/", citizen.appeal_detail, name="detail"),
     path("<str:number>/reply/", citizen.reply, name="reply"),
     path("<str:number>/rate/", citizen.rate, name="rate"),
+    path("<str:number>/withdraw/", rights.withdraw, name="withdraw"),
+    path("<str:number>/documents/", rights.add_documents, name="add_documents"),
+    path("<str:number>/complain/", rights.complain, name="complain"),
     path("<str:number>/files/<int:attachment_id>/", citizen.download, name="download"),
     path(
         "<str:number>/files/<int:attachment_id>/thumbnail/",

@@ -69,6 +69,12 @@ TRANSITIONS: dict[str, Move] = {
     A.HOLD_FOR_ACCOUNT: _move({S.SUBMITTED}),
     # The account holder confirmed a held appeal: from now on it is theirs, whatever its status.
     A.CONFIRM_FOR_ACCOUNT: _move(S.values),
+    # The citizen's rights (59-FZ art. 5): withdraw before the answer (ends the review: a
+    # submitted appeal is not registered, one under review is closed); add documents while it is
+    # reviewed; complain about the answer to the supervising body (a new linked appeal).
+    A.WITHDRAW: _move({S.SUBMITTED, *WORKING}, S.REJECTED, S.CLOSED),
+    A.ADD_DOCUMENTS: _move(WORKING),
+    A.COMPLAIN: _move({S.ANSWERED, S.CLOSED}),
 }
 
 

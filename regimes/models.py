@@ -35,7 +35,7 @@ class Regime(models.Model):
     )
 
     class Meta:
-        verbose_name = _("regime")
+        verbose_name = _("review regime")
         verbose_name_plural = _("regimes")
         ordering = ["name"]
 
@@ -127,7 +127,7 @@ class RegimeVersion(models.Model):
 
     class Meta:
         verbose_name = _("regime version")
-        verbose_name_plural = _("regime versions")
+        verbose_name_plural = _("review regime versions")
         ordering = ["regime", "-valid_from", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["regime", "number"], name="regime_version_unique"),

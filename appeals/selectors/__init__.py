@@ -129,7 +129,7 @@ def moderation_queue(*, user) -> QuerySet[Appeal]:
         Appeal.objects.filter(
             status=Appeal.Status.SUBMITTED, region_id__in=permissions.moderated_region_ids(user)
         )
-        .select_related("category__parent", "municipality", "region")
+        .select_related("category__parent", "municipality", "region", "organization")
         # A correlated subquery, computed for the page's rows only (a GROUP BY would count them all).
         .annotate(file_count=Coalesce(Subquery(files), 0))
         .order_by("submitted_at", "pk")
@@ -171,7 +171,12 @@ def with_routes(appeals: list[Appeal]) -> list[Appeal]:
         )
     now = timezone.now()
     for appeal in appeals:
-        appeal.routed_to = routes.get((appeal.category_id, appeal.municipality_id))
+        # A body proposed at filing (the supervising body of a complaint) comes before the rules.
+        appeal.routed_to = (
+            appeal.organization
+            if appeal.organization_id
+            else routes.get((appeal.category_id, appeal.municipality_id))
+        )
         appeal.window_left = appeal.registration_due_at - now
     return appeals
 
@@ -179,7 +184,7 @@ def with_routes(appeals: list[Appeal]) -> list[Appeal]:
 def get_appeal_for_moderation(*, user, number: str) -> Appeal:
     appeal = (
         Appeal.objects.filter(number=number, region_id__in=permissions.moderated_region_ids(user))
-        .select_related("category", "municipality", "region")
+        .select_related("category", "municipality", "region", "organization")
         .first()
     )
     if appeal is None:

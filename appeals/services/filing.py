@@ -63,6 +63,8 @@ def _submit(
     latitude: Decimal | None,
     longitude: Decimal | None,
     complained_organization: Organization | None,
+    complaint_about: Appeal | None,
+    proposed_organization: Organization | None,
     actor,
 ) -> Appeal:
     if category.parent_id is None or not category.is_active:
@@ -90,6 +92,10 @@ def _submit(
         text=text.strip(),
         channel=channel,
         complained_organization=complained_organization,
+        complaint_about=complaint_about,
+        # A proposal for the moderator (registration may choose another): the supervising body
+        # of a complaint about an answer.
+        organization=proposed_organization,
         submitted_at=now,
         registration_due_at=now + registration_window(category, now=now),
         consent_at=now,
@@ -129,6 +135,8 @@ def submit_appeal(
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
     complained_organization: Organization | None = None,
+    complaint_about: Appeal | None = None,
+    proposed_organization: Organization | None = None,
     actor=None,
 ) -> Appeal:
     """Submit an appeal for moderation and give it its public number.
@@ -155,6 +163,8 @@ def submit_appeal(
             latitude=latitude,
             longitude=longitude,
             complained_organization=complained_organization,
+            complaint_about=complaint_about,
+            proposed_organization=proposed_organization,
             actor=actor or citizen,
         )
     except IntegrityError:

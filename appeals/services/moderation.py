@@ -56,11 +56,20 @@ def accept_appeal(
         if category is not None:
             appeal.category = category
         try:
-            appeal.organization = organization or route_appeal(
-                category=appeal.category, municipality=appeal.municipality
+            # The moderator's choice; else the body proposed at filing (the supervising body of
+            # a complaint about an answer); else the routing rules.
+            appeal.organization = (
+                organization
+                or appeal.organization
+                or route_appeal(category=appeal.category, municipality=appeal.municipality)
             )
         except RoutingError as error:
             raise DomainError(str(error)) from error
+        if appeal.organization_id == appeal.complained_organization_id:
+            raise DomainError(
+                _("The appeal complains about «%(organization)s» and cannot be sent to it.")
+                % {"organization": appeal.organization}
+            )
         appeal.registered_at = timezone.now()
         # The rules in force when the citizen filed, for this category at this kind of body:
         # kept for the appeal's whole life, whatever an administrator changes later.

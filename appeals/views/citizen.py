@@ -21,7 +21,15 @@ from appeals.attachments import (
     ensure_thumbnail,
     thumbnail_response,
 )
-from appeals.forms import AppealForm, ClarificationReplyForm, RatingForm, term_label
+from appeals.forms import (
+    AppealForm,
+    ClarificationReplyForm,
+    ComplaintForm,
+    DocumentsForm,
+    RatingForm,
+    WithdrawForm,
+    term_label,
+)
 from appeals.services.citizen import keep_reply_uploads
 from appeals.services.filing import keep_draft_uploads
 from appeals.views import drafts
@@ -192,9 +200,17 @@ def _files_left(appeal) -> int:
 def _detail_context(appeal, *, reply_form=None, rating_form=None) -> dict:
     answers = list(appeal.answers.all())
     can_rate = selectors.answer_awaiting_rating(appeal=appeal, answers=answers) is not None
+    working = appeal.status in appeal.OPEN_STATUSES
     return {
         "appeal": appeal,
         "answers": answers,
+        # The citizen's rights (59-FZ art. 5): withdraw before the answer, add documents while it
+        # is reviewed, complain about an answer to the supervising body.
+        "withdraw_form": WithdrawForm()
+        if working or appeal.status == appeal.Status.SUBMITTED
+        else None,
+        "documents_form": DocumentsForm(files_left=_files_left(appeal)) if working else None,
+        "complaint_form": ComplaintForm() if answers else None,
         "reply_form": reply_form
         or (
             ClarificationReplyForm(files_left=_files_left(appeal))

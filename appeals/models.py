@@ -128,6 +128,17 @@ class Appeal(models.Model):
         related_name="+",
         verbose_name=_("regime"),
     )
+    # 547-FZ: an electronic 59-FZ appeal needs an identified author. Filed by someone the channel
+    # could not identify, the appeal is reviewed under the fallback (a platform message) and keeps
+    # here the rules it would have had, until its author identifies and converts it.
+    official_regime_version = models.ForeignKey(
+        "regimes.RegimeVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("regime once the author is identified"),
+    )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
     registration_due_at = models.DateTimeField(_("registration due"))
     registered_at = models.DateTimeField(_("registered"), null=True, blank=True)
@@ -394,6 +405,10 @@ class Event(models.Model):
         WITHDRAW = "withdraw", _("withdrawn by the citizen")
         ADD_DOCUMENTS = "add_documents", _("documents and explanations added by the citizen")
         COMPLAIN = "complain", _("complaint about the answer sent to the supervising body")
+        MAKE_OFFICIAL = (
+            "make_official",
+            _("the author identified: registered again as an official appeal"),
+        )
         # Marks of the actions and sweeps that change no status
         VIEW_CONTACTS = "view_contacts", _("contacts viewed")
         OVERDUE = "overdue", _("the term passed without an answer; the head was alerted")

@@ -29,6 +29,7 @@ SUBJECTS = {
     "rating_reminder": _("Please rate the answer to appeal %(number)s"),
     "withdrawn": _("Appeal %(number)s is withdrawn by the citizen"),
     "documents_added": _("The citizen has added documents to appeal %(number)s"),
+    "made_official": _("Appeal %(number)s is now an official 59-FZ appeal"),
 }
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("<str:number>/withdraw/", rights.withdraw, name="withdraw"),
     path("<str:number>/documents/", rights.add_documents, name="add_documents"),
     path("<str:number>/complain/", rights.complain, name="complain"),
+    path("<str:number>/official/", rights.make_official, name="make_official"),
     path("<str:number>/files/<int:attachment_id>/", citizen.download, name="download"),
     path(
         "<str:number>/files/<int:attachment_id>/thumbnail/",

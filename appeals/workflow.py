@@ -75,6 +75,9 @@ TRANSITIONS: dict[str, Move] = {
     A.WITHDRAW: _move({S.SUBMITTED, *WORKING}, S.REJECTED, S.CLOSED),
     A.ADD_DOCUMENTS: _move(WORKING),
     A.COMPLAIN: _move({S.ANSWERED, S.CLOSED}),
+    # 547-FZ: a message of an author the channel could not identify becomes a 59-FZ appeal once
+    # they identify; a fresh registration, the status stays.
+    A.MAKE_OFFICIAL: _move(WORKING),
 }
 
 

@@ -19,6 +19,7 @@ VERSION_FIELDS = [
     "closing_grounds",
     "notices",
     "signer",
+    "assurance",
 ]
 
 

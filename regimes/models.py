@@ -6,6 +6,7 @@ organization kind (RegimeRule); the most specific rule wins.
 """
 
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -13,6 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Category, Organization
+
+
+class Assurance(models.TextChoices):
+    """How sure the platform is of who filed an appeal through a channel (547-FZ), lowest first."""
+
+    NONE = "none", _("not identified")
+    EMAIL = "email", _("e-mail confirmed")
+    IDENTITY = "identity", _("identity verified through Gosuslugi")
+    NEVER = "never", _("never through this channel")
+
+    @classmethod
+    def rank(cls, level: str) -> int:
+        return [cls.NONE, cls.EMAIL, cls.IDENTITY, cls.NEVER].index(level)
 
 
 class Regime(models.Model):
@@ -32,6 +46,19 @@ class Regime(models.Model):
         _("description for citizens"),
         blank=True,
         help_text=_("What the citizen is told at filing about this kind of appeal."),
+    )
+    fallback = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("otherwise reviewed as"),
+        help_text=_(
+            "When the person or the channel does not meet the identification this regime needs "
+            "(547-FZ: an electronic 59-FZ appeal comes from an identified person), the appeal is "
+            "reviewed under this regime instead, and may be converted later."
+        ),
     )
 
     class Meta:
@@ -123,6 +150,16 @@ class RegimeVersion(models.Model):
     signer = models.CharField(
         _("the answer is signed by"), max_length=20, choices=Signer.choices, default=Signer.HEAD
     )
+    assurance = models.JSONField(
+        _("identification needed, by channel"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'Channel → lowest level, e.g. {"web": "identity", "phone": "never"}. Channels: web, '
+            "widget, api, phone, paper, visit; levels: none, email, identity, never. A channel "
+            "not named needs none."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -147,6 +184,18 @@ class RegimeVersion(models.Model):
             "regime": self.regime.name,
             "number": self.number,
         }
+
+    def clean(self) -> None:
+        if not isinstance(self.assurance, dict) or any(
+            not isinstance(level, str) or level not in Assurance.values
+            for level in self.assurance.values()
+        ):
+            raise ValidationError(
+                {"assurance": _("Name a level for each channel: none, email, identity or never.")}
+            )
+
+    def needs(self, channel: str) -> str:
+        return self.assurance.get(channel, Assurance.NONE)
 
 
 class RegimeRule(models.Model):

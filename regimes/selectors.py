@@ -9,7 +9,7 @@ from core.memo import VersionedMemo
 from organizations.errors import RoutingError
 from organizations.models import Category, Municipality
 from organizations.selectors import route_appeal
-from regimes.models import RegimeRule, RegimeVersion
+from regimes.models import Assurance, RegimeRule, RegimeVersion
 
 # Rules and versions are a handful of rows read by filing, registration and every deadline:
 # kept in each process, dropped when an administrator changes them (regimes/signals.py).
@@ -60,6 +60,46 @@ def regime_version_for(
     return None
 
 
+def _in_force(tables: _Tables, regime_id: int | None, as_of: datetime) -> RegimeVersion | None:
+    return next((v for v in tables.versions.get(regime_id, []) if v.valid_from <= as_of), None)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    version: RegimeVersion | None  # the rules the appeal is reviewed under
+    official: RegimeVersion | None  # the ones it would get with its author identified, if others
+
+
+def resolve_regime(
+    *,
+    category_id: int,
+    parent_id: int | None,
+    organization_kind: str,
+    as_of: datetime,
+    channel: str,
+    assurance: str,
+) -> Resolution:
+    """`regime_version_for`, then the identification the regime needs on `channel` (547-FZ): when
+    `assurance` (how sure the platform is of the author on that channel) falls short, the
+    regime's fallback applies (a 59-FZ appeal becomes a platform message) and the regime it would
+    have had is returned beside it, so the citizen can convert it after identifying."""
+    version = regime_version_for(
+        category_id=category_id,
+        parent_id=parent_id,
+        organization_kind=organization_kind,
+        as_of=as_of,
+    )
+    if version is None or meets(version, channel=channel, assurance=assurance):
+        return Resolution(version, None)
+    fallback = _in_force(_tables(), version.regime.fallback_id, as_of)
+    return Resolution(fallback, version)
+
+
+def meets(version: RegimeVersion, *, channel: str, assurance: str) -> bool:
+    needed = version.needs(channel)
+    return needed != Assurance.NEVER and Assurance.rank(assurance) >= Assurance.rank(needed)
+
+
 def regime_version_by_id(version_id: int | None) -> RegimeVersion | None:
     if version_id is None:
         return None
@@ -70,7 +110,13 @@ def regime_version_by_id(version_id: int | None) -> RegimeVersion | None:
     return RegimeVersion.objects.select_related("regime").filter(pk=version_id).first()
 
 
-def expected_regime(*, category: Category, municipality_id: int | None) -> RegimeVersion | None:
+def expected_regime(
+    *,
+    category: Category,
+    municipality_id: int | None,
+    channel: str = "web",
+    assurance: str = Assurance.NONE,
+) -> Resolution:
     """What a citizen filing now may expect: the regime for the body the routing rules would pick
     in the municipality (any body's regime while no municipality is chosen). The moderator may
     still choose another body; the appeal then takes that body's regime at registration."""
@@ -83,9 +129,11 @@ def expected_regime(*, category: Category, municipality_id: int | None) -> Regim
             kind = route_appeal(category=category, municipality=municipality).kind
         except RoutingError:
             kind = ""
-    return regime_version_for(
+    return resolve_regime(
         category_id=category.pk,
         parent_id=category.parent_id,
         organization_kind=kind,
         as_of=timezone.now(),
+        channel=channel,
+        assurance=assurance,
     )

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appeals import permissions
+from appeals.identification import appeal_assurance
 from appeals.models import Appeal, Event, Ground
 from appeals.services.common import fresh_due_at, local_date
 from appeals.workflow import transition
@@ -13,7 +14,7 @@ from core.outbox import notify
 from organizations.errors import RoutingError
 from organizations.models import Category, Organization
 from organizations.selectors import route_appeal
-from regimes.selectors import regime_version_for
+from regimes.selectors import resolve_regime
 
 
 def _check_moderator(moderator):
@@ -71,15 +72,19 @@ def accept_appeal(
                 % {"organization": appeal.organization}
             )
         appeal.registered_at = timezone.now()
-        # The rules in force when the citizen filed, for this category at this kind of body:
-        # kept for the appeal's whole life, whatever an administrator changes later.
-        version = regime_version_for(
+        # The rules in force when the citizen filed, for this category at this kind of body and
+        # for an author identified as the channel allows: kept for the appeal's whole life,
+        # whatever an administrator changes later.
+        resolution = resolve_regime(
             category_id=appeal.category_id,
             parent_id=appeal.category.parent_id,
             organization_kind=appeal.organization.kind,
             as_of=appeal.submitted_at,
+            channel=appeal.channel,
+            assurance=appeal_assurance(channel=appeal.channel, citizen=appeal.citizen),
         )
-        appeal.regime_version_id = version.pk if version else None
+        appeal.regime_version = resolution.version
+        appeal.official_regime_version = resolution.official
         appeal.due_at = fresh_due_at(appeal, appeal.registered_at)
 
     outcome = transition(

@@ -1,7 +1,7 @@
 """The citizen's rights while an appeal is reviewed and after the answer (59-FZ art. 5).
 
 Withdraw the appeal, add documents and explanations, complain about the answer to the
-supervising body. Each goes through the transition table and writes its event; the organization
+supervising body; make a platform message an official appeal after identifying (547-FZ). Each goes through the transition table and writes its event; the organization
 is told.
 """
 
@@ -11,14 +11,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from appeals import attachments, permissions
+from appeals import attachments, deadlines, permissions
+from appeals.identification import account_assurance
 from appeals.models import Appeal, Attachment, Event, Ground
 from appeals.services.citizen import citizen_file_count
+from appeals.services.common import local_date
 from appeals.services.filing import submit_appeal
 from appeals.workflow import transition
 from core.errors import DomainError, NotAllowed
 from core.outbox import notify
 from organizations.selectors import heads_by_organization
+from regimes.selectors import meets, regime_version_by_id, regime_version_for
 
 S = Appeal.Status
 
@@ -199,3 +202,64 @@ def complain_about_answer(*, citizen, appeal_id: int, text: str) -> Appeal:
     outcome.event.data = {"complaint": complaint.number}
     outcome.event.save(update_fields=["data"])
     return complaint
+
+
+@transaction.atomic
+def make_official(*, citizen, appeal_id: int) -> Appeal:
+    """Convert a platform message into the 59-FZ appeal it would have been (547-FZ).
+
+    Precondition: the appeal was reviewed under the fallback because its author was not
+    identified, and the author now is (signed in through Gosuslugi). Effect: the appeal takes
+    the rules in force today and a fresh registration (a new full term from now); the citizen
+    and the organization are told.
+    """
+    result = {}
+
+    def check(appeal: Appeal) -> None:
+        _owner(citizen)(appeal)
+        official = regime_version_by_id(appeal.official_regime_version_id)
+        if official is None:
+            raise DomainError(_("This appeal is already reviewed as an official appeal."))
+        if not meets(official, channel=Appeal.Channel.WEB, assurance=account_assurance(citizen)):
+            raise DomainError(
+                _("Sign in through Gosuslugi first: an official appeal needs a verified identity.")
+            )
+        current = regime_version_for(
+            category_id=appeal.category_id,
+            parent_id=appeal.category.parent_id,
+            organization_kind=appeal.organization.kind,
+            as_of=timezone.now(),
+        )
+        result["version"] = (
+            current if current and current.regime_id == official.regime_id else official
+        )
+
+    def apply(appeal: Appeal) -> None:
+        now = timezone.now()
+        appeal.regime_version = result["version"]
+        appeal.official_regime_version = None
+        appeal.registered_at = now
+        deadlines.start_fresh_term(appeal, start=now)
+
+    outcome = transition(
+        appeal_id=appeal_id,
+        action=Event.Action.MAKE_OFFICIAL,
+        actor=citizen,
+        check=check,
+        apply=apply,
+    )
+    appeal = outcome.appeal
+    outcome.event.data = {"regime": result["version"].regime.code}
+    outcome.event.save(update_fields=["data"])
+    notify(
+        recipient=citizen,
+        appeal=appeal,
+        template="registered",
+        context={
+            "organization": appeal.organization.name,
+            "due": local_date(appeal, appeal.due_at),
+            "term_days": result["version"].answer_days,
+        },
+    )
+    _tell_the_organization(appeal, template="made_official")
+    return appeal

@@ -91,6 +91,8 @@ def regime_facts(appeal: Appeal, staff: bool = False):
         else:
             parts.append(gettext("no extension"))
         parts.append(gettext("signed by: %(signer)s") % {"signer": version.get_signer_display()})
+        if appeal.official_regime_version_id:
+            parts.append(gettext("the author is not identified: a 59-FZ appeal once they are"))
     return format_html(
         "<div><dt>{}</dt><dd>{}: {}</dd></div>",
         gettext("Rules of review"),

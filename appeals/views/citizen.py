@@ -30,6 +30,8 @@ from appeals.forms import (
     WithdrawForm,
     term_label,
 )
+from appeals.identification import account_assurance
+from appeals.models import Appeal
 from appeals.services.citizen import keep_reply_uploads
 from appeals.services.filing import keep_draft_uploads
 from appeals.views import drafts
@@ -146,13 +148,21 @@ def term_hint(request):
         if category_id is not None
         else None
     )
-    regime = category and expected_regime(
-        category=category, municipality_id=parse_pk(request.GET.get("municipality"))
+    resolution = category and expected_regime(
+        category=category,
+        municipality_id=parse_pk(request.GET.get("municipality")),
+        channel=Appeal.Channel.WEB,
+        assurance=account_assurance(request.user),
     )
     return render(
         request,
         "appeals/includes/term_hint.html",
-        {"category": category, "term": category and term_label(category), "regime": regime},
+        {
+            "category": category,
+            "term": category and term_label(category),
+            "regime": resolution and resolution.version,
+            "official": resolution and resolution.official,
+        },
     )
 
 

@@ -73,6 +73,21 @@ def add_documents(request, number: str):
 
 @login_required
 @require_POST
+def make_official(request, number: str):
+    appeal = selectors.get_appeal_for_citizen(user=request.user, number=number)
+    outcome = attempt(lambda: rights.make_official(citizen=request.user, appeal_id=appeal.pk))
+    if outcome.ok:
+        messages.success(
+            request,
+            _("The appeal is now an official appeal under 59-FZ, with a new term from today."),
+        )
+    else:
+        messages.error(request, outcome.message)
+    return redirect(appeal)
+
+
+@login_required
+@require_POST
 def complain(request, number: str):
     appeal = selectors.get_appeal_for_citizen(user=request.user, number=number)
     form = ComplaintForm(request.POST)

@@ -28,7 +28,11 @@ STANDARD = [
             "outcomes": ALL_OUTCOMES,
             "notices": ["registered", "forwarded", "extended", "answered"],
             "signer": "head",
+            # 547-FZ (in force 30.03.2025): an electronic appeal from an identified person only;
+            # a phone call is not a 59-FZ channel at all. Paper letters and visits: staff check.
+            "assurance": {"web": "identity", "widget": "identity", "api": "identity", "phone": "never"},
         },
+        "fallback": "message",
     },
     {
         "code": "message",
@@ -80,10 +84,17 @@ def create(apps, schema_editor):
     Regime = apps.get_model("regimes", "Regime")
     RegimeVersion = apps.get_model("regimes", "RegimeVersion")
     for spec in STANDARD:
-        fields = {key: value for key, value in spec.items() if key not in {"code", "version"}}
+        fields = {
+            key: value for key, value in spec.items() if key not in {"code", "version", "fallback"}
+        }
         regime, created = Regime.objects.get_or_create(code=spec["code"], defaults=fields)
         if created:
             RegimeVersion.objects.create(regime=regime, number=1, **spec["version"])
+    for spec in STANDARD:
+        if spec.get("fallback"):
+            Regime.objects.filter(code=spec["code"], fallback__isnull=True).update(
+                fallback=Regime.objects.get(code=spec["fallback"])
+            )
 
 
 class Migration(migrations.Migration):

@@ -39,6 +39,9 @@ def demo_rules(world):
     """The demo's rules: 59-FZ anywhere, housing rules at management companies, messages for
     the pressing category of the world (its term is 10 days)."""
     regimes = {regime.code: regime for regime in Regime.objects.all()}
+    # 547-FZ: these tests are about terms; identification has its own below
+    world.citizen.identity_verified_at = timezone.now()
+    world.citizen.save()
     RegimeRule.objects.create(regime=regimes["59-fz"])
     RegimeRule.objects.create(regime=regimes["housing"], organization_kind=K.MANAGEMENT_COMPANY)
     RegimeRule.objects.create(regime=regimes["message"], category=world.category)
@@ -346,3 +349,86 @@ def _head_of(organization):
     user = UserFactory()
     MembershipFactory(user=user, organization=organization, role=Membership.Role.HEAD)
     return user
+
+
+# --- identification by channel (547-FZ) ----------------------------------------------------------
+
+C = Appeal.Channel
+
+
+@pytest.mark.parametrize(
+    ("channel", "identified", "reviewed_as", "official"),
+    [
+        (C.WEB, True, "59-fz", None),
+        (C.WEB, False, "message", "59-fz"),  # a confirmed e-mail is not an identity
+        (C.WIDGET, True, "59-fz", None),
+        (C.WIDGET, False, "message", "59-fz"),
+        (C.API, True, "message", "59-fz"),  # a partner call carries no identity assertion
+        (C.PHONE, True, "message", "59-fz"),  # never a 59-FZ channel
+        (C.PAPER, False, "59-fz", None),  # a written letter: a 59-FZ appeal
+        (C.VISIT, False, "59-fz", None),  # the staff member at the reception checks
+    ],
+)
+def test_what_a_channel_creates_depends_on_who_can_be_identified(
+    world, demo_rules, channel, identified, reviewed_as, official
+):
+    world.citizen.identity_verified_at = timezone.now() if identified else None
+    world.citizen.save()
+    organization = OrganizationFactory(region=world.region, kind=K.EXECUTIVE_BODY)
+    appeal = world_appeal(
+        world, S.SUBMITTED, category=CategoryFactory(term_days=30), channel=channel
+    )
+    appeal = services.accept_appeal(
+        moderator=world.moderator, appeal_id=appeal.pk, organization=organization
+    )
+    assert appeal.regime_version.regime.code == reviewed_as
+    assert getattr(appeal.official_regime_version, "regime", None) == (
+        demo_rules[official] if official else None
+    )
+    days = appeal.regime_version.answer_days
+    assert days == (30 if reviewed_as == "59-fz" else 10)
+
+
+def test_a_message_becomes_an_official_appeal_after_identification(client, world, demo_rules):
+    from appeals.services import rights
+
+    world.citizen.identity_verified_at = None
+    world.citizen.save()
+    organization = OrganizationFactory(region=world.region, kind=K.EXECUTIVE_BODY)
+    with time_machine.travel("2026-03-02T10:00:00+12:00"):
+        appeal = world_appeal(
+            world, S.SUBMITTED, category=CategoryFactory(term_days=30), channel=C.WIDGET
+        )
+        appeal = services.accept_appeal(
+            moderator=world.moderator, appeal_id=appeal.pk, organization=organization
+        )
+    assert appeal.regime_version.regime.code == "message"
+    client.force_login(world.citizen)
+    page = client.get(appeal.get_absolute_url()).content.decode()
+    assert "Войдите через Госуслуги" in page or "через Госуслуги" in page
+    with pytest.raises(DomainError):  # not identified yet
+        rights.make_official(citizen=world.citizen, appeal_id=appeal.pk)
+
+    world.citizen.identity_verified_at = timezone.now()  # signed in through Gosuslugi
+    world.citizen.save()
+    with time_machine.travel("2026-03-05T10:00:00+12:00"):
+        response = client.post(reverse("appeals:make_official", args=[appeal.number]))
+    assert response.status_code == 302
+    appeal.refresh_from_db()
+    assert appeal.regime_version.regime.code == "59-fz" and appeal.official_regime_version is None
+    assert appeal.due_at == end_of("2026-04-04")  # a fresh 30-day term from the conversion
+    event = appeal.events.get(action="make_official")
+    assert event.actor == world.citizen and event.data == {"regime": "59-fz"}
+    with pytest.raises(DomainError):
+        rights.make_official(citizen=world.citizen, appeal_id=appeal.pk)
+
+
+def test_the_filing_form_tells_an_unidentified_citizen_how_to_file_officially(
+    client, world, demo_rules
+):
+    world.citizen.identity_verified_at = None
+    world.citizen.save()
+    category = CategoryFactory(parent=world.category.parent)
+    client.force_login(world.citizen)
+    hint = client.get(reverse("appeals:term"), {"category": category.pk}).content.decode()
+    assert "Сообщение платформы" in hint and "Госуслуги" in hint

@@ -405,6 +405,8 @@ class Event(models.Model):
         WITHDRAW = "withdraw", _("withdrawn by the citizen")
         ADD_DOCUMENTS = "add_documents", _("documents and explanations added by the citizen")
         COMPLAIN = "complain", _("complaint about the answer sent to the supervising body")
+        SEND_FOR_SIGNATURE = "send_for_signature", _("answer sent for signature")
+        RETURN_FOR_REWORK = "return_for_rework", _("answer returned to the executor for rework")
         MAKE_OFFICIAL = (
             "make_official",
             _("the author identified: registered again as an official appeal"),
@@ -462,6 +464,16 @@ class Answer(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("answer"), max_length=20000)
     review_round = models.PositiveSmallIntegerField(default=0)
+    # Who released the answer, when the appeal's regime names a signer (the head or an
+    # authorised official); empty where the executor's answer goes out as it is.
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed by"),
+    )
     created_at = models.DateTimeField(_("answered"), default=timezone.now)
 
     class Meta:
@@ -474,6 +486,53 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appeal_id} #{self.review_round}"
+
+
+class AnswerDraft(models.Model):
+    """An executor's answer waiting for the signature the appeal's regime requires.
+
+    Its files wait as drafts (Attachment.draft_key) under `draft_key`. Returned for rework, it
+    keeps the signer's comment until the executor sends a new version.
+    """
+
+    appeal = models.ForeignKey(
+        Appeal, on_delete=models.CASCADE, related_name="answer_drafts", verbose_name=_("appeal")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("answer"), max_length=20000)
+    draft_key = models.UUIDField(_("files key"), default=uuid.uuid4)
+    review_round = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(_("sent for signature"), default=timezone.now)
+    returned_at = models.DateTimeField(_("returned for rework"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("returned by"),
+    )
+    return_comment = models.TextField(_("what to change"), blank=True)
+
+    class Meta:
+        verbose_name = _("answer waiting for signature")
+        verbose_name_plural = _("answers waiting for signature")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appeal"],
+                condition=Q(returned_at__isnull=True),
+                name="answer_draft_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} draft"
 
 
 class Rating(models.Model):

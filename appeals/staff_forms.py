@@ -187,3 +187,21 @@ class CloseForm(ActionForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class SignForm(ActionForm):
+    """The signer releases the waiting answer, as written or corrected."""
+
+    id_prefix = "sign"
+    text = forms.CharField(
+        label=_("Answer to the citizen"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
+
+
+class ReturnForReworkForm(ActionForm):
+    id_prefix = "rework"
+    comment = forms.CharField(
+        label=_("What to change"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -60,6 +60,8 @@ staff_patterns = (
         path("appeals/<str:number>/take/", staff.take, name="take"),
         path("appeals/<str:number>/assign/", staff.assign, name="assign"),
         path("appeals/<str:number>/answer/", staff.answer, name="answer"),
+        path("appeals/<str:number>/sign/", staff.sign, name="sign"),
+        path("appeals/<str:number>/rework/", staff.return_for_rework, name="return_for_rework"),
         path("appeals/<str:number>/clarify/", staff.clarify, name="clarify"),
         path("appeals/<str:number>/redirect/", staff.redirect_to, name="redirect"),
         path(

@@ -78,6 +78,10 @@ TRANSITIONS: dict[str, Move] = {
     # 547-FZ: a message of an author the channel could not identify becomes a 59-FZ appeal once
     # they identify; a fresh registration, the status stays.
     A.MAKE_OFFICIAL: _move(WORKING),
+    # The regime names who signs the answer: the executor's answer waits for that signature
+    # (the signer's "answer" releases it) or comes back for rework.
+    A.SEND_FOR_SIGNATURE: _move({S.REGISTERED, S.IN_PROGRESS}),
+    A.RETURN_FOR_REWORK: _move({S.REGISTERED, S.IN_PROGRESS}),
 }
 
 

@@ -68,7 +68,9 @@ def get_appeal_for_citizen(*, user, number: str) -> Appeal:
         lookups.append(
             Prefetch(
                 "answers",
-                queryset=Answer.objects.select_related("organization", "rating").prefetch_related(
+                queryset=Answer.objects.select_related(
+                    "organization", "rating", "signed_by"
+                ).prefetch_related(
                     "attachments"
                 ),
             )

@@ -263,15 +263,48 @@ def answer_appeal(
     """Answer on the merits; the citizen is asked to rate the answer.
 
     `draft_key`: files the actor attached to an earlier try of this form that came back (kept by
-    `keep_draft_uploads`) go with the answer too, besides `uploads`.
+    `keep_draft_uploads`) go with the answer too, besides `uploads`. Where the appeal's regime
+    names a signer the actor is not, the answer waits for that signature instead
+    (appeals/services/signing.py); the appeal's status then stays.
     """
     if not text.strip():
         raise DomainError(_("The answer is empty."))
+    from appeals.services import signing  # signing releases answers through this module
+
+    signer_needed = signing.signer_needed(appeal_id=appeal_id, actor=actor)
+    if signer_needed:
+        return signing.send_for_signature(
+            actor=actor, appeal_id=appeal_id, text=text, uploads=uploads, draft_key=draft_key
+        )
+    return release_answer(
+        actor=actor,
+        author=actor,
+        appeal_id=appeal_id,
+        text=text,
+        uploads=uploads,
+        draft_key=draft_key,
+        signed_by=actor if signer_needed is not None else None,
+    )
+
+
+def release_answer(
+    *,
+    actor,
+    author,
+    appeal_id: int,
+    text: str,
+    uploads=(),
+    draft_key: uuid.UUID | None = None,
+    signed_by=None,
+    check=None,
+) -> Appeal:
+    """The answer goes to the citizen: written by `author`, released (and signed, when the regime
+    asks) by `actor`; files of `author` kept under `draft_key` go with it."""
     uploads = list(uploads)
     drafts = (
         list(
             Attachment.objects.filter(
-                draft_key=draft_key, appeal__isnull=True, answer__isnull=True, uploaded_by=actor
+                draft_key=draft_key, appeal__isnull=True, answer__isnull=True, uploaded_by=author
             ).values_list("pk", flat=True)
         )
         if draft_key
@@ -286,20 +319,22 @@ def answer_appeal(
         appeal.rating_requested_at = now
         appeal.rating_reminded_at = None
         if appeal.executor_id is None:
-            appeal.executor = actor
+            appeal.executor = author
 
     outcome = transition(
         appeal_id=appeal_id,
         action=Event.Action.ANSWER,
         actor=actor,
-        check=_staff(actor),
+        check=check or _staff(actor),
         apply=apply,
+        data={"signed_by": signed_by.pk} if signed_by is not None else None,
     )
     appeal = outcome.appeal
     if outcome.changed:
         answer = Answer.objects.create(
             appeal=appeal,
-            author=actor,
+            author=author,
+            signed_by=signed_by,
             organization=appeal.organization,
             text=text.strip(),
             review_round=appeal.review_round,
@@ -311,7 +346,7 @@ def answer_appeal(
             )
         for upload in uploads:
             attachments.store_attachment(
-                upload=upload, uploaded_by=actor, appeal=appeal, answer=answer
+                upload=upload, uploaded_by=author, appeal=appeal, answer=answer
             )
         notify(
             recipient=appeal.citizen,

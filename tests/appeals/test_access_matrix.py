@@ -49,6 +49,8 @@ COVERED = {
     "staff:take": {"number"},
     "staff:assign": {"number"},
     "staff:answer": {"number"},
+    "staff:sign": {"number"},
+    "staff:return_for_rework": {"number"},
     "staff:clarify": {"number"},
     "staff:redirect": {"number"},
     "staff:redirect_options": {"number"},

@@ -4,7 +4,8 @@ import pytest
 from django.db import DatabaseError, transaction
 
 from appeals import services
-from appeals.models import AccountHold, Appeal, Event
+from appeals.models import AccountHold, AnswerDraft, Appeal, Event
+from appeals.services import rights, signing
 from appeals.services.on_behalf import confirm_held_appeal, hold_for_account
 from appeals.workflow import (
     TRANSITIONS,
@@ -62,7 +63,39 @@ ACTIONS = {
         actor=(holder := UserFactory()),
         hold_id=AccountHold.objects.create(appeal=a, account=holder).pk,
     ),
+    "withdraw": lambda w, a: rights.withdraw_appeal(citizen=w.citizen, appeal_id=a.pk),
+    "add_documents": lambda w, a: rights.add_documents(
+        citizen=w.citizen, appeal_id=a.pk, text="Прикладываю акт."
+    ),
+    # the complaint is a new appeal; the move is the original's
+    "complain": lambda w, a: rights.complain_about_answer(
+        citizen=w.citizen, appeal_id=a.pk, text="Ответ формальный, снег так и лежит."
+    ).complaint_about,
+    "make_official": lambda w, a: _official(w, a),
+    "send_for_signature": lambda w, a: signing.send_for_signature(
+        actor=w.executor, appeal_id=a.pk, text="Снег убран."
+    ),
+    "return_for_rework": lambda w, a: signing.return_for_rework(
+        signer=w.head,
+        appeal_id=AnswerDraft.objects.create(appeal=a, author=w.executor, text="Убрано.").appeal_id,
+        comment="Укажите срок.",
+    ),
 }
+
+
+def _official(world, appeal):
+    """A message of an author who has since verified their identity (547-FZ)."""
+    from django.utils import timezone
+
+    from regimes.models import RegimeVersion
+
+    Appeal.objects.filter(pk=appeal.pk).update(
+        official_regime_version=RegimeVersion.objects.get(regime__code="59-fz")
+    )
+    world.citizen.identity_verified_at = timezone.now()
+    world.citizen.save()
+    return rights.make_official(citizen=world.citizen, appeal_id=appeal.pk)
+
 
 CASES = [
     (action, status, status in sources)

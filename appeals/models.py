@@ -406,6 +406,7 @@ class Event(models.Model):
         ADD_DOCUMENTS = "add_documents", _("documents and explanations added by the citizen")
         COMPLAIN = "complain", _("complaint about the answer sent to the supervising body")
         SEND_FOR_SIGNATURE = "send_for_signature", _("answer sent for signature")
+        POST_ANSWER = "post_answer", _("the answer is sent by post")
         RETURN_FOR_REWORK = "return_for_rework", _("answer returned to the executor for rework")
         MAKE_OFFICIAL = (
             "make_official",
@@ -474,6 +475,9 @@ class Answer(models.Model):
         related_name="+",
         verbose_name=_("signed by"),
     )
+    # The answer to a paper letter goes by post: when and with what tracking number it was sent.
+    posted_on = models.DateField(_("sent by post on"), null=True, blank=True)
+    post_tracking = models.CharField(_("postal tracking number"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("answered"), default=timezone.now)
 
     class Meta:

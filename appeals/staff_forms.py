@@ -205,3 +205,11 @@ class ReturnForReworkForm(ActionForm):
     comment = forms.CharField(
         label=_("What to change"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class PostingForm(ActionForm):
+    id_prefix = "posting"
+    posted_on = BoundedDateField(
+        label=_("Sent by post on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    tracking = forms.CharField(label=_("Postal tracking number"), max_length=40, required=False)

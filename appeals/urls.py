@@ -25,6 +25,11 @@ urlpatterns = [
     path("<str:number>/documents/", rights.add_documents, name="add_documents"),
     path("<str:number>/complain/", rights.complain, name="complain"),
     path("<str:number>/official/", rights.make_official, name="make_official"),
+    path(
+        "<str:number>/answers/<int:answer_id>/letter.pdf",
+        citizen.answer_letter,
+        name="answer_letter",
+    ),
     path("<str:number>/files/<int:attachment_id>/", citizen.download, name="download"),
     path(
         "<str:number>/files/<int:attachment_id>/thumbnail/",
@@ -61,6 +66,12 @@ staff_patterns = (
         path("appeals/<str:number>/assign/", staff.assign, name="assign"),
         path("appeals/<str:number>/answer/", staff.answer, name="answer"),
         path("appeals/<str:number>/sign/", staff.sign, name="sign"),
+        path(
+            "appeals/<str:number>/answers/<int:answer_id>/letter.pdf",
+            staff.answer_letter,
+            name="answer_letter",
+        ),
+        path("appeals/<str:number>/posted/", staff.record_posting, name="record_posting"),
         path("appeals/<str:number>/rework/", staff.return_for_rework, name="return_for_rework"),
         path("appeals/<str:number>/clarify/", staff.clarify, name="clarify"),
         path("appeals/<str:number>/redirect/", staff.redirect_to, name="redirect"),

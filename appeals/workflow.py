@@ -81,6 +81,8 @@ TRANSITIONS: dict[str, Move] = {
     # The regime names who signs the answer: the executor's answer waits for that signature
     # (the signer's "answer" releases it) or comes back for rework.
     A.SEND_FOR_SIGNATURE: _move({S.REGISTERED, S.IN_PROGRESS}),
+    # The printed answer to a paper letter is posted: recorded on the answer, the status stays.
+    A.POST_ANSWER: _move({S.ANSWERED, S.CLOSED}),
     A.RETURN_FOR_REWORK: _move({S.REGISTERED, S.IN_PROGRESS}),
 }
 

@@ -70,9 +70,7 @@ def get_appeal_for_citizen(*, user, number: str) -> Appeal:
                 "answers",
                 queryset=Answer.objects.select_related(
                     "organization", "rating", "signed_by"
-                ).prefetch_related(
-                    "attachments"
-                ),
+                ).prefetch_related("attachments"),
             )
         )
     else:

@@ -457,3 +457,32 @@ def record_contacts_view(*, actor, appeal_id: int) -> None:
         is_public=False,
         created_at=timezone.now(),
     )
+
+
+@transaction.atomic
+def record_posting(*, actor, appeal_id: int, posted_on, tracking: str = "") -> Appeal:
+    """The printed answer (appeals/letters.py) was sent by post: the date and tracking number go
+    on the latest answer and into the timeline, where the citizen reads them too."""
+    if posted_on > timezone.localdate():
+        raise DomainError(_("The posting date cannot be in the future."))
+    result = {}
+
+    def check(appeal: Appeal) -> None:
+        _staff(actor)(appeal)
+        result["answer"] = appeal.answers.order_by("-review_round").first()
+        if result["answer"] is None:
+            raise DomainError(_("There is no answer to post yet."))
+
+    outcome = transition(
+        appeal_id=appeal_id,
+        action=Event.Action.POST_ANSWER,
+        actor=actor,
+        check=check,
+        comment=tracking.strip(),
+        data={"posted_on": posted_on.isoformat()},
+    )
+    answer = result["answer"]
+    answer.posted_on = posted_on
+    answer.post_tracking = tracking.strip()
+    answer.save(update_fields=["posted_on", "post_tracking"])
+    return outcome.appeal

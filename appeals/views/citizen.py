@@ -31,6 +31,7 @@ from appeals.forms import (
     term_label,
 )
 from appeals.identification import account_assurance
+from appeals.letters import letter_response
 from appeals.models import Appeal
 from appeals.services.citizen import keep_reply_uploads
 from appeals.services.filing import keep_draft_uploads
@@ -303,6 +304,17 @@ def download(request, number: str, attachment_id: int):
         user=request.user, number=number, attachment_id=attachment_id
     )
     return attachment_response(attachment, inline=request.GET.get("view") == "1")
+
+
+@login_required
+@require_GET
+def answer_letter(request, number: str, answer_id: int):
+    """The answer as a printable letter (PDF) with the organization's details and the signer."""
+    appeal = selectors.get_appeal_for_citizen(user=request.user, number=number)
+    answer = next((a for a in appeal.answers.all() if a.pk == answer_id), None)
+    if answer is None:
+        raise Http404
+    return letter_response(appeal=appeal, answer=answer)
 
 
 @login_required

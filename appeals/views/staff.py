@@ -4,6 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -11,10 +12,11 @@ from django.views.decorators.vary import vary_on_headers
 
 from appeals import deadlines, services
 from appeals import permissions as appeal_permissions
+from appeals.letters import letter_response
 from appeals.models import Attachment
 from appeals.selectors import staff as staff_selectors
 from appeals.selectors.staff import fill_placeholders
-from appeals.services import signing
+from appeals.services import signing, work
 from appeals.services.common import local_date
 from appeals.services.filing import keep_draft_uploads
 from appeals.staff_forms import (
@@ -25,6 +27,7 @@ from appeals.staff_forms import (
     CloseForm,
     ExtendForm,
     NoteForm,
+    PostingForm,
     QueueFilterForm,
     RedirectForm,
     ReturnForReworkForm,
@@ -119,6 +122,7 @@ def _page(request, appeal, *, status=200, **forms):
         "note_form": forms.get("note_form") or NoteForm(),
         "assign_form": forms.get("assign_form") or AssignForm(executors=executors),
         "close_form": forms.get("close_form") or CloseForm(),
+        "posting_form": forms.get("posting_form") or PostingForm(),
     }
     # Answer signing (the regime names the signer): no query unless one is waiting or returned.
     if deadlines.regime_of(appeal) is not None and appeal.has_answer_draft:
@@ -264,6 +268,35 @@ def answer(request, number: str):
         answer_form=form,
         answer_draft_key=key,
         answer_drafts=drafts.kept(request, key),
+    )
+
+
+@staff_required
+@require_GET
+def answer_letter(request, number: str, answer_id: int):
+    """The answer as a printable letter (PDF), for posting a paper letter's answer."""
+    appeal = staff_selectors.get_appeal_for_staff(user=request.user, number=number)
+    answer = next((a for a in appeal.answers.all() if a.pk == answer_id), None)
+    if answer is None:
+        raise Http404
+    return letter_response(appeal=appeal, answer=answer)
+
+
+@staff_required
+@require_POST
+def record_posting(request, number: str):
+    return _act(
+        request,
+        number,
+        PostingForm,
+        "posting_form",
+        lambda appeal, data: work.record_posting(
+            actor=request.user,
+            appeal_id=appeal.pk,
+            posted_on=data["posted_on"],
+            tracking=data["tracking"],
+        ),
+        _("The posting is recorded."),
     )
 
 

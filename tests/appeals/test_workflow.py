@@ -1,11 +1,13 @@
 """Every transition of the table: allowed from its sources, refused from every other status."""
 
+from datetime import date
+
 import pytest
 from django.db import DatabaseError, transaction
 
 from appeals import services
 from appeals.models import AccountHold, AnswerDraft, Appeal, Event
-from appeals.services import rights, signing
+from appeals.services import rights, signing, work
 from appeals.services.on_behalf import confirm_held_appeal, hold_for_account
 from appeals.workflow import (
     TRANSITIONS,
@@ -68,10 +70,15 @@ ACTIONS = {
         citizen=w.citizen, appeal_id=a.pk, text="Прикладываю акт."
     ),
     # the complaint is a new appeal; the move is the original's
-    "complain": lambda w, a: rights.complain_about_answer(
-        citizen=w.citizen, appeal_id=a.pk, text="Ответ формальный, снег так и лежит."
-    ).complaint_about,
+    "complain": lambda w, a: (
+        rights.complain_about_answer(
+            citizen=w.citizen, appeal_id=a.pk, text="Ответ формальный, снег так и лежит."
+        ).complaint_about
+    ),
     "make_official": lambda w, a: _official(w, a),
+    "post_answer": lambda w, a: work.record_posting(
+        actor=w.executor, appeal_id=a.pk, posted_on=date.today(), tracking="683000"
+    ),
     "send_for_signature": lambda w, a: signing.send_for_signature(
         actor=w.executor, appeal_id=a.pk, text="Снег убран."
     ),

@@ -1,10 +1,12 @@
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.urls import reverse_lazy
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from appeals.identification import answer_email_allowed
 from appeals.models import TEXT_MAX_LENGTH, Ground
 from core.fields import InMemoryModelChoiceField
 from core.widgets import FastSelect
@@ -98,10 +100,15 @@ class AppealForm(forms.Form):
         ),
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
     )
+    answer_by_email = forms.BooleanField(
+        label=_("Send me the text of the answer by e-mail as well"),
+        required=False,
+        help_text=_("Without it the letter only says that the answer came; it is always here."),
+    )
     consent = forms.BooleanField(label=CONSENT_TEXT, required=True)
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, region=None, **kwargs):
+    def __init__(self, *args, region=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = category_choices()
         self.fields["section"].set_objects(section_list())
@@ -135,6 +142,24 @@ class AppealForm(forms.Form):
         self.fields["consent"].error_messages["required"] = _(
             "Without consent to personal data processing the appeal cannot be considered."
         )
+        self.user = user
+        domains = settings.ANSWER_EMAIL_DOMAINS
+        if domains:
+            self.fields["answer_by_email"].help_text = _(
+                "Answers are e-mailed to addresses in these domains only: %(domains)s."
+            ) % {"domains": ", ".join(domains)}
+
+    def clean_answer_by_email(self):
+        wanted = self.cleaned_data["answer_by_email"]
+        if wanted and self.user is not None and not answer_email_allowed(self.user):
+            raise forms.ValidationError(
+                _(
+                    "The answer cannot be e-mailed to %(email)s: answers go by e-mail to "
+                    "addresses in these domains only: %(domains)s. You will read it here."
+                )
+                % {"email": self.user.email, "domains": ", ".join(settings.ANSWER_EMAIL_DOMAINS)}
+            )
+        return wanted
 
     def chosen_category(self) -> Category | None:
         """The valid category of a form that came back, for the term hint beside it."""

@@ -5,6 +5,8 @@ needs per channel (regimes.models.RegimeVersion.assurance). The level an appeal 
 the channel it came through and the account behind it.
 """
 
+from django.conf import settings
+
 from appeals.models import Appeal
 from regimes.models import Assurance
 
@@ -31,3 +33,17 @@ def appeal_assurance(*, channel: str, citizen) -> str:
     if channel in (C.WEB, C.WIDGET):
         return account_assurance(citizen)
     return Assurance.NONE
+
+
+def answer_email_allowed(user) -> bool:
+    """Whether the text of an answer may be e-mailed to `user` (ANSWER_EMAIL_DOMAINS; empty: any).
+
+    A state body sends official answers only to mail services it may use; elsewhere the citizen
+    reads the answer in the cabinet and the letter only says that it came."""
+    if not getattr(user, "can_receive_email", False):
+        return False
+    domains = settings.ANSWER_EMAIL_DOMAINS
+    if not domains:
+        return True
+    domain = user.email.rsplit("@", 1)[-1].lower()
+    return any(domain == allowed or domain.endswith("." + allowed) for allowed in domains)

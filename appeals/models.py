@@ -117,6 +117,12 @@ class Appeal(models.Model):
         _("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB
     )
     is_public = models.BooleanField(_("public"), default=False)
+    answer_by_email = models.BooleanField(
+        _("answer text by e-mail"),
+        default=False,
+        db_default=False,
+        help_text=_("The citizen asked for the text of the answer by e-mail, not only a notice."),
+    )
     # The rules the appeal is reviewed under, fixed at registration: the version in force when it
     # was filed, for its category at its organization's kind (regimes/selectors.py). Empty before
     # registration, and where no regime rule applies: then the category's own term stands.

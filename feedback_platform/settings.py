@@ -323,6 +323,13 @@ ACCOUNT_RATE_LIMITS = {
 
 # Appeals a citizen may file per period (django-ratelimit syntax); the benchmark raises it.
 APPEAL_FILING_RATE = os.environ.get("APPEAL_FILING_RATE", "20/h")
+# Mail domains the text of an answer may be e-mailed to (comma-separated; empty: any). Elsewhere
+# the letter only says the answer came, and the citizen reads it in the cabinet.
+ANSWER_EMAIL_DOMAINS = [
+    domain.strip().lower().lstrip("@")
+    for domain in os.environ.get("ANSWER_EMAIL_DOMAINS", "").split(",")
+    if domain.strip()
+]
 
 # --- E-mail ------------------------------------------------------------------------------------
 

@@ -65,6 +65,7 @@ def _submit(
     complained_organization: Organization | None,
     complaint_about: Appeal | None,
     proposed_organization: Organization | None,
+    answer_by_email: bool,
     actor,
 ) -> Appeal:
     if category.parent_id is None or not category.is_active:
@@ -96,6 +97,7 @@ def _submit(
         # A proposal for the moderator (registration may choose another): the supervising body
         # of a complaint about an answer.
         organization=proposed_organization,
+        answer_by_email=answer_by_email,
         submitted_at=now,
         registration_due_at=now + registration_window(category, now=now),
         consent_at=now,
@@ -137,6 +139,7 @@ def submit_appeal(
     complained_organization: Organization | None = None,
     complaint_about: Appeal | None = None,
     proposed_organization: Organization | None = None,
+    answer_by_email: bool = False,
     actor=None,
 ) -> Appeal:
     """Submit an appeal for moderation and give it its public number.
@@ -165,6 +168,7 @@ def submit_appeal(
             complained_organization=complained_organization,
             complaint_about=complaint_about,
             proposed_organization=proposed_organization,
+            answer_by_email=answer_by_email,
             actor=actor or citizen,
         )
     except IntegrityError:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appeals import attachments, deadlines, permissions
+from appeals.identification import answer_email_allowed
 from appeals.models import Answer, Appeal, Attachment, ClarificationMessage, Event, Ground
 from appeals.services.common import local_date
 from appeals.workflow import transition
@@ -348,12 +349,12 @@ def release_answer(
             attachments.store_attachment(
                 upload=upload, uploaded_by=author, appeal=appeal, answer=answer
             )
-        notify(
-            recipient=appeal.citizen,
-            appeal=appeal,
-            template="answered",
-            context={"organization": appeal.organization.name},
-        )
+        context = {"organization": appeal.organization.name}
+        # The answer returns through the channel the citizen chose: the text by e-mail only when
+        # asked for and to an allowed mail domain (appeals/identification.py); always in the cabinet.
+        if appeal.answer_by_email and answer_email_allowed(appeal.citizen):
+            context["answer_text"] = answer.text
+        notify(recipient=appeal.citizen, appeal=appeal, template="answered", context=context)
     return appeal
 
 

@@ -69,11 +69,12 @@ def new_appeal(request):
     if request.method == "GET":
         form = AppealForm(
             region=region,
+            user=request.user,
             initial={"idempotency_key": uuid.uuid4(), "municipality": request.user.municipality_id},
         )
         return render(request, "appeals/new.html", {"form": form, "drafts": []})
 
-    form = AppealForm(request.POST, request.FILES, region=region)
+    form = AppealForm(request.POST, request.FILES, region=region, user=request.user)
     if getattr(request, "limited", False):
         form.is_valid()
         form.add_error(
@@ -97,6 +98,7 @@ def new_appeal(request):
                 idempotency_key=data["idempotency_key"],
                 draft_key=data["idempotency_key"],
                 uploads=data["files"],
+                answer_by_email=data["answer_by_email"],
             ),
             form=form,
             fields={AttachmentError: "files"},

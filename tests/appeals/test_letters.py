@@ -102,3 +102,46 @@ def test_no_posting_before_the_answer(world):
         services.work.record_posting(
             actor=world.executor, appeal_id=appeal.pk, posted_on=timezone.localdate()
         )
+
+
+# --- the answer by e-mail, when asked for and allowed --------------------------------------------
+
+
+def _answered_by_mail(world, *, asked: bool):
+    appeal = world_appeal(world, S.IN_PROGRESS, executor=world.executor, answer_by_email=asked)
+    services.answer_appeal(
+        actor=world.executor, appeal_id=appeal.pk, text="Снег во дворе убран 5 марта."
+    )
+    from core.models import Notification
+
+    return Notification.objects.get(appeal=appeal, template="answered", channel="email")
+
+
+def test_the_text_of_the_answer_is_e_mailed_only_when_asked_for(world):
+    assert "answer_text" not in _answered_by_mail(world, asked=False).context
+    assert _answered_by_mail(world, asked=True).context["answer_text"].startswith("Снег")
+
+
+def test_only_to_the_allowed_mail_domains(world, settings):
+    settings.ANSWER_EMAIL_DOMAINS = ["kamgov.ru", "mail.ru"]
+    assert world.citizen.email.endswith("@example.ru")
+    assert "answer_text" not in _answered_by_mail(world, asked=True).context
+    world.citizen.email = "anna@sub.mail.ru"
+    world.citizen.save()
+    assert "answer_text" in _answered_by_mail(world, asked=True).context
+
+
+def test_the_filing_form_says_when_the_domain_is_not_allowed(client, world, settings):
+    from tests.appeals.factories import filing_form
+
+    settings.PLATFORM_REGION_CODE = world.region.code
+    settings.ANSWER_EMAIL_DOMAINS = ["kamgov.ru"]
+    client.force_login(world.citizen)
+    page = client.get(reverse("appeals:new")).content.decode()
+    assert "kamgov.ru" in page
+    response = client.post(reverse("appeals:new"), filing_form(world, answer_by_email="on"))
+    assert response.status_code == 400
+    assert "нельзя отправить на citizen@example.ru" in response.content.decode()
+    response = client.post(reverse("appeals:new"), filing_form(world))
+    assert response.status_code == 302
+    assert Appeal.objects.get().answer_by_email is False

@@ -483,7 +483,9 @@ class Answer(models.Model):
     )
     # The answer to a paper letter goes by post: when and with what tracking number it was sent.
     posted_on = models.DateField(_("sent by post on"), null=True, blank=True)
-    post_tracking = models.CharField(_("postal tracking number"), max_length=40, blank=True)
+    post_tracking = models.CharField(
+        _("postal tracking number"), max_length=40, blank=True, db_default=""
+    )
     created_at = models.DateTimeField(_("answered"), default=timezone.now)
 
     class Meta:

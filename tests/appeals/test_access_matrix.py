@@ -146,7 +146,12 @@ def setting(db, settings, tmp_path):
     MembershipFactory(
         user=people["analyst"], organization=None, region=region, role=Membership.Role.ANALYST
     )
-    kwargs = {"number": appeal.number, "attachment_id": attachment.pk, "template_id": template.pk}
+    kwargs = {
+        "number": appeal.number,
+        "attachment_id": attachment.pk,
+        "template_id": template.pk,
+        "answer_id": answer.pk,
+    }
     secrets = [owner.email, "Секретова", "+7 900 111-22-33", "ул. Потайная", "никто посторонний"]
     return {"people": people, "kwargs": kwargs, "secrets": secrets}
 

@@ -37,6 +37,7 @@ import holidays
 from django.db import transaction
 
 from appeals.models import CalendarDay
+from regimes.selectors import regime_version_by_id
 
 HOLIDAY = CalendarDay.Kind.HOLIDAY.value
 WORKING = CalendarDay.Kind.WORKING.value
@@ -126,22 +127,43 @@ def extend(*, due: datetime, days: int, region_timezone: str) -> datetime:
     return _end_of_day(due.astimezone(zone).date() + timedelta(days=days), zone)
 
 
-def redirect_gives_fresh_term(*, registered_at: datetime, redirected_at: datetime) -> bool:
-    """A redirect within 7 days of registration gives the new organization a fresh term."""
-    return redirected_at - registered_at <= FRESH_TERM_REDIRECT_WINDOW
+def regime_of(appeal):
+    """The version of the regime rules the appeal is reviewed under, or None (no query)."""
+    return regime_version_by_id(appeal.regime_version_id)
+
+
+def term_of(appeal) -> tuple[int, str]:
+    """(days, day count) of the appeal's answer term: its regime's, else its category's."""
+    version = regime_of(appeal)
+    if version is not None:
+        return version.answer_days, version.day_count
+    return appeal.category.term_days, appeal.category.day_count
+
+
+def forwarding_window(appeal) -> timedelta:
+    version = regime_of(appeal)
+    return timedelta(days=version.forwarding_days) if version else FRESH_TERM_REDIRECT_WINDOW
+
+
+def redirect_gives_fresh_term(
+    *,
+    registered_at: datetime,
+    redirected_at: datetime,
+    window: timedelta = FRESH_TERM_REDIRECT_WINDOW,
+) -> bool:
+    """A redirect within the forwarding term (7 days under 59-FZ) gives a fresh term."""
+    return redirected_at - registered_at <= window
 
 
 def start_fresh_term(appeal, *, start: datetime) -> None:
-    """Give ``appeal`` the category's full term counted from ``start`` (not saved here).
+    """Give ``appeal`` its full term (``term_of``) counted from ``start`` (not saved here).
 
     The extension of the old term is dropped with it, and so are the deadline warnings and the
     overdue mark of the old term, so the sweeps warn and escalate for the new one.
     """
+    days, day_count = term_of(appeal)
     appeal.due_at = due_at(
-        start=start,
-        days=appeal.category.term_days,
-        region_timezone=appeal.region.timezone,
-        day_count=appeal.category.day_count,
+        start=start, days=days, region_timezone=appeal.region.timezone, day_count=day_count
     )
     appeal.extension_days = None
     appeal.extension_reason = ""

@@ -1,10 +1,12 @@
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.urls import reverse_lazy
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from appeals.identification import answer_email_allowed
 from appeals.models import TEXT_MAX_LENGTH, Ground
 from core.fields import InMemoryModelChoiceField
 from core.widgets import FastSelect
@@ -125,10 +127,15 @@ class AppealForm(forms.Form):
             "data. You can make the appeal private again at any time."
         ),
     )
+    answer_by_email = forms.BooleanField(
+        label=_("Send me the text of the answer by e-mail as well"),
+        required=False,
+        help_text=_("Without it the letter only says that the answer came; it is always here."),
+    )
     consent = forms.BooleanField(label=CONSENT_TEXT, required=True)
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, region=None, **kwargs):
+    def __init__(self, *args, region=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = category_choices()
         self.fields["section"].set_objects(section_list())
@@ -146,7 +153,8 @@ class AppealForm(forms.Form):
                 "data-hx-get": str(reverse_lazy("appeals:term")),
                 "data-hx-target": "#term-hint",
                 "data-hx-trigger": "change",
-                "data-hx-include": "this",
+                # The term depends on the body the appeal will go to: the municipality decides it.
+                "data-hx-include": "this, #id_municipality",
             }
         )
         self.fields["text"].widget.attrs.update(
@@ -170,6 +178,24 @@ class AppealForm(forms.Form):
         self.fields["consent"].error_messages["required"] = _(
             "Without consent to personal data processing the appeal cannot be considered."
         )
+        self.user = user
+        domains = settings.ANSWER_EMAIL_DOMAINS
+        if domains:
+            self.fields["answer_by_email"].help_text = _(
+                "Answers are e-mailed to addresses in these domains only: %(domains)s."
+            ) % {"domains": ", ".join(domains)}
+
+    def clean_answer_by_email(self):
+        wanted = self.cleaned_data["answer_by_email"]
+        if wanted and self.user is not None and not answer_email_allowed(self.user):
+            raise forms.ValidationError(
+                _(
+                    "The answer cannot be e-mailed to %(email)s: answers go by e-mail to "
+                    "addresses in these domains only: %(domains)s. You will read it here."
+                )
+                % {"email": self.user.email, "domains": ", ".join(settings.ANSWER_EMAIL_DOMAINS)}
+            )
+        return wanted
 
     def _clean_point(self, cleaned: dict) -> None:
         # Hidden fields: their errors would point at nothing, so they become one message that
@@ -339,4 +365,48 @@ class DuplicateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "id_duplicate_%s")
+        super().__init__(*args, **kwargs)
+
+
+class DocumentsForm(ClarificationReplyForm):
+    """Explanations and documents the citizen adds to an appeal under review (59-FZ art. 5)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_documents_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = _("Explanation")
+        self.fields["text"].required = False
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that the review of the appeal stops and it is closed."),
+        error_messages={"required": _("Confirm that the review should stop.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_withdraw_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ComplaintForm(forms.Form):
+    text = forms.CharField(
+        label=_("What is wrong with the answer"),
+        min_length=20,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "The complaint goes to the supervising body as a new appeal with its own number and "
+            "term; never to the organization that answered."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_complaint_%s")
         super().__init__(*args, **kwargs)

@@ -28,6 +28,9 @@ class Ground(models.TextChoices):
     OUT_OF_SCOPE = "out_of_scope", _("outside the platform's scope")
     SPAM = "spam", _("spam")
     DUPLICATE = "duplicate", _("duplicate of another appeal")
+    # Not a ground of art. 11: the citizen's own right to withdraw (art. 5), coded the same way so
+    # that every page, export and statistic counts it as "ended without an answer".
+    WITHDRAWN = "withdrawn", _("withdrawn by the citizen")
 
 
 # A public problem: an appeal its author made public, once the moderator accepted it (a rejected
@@ -183,6 +186,34 @@ class Appeal(models.Model):
         related_name="appeals",
         verbose_name=_("incident"),
     )
+    answer_by_email = models.BooleanField(
+        _("answer text by e-mail"),
+        default=False,
+        db_default=False,
+        help_text=_("The citizen asked for the text of the answer by e-mail, not only a notice."),
+    )
+    # The rules the appeal is reviewed under, fixed at registration: the version in force when it
+    # was filed, for its category at its organization's kind (regimes/selectors.py). Empty before
+    # registration, and where no regime rule applies: then the category's own term stands.
+    regime_version = models.ForeignKey(
+        "regimes.RegimeVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("regime"),
+    )
+    # 547-FZ: an electronic 59-FZ appeal needs an identified author. Filed by someone the channel
+    # could not identify, the appeal is reviewed under the fallback (a platform message) and keeps
+    # here the rules it would have had, until its author identifies and converts it.
+    official_regime_version = models.ForeignKey(
+        "regimes.RegimeVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("regime once the author is identified"),
+    )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
     registration_due_at = models.DateTimeField(_("registration due"))
     registered_at = models.DateTimeField(_("registered"), null=True, blank=True)
@@ -193,6 +224,15 @@ class Appeal(models.Model):
         _("close reason"), max_length=20, choices=CloseReason.choices, blank=True
     )
     ground = models.CharField(_("ground"), max_length=20, choices=Ground.choices, blank=True)
+    complaint_about = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints_about_answer",
+        verbose_name=_("complaint about the answer to"),
+        help_text=_("The appeal whose answer this one complains about to the supervising body."),
+    )
     duplicate_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -548,6 +588,17 @@ class Event(models.Model):
             "confirm_for_account",
             _("confirmed by the account holder and moved into their account"),
         )
+        # The citizen's rights under 59-FZ art. 5
+        WITHDRAW = "withdraw", _("withdrawn by the citizen")
+        ADD_DOCUMENTS = "add_documents", _("documents and explanations added by the citizen")
+        COMPLAIN = "complain", _("complaint about the answer sent to the supervising body")
+        SEND_FOR_SIGNATURE = "send_for_signature", _("answer sent for signature")
+        POST_ANSWER = "post_answer", _("the answer is sent by post")
+        RETURN_FOR_REWORK = "return_for_rework", _("answer returned to the executor for rework")
+        MAKE_OFFICIAL = (
+            "make_official",
+            _("the author identified: registered again as an official appeal"),
+        )
         # Marks of the actions and sweeps that change no status
         VIEW_CONTACTS = "view_contacts", _("contacts viewed")
         OVERDUE = "overdue", _("the term passed without an answer; the head was alerted")
@@ -612,6 +663,21 @@ class Answer(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("answer"), max_length=20000)
     review_round = models.PositiveSmallIntegerField(default=0)
+    # Who released the answer, when the appeal's regime names a signer (the head or an
+    # authorised official); empty where the executor's answer goes out as it is.
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed by"),
+    )
+    # The answer to a paper letter goes by post: when and with what tracking number it was sent.
+    posted_on = models.DateField(_("sent by post on"), null=True, blank=True)
+    post_tracking = models.CharField(
+        _("postal tracking number"), max_length=40, blank=True, db_default=""
+    )
     created_at = models.DateTimeField(_("answered"), default=timezone.now)
 
     class Meta:
@@ -624,6 +690,53 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appeal_id} #{self.review_round}"
+
+
+class AnswerDraft(models.Model):
+    """An executor's answer waiting for the signature the appeal's regime requires.
+
+    Its files wait as drafts (Attachment.draft_key) under `draft_key`. Returned for rework, it
+    keeps the signer's comment until the executor sends a new version.
+    """
+
+    appeal = models.ForeignKey(
+        Appeal, on_delete=models.CASCADE, related_name="answer_drafts", verbose_name=_("appeal")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("answer"), max_length=20000)
+    draft_key = models.UUIDField(_("files key"), default=uuid.uuid4)
+    review_round = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(_("sent for signature"), default=timezone.now)
+    returned_at = models.DateTimeField(_("returned for rework"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("returned by"),
+    )
+    return_comment = models.TextField(_("what to change"), blank=True)
+
+    class Meta:
+        verbose_name = _("answer waiting for signature")
+        verbose_name_plural = _("answers waiting for signature")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appeal"],
+                condition=Q(returned_at__isnull=True),
+                name="answer_draft_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} draft"
 
 
 class Rating(models.Model):

@@ -28,6 +28,12 @@ SUBJECTS = {
     "registration_overdue": _("Appeals waiting for registration longer than 3 days: %(count)s"),
     "rating_reminder": _("Please rate the answer to appeal %(number)s"),
     "supported_answered": _("The problem %(number)s you joined is answered"),
+    "withdrawn": _("Appeal %(number)s is withdrawn by the citizen"),
+    "documents_added": _("The citizen has added documents to appeal %(number)s"),
+    "made_official": _("Appeal %(number)s is now an official 59-FZ appeal"),
+    "signature_needed": _("The answer to appeal %(number)s is waiting for your signature"),
+    "answer_signed": _("Your answer to appeal %(number)s is signed and sent"),
+    "answer_returned": _("Your answer to appeal %(number)s is returned for rework"),
 }
 
 

@@ -238,3 +238,29 @@ class IncidentAnswerForm(forms.Form):
 
 class IncidentAddForm(forms.Form):
     number = forms.CharField(label=_("Number of the appeal to add"), max_length=20)
+
+
+class SignForm(ActionForm):
+    """The signer releases the waiting answer, as written or corrected."""
+
+    id_prefix = "sign"
+    text = forms.CharField(
+        label=_("Answer to the citizen"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
+
+
+class ReturnForReworkForm(ActionForm):
+    id_prefix = "rework"
+    comment = forms.CharField(
+        label=_("What to change"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PostingForm(ActionForm):
+    id_prefix = "posting"
+    posted_on = BoundedDateField(
+        label=_("Sent by post on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    tracking = forms.CharField(label=_("Postal tracking number"), max_length=40, required=False)

@@ -6,6 +6,7 @@ from appeals.views import (
     moderation,
     organization_picker,
     problems,
+    rights,
     staff,
     staff_overview,
     staff_register,
@@ -27,6 +28,15 @@ urlpatterns = [
     path("<str:number>/reply/", citizen.reply, name="reply"),
     path("<str:number>/rate/", citizen.rate, name="rate"),
     path("<str:number>/private/", citizen.make_private, name="make_private"),
+    path("<str:number>/withdraw/", rights.withdraw, name="withdraw"),
+    path("<str:number>/documents/", rights.add_documents, name="add_documents"),
+    path("<str:number>/complain/", rights.complain, name="complain"),
+    path("<str:number>/official/", rights.make_official, name="make_official"),
+    path(
+        "<str:number>/answers/<int:answer_id>/letter.pdf",
+        citizen.answer_letter,
+        name="answer_letter",
+    ),
     path("<str:number>/files/<int:attachment_id>/", citizen.download, name="download"),
     path(
         "<str:number>/files/<int:attachment_id>/thumbnail/",
@@ -65,6 +75,14 @@ staff_patterns = (
         path("appeals/<str:number>/take/", staff.take, name="take"),
         path("appeals/<str:number>/assign/", staff.assign, name="assign"),
         path("appeals/<str:number>/answer/", staff.answer, name="answer"),
+        path("appeals/<str:number>/sign/", staff.sign, name="sign"),
+        path(
+            "appeals/<str:number>/answers/<int:answer_id>/letter.pdf",
+            staff.answer_letter,
+            name="answer_letter",
+        ),
+        path("appeals/<str:number>/posted/", staff.record_posting, name="record_posting"),
+        path("appeals/<str:number>/rework/", staff.return_for_rework, name="return_for_rework"),
         path("appeals/<str:number>/clarify/", staff.clarify, name="clarify"),
         path("appeals/<str:number>/redirect/", staff.redirect_to, name="redirect"),
         path(

@@ -84,6 +84,21 @@ TRANSITIONS: dict[str, Move] = {
     # and its closing are the appeals' own answer and close moves, one each.
     A.ADD_TO_INCIDENT: _move({S.SUBMITTED, *WORKING, S.ANSWERED}),
     A.REMOVE_FROM_INCIDENT: _move({S.SUBMITTED, *WORKING, S.ANSWERED}),
+    # The citizen's rights (59-FZ art. 5): withdraw before the answer (ends the review: a
+    # submitted appeal is not registered, one under review is closed); add documents while it is
+    # reviewed; complain about the answer to the supervising body (a new linked appeal).
+    A.WITHDRAW: _move({S.SUBMITTED, *WORKING}, S.REJECTED, S.CLOSED),
+    A.ADD_DOCUMENTS: _move(WORKING),
+    A.COMPLAIN: _move({S.ANSWERED, S.CLOSED}),
+    # 547-FZ: a message of an author the channel could not identify becomes a 59-FZ appeal once
+    # they identify; a fresh registration, the status stays.
+    A.MAKE_OFFICIAL: _move(WORKING),
+    # The regime names who signs the answer: the executor's answer waits for that signature
+    # (the signer's "answer" releases it) or comes back for rework.
+    A.SEND_FOR_SIGNATURE: _move({S.REGISTERED, S.IN_PROGRESS}),
+    # The printed answer to a paper letter is posted: recorded on the answer, the status stays.
+    A.POST_ANSWER: _move({S.ANSWERED, S.CLOSED}),
+    A.RETURN_FOR_REWORK: _move({S.REGISTERED, S.IN_PROGRESS}),
 }
 
 

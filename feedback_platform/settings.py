@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "accounts",
     "organizations",
     "places",
+    "regimes",
     "appeals",
     "surveys",
     "partners",
@@ -325,6 +326,13 @@ ACCOUNT_RATE_LIMITS = {
 APPEAL_FILING_RATE = os.environ.get("APPEAL_FILING_RATE", "20/h")
 # Joins and leaves of public problems («Присоединиться») a person may make per period.
 APPEAL_SUPPORT_RATE = os.environ.get("APPEAL_SUPPORT_RATE", "60/h")
+# Mail domains the text of an answer may be e-mailed to (comma-separated; empty: any). Elsewhere
+# the letter only says the answer came, and the citizen reads it in the cabinet.
+ANSWER_EMAIL_DOMAINS = [
+    domain.strip().lower().lstrip("@")
+    for domain in os.environ.get("ANSWER_EMAIL_DOMAINS", "").split(",")
+    if domain.strip()
+]
 
 # --- E-mail ------------------------------------------------------------------------------------
 

@@ -361,6 +361,14 @@ class Membership(models.Model):
         related_name="memberships",
         verbose_name=_("region"),
     )
+    signs_answers = models.BooleanField(
+        _("signs answers"),
+        default=False,
+        help_text=_(
+            "An authorised official: may sign answers where the regime asks for one (heads "
+            "always may)."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

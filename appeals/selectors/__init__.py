@@ -69,9 +69,9 @@ def get_appeal_for_citizen(*, user, number: str) -> Appeal:
         lookups.append(
             Prefetch(
                 "answers",
-                queryset=Answer.objects.select_related("organization", "rating").prefetch_related(
-                    "attachments"
-                ),
+                queryset=Answer.objects.select_related(
+                    "organization", "rating", "signed_by"
+                ).prefetch_related("attachments"),
             )
         )
     else:
@@ -130,7 +130,13 @@ def moderation_queue(*, user) -> QuerySet[Appeal]:
         Appeal.objects.filter(
             status=Appeal.Status.SUBMITTED, region_id__in=permissions.moderated_region_ids(user)
         )
-        .select_related("category__parent", "municipality", "region", "house__street__settlement")
+        .select_related(
+            "category__parent",
+            "municipality",
+            "region",
+            "house__street__settlement",
+            "organization",
+        )
         # A correlated subquery, computed for the page's rows only (a GROUP BY would count them all).
         .annotate(file_count=Coalesce(Subquery(files), 0))
         .order_by("submitted_at", "pk")
@@ -187,7 +193,12 @@ def with_routes(appeals: list[Appeal]) -> list[Appeal]:
         appeal.route = registry.get((appeal.house_id, appeal.category.served_by)) or routes.get(
             (appeal.category_id, appeal.municipality_id)
         )
-        appeal.routed_to = appeal.route.organization if appeal.route else None
+        # A body proposed at filing (the supervising body of a complaint) comes before the rules.
+        appeal.routed_to = (
+            appeal.organization
+            if appeal.organization_id
+            else (appeal.route.organization if appeal.route else None)
+        )
         appeal.window_left = appeal.registration_due_at - now
     return appeals
 
@@ -199,6 +210,7 @@ def get_appeal_for_moderation(*, user, number: str) -> Appeal:
             "category",
             "municipality",
             "region",
+            "organization",
             "house__street__settlement",
             "incident__organization",
         )

@@ -5,12 +5,12 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from appeals import permissions
-from appeals.models import Answer, AnswerTemplate, Appeal, Event
+from appeals.models import Answer, AnswerDraft, AnswerTemplate, Appeal, Event
 from appeals.services.common import local_date
 from core.input import is_ascii_digits
 from core.models import Notification
@@ -122,7 +122,10 @@ def get_appeal_for_staff(*, user, number: str) -> Appeal:
     appeal = (
         staff_appeals(user=user)
         .filter(number=number)
-        .annotate(undelivered=Coalesce(Subquery(undelivered), 0))
+        .annotate(
+            undelivered=Coalesce(Subquery(undelivered), 0),
+            has_answer_draft=Exists(AnswerDraft.objects.filter(appeal=OuterRef("pk"))),
+        )
         .select_related(
             "category__parent",
             "municipality",
@@ -138,7 +141,9 @@ def get_appeal_for_staff(*, user, number: str) -> Appeal:
                 "events",
                 queryset=Event.objects.select_related("actor").order_by("created_at", "pk"),
             ),
-            Prefetch("answers", queryset=Answer.objects.select_related("author", "rating")),
+            Prefetch(
+                "answers", queryset=Answer.objects.select_related("author", "signed_by", "rating")
+            ),
             "attachments",
         )
         .first()

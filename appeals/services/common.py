@@ -15,10 +15,8 @@ def local_date(appeal: Appeal, moment: datetime | None) -> str:
 
 
 def fresh_due_at(appeal: Appeal, start: datetime) -> datetime:
-    """The category's full term counted from `start` (registration, an early redirect, a re-review)."""
+    """The appeal's full term counted from `start` (registration, an early redirect, a re-review)."""
+    days, day_count = deadlines.term_of(appeal)
     return deadlines.due_at(
-        start=start,
-        days=appeal.category.term_days,
-        region_timezone=appeal.region.timezone,
-        day_count=appeal.category.day_count,
+        start=start, days=days, region_timezone=appeal.region.timezone, day_count=day_count
     )

@@ -16,10 +16,19 @@ from core.outbox import notify
 from core.uploads import AttachmentError
 from organizations.models import Category, Municipality, Organization
 from places.models import House
+from regimes.selectors import regime_version_for
 
 # Version of the consent text shown on the form (152-FZ); stored with each appeal.
 CONSENT_VERSION = "2026-11"
 REGISTRATION_WINDOW = timedelta(days=3)
+
+
+def registration_window(category: Category, *, now) -> timedelta:
+    """The moderators' registration term: the category's regime's (the body is not chosen yet)."""
+    version = regime_version_for(
+        category_id=category.pk, parent_id=category.parent_id, organization_kind="", as_of=now
+    )
+    return timedelta(days=version.registration_days) if version else REGISTRATION_WINDOW
 
 
 def _next_number(*, region, year: int) -> str:
@@ -57,6 +66,9 @@ def _submit(
     latitude: Decimal | None,
     longitude: Decimal | None,
     complained_organization: Organization | None,
+    complaint_about: Appeal | None,
+    proposed_organization: Organization | None,
+    answer_by_email: bool,
     actor,
     is_public: bool,
 ) -> Appeal:
@@ -90,8 +102,13 @@ def _submit(
         channel=channel,
         complained_organization=complained_organization,
         is_public=is_public,
+        complaint_about=complaint_about,
+        # A proposal for the moderator (registration may choose another): the supervising body
+        # of a complaint about an answer.
+        organization=proposed_organization,
+        answer_by_email=answer_by_email,
         submitted_at=now,
-        registration_due_at=now + REGISTRATION_WINDOW,
+        registration_due_at=now + registration_window(category, now=now),
         consent_at=now,
         consent_version=consent_version,
         idempotency_key=idempotency_key,
@@ -131,6 +148,9 @@ def submit_appeal(
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
     complained_organization: Organization | None = None,
+    complaint_about: Appeal | None = None,
+    proposed_organization: Organization | None = None,
+    answer_by_email: bool = False,
     actor=None,
     is_public: bool = False,
 ) -> Appeal:
@@ -163,6 +183,9 @@ def submit_appeal(
             latitude=latitude,
             longitude=longitude,
             complained_organization=complained_organization,
+            complaint_about=complaint_about,
+            proposed_organization=proposed_organization,
+            answer_by_email=answer_by_email,
             actor=actor or citizen,
             is_public=is_public,
         )

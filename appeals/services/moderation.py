@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appeals import permissions
+from appeals.identification import appeal_assurance
 from appeals.models import Appeal, Event, Ground
 from appeals.services.common import fresh_due_at, local_date
 from appeals.workflow import transition
@@ -13,6 +14,7 @@ from core.outbox import notify
 from organizations.errors import RoutingError
 from organizations.models import Category, Organization
 from places.selectors import route_appeal
+from regimes.selectors import resolve_regime
 
 
 def _check_moderator(moderator):
@@ -54,7 +56,13 @@ def accept_appeal(
     def apply(appeal: Appeal) -> None:
         if category is not None:
             appeal.category = category
-        if organization is None:
+        # The moderator's choice; else the body proposed at filing (the supervising body of a
+        # complaint about an answer); else the address registry, then the routing rules.
+        if organization is not None:
+            appeal.organization = organization
+        elif appeal.organization_id is not None:
+            data["route"] = "proposed"
+        else:
             try:
                 route = route_appeal(
                     category=appeal.category, municipality=appeal.municipality, house=appeal.house
@@ -64,9 +72,25 @@ def accept_appeal(
             appeal.organization = route.organization
             data["route"] = route.source
             data["route_reason"] = route.reason
-        else:
-            appeal.organization = organization
+        if appeal.organization_id == appeal.complained_organization_id:
+            raise DomainError(
+                _("The appeal complains about «%(organization)s» and cannot be sent to it.")
+                % {"organization": appeal.organization}
+            )
         appeal.registered_at = timezone.now()
+        # The rules in force when the citizen filed, for this category at this kind of body and
+        # for an author identified as the channel allows: kept for the appeal's whole life,
+        # whatever an administrator changes later.
+        resolution = resolve_regime(
+            category_id=appeal.category_id,
+            parent_id=appeal.category.parent_id,
+            organization_kind=appeal.organization.kind,
+            as_of=appeal.submitted_at,
+            channel=appeal.channel,
+            assurance=appeal_assurance(channel=appeal.channel, citizen=appeal.citizen),
+        )
+        appeal.regime_version = resolution.version
+        appeal.official_regime_version = resolution.official
         appeal.due_at = fresh_due_at(appeal, appeal.registered_at)
 
     # apply() adds how the organization was found, before the event is written

@@ -20,7 +20,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from appeals.models import Appeal, Attachment, Event, SweepRun
+from appeals.models import AnswerDraft, Appeal, Attachment, Event, SweepRun
 from appeals.services.common import local_date
 from appeals.services.work import close_appeal
 from core.outbox import notify_bulk
@@ -269,6 +269,8 @@ def close_unrated(*, now: datetime | None = None, batch: int = BATCH) -> int:
 def purge_abandoned_drafts(*, now: datetime | None = None, batch: int = BATCH) -> int:
     """Files uploaded to a filing form that was never sent, after a day: rows, then the files.
 
+    Not the files of an answer waiting for signature (AnswerDraft): they wait with it.
+
     The files go after commit, so a rolled-back batch never leaves a row without its file.
     """
     now = now or timezone.now()
@@ -279,6 +281,7 @@ def purge_abandoned_drafts(*, now: datetime | None = None, batch: int = BATCH) -
                 Attachment.objects.filter(
                     appeal__isnull=True, answer__isnull=True, created_at__lte=now - DRAFT_LIFETIME
                 )
+                .exclude(draft_key__in=AnswerDraft.objects.values("draft_key"))
                 .select_for_update(skip_locked=True)
                 .order_by("created_at")
                 .only("pk", "file", "thumbnail")[:batch]

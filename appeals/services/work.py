@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appeals import attachments, deadlines, permissions
+from appeals.identification import answer_email_allowed
 from appeals.models import Answer, Appeal, Attachment, ClarificationMessage, Event, Ground
 from appeals.services.common import local_date
 from appeals.services.support import notify_supporters_of_answer
@@ -169,7 +170,9 @@ def redirect_appeal(*, actor, appeal_id: int, organization: Organization, reason
     def apply(appeal: Appeal) -> None:
         now = timezone.now()
         fresh["term"] = deadlines.redirect_gives_fresh_term(
-            registered_at=appeal.registered_at, redirected_at=now
+            registered_at=appeal.registered_at,
+            redirected_at=now,
+            window=deadlines.forwarding_window(appeal),
         )
         if fresh["term"]:
             if appeal.extension_days is not None:
@@ -214,6 +217,17 @@ def extend_deadline(*, head, appeal_id: int, days: int, reason: str) -> Appeal:
 
     def check(appeal: Appeal) -> None:
         _head(head)(appeal)
+        regime = deadlines.regime_of(appeal)
+        if regime is not None and not regime.extension_allowed:
+            raise DomainError(
+                _("The rules of this appeal («%(regime)s») allow no extension of the term.")
+                % {"regime": regime.regime.name}
+            )
+        if regime is not None and days > regime.extension_max_days:
+            raise DomainError(
+                _("Under «%(regime)s» the term may be extended by %(days)s days at most.")
+                % {"regime": regime.regime.name, "days": regime.extension_max_days}
+            )
         if appeal.extension_days is not None:
             raise DomainError(_("The term of this appeal has already been extended once."))
         if timezone.now() >= appeal.due_at:
@@ -251,15 +265,48 @@ def answer_appeal(
     """Answer on the merits; the citizen is asked to rate the answer.
 
     `draft_key`: files the actor attached to an earlier try of this form that came back (kept by
-    `keep_draft_uploads`) go with the answer too, besides `uploads`.
+    `keep_draft_uploads`) go with the answer too, besides `uploads`. Where the appeal's regime
+    names a signer the actor is not, the answer waits for that signature instead
+    (appeals/services/signing.py); the appeal's status then stays.
     """
     if not text.strip():
         raise DomainError(_("The answer is empty."))
+    from appeals.services import signing  # signing releases answers through this module
+
+    signer_needed = signing.signer_needed(appeal_id=appeal_id, actor=actor)
+    if signer_needed:
+        return signing.send_for_signature(
+            actor=actor, appeal_id=appeal_id, text=text, uploads=uploads, draft_key=draft_key
+        )
+    return release_answer(
+        actor=actor,
+        author=actor,
+        appeal_id=appeal_id,
+        text=text,
+        uploads=uploads,
+        draft_key=draft_key,
+        signed_by=actor if signer_needed is not None else None,
+    )
+
+
+def release_answer(
+    *,
+    actor,
+    author,
+    appeal_id: int,
+    text: str,
+    uploads=(),
+    draft_key: uuid.UUID | None = None,
+    signed_by=None,
+    check=None,
+) -> Appeal:
+    """The answer goes to the citizen: written by `author`, released (and signed, when the regime
+    asks) by `actor`; files of `author` kept under `draft_key` go with it."""
     uploads = list(uploads)
     drafts = (
         list(
             Attachment.objects.filter(
-                draft_key=draft_key, appeal__isnull=True, answer__isnull=True, uploaded_by=actor
+                draft_key=draft_key, appeal__isnull=True, answer__isnull=True, uploaded_by=author
             ).values_list("pk", flat=True)
         )
         if draft_key
@@ -274,20 +321,22 @@ def answer_appeal(
         appeal.rating_requested_at = now
         appeal.rating_reminded_at = None
         if appeal.executor_id is None:
-            appeal.executor = actor
+            appeal.executor = author
 
     outcome = transition(
         appeal_id=appeal_id,
         action=Event.Action.ANSWER,
         actor=actor,
-        check=_staff(actor),
+        check=check or _staff(actor),
         apply=apply,
+        data={"signed_by": signed_by.pk} if signed_by is not None else None,
     )
     appeal = outcome.appeal
     if outcome.changed:
         answer = Answer.objects.create(
             appeal=appeal,
-            author=actor,
+            author=author,
+            signed_by=signed_by,
             organization=appeal.organization,
             text=text.strip(),
             review_round=appeal.review_round,
@@ -299,14 +348,14 @@ def answer_appeal(
             )
         for upload in uploads:
             attachments.store_attachment(
-                upload=upload, uploaded_by=actor, appeal=appeal, answer=answer
+                upload=upload, uploaded_by=author, appeal=appeal, answer=answer
             )
-        notify(
-            recipient=appeal.citizen,
-            appeal=appeal,
-            template="answered",
-            context={"organization": appeal.organization.name},
-        )
+        context = {"organization": appeal.organization.name}
+        # The answer returns through the channel the citizen chose: the text by e-mail only when
+        # asked for and to an allowed mail domain (appeals/identification.py); always in the cabinet.
+        if appeal.answer_by_email and answer_email_allowed(appeal.citizen):
+            context["answer_text"] = answer.text
+        notify(recipient=appeal.citizen, appeal=appeal, template="answered", context=context)
         notify_supporters_of_answer(appeal=appeal)
     return appeal
 
@@ -322,6 +371,12 @@ def close_on_ground(*, actor, appeal_id: int, ground: str, comment: str = "") ->
 
     def check(appeal: Appeal) -> None:
         _staff(actor)(appeal)
+        regime = deadlines.regime_of(appeal)
+        if regime is not None and regime.closing_grounds and ground not in regime.closing_grounds:
+            raise DomainError(
+                _("The rules of this appeal («%(regime)s») do not allow closing it on this ground.")
+                % {"regime": regime.regime.name}
+            )
         if ground == Ground.REPEATED and not permissions.is_head_of(actor, appeal):
             raise NotAllowed(_("Only the head may close a repeated appeal."))
 
@@ -405,3 +460,32 @@ def record_contacts_view(*, actor, appeal_id: int) -> None:
         is_public=False,
         created_at=timezone.now(),
     )
+
+
+@transaction.atomic
+def record_posting(*, actor, appeal_id: int, posted_on, tracking: str = "") -> Appeal:
+    """The printed answer (appeals/letters.py) was sent by post: the date and tracking number go
+    on the latest answer and into the timeline, where the citizen reads them too."""
+    if posted_on > timezone.localdate():
+        raise DomainError(_("The posting date cannot be in the future."))
+    result = {}
+
+    def check(appeal: Appeal) -> None:
+        _staff(actor)(appeal)
+        result["answer"] = appeal.answers.order_by("-review_round").first()
+        if result["answer"] is None:
+            raise DomainError(_("There is no answer to post yet."))
+
+    outcome = transition(
+        appeal_id=appeal_id,
+        action=Event.Action.POST_ANSWER,
+        actor=actor,
+        check=check,
+        comment=tracking.strip(),
+        data={"posted_on": posted_on.isoformat()},
+    )
+    answer = result["answer"]
+    answer.posted_on = posted_on
+    answer.post_tracking = tracking.strip()
+    answer.save(update_fields=["posted_on", "post_tracking"])
+    return outcome.appeal

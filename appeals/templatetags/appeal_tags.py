@@ -6,6 +6,7 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 
+from appeals.deadlines import regime_of
 from appeals.models import Appeal
 
 register = template.Library()
@@ -39,3 +40,75 @@ def deadline(appeal: Appeal):
     return format_html(
         '<span class="deadline deadline-{}">{}</span>', "soon" if days <= 3 else "ok", text
     )
+
+
+@register.simple_tag
+def regime_badge(appeal: Appeal):
+    """The regime the appeal is reviewed under («59-ФЗ», «Сообщение»), from memory: no query."""
+    version = regime_of(appeal)
+    if version is None:
+        return ""
+    return format_html(
+        '<abbr class="regime regime-{}" title="{}">{}</abbr>',
+        version.regime.kind,
+        version.regime.name,
+        version.regime.short_name,
+    )
+
+
+def term_text(*, days: int, day_count: str) -> str:
+    if day_count == "working":
+        return ngettext(
+            "the answer within %(days)s working day of registration",
+            "the answer within %(days)s working days of registration",
+            days,
+        ) % {"days": days}
+    return ngettext(
+        "the answer within %(days)s day of registration",
+        "the answer within %(days)s days of registration",
+        days,
+    ) % {"days": days}
+
+
+@register.simple_tag
+def regime_facts(appeal: Appeal, staff: bool = False):
+    """«Обращение по 59-ФЗ: ответ в течение 30 дней со дня регистрации» for the appeal pages;
+    staff also read whether the term may be extended and who signs the answer."""
+    version = regime_of(appeal)
+    if version is None:
+        return ""
+    parts = [term_text(days=version.answer_days, day_count=version.day_count)]
+    if staff:
+        if version.extension_allowed:
+            parts.append(
+                ngettext(
+                    "extension by up to %(days)s day",
+                    "extension by up to %(days)s days",
+                    version.extension_max_days,
+                )
+                % {"days": version.extension_max_days}
+            )
+        else:
+            parts.append(gettext("no extension"))
+        parts.append(gettext("signed by: %(signer)s") % {"signer": version.get_signer_display()})
+        if appeal.official_regime_version_id:
+            parts.append(gettext("the author is not identified: a 59-FZ appeal once they are"))
+    return format_html(
+        "<div><dt>{}</dt><dd>{}: {}</dd></div>",
+        gettext("Rules of review"),
+        version.regime.name,
+        "; ".join(parts),
+    )
+
+
+@register.simple_tag
+def regime_term(version):
+    """The term hint of the filing form: «Обращение по 59-ФЗ: ответ в течение 30 дней …»."""
+    text = format_html(
+        "{}: {}.",
+        version.regime.name,
+        term_text(days=version.answer_days, day_count=version.day_count),
+    )
+    if version.regime.description:
+        return format_html('{} <span class="muted">{}</span>', text, version.regime.description)
+    return text

@@ -21,7 +21,18 @@ from appeals.attachments import (
     ensure_thumbnail,
     thumbnail_response,
 )
-from appeals.forms import AppealForm, ClarificationReplyForm, RatingForm, term_label
+from appeals.forms import (
+    AppealForm,
+    ClarificationReplyForm,
+    ComplaintForm,
+    DocumentsForm,
+    RatingForm,
+    WithdrawForm,
+    term_label,
+)
+from appeals.identification import account_assurance
+from appeals.letters import letter_response
+from appeals.models import Appeal
 from appeals.selectors.support import supported_problems
 from appeals.services.citizen import keep_reply_uploads
 from appeals.services.filing import keep_draft_uploads
@@ -33,6 +44,7 @@ from core.outbox import mark_read, subject_of
 from core.uploads import AttachmentError
 from organizations.models import Category
 from organizations.selectors import get_platform_region, leaf_categories
+from regimes.selectors import expected_regime
 
 
 def _region():
@@ -59,11 +71,12 @@ def new_appeal(request):
     if request.method == "GET":
         form = AppealForm(
             region=region,
+            user=request.user,
             initial={"idempotency_key": uuid.uuid4(), "municipality": request.user.municipality_id},
         )
         return render(request, "appeals/new.html", {"form": form, "drafts": []})
 
-    form = AppealForm(request.POST, request.FILES, region=region)
+    form = AppealForm(request.POST, request.FILES, region=region, user=request.user)
     if getattr(request, "limited", False):
         form.is_valid()
         form.add_error(
@@ -92,6 +105,7 @@ def new_appeal(request):
                 latitude=data["latitude"],
                 longitude=data["longitude"],
                 is_public=data["is_public"],
+                answer_by_email=data["answer_by_email"],
             ),
             form=form,
             fields={AttachmentError: "files"},
@@ -156,10 +170,21 @@ def term_hint(request):
         if category_id is not None
         else None
     )
+    resolution = category and expected_regime(
+        category=category,
+        municipality_id=parse_pk(request.GET.get("municipality")),
+        channel=Appeal.Channel.WEB,
+        assurance=account_assurance(request.user),
+    )
     return render(
         request,
         "appeals/includes/term_hint.html",
-        {"category": category, "term": category and term_label(category)},
+        {
+            "category": category,
+            "term": category and term_label(category),
+            "regime": resolution and resolution.version,
+            "official": resolution and resolution.official,
+        },
     )
 
 
@@ -210,9 +235,17 @@ def _files_left(appeal) -> int:
 def _detail_context(appeal, *, reply_form=None, rating_form=None) -> dict:
     answers = list(appeal.answers.all())
     can_rate = selectors.answer_awaiting_rating(appeal=appeal, answers=answers) is not None
+    working = appeal.status in appeal.OPEN_STATUSES
     return {
         "appeal": appeal,
         "answers": answers,
+        # The citizen's rights (59-FZ art. 5): withdraw before the answer, add documents while it
+        # is reviewed, complain about an answer to the supervising body.
+        "withdraw_form": WithdrawForm()
+        if working or appeal.status == appeal.Status.SUBMITTED
+        else None,
+        "documents_form": DocumentsForm(files_left=_files_left(appeal)) if working else None,
+        "complaint_form": ComplaintForm() if answers else None,
         "reply_form": reply_form
         or (
             ClarificationReplyForm(files_left=_files_left(appeal))
@@ -310,6 +343,17 @@ def download(request, number: str, attachment_id: int):
         user=request.user, number=number, attachment_id=attachment_id
     )
     return attachment_response(attachment, inline=request.GET.get("view") == "1")
+
+
+@login_required
+@require_GET
+def answer_letter(request, number: str, answer_id: int):
+    """The answer as a printable letter (PDF) with the organization's details and the signer."""
+    appeal = selectors.get_appeal_for_citizen(user=request.user, number=number)
+    answer = next((a for a in appeal.answers.all() if a.pk == answer_id), None)
+    if answer is None:
+        raise Http404
+    return letter_response(appeal=appeal, answer=answer)
 
 
 @login_required

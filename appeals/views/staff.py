@@ -4,15 +4,19 @@ import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from appeals import deadlines, services
 from appeals import permissions as appeal_permissions
-from appeals import services
+from appeals.letters import letter_response
+from appeals.models import Attachment
 from appeals.selectors import staff as staff_selectors
 from appeals.selectors.staff import fill_placeholders
+from appeals.services import signing, work
 from appeals.services.common import local_date
 from appeals.services.filing import keep_draft_uploads
 from appeals.staff_forms import (
@@ -23,8 +27,11 @@ from appeals.staff_forms import (
     CloseForm,
     ExtendForm,
     NoteForm,
+    PostingForm,
     QueueFilterForm,
     RedirectForm,
+    ReturnForReworkForm,
+    SignForm,
 )
 from appeals.views import drafts
 from appeals.workflow import allowed_actions
@@ -115,7 +122,25 @@ def _page(request, appeal, *, status=200, **forms):
         "note_form": forms.get("note_form") or NoteForm(),
         "assign_form": forms.get("assign_form") or AssignForm(executors=executors),
         "close_form": forms.get("close_form") or CloseForm(),
+        "posting_form": forms.get("posting_form") or PostingForm(),
     }
+    # Answer signing (the regime names the signer): no query unless one is waiting or returned.
+    if deadlines.regime_of(appeal) is not None and appeal.has_answer_draft:
+        draft = appeal.answer_drafts.select_related("author", "returned_by").first()
+        context["answer_draft"] = draft
+        if draft.returned_at is None:
+            context["may_sign"] = signing.may_sign(user, appeal)
+            context["sign_form"] = forms.get("sign_form") or SignForm(initial={"text": draft.text})
+            context["rework_form"] = forms.get("rework_form") or ReturnForReworkForm()
+        elif "answer_form" not in forms and draft.author_id == user.pk:
+            # Returned for rework: the author's form starts from the version sent, files too.
+            context["answer_form"] = AnswerForm(initial={"text": draft.text})
+            context["answer_draft_key"] = draft.draft_key
+            context["answer_drafts"] = list(
+                Attachment.objects.filter(
+                    draft_key=draft.draft_key, appeal__isnull=True, uploaded_by=user
+                )
+            )
     return render(request, "appeals/staff/appeal.html", context, status=status)
 
 
@@ -223,7 +248,11 @@ def answer(request, number: str):
             draft_key=key,
         ),
     ):
-        messages.success(request, _("The answer is sent to the citizen."))
+        appeal.refresh_from_db(fields=["status"])
+        if appeal.status == appeal.Status.ANSWERED:
+            messages.success(request, _("The answer is sent to the citizen."))
+        else:
+            messages.success(request, _("The answer is sent for signature."))
         return redirect("staff:appeal", number=appeal.number)
     drafts.keep_good_files(
         request,
@@ -239,6 +268,65 @@ def answer(request, number: str):
         answer_form=form,
         answer_draft_key=key,
         answer_drafts=drafts.kept(request, key),
+    )
+
+
+@staff_required
+@require_GET
+def answer_letter(request, number: str, answer_id: int):
+    """The answer as a printable letter (PDF), for posting a paper letter's answer."""
+    appeal = staff_selectors.get_appeal_for_staff(user=request.user, number=number)
+    answer = next((a for a in appeal.answers.all() if a.pk == answer_id), None)
+    if answer is None:
+        raise Http404
+    return letter_response(appeal=appeal, answer=answer)
+
+
+@staff_required
+@require_POST
+def record_posting(request, number: str):
+    return _act(
+        request,
+        number,
+        PostingForm,
+        "posting_form",
+        lambda appeal, data: work.record_posting(
+            actor=request.user,
+            appeal_id=appeal.pk,
+            posted_on=data["posted_on"],
+            tracking=data["tracking"],
+        ),
+        _("The posting is recorded."),
+    )
+
+
+@staff_required
+@require_POST
+def sign(request, number: str):
+    return _act(
+        request,
+        number,
+        SignForm,
+        "sign_form",
+        lambda appeal, data: signing.sign_answer(
+            signer=request.user, appeal_id=appeal.pk, text=data["text"]
+        ),
+        _("The answer is signed and sent to the citizen."),
+    )
+
+
+@staff_required
+@require_POST
+def return_for_rework(request, number: str):
+    return _act(
+        request,
+        number,
+        ReturnForReworkForm,
+        "rework_form",
+        lambda appeal, data: signing.return_for_rework(
+            signer=request.user, appeal_id=appeal.pk, comment=data["comment"]
+        ),
+        _("The answer is returned to its author for rework."),
     )
 
 

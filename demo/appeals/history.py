@@ -26,7 +26,6 @@ from demo.appeals.texts import (
     DOCTORS,
     DRUGS,
     EXTENSION_REASONS,
-    FRESH_TERM_REDIRECT_WINDOW,
     GENERIC_ANSWERS,
     GENERIC_TEMPLATES,
     OPENINGS,
@@ -139,6 +138,9 @@ class _History:
             longitude = f"{info['lon'] + rng.gauss(0, 0.02):.5f}"
         channel = _weighted(rng, CHANNELS)
         org0 = self.route[category_id, municipality_id]
+        regime_version, term, day_count, may_extend, extension_cap, forwarding = self.regime_term(
+            category_id, org0, term, day_count
+        )
 
         steps = self._path(status, rereview, t0, term, org0, category_id)
         self._fit(steps, t0, status)
@@ -193,7 +195,7 @@ class _History:
             elif action == A.REDIRECT:
                 target = step[2]
                 actor = rng.choice(self.executors[org]) if rng.random() < 0.7 else self._moderator()
-                if t - registered <= FRESH_TERM_REDIRECT_WINDOW.total_seconds():
+                if t - registered <= forwarding:
                     due = self.due(t, term, day_count)
                     extension_days, extension_reason = None, ""  # a fresh term drops it
                 comment = f"Вопрос относится к компетенции организации «{self.org_names.get(target, '')}»."
@@ -224,10 +226,13 @@ class _History:
                 heads = self.heads[org]
                 if not heads or t >= due or extension_days is not None:
                     continue
-                days = step[2]
+                reason, head = rng.choice(EXTENSION_REASONS), rng.choice(heads)
+                if not may_extend:  # the regime allows none (drawn anyway: the same stream)
+                    continue
+                days = min(step[2], extension_cap)
                 due, extension_days = self.extend(due, days), days
-                extension_reason = comment = rng.choice(EXTENSION_REASONS)
-                actor, data = rng.choice(heads), f'{{"days": {days}}}'
+                extension_reason = comment = reason
+                actor, data = head, f'{{"days": {days}}}'
             elif action == A.ANSWER:
                 st, answered, rating_requested = S.ANSWERED, t, t
                 executor = executor or rng.choice(self.executors[org])
@@ -310,6 +315,7 @@ class _History:
                 CONSENT_VERSION,
                 None,
                 _dt(steps[-1][1]),
+                regime_version if registered is not None else None,
             )
         )
 

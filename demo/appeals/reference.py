@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from demo.appeals.plan import _cumulative, _dt
 from demo.appeals.texts import (
@@ -22,6 +23,7 @@ from demo.appeals.texts import (
     DAY,
     DEFAULT_CATEGORY_WEIGHT,
     FEMALE_FIRST,
+    FRESH_TERM_REDIRECT_WINDOW,
     MALE_FIRST,
     PATRONYMICS,
     RESIDENT_EMAIL,
@@ -32,6 +34,7 @@ from demo.appeals.texts import (
 from demo.organizations import data as demo_data
 from organizations.models import Membership, Municipality, Organization, RoutingRule
 from organizations.selectors import leaf_categories
+from regimes.selectors import regime_version_for
 
 if TYPE_CHECKING:
     from demo.appeals import _Generator
@@ -217,6 +220,37 @@ class _References:
         self.org_names = dict(
             Organization.objects.filter(pk__in=set(self.route.values())).values_list("pk", "name")
         )
+        self.org_kinds = dict(
+            Organization.objects.filter(pk__in=set(self.route.values())).values_list("pk", "kind")
+        )
+        self.category_parents = {c.pk: c.parent_id for c in categories}
+        self._regimes: dict[tuple[int, int], tuple] = {}
+
+    def regime_term(self, category_id: int, org: int, term: int, day_count: str) -> tuple:
+        """(regime version id, term days, day count, extension allowed and its longest, the
+        forwarding window in seconds) the registration of an appeal of this category at this organization fixes
+        (regimes/selectors.py)."""
+        key = (category_id, org)
+        if key not in self._regimes:
+            version = regime_version_for(
+                category_id=category_id,
+                parent_id=self.category_parents.get(category_id),
+                organization_kind=self.org_kinds.get(org, ""),
+                as_of=timezone.now(),
+            )
+            self._regimes[key] = (
+                (
+                    version.pk,
+                    version.answer_days,
+                    version.day_count,
+                    version.extension_allowed,
+                    version.extension_max_days,
+                    version.forwarding_days * DAY,
+                )
+                if version
+                else (None, term, day_count, True, 30, FRESH_TERM_REDIRECT_WINDOW.total_seconds())
+            )
+        return self._regimes[key]
 
     def _load_staff(self) -> None:
         """Moderators of the region; executors and heads of every organization appeals may reach.

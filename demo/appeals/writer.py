@@ -87,6 +87,7 @@ APPEAL_COLUMNS = (
     "consent_version",
     "idempotency_key",
     "updated_at",
+    "regime_version",
 )
 EVENT_COLUMNS = (
     "appeal",

@@ -33,6 +33,11 @@ COVERED = {
     "appeals:detail": {"number"},
     "appeals:reply": {"number"},
     "appeals:rate": {"number"},
+    "appeals:withdraw": {"number"},
+    "appeals:add_documents": {"number"},
+    "appeals:complain": {"number"},
+    "appeals:make_official": {"number"},
+    "appeals:answer_letter": {"number", "answer_id"},
     "appeals:download": {"number", "attachment_id"},
     "appeals:thumbnail": {"number", "attachment_id"},
     "appeals:make_private": {"number"},
@@ -53,6 +58,10 @@ COVERED = {
     "staff:take": {"number"},
     "staff:assign": {"number"},
     "staff:answer": {"number"},
+    "staff:sign": {"number"},
+    "staff:answer_letter": {"number", "answer_id"},
+    "staff:record_posting": {"number"},
+    "staff:return_for_rework": {"number"},
     "staff:clarify": {"number"},
     "staff:redirect": {"number"},
     "staff:redirect_options": {"number"},
@@ -163,6 +172,7 @@ def setting(db, settings, tmp_path):
         "attachment_id": attachment.pk,
         "template_id": template.pk,
         "incident_id": incident.pk,
+        "answer_id": answer.pk,
     }
     secrets = [owner.email, "Секретова", "+7 900 111-22-33", "ул. Потайная", "никто посторонний"]
     return {"people": people, "kwargs": kwargs, "secrets": secrets}

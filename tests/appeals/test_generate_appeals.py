@@ -72,7 +72,9 @@ def test_creates_exactly_the_count_in_every_status_without_notifications(region,
     assert residents.count() == COUNT // 5
     assert not any(user.has_usable_password() for user in residents[:20])
     assert Appeal.objects.values("citizen").distinct().count() > 100
-    assert Appeal.objects.values("municipality").distinct().count() == 14
+    # Spread over the region by population: the smallest districts (Aleutsky, a few hundred
+    # people) expect under 5 of 2,000 appeals, so one of them may draw none for a given seed.
+    assert Appeal.objects.values("municipality").distinct().count() >= 12
     capital = Municipality.objects.get(name__startswith="Петропавловск")
     assert 0.4 < Appeal.objects.filter(municipality=capital).count() / COUNT < 0.75
     leaves = Category.objects.filter(parent__isnull=False).count()
@@ -178,17 +180,19 @@ def test_every_appeal_has_its_timeline(generated):
             if event.action in ("take", "answer"):
                 assert event.actor_id in staff
             # The deadline as the services would have set it.
+            days, day_count = deadlines.term_of(a)  # the appeal's regime, else its category's
             fresh = deadlines.due_at(
                 start=event.created_at,
-                days=a.category.term_days,
+                days=days,
                 region_timezone=a.region.timezone,
-                day_count=a.category.day_count,
+                day_count=day_count,
             )
             if event.action == "accept":
                 due = fresh
                 assert a.registered_at == event.created_at
-            elif event.action == "redirect" and event.created_at - a.registered_at <= timedelta(
-                days=7
+            elif (
+                event.action == "redirect"
+                and event.created_at - a.registered_at <= deadlines.forwarding_window(a)
             ):
                 due = fresh
             elif event.action == "extend_deadline":

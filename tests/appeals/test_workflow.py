@@ -1,11 +1,13 @@
 """Every transition of the table: allowed from its sources, refused from every other status."""
 
+from datetime import date
+
 import pytest
 from django.db import DatabaseError, transaction
 
 from appeals import services
-from appeals.models import AccountHold, Appeal, Event, Incident, Support
-from appeals.services import incidents, support
+from appeals.models import AccountHold, AnswerDraft, Appeal, Event, Incident, Support
+from appeals.services import incidents, rights, signing, support, work
 from appeals.services.on_behalf import confirm_held_appeal, hold_for_account
 from appeals.workflow import (
     TRANSITIONS,
@@ -117,12 +119,48 @@ ACTIONS = {
         )
         and _fresh(a)
     ),
+    "withdraw": lambda w, a: rights.withdraw_appeal(citizen=w.citizen, appeal_id=a.pk),
+    "add_documents": lambda w, a: rights.add_documents(
+        citizen=w.citizen, appeal_id=a.pk, text="Прикладываю акт."
+    ),
+    # the complaint is a new appeal; the move is the original's
+    "complain": lambda w, a: (
+        rights.complain_about_answer(
+            citizen=w.citizen, appeal_id=a.pk, text="Ответ формальный, снег так и лежит."
+        ).complaint_about
+    ),
+    "make_official": lambda w, a: _official(w, a),
+    "post_answer": lambda w, a: work.record_posting(
+        actor=w.executor, appeal_id=a.pk, posted_on=date.today(), tracking="683000"
+    ),
+    "send_for_signature": lambda w, a: signing.send_for_signature(
+        actor=w.executor, appeal_id=a.pk, text="Снег убран."
+    ),
+    "return_for_rework": lambda w, a: signing.return_for_rework(
+        signer=w.head,
+        appeal_id=AnswerDraft.objects.create(appeal=a, author=w.executor, text="Убрано.").appeal_id,
+        comment="Укажите срок.",
+    ),
 }
 
 
 def _made_public(appeal) -> int:
     Appeal.objects.filter(pk=appeal.pk).update(is_public=True)
     return appeal.pk
+
+
+def _official(world, appeal):
+    """A message of an author who has since verified their identity (547-FZ)."""
+    from django.utils import timezone
+
+    from regimes.models import RegimeVersion
+
+    Appeal.objects.filter(pk=appeal.pk).update(
+        official_regime_version=RegimeVersion.objects.get(regime__code="59-fz")
+    )
+    world.citizen.identity_verified_at = timezone.now()
+    world.citizen.save()
+    return rights.make_official(citizen=world.citizen, appeal_id=appeal.pk)
 
 
 CASES = [

@@ -15,6 +15,7 @@ PLATFORM_APPS = {
     "accounts",
     "organizations",
     "places",
+    "regimes",
     "appeals",
     "surveys",
     "partners",
@@ -72,6 +73,12 @@ def test_organizations_imports_nothing_from_appeals_or_surveys():
 def test_places_imports_only_core_and_organizations_of_the_platform():
     allowed = {"core", "organizations", "places"}
     assert violations("places", lambda name: top(name) in PLATFORM_APPS - allowed) == []
+
+
+def test_regimes_know_only_the_organizations():
+    # The legal rules are reference data: appeals read them, they read nothing of appeals.
+    allowed = {"core", "organizations", "regimes"}
+    assert violations("regimes", lambda name: top(name) in PLATFORM_APPS - allowed) == []
 
 
 def _appeals_internals(name: str) -> bool:

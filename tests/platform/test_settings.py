@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import polib
@@ -57,6 +58,14 @@ def test_russian_catalogue_is_complete():
     assert len(catalogue) > 100
     assert [entry.msgid for entry in catalogue.untranslated_entries()] == []
     assert [entry.msgid for entry in catalogue.fuzzy_entries()] == []
+    # A message defined twice (two people appending the same string) is a fatal error for GNU
+    # msgfmt and a silent coin toss for polib: the later translation wins.
+    keys = Counter((entry.msgctxt, entry.msgid) for entry in catalogue)
+    assert [key for key, n in keys.items() if n > 1] == []
+    # Russian has four plural forms here (the header's nplurals): a missing one shows English.
+    forms = int(catalogue.metadata["Plural-Forms"].split("nplurals=")[1].split(";")[0])
+    short = [e.msgid for e in catalogue if e.msgid_plural and len(e.msgstr_plural) != forms]
+    assert short == []
 
 
 def test_production_collectstatic_builds_the_manifest(tmp_path):

@@ -106,6 +106,7 @@ def world(region, organization, citizen, executor, head, moderator, analyst, pla
         "slug": [organization.slug],
         "template_id": [template.pk],
         "attachment_id": [1],
+        "answer_id": [1],
         "question_id": [question.pk],
         "option_id": [question.options.first().pk],
         "comment_id": [comment.pk],

@@ -46,6 +46,7 @@ from organizations.models import (
     RoutingRule,
 )
 from organizations.validators import ogrn_check_digit
+from regimes.models import Regime, RegimeRule
 
 DEFAULT_APPEALS = 3000
 DEMO_CITIZEN = "citizen@demo.local"
@@ -115,6 +116,7 @@ class Command(BaseCommand):
             from demo.places import load_demo_registry
 
             self.stdout.write(load_demo_registry(municipalities=municipalities, org_ids=org_ids))
+            self.load_regimes(leaves)
             self.load_accounts(region, municipalities, org_ids)
             # Answer templates and widget origins of the demo head's organization.
             from demo.appeals.staff_tools import load_demo_staff_tools
@@ -360,6 +362,25 @@ class Command(BaseCommand):
                     )
         RoutingRule.objects.bulk_create(rules)
         self.report("Правила маршрутизации", total, len(rules))
+
+    def load_regimes(self, leaves: dict[str, Category]) -> None:
+        """59-FZ for bodies and administrations (any body without a rule of its own), platform
+        messages for the pressing categories, the housing rules at management companies.
+
+        The regimes themselves come with the migrations (regimes/migrations/0002); these are
+        the demo's rules of which applies where."""
+        regimes = {regime.code: regime for regime in Regime.objects.all()}
+        wanted = [(None, "", "59-fz"), (None, Organization.Kind.MANAGEMENT_COMPANY, "housing")]
+        wanted += [
+            (category, "", "message") for category in leaves.values() if category.is_priority
+        ]
+        created = 0
+        for category, kind, code in wanted:
+            _rule, made = RegimeRule.objects.get_or_create(
+                category=category, organization_kind=kind, defaults={"regime": regimes[code]}
+            )
+            created += made
+        self.report("Правила выбора режима рассмотрения", len(wanted), created)
 
     def load_accounts(
         self, region: Region, municipalities: dict[str, Municipality], org_ids: dict[str, int]

@@ -1,0 +1,178 @@
+"""Answer signing: where the appeal's regime names a signer (the head or an authorised official),
+an executor's answer waits for that signature; the released answer states who signed it."""
+
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from appeals import attachments, deadlines, permissions
+from appeals.models import AnswerDraft, Appeal, Attachment, Event
+from appeals.services.work import _staff, release_answer
+from appeals.workflow import transition
+from core.errors import DomainError, NotAllowed
+from core.outbox import notify
+from organizations.models import Membership
+from organizations.selectors import heads_by_organization
+from regimes.models import Signer
+
+
+def may_sign(user, appeal: Appeal) -> bool:
+    """Whether `user` may release the appeal's answer under its regime."""
+    regime = deadlines.regime_of(appeal)
+    if regime is None or regime.signer == Signer.EXECUTOR:
+        return permissions.can_work_on(user, appeal)
+    if permissions.is_head_of(user, appeal):
+        return True
+    return regime.signer == Signer.AUTHORISED and (
+        Membership.objects.filter(
+            user=user,
+            organization_id=appeal.organization_id,
+            role__in=Membership.ORGANIZATION_ROLES,
+            signs_answers=True,
+        ).exists()
+    )
+
+
+def signer_needed(*, appeal_id: int, actor) -> bool | None:
+    """None: the regime asks for no signature; False: `actor` signs it; True: another must."""
+    appeal = (
+        Appeal.objects.filter(pk=appeal_id)
+        .only("pk", "regime_version_id", "organization_id", "status")
+        .first()
+    )
+    if appeal is None:
+        return None
+    regime = deadlines.regime_of(appeal)
+    if regime is None or regime.signer == Signer.EXECUTOR:
+        return None
+    return not may_sign(actor, appeal)
+
+
+def pending_draft(appeal: Appeal) -> AnswerDraft | None:
+    return (
+        AnswerDraft.objects.filter(appeal=appeal, returned_at__isnull=True)
+        .select_related("author")
+        .first()
+    )
+
+
+def _signers(appeal: Appeal) -> list:
+    heads = heads_by_organization(organization_ids=[appeal.organization_id]).get(
+        appeal.organization_id, []
+    )
+    authorised = [
+        m.user
+        for m in Membership.objects.filter(
+            organization_id=appeal.organization_id, signs_answers=True, user__is_active=True
+        ).select_related("user")
+    ]
+    return list({user.pk: user for user in [*heads, *authorised]}.values())
+
+
+@transaction.atomic
+def send_for_signature(
+    *, actor, appeal_id: int, text: str, uploads=(), draft_key: uuid.UUID | None = None
+) -> Appeal:
+    """The executor's answer waits for the signer; its files wait with it. One at a time."""
+    uploads = list(uploads)
+    key = draft_key or uuid.uuid4()
+    kept = Attachment.objects.filter(
+        draft_key=key, appeal__isnull=True, answer__isnull=True, uploaded_by=actor
+    ).count()
+    attachments.check_count(existing=kept, adding=len(uploads))
+
+    def check(appeal: Appeal) -> None:
+        _staff(actor)(appeal)
+        if pending_draft(appeal) is not None:
+            raise DomainError(_("An answer to this appeal is already waiting for signature."))
+
+    outcome = transition(
+        appeal_id=appeal_id,
+        action=Event.Action.SEND_FOR_SIGNATURE,
+        actor=actor,
+        check=check,
+        is_public=False,
+    )
+    appeal = outcome.appeal
+    for upload in uploads:
+        attachments.store_attachment(upload=upload, uploaded_by=actor, draft_key=key)
+    AnswerDraft.objects.filter(appeal=appeal).delete()  # a version returned earlier
+    AnswerDraft.objects.create(
+        appeal=appeal,
+        author=actor,
+        text=text.strip(),
+        draft_key=key,
+        review_round=appeal.review_round,
+    )
+    for signer in _signers(appeal):
+        notify(recipient=signer, appeal=appeal, template="signature_needed", email=False)
+    return appeal
+
+
+@transaction.atomic
+def sign_answer(*, signer, appeal_id: int, text: str | None = None) -> Appeal:
+    """The signer releases the waiting answer (edited or as it is) to the citizen."""
+    appeal = Appeal.objects.get(pk=appeal_id)
+    draft = pending_draft(appeal)
+    if draft is None:
+        raise DomainError(_("No answer is waiting for signature."))
+    final = (text if text is not None else draft.text).strip()
+    if not final:
+        raise DomainError(_("The answer is empty."))
+
+    def check(locked: Appeal) -> None:
+        if not may_sign(signer, locked):
+            raise NotAllowed(_("Only the person the rules name may sign this answer."))
+
+    appeal = release_answer(
+        actor=signer,
+        author=draft.author,
+        appeal_id=appeal_id,
+        text=final,
+        draft_key=draft.draft_key,
+        signed_by=signer,
+        check=check,
+    )
+    draft.delete()
+    if draft.author_id != signer.pk:
+        notify(recipient=draft.author, appeal=appeal, template="answer_signed", email=False)
+    return appeal
+
+
+@transaction.atomic
+def return_for_rework(*, signer, appeal_id: int, comment: str) -> Appeal:
+    """The signer sends the waiting answer back to its author, saying what to change."""
+    if not comment.strip():
+        raise DomainError(_("Say what to change in the answer."))
+    result = {}
+
+    def check(appeal: Appeal) -> None:
+        if not may_sign(signer, appeal):
+            raise NotAllowed(_("Only the person the rules name may sign this answer."))
+        result["draft"] = pending_draft(appeal)
+        if result["draft"] is None:
+            raise DomainError(_("No answer is waiting for signature."))
+
+    outcome = transition(
+        appeal_id=appeal_id,
+        action=Event.Action.RETURN_FOR_REWORK,
+        actor=signer,
+        check=check,
+        comment=comment.strip(),
+        is_public=False,
+    )
+    draft = result["draft"]
+    draft.returned_at = timezone.now()
+    draft.returned_by = signer
+    draft.return_comment = comment.strip()
+    draft.save(update_fields=["returned_at", "returned_by", "return_comment"])
+    notify(
+        recipient=draft.author,
+        appeal=outcome.appeal,
+        template="answer_returned",
+        context={"comment": comment.strip()},
+        email=False,
+    )
+    return outcome.appeal

@@ -46,7 +46,8 @@ from organizations.models import (
     RoutingRule,
 )
 from organizations.validators import ogrn_check_digit
-from regimes.models import Regime, RegimeRule
+from regimes.models import Regime, RegimeRule, RegimeVersion
+from regimes.standard import install as install_standard_regimes
 
 DEFAULT_APPEALS = 3000
 DEMO_CITIZEN = "citizen@demo.local"
@@ -369,6 +370,7 @@ class Command(BaseCommand):
 
         The regimes themselves come with the migrations (regimes/migrations/0002); these are
         the demo's rules of which applies where."""
+        install_standard_regimes(Regime, RegimeVersion)  # a database emptied since the migration
         regimes = {regime.code: regime for regime in Regime.objects.all()}
         wanted = [(None, "", "59-fz"), (None, Organization.Kind.MANAGEMENT_COMPANY, "housing")]
         wanted += [

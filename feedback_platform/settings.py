@@ -323,6 +323,10 @@ ACCOUNT_RATE_LIMITS = {
 # Appeals a citizen may file per period (django-ratelimit syntax); the benchmark raises it.
 APPEAL_FILING_RATE = os.environ.get("APPEAL_FILING_RATE", "20/h")
 
+# The staff queue counts its rows up to this many; beyond it shows «более 10 000 обращений» and
+# numbers its pages without a total (counting a large organization costs more than its page).
+STAFF_QUEUE_COUNT_CAP = 10_000
+
 # --- E-mail ------------------------------------------------------------------------------------
 
 EMAIL_BACKEND = os.environ.get(

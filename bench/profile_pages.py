@@ -70,6 +70,9 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--dump", help="folder for the raw .prof files")
+    parser.add_argument(
+        "--no-profile", action="store_true", help="only CPU per iteration, without cProfile"
+    )
     args = parser.parse_args()
 
     spec = importlib.util.spec_from_file_location("bench_filing", ROOT / "bench" / "filing.py")
@@ -148,7 +151,21 @@ def main() -> int:
             queries += 1
             return execute(sql, params, many, context)
 
-        profile = cProfile.Profile()
+        profile = cProfile.Profile(time.process_time)  # CPU, not waiting on PostgreSQL
+        if args.no_profile:
+            spent = []
+            with connection.execute_wrapper(count):
+                for i in range(args.requests):
+                    started = time.process_time()
+                    step(client, i)
+                    spent.append(time.process_time() - started)
+            spent.sort()
+            print(
+                f"{name}: CPU per iteration median {spent[len(spent) // 2] * 1000:.2f} ms, "
+                f"p10 {spent[len(spent) // 10] * 1000:.2f} ms, "
+                f"{queries / args.requests:.1f} queries per iteration"
+            )
+            continue
         started = time.process_time()
         with connection.execute_wrapper(count):
             profile.enable()

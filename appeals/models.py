@@ -259,6 +259,18 @@ class Appeal(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("appeals:detail", kwargs={"number": self.number})
 
+    # Django's generated get_FOO_display() rebuilds a dictionary of every choice on each call
+    # (every row of a list shows a status and a channel): these look the label up in one built once.
+    def get_status_display(self) -> str:
+        return str(_STATUS_LABELS.get(self.status, self.status))
+
+    def get_channel_display(self) -> str:
+        return str(_CHANNEL_LABELS.get(self.channel, self.channel))
+
+
+_STATUS_LABELS = dict(Appeal.Status.choices)
+_CHANNEL_LABELS = dict(Appeal.Channel.choices)
+
 
 class AppealNumberCounter(models.Model):
     """Last public number per region and year; incremented in the submitting transaction."""

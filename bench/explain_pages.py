@@ -24,6 +24,10 @@ def main() -> int:
     parser.add_argument("--platform-db", default="compare_platform_1m")
     parser.add_argument("--path", action="append")
     parser.add_argument("--min-ms", type=float, default=0.0, help="print plans of slower ones only")
+    parser.add_argument("--user", default="bench-compare-executor@bench.local")
+    parser.add_argument(
+        "--cold", action="store_true", help="bump the roll-up version before the measured request"
+    )
     args = parser.parse_args()
     spec = importlib.util.spec_from_file_location("bench_filing", ROOT / "bench" / "filing.py")
     base = importlib.util.module_from_spec(spec)
@@ -46,8 +50,9 @@ def main() -> int:
     from appeals.models import Appeal
     from organizations.models import Membership
 
-    executor = User.objects.get(email="bench-compare-executor@bench.local")
-    org = Membership.objects.get(user=executor).organization_id
+    executor = User.objects.get(email=args.user)
+    membership = Membership.objects.filter(user=executor, organization__isnull=False).first()
+    org = membership.organization_id if membership else None
     client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https", secure=True)
     client.force_login(executor)
     for path in args.path or ["/staff/", "similar"]:
@@ -57,6 +62,12 @@ def main() -> int:
             )
             path = f"/staff/appeals/{number}/"
         assert client.get(path).status_code == 200
+        if args.cold:
+            from django.db.models import F
+
+            from analytics.models import RollupState
+
+            RollupState.objects.update(version=F("version") + 1)
         with CaptureQueriesContext(connection) as captured:
             assert client.get(path).status_code == 200
         print(f"\n##### {path}: {len(captured)} queries")

@@ -174,6 +174,8 @@ def executors_of(*, organization_ids) -> QuerySet:
             memberships__organization_id__in=organization_ids,
             memberships__role__in=["executor", "head"],
         )
+        # Only names for a select: not the municipality and region the user manager joins.
+        .select_related(None)
         .distinct()
         .order_by("last_name", "first_name", "email")
     )
@@ -191,6 +193,7 @@ def executors_for_all(*, organization_ids) -> QuerySet:
     return (
         get_user_model()
         .objects.filter(member)
+        .select_related(None)
         .annotate(covered=Count("memberships__organization", filter=member, distinct=True))
         .filter(covered=len(wanted))
         .order_by("last_name", "first_name", "email")

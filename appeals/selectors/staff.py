@@ -116,18 +116,13 @@ def get_appeal_for_staff(*, user, number: str) -> Appeal:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    appeal = (
+    rows = (
         staff_appeals(user=user)
         .filter(number=number)
         .annotate(undelivered=Coalesce(Subquery(undelivered), 0))
+        # What the page and the actions read (the complained-of organization only by its id).
         .select_related(
-            "category__parent",
-            "municipality",
-            "region",
-            "organization",
-            "executor",
-            "citizen",
-            "complained_organization",
+            "category__parent", "municipality", "region", "organization", "executor", "citizen"
         )
         .prefetch_related(
             Prefetch(
@@ -137,11 +132,11 @@ def get_appeal_for_staff(*, user, number: str) -> Appeal:
             Prefetch("answers", queryset=Answer.objects.select_related("author", "rating")),
             "attachments",
         )
-        .first()
     )
-    if appeal is None:
-        raise Http404
-    return appeal
+    try:  # the number is unique: get() compiles no ordering, unlike first()
+        return rows.get()
+    except Appeal.DoesNotExist:
+        raise Http404 from None
 
 
 def similar_in_organization(*, appeal: Appeal, limit: int = 5) -> list[Appeal]:

@@ -145,24 +145,33 @@ def main() -> int:
         for i in range(5):
             step(client, i)
         queries = 0
+        sql_seconds = 0.0
 
         def count(execute, sql, params, many, context):
-            nonlocal queries
+            nonlocal queries, sql_seconds
             queries += 1
-            return execute(sql, params, many, context)
+            started = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                sql_seconds += time.perf_counter() - started
 
         profile = cProfile.Profile(time.process_time)  # CPU, not waiting on PostgreSQL
         if args.no_profile:
-            spent = []
+            spent, walls = [], []
             with connection.execute_wrapper(count):
                 for i in range(args.requests):
-                    started = time.process_time()
+                    started, wall = time.process_time(), time.perf_counter()
                     step(client, i)
                     spent.append(time.process_time() - started)
+                    walls.append(time.perf_counter() - wall)
             spent.sort()
+            walls.sort()
             print(
                 f"{name}: CPU per iteration median {spent[len(spent) // 2] * 1000:.2f} ms, "
-                f"p10 {spent[len(spent) // 10] * 1000:.2f} ms, "
+                f"p10 {spent[len(spent) // 10] * 1000:.2f} ms; wall median "
+                f"{walls[len(walls) // 2] * 1000:.2f} ms, of it waiting on SQL (mean) "
+                f"{sql_seconds / args.requests * 1000:.2f} ms; "
                 f"{queries / args.requests:.1f} queries per iteration"
             )
             continue

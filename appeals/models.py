@@ -396,6 +396,18 @@ class Appeal(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("appeals:detail", kwargs={"number": self.number})
 
+    # Django's generated get_FOO_display() rebuilds a dictionary of every choice on each call
+    # (every row of a list shows a status and a channel): these look the label up in one built once.
+    def get_status_display(self) -> str:
+        return str(_STATUS_LABELS.get(self.status, self.status))
+
+    def get_channel_display(self) -> str:
+        return str(_CHANNEL_LABELS.get(self.channel, self.channel))
+
+
+_STATUS_LABELS = dict(Appeal.Status.choices)
+_CHANNEL_LABELS = dict(Appeal.Channel.choices)
+
 
 class Incident(models.Model):
     """Appeals about one event (a burst main, a road not cleared), answered together.

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from appeals.forms import MultipleFileField, MultipleFileInput, category_choices
 from appeals.models import Ground
 from appeals.selectors.staff import SORTS, TABS, QueueFilter
+from core.fields import PlainQueryModelChoiceField
 from core.input import BoundedDateField
 from core.widgets import FastSelect
 from organizations.models import Municipality, Organization
@@ -40,14 +41,14 @@ class QueueFilterForm(forms.Form):
         choices=(),
         widget=FastSelect,
     )
-    municipality = forms.ModelChoiceField(
+    municipality = PlainQueryModelChoiceField(
         queryset=Municipality.objects.order_by("name"),
         required=False,
         label=_("Municipality"),
         empty_label=_("— any —"),
         widget=FastSelect,
     )
-    executor = forms.ModelChoiceField(
+    executor = PlainQueryModelChoiceField(
         queryset=None,
         required=False,
         label=_("Executor"),
@@ -131,7 +132,7 @@ class ClarifyForm(ActionForm):
 
 class RedirectForm(ActionForm):
     id_prefix = "redirect"
-    organization = forms.ModelChoiceField(
+    organization = PlainQueryModelChoiceField(
         queryset=Organization.objects.none(), label=_("Competent organization"), widget=FastSelect
     )
     reason = forms.CharField(
@@ -165,7 +166,7 @@ class NoteForm(ActionForm):
 
 class AssignForm(ActionForm):
     id_prefix = "assign"
-    executor = forms.ModelChoiceField(queryset=None, label=_("Executor"), widget=FastSelect)
+    executor = PlainQueryModelChoiceField(queryset=None, label=_("Executor"), widget=FastSelect)
 
     def __init__(self, *args, executors=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,17 +8,32 @@ from django.utils.safestring import mark_safe
 
 
 class FastSelect(forms.Select):
+    """Django's select markup without its per-option dictionaries (`optgroups`/`create_option`
+    build, copy and translate a dictionary of attributes for each option)."""
+
     def render(self, name, value, attrs=None, renderer=None):
-        context = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', name, flatatt(context["attrs"]))]
-        for group_name, options, _index in context["optgroups"]:
-            if group_name:
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            final_attrs["multiple"] = True
+        chosen = self.format_value(value)
+        parts = [format_html('<select name="{}"{}>', name, flatatt(final_attrs))]
+        has_selected = False
+        for option_value, option_label in self.choices:
+            if option_value is None:
+                option_value = ""
+            if isinstance(option_label, (list, tuple)):
+                group_name, options = option_value, option_label
                 parts.append(format_html('<optgroup label="{}">', group_name))
-            for option in options:
-                selected = " selected" if option["selected"] else ""
+            else:
+                group_name, options = None, ((option_value, option_label),)
+            for sub_value, sub_label in options:
+                selected = (not has_selected or self.allow_multiple_selected) and str(
+                    sub_value
+                ) in chosen
+                has_selected |= selected
                 parts.append(
-                    f'<option value="{conditional_escape(option["value"])}"{selected}>'
-                    f"{conditional_escape(option['label'])}</option>"
+                    f'<option value="{conditional_escape(sub_value)}"'
+                    f"{' selected' if selected else ''}>{conditional_escape(sub_label)}</option>"
                 )
             if group_name:
                 parts.append("</optgroup>")

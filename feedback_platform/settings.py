@@ -334,6 +334,10 @@ ANSWER_EMAIL_DOMAINS = [
     if domain.strip()
 ]
 
+# The staff queue counts its rows up to this many; beyond it shows «более 10 000 обращений» and
+# numbers its pages without a total (counting a large organization costs more than its page).
+STAFF_QUEUE_COUNT_CAP = 10_000
+
 # --- E-mail ------------------------------------------------------------------------------------
 
 EMAIL_BACKEND = os.environ.get(

@@ -119,13 +119,14 @@ def get_appeal_for_staff(*, user, number: str) -> Appeal:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    appeal = (
+    rows = (
         staff_appeals(user=user)
         .filter(number=number)
         .annotate(
             undelivered=Coalesce(Subquery(undelivered), 0),
             has_answer_draft=Exists(AnswerDraft.objects.filter(appeal=OuterRef("pk"))),
         )
+        # What the page and the actions read (the complained-of organization only by its id).
         .select_related(
             "category__parent",
             "municipality",
@@ -133,7 +134,6 @@ def get_appeal_for_staff(*, user, number: str) -> Appeal:
             "organization",
             "executor",
             "citizen",
-            "complained_organization",
             "incident",
         )
         .prefetch_related(
@@ -146,11 +146,11 @@ def get_appeal_for_staff(*, user, number: str) -> Appeal:
             ),
             "attachments",
         )
-        .first()
     )
-    if appeal is None:
-        raise Http404
-    return appeal
+    try:  # the number is unique: get() compiles no ordering, unlike first()
+        return rows.get()
+    except Appeal.DoesNotExist:
+        raise Http404 from None
 
 
 def similar_in_organization(*, appeal: Appeal, limit: int = 5) -> list[Appeal]:
@@ -183,6 +183,8 @@ def executors_of(*, organization_ids) -> QuerySet:
             memberships__organization_id__in=organization_ids,
             memberships__role__in=["executor", "head"],
         )
+        # Only names for a select: not the municipality and region the user manager joins.
+        .select_related(None)
         .distinct()
         .order_by("last_name", "first_name", "email")
     )
@@ -200,6 +202,7 @@ def executors_for_all(*, organization_ids) -> QuerySet:
     return (
         get_user_model()
         .objects.filter(member)
+        .select_related(None)
         .annotate(covered=Count("memberships__organization", filter=member, distinct=True))
         .filter(covered=len(wanted))
         .order_by("last_name", "first_name", "email")

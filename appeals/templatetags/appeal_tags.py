@@ -2,8 +2,10 @@
 costs more than the rest of the row)."""
 
 from django import template
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 from appeals.deadlines import regime_of
@@ -112,3 +114,43 @@ def regime_term(version):
     if version.regime.description:
         return format_html('{} <span class="muted">{}</span>', text, version.regime.description)
     return text
+
+
+@register.simple_tag
+def queue_row(appeal: Appeal, is_head: bool = False):
+    """One row of the staff queue: the same markup as a template row, a tenth of its cost (25 rows
+    of eight cells each were a third of the queue page's time)."""
+    number = appeal.number
+    executor = appeal.executor
+    cells = []
+    if is_head:
+        cells.append(
+            format_html(
+                '<td><input type="checkbox" name="appeal" value="{}" id="pick-{}">'
+                '<label for="pick-{}" class="visually-hidden">{}</label></td>',
+                appeal.pk,
+                appeal.pk,
+                appeal.pk,
+                gettext("Select %(number)s") % {"number": number},
+            )
+        )
+    cells.append(
+        format_html(
+            '<td class="nowrap"><a href="{}">{}</a></td><td>{} {}</td><td>{}</td><td>{}</td>'
+            "<td>{}</td><td>{}</td><td>{}</td><td>{}{}</td>",
+            reverse("staff:appeal", args=[number]),
+            number,
+            appeal.category.name,
+            regime_badge(appeal),
+            appeal.municipality.name,
+            formats.date_format(timezone.localtime(appeal.submitted_at), "d.m.Y"),
+            executor.get_initials_name() if executor is not None else "—",
+            status_badge(appeal),
+            deadline(appeal),
+            appeal.supporters_count,
+            format_html(' <span class="muted">· {}</span>', gettext("incident"))
+            if appeal.incident_id
+            else "",
+        )
+    )
+    return mark_safe("<tr>" + "".join(cells) + "</tr>")  # noqa: S308 — each cell is escaped

@@ -2,10 +2,11 @@
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -38,6 +39,7 @@ from appeals.workflow import allowed_actions
 from core.actions import done, report_outcome, run_form
 from core.decorators import role_required
 from core.input import parse_pk
+from core.paging import CappedPaginator
 from organizations import permissions
 
 PAGE_SIZE = 25
@@ -59,9 +61,12 @@ def _filter_form(request) -> QueueFilterForm:
 def queue(request):
     form = _filter_form(request)
     filters = form.to_filter()
-    page = Paginator(staff_selectors.queue(user=request.user, filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    # Counted up to a cap: a large organization's count would cost more than its page.
+    cap = settings.STAFF_QUEUE_COUNT_CAP
+    paginator = CappedPaginator(
+        staff_selectors.queue(user=request.user, filters=filters), PAGE_SIZE, cap=cap
     )
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     tabs = []
@@ -83,6 +88,7 @@ def queue(request):
         "tabs": tabs,
         "query": query.urlencode(),
         "is_head": permissions.is_head(request.user),
+        "count_cap": number_format(cap, force_grouping=True),
     }
     # htmx restores a page missing from its history cache by fetching it with HX-Request set and
     # swapping the answer into <body>: that fetch needs the whole page, not the table.

@@ -349,3 +349,14 @@ def test_a_kept_file_can_be_removed_before_sending(client, world, settings, tmp_
     assert response.status_code == 302
     assert not appeal.answers.get().attachments.exists()
     assert not Attachment.objects.filter(pk=draft.pk).exists()
+
+
+def test_queue_reads_its_select_options_in_one_round_trip_each(client, world):
+    _appeal(world, S.REGISTERED)
+    client.force_login(world.executor)
+    client.get(reverse("staff:home"))
+    with CaptureQueriesContext(connection) as page:
+        html = client.get(reverse("staff:home")).content.decode()
+    # Django's ModelChoiceField reads options through a server-side cursor (DECLARE, FETCH, CLOSE).
+    assert not [q for q in page.captured_queries if q["sql"].lstrip().startswith("DECLARE")]
+    assert world.municipality.name in html and 'name="executor"' in html

@@ -20,7 +20,15 @@ class NavItem:
 
 NAVIGATION = (
     NavItem("home", _("Home"), lambda user: True),
-    NavItem("problems:list", _("Public problems"), lambda user: True),
+    # Residents' map of what is already reported; staff reach it from the home page (their menu
+    # keeps their own work in one row at 1280 px).
+    NavItem(
+        "problems:list",
+        _("Public problems"),
+        lambda user: (
+            not permissions.is_organization_staff(user) and not permissions.is_moderator(user)
+        ),
+    ),
     NavItem("appeals:list", _("My appeals"), permissions.is_citizen),
     NavItem("surveys:list", _("Polls and votes"), lambda user: True),
     NavItem("discussions:list", _("Discussions"), lambda user: True),

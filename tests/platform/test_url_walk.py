@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from appeals.models import AnswerTemplate, Appeal
+from appeals.models import AnswerTemplate, Appeal, Incident
 from tests.appeals.factories import make_appeal
 from tests.organizations.factories import (
     CategoryFactory,
@@ -93,6 +93,10 @@ def world(region, organization, citizen, executor, head, moderator, analyst, pla
         **common,
     )
     submitted = make_appeal(Appeal.Status.SUBMITTED, citizen=citizen, **common)
+    incident = Incident.objects.create(
+        region=region, organization=organization, title="Прорыв теплотрассы"
+    )
+    Appeal.objects.filter(pk=appeal.pk).update(incident=incident)
     template = AnswerTemplate.objects.create(
         organization=organization, title="Снег", text="Уважаемый {citizen_name}!"
     )
@@ -107,6 +111,7 @@ def world(region, organization, citizen, executor, head, moderator, analyst, pla
         "template_id": [template.pk],
         "attachment_id": [1],
         "answer_id": [1],
+        "incident_id": [incident.pk],
         "question_id": [question.pk],
         "option_id": [question.options.first().pk],
         "comment_id": [comment.pk],

@@ -20,7 +20,8 @@ class WidgetAppealForm(AppealForm):
         del self.fields["place_description"]
         self.fields["address"].required = True
         # No map and no public problems in the frame: a widget appeal stays a private letter.
-        for name in ("latitude", "longitude", "is_public"):
+        # The answer is read in the cabinet (the frame's form has no e-mail choice).
+        for name in ("latitude", "longitude", "is_public", "answer_by_email"):
             del self.fields[name]
         self.categories = list(widget_categories(organization=organization))
         groups: dict[str, list] = {}

@@ -27,6 +27,7 @@ class Route:
         REGISTRY = "registry"
         RULE = "rule"
         FALLBACK = "fallback"
+        PROPOSED = "proposed"
 
     organization: Organization
     source: str

@@ -17,13 +17,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from appeals import permissions
 from appeals.models import Answer, Appeal, Attachment, ClarificationMessage, Event
 from core import outbox
 from core.models import Notification
 from organizations.models import Category
-from organizations.selectors import rule_routes
+from organizations.selectors import Route, rule_routes
 from places.selectors import house_routes
 
 SIMILAR_LIMIT = 5
@@ -193,12 +194,17 @@ def with_routes(appeals: list[Appeal]) -> list[Appeal]:
         appeal.route = registry.get((appeal.house_id, appeal.category.served_by)) or routes.get(
             (appeal.category_id, appeal.municipality_id)
         )
-        # A body proposed at filing (the supervising body of a complaint) comes before the rules.
-        appeal.routed_to = (
-            appeal.organization
-            if appeal.organization_id
-            else (appeal.route.organization if appeal.route else None)
-        )
+        if appeal.organization_id:
+            # A body proposed at filing (the supervising body of a complaint about an answer)
+            # comes before the registry and the rules, and registration takes it.
+            appeal.route = Route(
+                organization=appeal.organization,
+                source=Route.Source.PROPOSED,
+                reason=str(
+                    _("the supervising body of the organization whose answer is complained about")
+                ),
+            )
+        appeal.routed_to = appeal.route.organization if appeal.route else None
         appeal.window_left = appeal.registration_due_at - now
     return appeals
 

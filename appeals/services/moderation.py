@@ -13,6 +13,7 @@ from core.errors import DomainError, NotAllowed
 from core.outbox import notify
 from organizations.errors import RoutingError
 from organizations.models import Category, Organization
+from organizations.selectors import Route
 from places.selectors import route_appeal
 from regimes.selectors import resolve_regime
 
@@ -61,7 +62,7 @@ def accept_appeal(
         if organization is not None:
             appeal.organization = organization
         elif appeal.organization_id is not None:
-            data["route"] = "proposed"
+            data["route"] = Route.Source.PROPOSED
         else:
             try:
                 route = route_appeal(

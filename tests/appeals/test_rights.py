@@ -220,3 +220,18 @@ def test_the_heads_of_the_organization_complained_about_get_no_say(world):
     )
     complaint = Appeal.objects.get(complaint_about=original)
     assert not Notification.objects.filter(recipient=head, appeal=complaint).exists()
+
+
+def test_the_moderator_is_offered_the_supervising_body_for_a_complaint(client, world):
+    ministry = OrganizationFactory(region=world.region, name="Министерство ЖКХ края")
+    world.organization.parent = ministry
+    world.organization.save()
+    original = world_appeal(world, S.ANSWERED, executor=world.executor)
+    complaint = rights.complain_about_answer(
+        citizen=world.citizen, appeal_id=original.pk, text="Ответ формальный, снег лежит."
+    )
+    client.force_login(world.moderator)
+    queue = client.get(reverse("moderation:home")).content.decode()
+    assert "Зарегистрировать → Министерство ЖКХ края" in queue
+    review = client.get(reverse("moderation:review", args=[complaint.number])).content.decode()
+    assert "Министерство ЖКХ края — вышестоящий орган организации" in review

@@ -49,6 +49,23 @@ def store_attachment(
     return attachment
 
 
+def store_uploads(*, uploads, uploaded_by: User, appeal: Appeal) -> list[Attachment]:
+    """Store every upload of a form on `appeal`, or none: a refused file raises AttachmentError,
+    the caller's transaction rolls the rows back, and the files already written are deleted here
+    (they would stay on disk without their rows)."""
+    stored = []
+    try:
+        for upload in uploads:
+            stored.append(store_attachment(upload=upload, uploaded_by=uploaded_by, appeal=appeal))
+    except AttachmentError:
+        for attachment in stored:
+            attachment.file.delete(save=False)
+            if attachment.thumbnail:
+                attachment.thumbnail.delete(save=False)
+        raise
+    return stored
+
+
 def check_count(*, existing: int, adding: int) -> None:
     """Refuse more than MAX_FILES_PER_APPEAL files on one appeal."""
     if existing + adding > MAX_FILES_PER_APPEAL:

@@ -1,18 +1,13 @@
 """The answer as a printable letter (PDF): for a paper letter's answer by post, and for any
 citizen who wants it on paper. The organization's details, the addressee, who signed."""
 
-from zoneinfo import ZoneInfo
-
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 
 from appeals.models import Answer, Appeal
+from appeals.services.common import local_date
 from core.letters import Letter, render_pdf
-
-
-def _local(appeal: Appeal, moment) -> str:
-    return moment.astimezone(ZoneInfo(appeal.region.timezone)).strftime("%d.%m.%Y")
 
 
 def answer_letter(*, appeal: Appeal, answer: Answer) -> Letter:
@@ -45,9 +40,9 @@ def answer_letter(*, appeal: Appeal, answer: Answer) -> Letter:
         sender_lines=[line for line in details if line],
         addressee_lines=addressee,
         date_line=_("%(date)s to appeal No. %(number)s")
-        % {"date": _local(appeal, answer.created_at), "number": appeal.number},
+        % {"date": local_date(appeal, answer.created_at), "number": appeal.number},
         subject=_("Answer to your appeal No. %(number)s of %(date)s")
-        % {"number": appeal.number, "date": _local(appeal, appeal.submitted_at)},
+        % {"number": appeal.number, "date": local_date(appeal, appeal.submitted_at)},
         body=answer.text,
         signature=[(position, signer.get_initials_name())],
         footer_lines=[
@@ -58,7 +53,11 @@ def answer_letter(*, appeal: Appeal, answer: Answer) -> Letter:
     )
 
 
-def letter_response(*, appeal: Appeal, answer: Answer) -> HttpResponse:
+def letter_response(*, appeal: Appeal, answer_id: int) -> HttpResponse:
+    """The PDF of one of `appeal`'s answers (from its prefetched answers); another id is a 404."""
+    answer = next((a for a in appeal.answers.all() if a.pk == answer_id), None)
+    if answer is None:
+        raise Http404
     response = HttpResponse(
         render_pdf(answer_letter(appeal=appeal, answer=answer)), content_type="application/pdf"
     )

@@ -23,7 +23,7 @@ def citizen_file_count(appeal: Appeal) -> int:
     return appeal.attachments.filter(answer__isnull=True).count()
 
 
-def _owner(citizen):
+def owner_check(citizen):
     def check(appeal: Appeal) -> None:
         if not permissions.is_owner(citizen, appeal):
             raise NotAllowed()
@@ -31,7 +31,7 @@ def _owner(citizen):
     return check
 
 
-def _reply_drafts(*, citizen, draft_key):
+def draft_files(*, citizen, draft_key):
     if draft_key is None:
         return Attachment.objects.none()
     return Attachment.objects.filter(draft_key=draft_key, appeal__isnull=True, uploaded_by=citizen)
@@ -45,7 +45,7 @@ def keep_reply_uploads(*, citizen, appeal: Appeal, draft_key: uuid.UUID, uploads
     """
     problems = []
     existing = (
-        citizen_file_count(appeal) + _reply_drafts(citizen=citizen, draft_key=draft_key).count()
+        citizen_file_count(appeal) + draft_files(citizen=citizen, draft_key=draft_key).count()
     )
     for upload in uploads:
         try:
@@ -71,10 +71,10 @@ def reply_to_clarification(
     if not text.strip():
         raise DomainError(_("Write your clarification."))
     uploads = list(uploads)
-    drafts = list(_reply_drafts(citizen=citizen, draft_key=draft_key))
+    drafts = list(draft_files(citizen=citizen, draft_key=draft_key))
 
     def check(appeal: Appeal) -> None:
-        _owner(citizen)(appeal)
+        owner_check(citizen)(appeal)
         attachments.check_count(
             existing=citizen_file_count(appeal) + len(drafts), adding=len(uploads)
         )
@@ -95,19 +95,7 @@ def reply_to_clarification(
             Attachment.objects.filter(pk__in=[d.pk for d in drafts]).update(
                 appeal=appeal, draft_key=None
             )
-        stored = []
-        try:
-            for upload in uploads:
-                stored.append(
-                    attachments.store_attachment(upload=upload, uploaded_by=citizen, appeal=appeal)
-                )
-        except attachments.AttachmentError:
-            # The rows roll back with the reply; their files would stay on disk without this.
-            for attachment in stored:
-                attachment.file.delete(save=False)
-                if attachment.thumbnail:
-                    attachment.thumbnail.delete(save=False)
-            raise
+        attachments.store_uploads(uploads=uploads, uploaded_by=citizen, appeal=appeal)
         if appeal.executor_id:
             notify(
                 recipient=appeal.executor,
@@ -162,7 +150,7 @@ def rate_appeal(*, citizen, appeal_id: int, score: int, solved: bool, comment: s
                 result["outcome"] = "closed"
 
     def check(appeal: Appeal) -> None:
-        _owner(citizen)(appeal)
+        owner_check(citizen)(appeal)
         if Rating.objects.filter(appeal=appeal, answer__review_round=appeal.review_round).exists():
             raise DomainError(_("You have already rated this answer."))
 

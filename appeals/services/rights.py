@@ -11,27 +11,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from appeals import attachments, deadlines, permissions
+from appeals import attachments, deadlines
 from appeals.identification import account_assurance
 from appeals.models import Appeal, Attachment, Event, Ground
-from appeals.services.citizen import citizen_file_count
+from appeals.services.citizen import citizen_file_count, draft_files, owner_check
 from appeals.services.common import local_date
 from appeals.services.filing import submit_appeal
 from appeals.workflow import transition
-from core.errors import DomainError, NotAllowed
+from core.errors import DomainError
 from core.outbox import notify
 from organizations.selectors import heads_by_organization
 from regimes.selectors import meets, regime_version_by_id, regime_version_for
 
 S = Appeal.Status
-
-
-def _owner(citizen):
-    def check(appeal: Appeal) -> None:
-        if not permissions.is_owner(citizen, appeal):
-            raise NotAllowed()
-
-    return check
 
 
 def _tell_the_organization(appeal: Appeal, *, template: str, context: dict | None = None) -> None:
@@ -74,7 +66,7 @@ def withdraw_appeal(*, citizen, appeal_id: int, reason: str = "") -> Appeal:
         appeal_id=appeal_id,
         action=Event.Action.WITHDRAW,
         actor=citizen,
-        check=_owner(citizen),
+        check=owner_check(citizen),
         apply=apply,
         to_status=choose,
         reason_code=Ground.WITHDRAWN,
@@ -103,18 +95,12 @@ def add_documents(
     """
     text = text.strip()
     uploads = list(uploads)
-    drafts = (
-        list(
-            Attachment.objects.filter(draft_key=draft_key, appeal__isnull=True, uploaded_by=citizen)
-        )
-        if draft_key
-        else []
-    )
+    drafts = list(draft_files(citizen=citizen, draft_key=draft_key))
     if not text and not uploads and not drafts:
         raise DomainError(_("Write an explanation or attach a document."))
 
     def check(appeal: Appeal) -> None:
-        _owner(citizen)(appeal)
+        owner_check(citizen)(appeal)
         attachments.check_count(
             existing=citizen_file_count(appeal) + len(drafts), adding=len(uploads)
         )
@@ -132,18 +118,7 @@ def add_documents(
         Attachment.objects.filter(pk__in=[d.pk for d in drafts]).update(
             appeal=appeal, draft_key=None
         )
-    stored = []
-    try:
-        for upload in uploads:
-            stored.append(
-                attachments.store_attachment(upload=upload, uploaded_by=citizen, appeal=appeal)
-            )
-    except attachments.AttachmentError:
-        for attachment in stored:  # the rows roll back; their files would stay on disk
-            attachment.file.delete(save=False)
-            if attachment.thumbnail:
-                attachment.thumbnail.delete(save=False)
-        raise
+    attachments.store_uploads(uploads=uploads, uploaded_by=citizen, appeal=appeal)
     _tell_the_organization(appeal, template="documents_added")
     return appeal
 
@@ -170,7 +145,7 @@ def complain_about_answer(*, citizen, appeal_id: int, text: str) -> Appeal:
         raise DomainError(_("Say what is wrong with the answer (at least 20 characters)."))
 
     def check(appeal: Appeal) -> None:
-        _owner(citizen)(appeal)
+        owner_check(citizen)(appeal)
         if not appeal.answers.exists():
             raise DomainError(_("There is no answer to complain about yet."))
         pending = appeal.complaints_about_answer.exclude(status__in=[S.REJECTED, S.CLOSED])
@@ -216,7 +191,7 @@ def make_official(*, citizen, appeal_id: int) -> Appeal:
     result = {}
 
     def check(appeal: Appeal) -> None:
-        _owner(citizen)(appeal)
+        owner_check(citizen)(appeal)
         official = regime_version_by_id(appeal.official_regime_version_id)
         if official is None:
             raise DomainError(_("This appeal is already reviewed as an official appeal."))

@@ -350,10 +350,7 @@ def download(request, number: str, attachment_id: int):
 def answer_letter(request, number: str, answer_id: int):
     """The answer as a printable letter (PDF) with the organization's details and the signer."""
     appeal = selectors.get_appeal_for_citizen(user=request.user, number=number)
-    answer = next((a for a in appeal.answers.all() if a.pk == answer_id), None)
-    if answer is None:
-        raise Http404
-    return letter_response(appeal=appeal, answer=answer)
+    return letter_response(appeal=appeal, answer_id=answer_id)
 
 
 @login_required

@@ -4,7 +4,6 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -282,10 +281,7 @@ def answer(request, number: str):
 def answer_letter(request, number: str, answer_id: int):
     """The answer as a printable letter (PDF), for posting a paper letter's answer."""
     appeal = staff_selectors.get_appeal_for_staff(user=request.user, number=number)
-    answer = next((a for a in appeal.answers.all() if a.pk == answer_id), None)
-    if answer is None:
-        raise Http404
-    return letter_response(appeal=appeal, answer=answer)
+    return letter_response(appeal=appeal, answer_id=answer_id)
 
 
 @staff_required

@@ -43,7 +43,13 @@ def answer_letter(*, appeal: Appeal, answer: Answer) -> Letter:
         % {"date": local_date(appeal, answer.created_at), "number": appeal.number},
         subject=_("Answer to your appeal No. %(number)s of %(date)s")
         % {"number": appeal.number, "date": local_date(appeal, appeal.submitted_at)},
-        body=answer.text,
+        body=answer.text
+        + (
+            "\n\n"
+            + _("Result of the review: %(outcome)s.") % {"outcome": answer.get_outcome_display()}
+            if answer.outcome
+            else ""
+        ),
         signature=[(position, signer.get_initials_name())],
         footer_lines=[
             _("Executor: %(name)s") % {"name": answer.author.get_initials_name()},

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Category, Municipality, Organization, Region
+from regimes.models import Outcome
 
 TEXT_MAX_LENGTH = 5000
 
@@ -685,6 +686,15 @@ class Answer(models.Model):
         related_name="+",
         verbose_name=_("signed by"),
     )
+    # The result of the review the answer states (the ССТУ result code is derived from it); one
+    # of the outcomes the appeal's regime allows. Empty on answers given before results were kept.
+    outcome = models.CharField(
+        _("result of the review"),
+        max_length=20,
+        choices=Outcome.choices,
+        blank=True,
+        db_default="",
+    )
     # The answer to a paper letter goes by post: when and with what tracking number it was sent.
     posted_on = models.DateField(_("sent by post on"), null=True, blank=True)
     post_tracking = models.CharField(
@@ -721,6 +731,13 @@ class AnswerDraft(models.Model):
         verbose_name=_("author"),
     )
     text = models.TextField(_("answer"), max_length=20000)
+    outcome = models.CharField(
+        _("result of the review"),
+        max_length=20,
+        choices=Outcome.choices,
+        blank=True,
+        db_default="",
+    )
     draft_key = models.UUIDField(_("files key"), default=uuid.uuid4)
     review_round = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(_("sent for signature"), default=timezone.now)

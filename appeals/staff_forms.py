@@ -10,6 +10,7 @@ from core.fields import PlainQueryModelChoiceField
 from core.input import BoundedDateField
 from core.widgets import FastSelect
 from organizations.models import Municipality, Organization
+from regimes.models import Outcome
 
 TAB_LABELS = {
     "open": _("Open"),
@@ -107,7 +108,30 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class AnswerForm(ActionForm):
+class OutcomeMixin:
+    """The result of the review the answer states, among those the appeal's regime allows.
+
+    `outcomes`: the allowed values (all when not given); the service checks them again.
+    """
+
+    def _limit_outcomes(self, outcomes) -> None:
+        allowed = list(outcomes) if outcomes else list(Outcome.values)
+        self.fields["outcome"].choices = [
+            ("", _("— choose the result —")),
+            *[(value, label) for value, label in Outcome.choices if value in allowed],
+        ]
+
+
+def outcome_field():
+    return forms.ChoiceField(
+        label=_("Result of the review"),
+        choices=[("", _("— choose the result —")), *Outcome.choices],
+        widget=FastSelect,
+        help_text=_("It goes into the answer and into the reports (ССТУ)."),
+    )
+
+
+class AnswerForm(OutcomeMixin, ActionForm):
     id_prefix = "answer"
 
     text = forms.CharField(
@@ -115,12 +139,17 @@ class AnswerForm(ActionForm):
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 10}),
     )
+    outcome = outcome_field()
     files = MultipleFileField(
         label=_("Files of the answer"),
         required=False,
         help_text=_("Up to 5 files: JPEG, PNG or PDF, 10 MB each."),
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
     )
+
+    def __init__(self, *args, outcomes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._limit_outcomes(outcomes)
 
 
 class ClarifyForm(ActionForm):
@@ -229,6 +258,7 @@ class IncidentAnswerForm(forms.Form):
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
+    outcome = outcome_field()
     files = MultipleFileField(
         label=_("Files of the answer"),
         required=False,
@@ -241,7 +271,7 @@ class IncidentAddForm(forms.Form):
     number = forms.CharField(label=_("Number of the appeal to add"), max_length=20)
 
 
-class SignForm(ActionForm):
+class SignForm(OutcomeMixin, ActionForm):
     """The signer releases the waiting answer, as written or corrected."""
 
     id_prefix = "sign"
@@ -250,6 +280,11 @@ class SignForm(ActionForm):
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 10}),
     )
+    outcome = outcome_field()
+
+    def __init__(self, *args, outcomes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._limit_outcomes(outcomes)
 
 
 class ReturnForReworkForm(ActionForm):

@@ -190,18 +190,22 @@ def remove_from_incident(*, actor, incident_id: int, appeal_id: int) -> Incident
 
 
 @transaction.atomic
-def answer_incident(*, actor, incident_id: int, text: str, uploads=()) -> IncidentOutcome:
+def answer_incident(
+    *, actor, incident_id: int, text: str, uploads=(), outcome: str = ""
+) -> IncidentOutcome:
     """One answer to every appeal of the incident that waits for one (registered or in progress).
 
     Each goes through `answer_appeal`: its own answer, event, notices to its author and
     supporters, its own rating request. Appeals waiting for a clarification, still on moderation
-    or already answered are left as they are (listed in `skipped`). All or nothing.
+    or already answered are left as they are (listed in `skipped`). All or nothing: a result of
+    the review (`outcome`) that one appeal's regime does not allow refuses the whole answer.
     """
     if not text.strip():
         raise DomainError(_("The answer is empty."))
     incident = _open_incident(incident_id)
     if not permissions.can_answer_incident(actor, incident):
         raise NotAllowed(_("Only the staff of the responsible organization may answer."))
+    result = outcome
     outcome = IncidentOutcome(incident)
     uploads = list(uploads)
     for appeal in incident.appeals.order_by("pk"):
@@ -211,7 +215,9 @@ def answer_incident(*, actor, incident_id: int, text: str, uploads=()) -> Incide
         for upload in uploads:
             upload.seek(0)
         outcome.done.append(
-            answer_appeal(actor=actor, appeal_id=appeal.pk, text=text, uploads=uploads)
+            answer_appeal(
+                actor=actor, appeal_id=appeal.pk, text=text, uploads=uploads, outcome=result
+            )
         )
     if not outcome.done:
         raise DomainError(_("No appeal of the incident waits for an answer."))

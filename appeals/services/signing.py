@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals import attachments, deadlines, permissions
 from appeals.models import AnswerDraft, Appeal, Attachment, Event
-from appeals.services.work import _staff, release_answer
+from appeals.services.work import _staff, check_outcome, release_answer
 from appeals.workflow import transition
 from core.errors import DomainError, NotAllowed
 from core.outbox import notify
@@ -73,7 +73,13 @@ def _signers(appeal: Appeal) -> list:
 
 @transaction.atomic
 def send_for_signature(
-    *, actor, appeal_id: int, text: str, uploads=(), draft_key: uuid.UUID | None = None
+    *,
+    actor,
+    appeal_id: int,
+    text: str,
+    uploads=(),
+    draft_key: uuid.UUID | None = None,
+    outcome: str = "",
 ) -> Appeal:
     """The executor's answer waits for the signer; its files wait with it. One at a time."""
     uploads = list(uploads)
@@ -85,17 +91,17 @@ def send_for_signature(
 
     def check(appeal: Appeal) -> None:
         _staff(actor)(appeal)
+        check_outcome(appeal, outcome)
         if pending_draft(appeal) is not None:
             raise DomainError(_("An answer to this appeal is already waiting for signature."))
 
-    outcome = transition(
+    appeal = transition(
         appeal_id=appeal_id,
         action=Event.Action.SEND_FOR_SIGNATURE,
         actor=actor,
         check=check,
         is_public=False,
-    )
-    appeal = outcome.appeal
+    ).appeal
     for upload in uploads:
         attachments.store_attachment(upload=upload, uploaded_by=actor, draft_key=key)
     AnswerDraft.objects.filter(appeal=appeal).delete()  # a version returned earlier
@@ -103,6 +109,7 @@ def send_for_signature(
         appeal=appeal,
         author=actor,
         text=text.strip(),
+        outcome=outcome,
         draft_key=key,
         review_round=appeal.review_round,
     )
@@ -112,8 +119,11 @@ def send_for_signature(
 
 
 @transaction.atomic
-def sign_answer(*, signer, appeal_id: int, text: str | None = None) -> Appeal:
-    """The signer releases the waiting answer (edited or as it is) to the citizen."""
+def sign_answer(
+    *, signer, appeal_id: int, text: str | None = None, outcome: str | None = None
+) -> Appeal:
+    """The signer releases the waiting answer (edited or as it is, with the result of the review
+    the executor stated unless the signer changes it) to the citizen."""
     appeal = Appeal.objects.get(pk=appeal_id)
     draft = pending_draft(appeal)
     if draft is None:
@@ -134,6 +144,7 @@ def sign_answer(*, signer, appeal_id: int, text: str | None = None) -> Appeal:
         draft_key=draft.draft_key,
         signed_by=signer,
         check=check,
+        outcome=draft.outcome if outcome is None else outcome,
     )
     draft.delete()
     if draft.author_id != signer.pk:

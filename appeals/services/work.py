@@ -15,6 +15,7 @@ from appeals.workflow import transition
 from core.errors import DomainError, NotAllowed
 from core.outbox import notify
 from organizations.models import Membership, Organization
+from regimes.models import Outcome
 
 FRESH_TERM_REDIRECT_WINDOW = deadlines.FRESH_TERM_REDIRECT_WINDOW
 STAFF_REDIRECT_LIMIT = 3
@@ -258,9 +259,31 @@ def extend_deadline(*, head, appeal_id: int, days: int, reason: str) -> Appeal:
     return appeal
 
 
+def outcomes_for(appeal: Appeal) -> list[str]:
+    """The results of the review an answer to `appeal` may state: its regime's (no query)."""
+    regime = deadlines.regime_of(appeal)
+    return list(regime.outcomes) if regime is not None and regime.outcomes else list(Outcome.values)
+
+
+def check_outcome(appeal: Appeal, outcome: str) -> None:
+    """Refuse a result the appeal's regime does not allow (an empty one is "not stated")."""
+    if outcome and outcome not in outcomes_for(appeal):
+        raise DomainError(
+            _(
+                "The rules of this appeal do not allow this result of the review: choose one of the list."
+            )
+        )
+
+
 @transaction.atomic
 def answer_appeal(
-    *, actor, appeal_id: int, text: str, uploads=(), draft_key: uuid.UUID | None = None
+    *,
+    actor,
+    appeal_id: int,
+    text: str,
+    uploads=(),
+    draft_key: uuid.UUID | None = None,
+    outcome: str = "",
 ) -> Appeal:
     """Answer on the merits; the citizen is asked to rate the answer.
 
@@ -276,7 +299,12 @@ def answer_appeal(
     signer_needed = signing.signer_needed(appeal_id=appeal_id, actor=actor)
     if signer_needed:
         return signing.send_for_signature(
-            actor=actor, appeal_id=appeal_id, text=text, uploads=uploads, draft_key=draft_key
+            actor=actor,
+            appeal_id=appeal_id,
+            text=text,
+            uploads=uploads,
+            draft_key=draft_key,
+            outcome=outcome,
         )
     return release_answer(
         actor=actor,
@@ -286,6 +314,7 @@ def answer_appeal(
         uploads=uploads,
         draft_key=draft_key,
         signed_by=actor if signer_needed is not None else None,
+        outcome=outcome,
     )
 
 
@@ -299,9 +328,11 @@ def release_answer(
     draft_key: uuid.UUID | None = None,
     signed_by=None,
     check=None,
+    outcome: str = "",
 ) -> Appeal:
     """The answer goes to the citizen: written by `author`, released (and signed, when the regime
-    asks) by `actor`; files of `author` kept under `draft_key` go with it."""
+    asks) by `actor`; files of `author` kept under `draft_key` go with it. `outcome` is the result
+    of the review it states, one its regime allows."""
     uploads = list(uploads)
     drafts = (
         list(
@@ -323,22 +354,30 @@ def release_answer(
         if appeal.executor_id is None:
             appeal.executor = author
 
-    outcome = transition(
+    def check_all(appeal: Appeal) -> None:
+        (check or _staff(actor))(appeal)
+        check_outcome(appeal, outcome)
+
+    data = {"signed_by": signed_by.pk} if signed_by is not None else {}
+    if outcome:
+        data["outcome"] = outcome
+    moved = transition(
         appeal_id=appeal_id,
         action=Event.Action.ANSWER,
         actor=actor,
-        check=check or _staff(actor),
+        check=check_all,
         apply=apply,
-        data={"signed_by": signed_by.pk} if signed_by is not None else None,
+        data=data or None,
     )
-    appeal = outcome.appeal
-    if outcome.changed:
+    appeal = moved.appeal
+    if moved.changed:
         answer = Answer.objects.create(
             appeal=appeal,
             author=author,
             signed_by=signed_by,
             organization=appeal.organization,
             text=text.strip(),
+            outcome=outcome,
             review_round=appeal.review_round,
             created_at=appeal.answered_at,
         )

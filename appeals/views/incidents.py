@@ -140,6 +140,7 @@ def incident_answer(request, incident_id: int):
                 incident_id=incident.pk,
                 text=form.cleaned_data["text"],
                 uploads=form.cleaned_data["files"],
+                outcome=form.cleaned_data["outcome"],
             ),
             form=form,
             fields={AttachmentError: "files"},

@@ -103,6 +103,7 @@ def _page(request, appeal, *, status=200, **forms):
     allowed = allowed_actions(appeal.status)
     executors = staff_selectors.executors_of(organization_ids=[appeal.organization_id])
     org_query = request.GET.get("org_q", "").strip()
+    outcomes = work.outcomes_for(appeal)
     organizations = staff_selectors.redirect_candidates(appeal=appeal, query=org_query)[:50]
     context = {
         "appeal": appeal,
@@ -117,7 +118,7 @@ def _page(request, appeal, *, status=200, **forms):
         "templates": staff_selectors.answer_templates(organization_id=appeal.organization_id),
         "org_query": org_query,
         "answer_form": forms.get("answer_form")
-        or AnswerForm(initial={"text": forms.get("template_text", "")}),
+        or AnswerForm(initial={"text": forms.get("template_text", "")}, outcomes=outcomes),
         # The answer form's token: files kept from a try that came back are found by it.
         "answer_draft_key": forms.get("answer_draft_key") or uuid.uuid4(),
         "answer_drafts": forms.get("answer_drafts", []),
@@ -135,11 +136,15 @@ def _page(request, appeal, *, status=200, **forms):
         context["answer_draft"] = draft
         if draft.returned_at is None:
             context["may_sign"] = signing.may_sign(user, appeal)
-            context["sign_form"] = forms.get("sign_form") or SignForm(initial={"text": draft.text})
+            context["sign_form"] = forms.get("sign_form") or SignForm(
+                initial={"text": draft.text, "outcome": draft.outcome}, outcomes=outcomes
+            )
             context["rework_form"] = forms.get("rework_form") or ReturnForReworkForm()
         elif "answer_form" not in forms and draft.author_id == user.pk:
             # Returned for rework: the author's form starts from the version sent, files too.
-            context["answer_form"] = AnswerForm(initial={"text": draft.text})
+            context["answer_form"] = AnswerForm(
+                initial={"text": draft.text, "outcome": draft.outcome}, outcomes=outcomes
+            )
             context["answer_draft_key"] = draft.draft_key
             context["answer_drafts"] = list(
                 Attachment.objects.filter(
@@ -240,7 +245,7 @@ def answer(request, number: str):
     """Send the answer. When it comes back, the good files stay attached (kept as drafts under the
     form's token, as on the filing form) and a refused file is explained once, at the file field."""
     appeal = staff_selectors.get_appeal_for_staff(user=request.user, number=number)
-    form = AnswerForm(request.POST, request.FILES)
+    form = AnswerForm(request.POST, request.FILES, outcomes=work.outcomes_for(appeal))
     key = drafts.draft_key(request)
     drafts.remove_ticked(request, key)
     if form.is_valid() and drafts.call_with_files(
@@ -251,6 +256,7 @@ def answer(request, number: str):
             text=form.cleaned_data["text"],
             uploads=form.cleaned_data["files"],
             draft_key=key,
+            outcome=form.cleaned_data["outcome"],
         ),
     ):
         appeal.refresh_from_db(fields=["status"])
@@ -311,9 +317,10 @@ def sign(request, number: str):
         SignForm,
         "sign_form",
         lambda appeal, data: signing.sign_answer(
-            signer=request.user, appeal_id=appeal.pk, text=data["text"]
+            signer=request.user, appeal_id=appeal.pk, text=data["text"], outcome=data["outcome"]
         ),
         _("The answer is signed and sent to the citizen."),
+        form_kwargs=lambda appeal: {"outcomes": work.outcomes_for(appeal)},
     )
 
 

@@ -257,10 +257,11 @@ def test_the_incident_page_answers_and_closes(client, world):
     assert response.status_code == 400
     response = client.post(
         reverse("staff:incident_answer", args=[incident.pk]),
-        {"text": "Восстановлено."},
+        {"text": "Восстановлено.", "outcome": "measures_taken"},
         follow=True,
     )
     assert "Ответ отправлен" in response.content.decode()
+    assert {a.answers.get().outcome for a in appeals} == {"measures_taken"}
     response = client.post(reverse("staff:incident_close", args=[incident.pk]), follow=True)
     assert "Инцидент закрыт" in response.content.decode()
     assert set(Appeal.objects.values_list("status", flat=True)) == {S.CLOSED}

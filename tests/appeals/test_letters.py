@@ -28,7 +28,10 @@ def _answered(world, **fields):
     world.organization.save()
     appeal = world_appeal(world, S.IN_PROGRESS, executor=world.executor, **fields)
     return services.answer_appeal(
-        actor=world.executor, appeal_id=appeal.pk, text="Снег во дворе убран 5 марта."
+        actor=world.executor,
+        appeal_id=appeal.pk,
+        text="Снег во дворе убран 5 марта.",
+        outcome="measures_taken",
     )
 
 
@@ -50,6 +53,7 @@ def test_the_citizen_prints_the_answer_with_the_organizations_details(client, wo
         "ул. Ленинская, д. 1, кв. 5",
         f"Ответ на ваше обращение № {appeal.number}",
         "Снег во дворе убран 5 марта.",
+        "Результат рассмотрения: поддержано, меры приняты.",
         world.executor.get_initials_name(),
     ):
         assert expected in text, expected

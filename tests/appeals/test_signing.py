@@ -95,7 +95,11 @@ def test_a_returned_answer_goes_back_to_its_author(client, world, signed_regime)
     assert "Проверим." in page  # the answer form starts from the version sent
     response = client.post(
         reverse("staff:answer", args=[appeal.number]),
-        {"text": "Уберём до 6 марта, ответственный — мастер участка.", "draft_key": ""},
+        {
+            "text": "Уберём до 6 марта, ответственный — мастер участка.",
+            "outcome": "measures_taken",
+            "draft_key": "",
+        },
     )
     assert response.status_code == 302
     draft = AnswerDraft.objects.get(appeal=appeal)
@@ -145,7 +149,10 @@ def test_the_citizen_reads_who_signed(client, world, signed_regime):
 def test_the_sign_page_works_without_javascript(client, world, signed_regime):
     appeal = _registered(world)
     client.force_login(world.executor)
-    client.post(reverse("staff:answer", args=[appeal.number]), {"text": "Убрано.", "draft_key": ""})
+    client.post(
+        reverse("staff:answer", args=[appeal.number]),
+        {"text": "Убрано.", "outcome": "measures_taken", "draft_key": ""},
+    )
     page = client.get(reverse("staff:appeal", args=[appeal.number])).content.decode()
     assert "Ответ ждёт подписи" in page and "Подписать и направить" not in page
     client.force_login(world.head)
@@ -153,7 +160,10 @@ def test_the_sign_page_works_without_javascript(client, world, signed_regime):
     assert "Подписать и направить гражданину" in page
     empty = client.post(reverse("staff:sign", args=[appeal.number]), {"text": ""})
     assert empty.status_code == 400
-    response = client.post(reverse("staff:sign", args=[appeal.number]), {"text": "Убрано."})
+    response = client.post(
+        reverse("staff:sign", args=[appeal.number]),
+        {"text": "Убрано.", "outcome": "measures_taken"},
+    )
     assert response.status_code == 302
     appeal.refresh_from_db()
     assert appeal.status == S.ANSWERED

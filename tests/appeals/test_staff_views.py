@@ -133,7 +133,8 @@ def test_executor_takes_and_answers(client, world):
     client.force_login(world.executor)
     client.post(reverse("staff:take", args=[appeal.number]))
     response = client.post(
-        reverse("staff:answer", args=[appeal.number]), {"text": "Снег убран 12 декабря."}
+        reverse("staff:answer", args=[appeal.number]),
+        {"text": "Снег убран 12 декабря.", "outcome": "measures_taken"},
     )
     assert response.status_code == 302
     appeal.refresh_from_db()
@@ -309,7 +310,12 @@ def test_a_refused_file_keeps_the_good_one_and_is_explained_once(client, world, 
     fake = SimpleUploadedFile("photo.jpg", b"<html><script>alert(1)</script></html>")
     response = client.post(
         reverse("staff:answer", args=[appeal.number]),
-        {"text": "Снег убран, акт во вложении.", "draft_key": key, "files": [_pdf(), fake]},
+        {
+            "text": "Снег убран, акт во вложении.",
+            "outcome": "measures_taken",
+            "draft_key": key,
+            "files": [_pdf(), fake],
+        },
     )
     assert response.status_code == 400
     page = response.content.decode()
@@ -324,7 +330,7 @@ def test_a_refused_file_keeps_the_good_one_and_is_explained_once(client, world, 
     # Sent again without re-uploading: the kept PDF goes with the answer.
     response = client.post(
         reverse("staff:answer", args=[appeal.number]),
-        {"text": "Снег убран, акт во вложении.", "draft_key": key},
+        {"text": "Снег убран, акт во вложении.", "outcome": "measures_taken", "draft_key": key},
     )
     assert response.status_code == 302
     answer = appeal.answers.get()
@@ -344,7 +350,12 @@ def test_a_kept_file_can_be_removed_before_sending(client, world, settings, tmp_
     draft = Attachment.objects.get(draft_key=key)
     response = client.post(
         reverse("staff:answer", args=[appeal.number]),
-        {"text": "Снег убран.", "draft_key": key, "remove_draft": [str(draft.pk), "9" * 30, "²"]},
+        {
+            "text": "Снег убран.",
+            "outcome": "measures_taken",
+            "draft_key": key,
+            "remove_draft": [str(draft.pk), "9" * 30, "²"],
+        },
     )
     assert response.status_code == 302
     assert not appeal.answers.get().attachments.exists()

@@ -146,6 +146,7 @@ def test_the_head_signs_and_a_complaint_reaches_the_parent(browser_page, world):
     browser_page.audit()
     page.get_by_text("Ответ", exact=True).first.click()
     page.get_by_label("Ответ заявителю").fill("Фонарь будет заменён до конца недели.")
+    page.get_by_label("Результат рассмотрения").select_option(label="поддержано, меры приняты")
     page.get_by_role("button", name="Отправить ответ").click()
     expect(page.get_by_role("main")).to_contain_text("Ответ ждёт подписи")
     browser_page.audit()

@@ -119,6 +119,7 @@ def test_executor_answers_head_extends_citizen_sees_both(browser_page, organizat
     browser_page.audit()
     pdf = tmp_path / "act.pdf"
     pdf.write_bytes(PDF)
+    page.get_by_label("Результат рассмотрения").select_option(label="поддержано, меры приняты")
     page.get_by_label("Файлы к ответу").set_input_files(str(pdf))
     page.get_by_role("button", name="Отправить ответ").click()
     expect(page.get_by_role("main")).to_contain_text("Ответ отправлен заявителю.")

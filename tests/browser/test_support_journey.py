@@ -115,6 +115,7 @@ def test_a_head_groups_two_appeals_into_an_incident_and_answers_it(browser_page,
     expect(page.get_by_role("main")).to_contain_text(second.number)
     browser_page.audit()
     page.get_by_label("Ответ на каждое обращение инцидента").fill("Снег на ул. Ленина убран.")
+    page.get_by_label("Результат рассмотрения").select_option(label="поддержано, меры приняты")
     page.get_by_role("button", name="Отправить ответ на каждое обращение").click()
     expect(page.get_by_role("main")).to_contain_text("Ответ отправлен")
     browser_page.audit()

@@ -123,16 +123,17 @@ def generate_appeals(
         if citizens is None:
             gen.citizens = _citizen_pool(gen, min(max(count // 5, 1), CITIZEN_POOL_MAX))
         else:
-            users = {
-                pk: municipality_id
-                for pk, municipality_id in get_user_model()
+            rows = (
+                get_user_model()
                 .objects.filter(pk__in=[getattr(c, "pk", c) for c in citizens])
-                .values_list("pk", "municipality_id")
-            }
+                .values_list("pk", "municipality_id", "identity_verified_at")
+            )
+            users = {pk: municipality_id for pk, municipality_id, _verified in rows}
             ids = [getattr(c, "pk", c) for c in citizens]
             gen.citizens = _Citizens(
                 ids,
                 [users.get(pk) if users.get(pk) in gen.municipality_index else None for pk in ids],
+                {pk for pk, _m, verified in rows if verified is not None},
             )
 
         times, kinds, cats = gen.plan(count)

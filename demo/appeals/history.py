@@ -138,8 +138,22 @@ class _History:
             longitude = f"{info['lon'] + rng.gauss(0, 0.02):.5f}"
         channel = _weighted(rng, CHANNELS)
         org0 = self.route[category_id, municipality_id]
-        regime_version, term, day_count, may_extend, extension_cap, forwarding = self.regime_term(
-            category_id, org0, term, day_count
+        (
+            regime_version,
+            term,
+            day_count,
+            may_extend,
+            extension_cap,
+            forwarding,
+            outcomes,
+            official_version,
+        ) = self.regime_term(
+            category_id,
+            org0,
+            term,
+            day_count,
+            channel,
+            self.citizens.assurance(citizen_id, channel),
         )
 
         steps = self._path(status, rereview, t0, term, org0, category_id)
@@ -243,7 +257,13 @@ class _History:
                 if review_round:
                     answer_text = REREVIEW_PREFIX + answer_text[0].lower() + answer_text[1:]
                 answers[review_round] = out.answer(
-                    appeal_id, executor, org, answer_text, review_round, when
+                    appeal_id,
+                    executor,
+                    org,
+                    answer_text,
+                    _outcome(appeal_id, review_round, outcomes),
+                    review_round,
+                    when,
                 )
             elif action == A.RATE:
                 score, solved, comment = step[2], step[3], step[4]
@@ -316,8 +336,32 @@ class _History:
                 None,
                 _dt(steps[-1][1]),
                 regime_version if registered is not None else None,
+                official_version if registered is not None else None,
             )
         )
 
     def _moderator(self):
         return self.rng.choice(self.moderators) if self.moderators else None
+
+
+# The shares of the results of the review in the demo answers (roughly those regions report
+# under Decree 171), drawn from the appeal's id so the random stream of the history is unchanged.
+OUTCOME_SHARES = (
+    ("measures_taken", 45),
+    ("explained", 40),
+    ("not_supported", 10),
+    ("supported", 5),
+)
+
+
+def _outcome(appeal_id: int, review_round: int, allowed: tuple) -> str:
+    """A result its regime allows; a re-review ends with measures taken where it may."""
+    shares = [(value, share) for value, share in OUTCOME_SHARES if value in allowed]
+    if review_round and "measures_taken" in allowed:
+        return "measures_taken"
+    point = (appeal_id * 2654435761) % sum(share for _, share in shares)
+    for value, share in shares:
+        if point < share:
+            return value
+        point -= share
+    return shares[-1][0]

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from appeals.models import Appeal
 from demo.appeals.plan import _cumulative, _dt
 from demo.appeals.texts import (
     CATEGORY_WEIGHTS,
@@ -34,7 +35,10 @@ from demo.appeals.texts import (
 from demo.organizations import data as demo_data
 from organizations.models import Membership, Municipality, Organization, RoutingRule
 from organizations.selectors import leaf_categories
-from regimes.selectors import regime_version_for
+from regimes.models import Assurance, Outcome
+from regimes.selectors import resolve_regime
+
+ALL_OUTCOMES = tuple(Outcome.values)
 
 if TYPE_CHECKING:
     from demo.appeals import _Generator
@@ -63,14 +67,24 @@ class _Place:
 
 
 class _Citizens:
-    def __init__(self, ids: list[int], homes: list[int | None]):
+    def __init__(self, ids: list[int], homes: list[int | None], identified: set[int] = frozenset()):
         if not ids:
             raise ValueError("no citizens to file the appeals")
-        self.ids, self.homes = ids, homes
+        self.ids, self.homes, self.identified = ids, homes, identified
 
     def pick(self, rng: random.Random) -> tuple[int, int | None]:
         index = int(len(self.ids) * rng.random() ** 1.25)  # some people write far more than others
         return self.ids[index], self.homes[index]
+
+    def assurance(self, citizen_id: int, channel: str) -> str:
+        """How sure the platform is of the author on `channel` (appeals/identification.py)."""
+        if channel not in (Appeal.Channel.WEB, Appeal.Channel.WIDGET):
+            return Assurance.NONE  # a partner's call carries no identity assertion
+        return Assurance.IDENTITY if citizen_id in self.identified else Assurance.EMAIL
+
+
+# The share of demo residents who signed in through Gosuslugi (identity verified), by their number.
+IDENTIFIED_PER_TEN = 7
 
 
 def _person(rng: random.Random) -> tuple[str, str, str]:
@@ -85,15 +99,18 @@ def _citizen_pool(gen: _Generator, size: int) -> _Citizens:
     """`size` demo residents (resident{n}@demo.local): existing ones first, the rest created."""
     User = get_user_model()
     existing, last_n = [], 0
-    for pk, email, municipality_id in (
+    identified = set()
+    for pk, email, municipality_id, verified in (
         User.objects.filter(email__startswith="resident", email__endswith="@demo.local")
         .order_by("pk")
-        .values_list("pk", "email", "municipality_id")
+        .values_list("pk", "email", "municipality_id", "identity_verified_at")
     ):
         match = RESIDENT_EMAIL.match(email)
         if match:
             existing.append((pk, municipality_id))
             last_n = max(last_n, int(match.group(1)))
+            if verified is not None:
+                identified.add(pk)
     pool = existing[:size]
     rng = random.Random(f"residents-{gen.region.pk}-{last_n}")
     joined_before = gen.now - gen.window
@@ -106,6 +123,7 @@ def _citizen_pool(gen: _Generator, size: int) -> _Citizens:
         info = gen.places[gen.municipality_index[municipality_id]]
         place = _Place(info, rng)
         postcode = f"{info['postcode']}, " if info["postcode"] else ""
+        joined = _dt(joined_before - rng.uniform(1, 400) * DAY)
         new_users.append(
             User(
                 email=f"resident{n}@demo.local",
@@ -116,13 +134,18 @@ def _citizen_pool(gen: _Generator, size: int) -> _Citizens:
                 municipality_id=municipality_id,
                 postal_address=f"{postcode}{place.full}, кв. {rng.randint(1, 120)}",
                 password=make_password(None),
-                date_joined=_dt(joined_before - rng.uniform(1, 400) * DAY),
+                date_joined=joined,
+                identity_verified_at=joined if n % 10 < IDENTIFIED_PER_TEN else None,
             )
         )
     for user in User.objects.bulk_create(new_users, batch_size=2000):
         pool.append((user.pk, user.municipality_id))
+        if user.identity_verified_at is not None:
+            identified.add(user.pk)
     return _Citizens(
-        [pk for pk, _m in pool], [m if m in gen.municipality_index else None for _pk, m in pool]
+        [pk for pk, _m in pool],
+        [m if m in gen.municipality_index else None for _pk, m in pool],
+        identified,
     )
 
 
@@ -226,18 +249,24 @@ class _References:
         self.category_parents = {c.pk: c.parent_id for c in categories}
         self._regimes: dict[tuple[int, int], tuple] = {}
 
-    def regime_term(self, category_id: int, org: int, term: int, day_count: str) -> tuple:
+    def regime_term(
+        self, category_id: int, org: int, term: int, day_count: str, channel: str, assurance: str
+    ) -> tuple:
         """(regime version id, term days, day count, extension allowed and its longest, the
-        forwarding window in seconds) the registration of an appeal of this category at this organization fixes
+        forwarding window in seconds, the results of the review answers may state, the regime it
+        would have had were its author identified on the channel) the registration of an appeal of this category at this organization fixes
         (regimes/selectors.py)."""
-        key = (category_id, org)
+        key = (category_id, org, channel, assurance)
         if key not in self._regimes:
-            version = regime_version_for(
+            resolution = resolve_regime(
                 category_id=category_id,
                 parent_id=self.category_parents.get(category_id),
                 organization_kind=self.org_kinds.get(org, ""),
                 as_of=timezone.now(),
+                channel=channel,
+                assurance=assurance,
             )
+            version, official = resolution.version, resolution.official
             self._regimes[key] = (
                 (
                     version.pk,
@@ -246,9 +275,20 @@ class _References:
                     version.extension_allowed,
                     version.extension_max_days,
                     version.forwarding_days * DAY,
+                    tuple(version.outcomes) or ALL_OUTCOMES,
+                    official.pk if official else None,
                 )
                 if version
-                else (None, term, day_count, True, 30, FRESH_TERM_REDIRECT_WINDOW.total_seconds())
+                else (
+                    None,
+                    term,
+                    day_count,
+                    True,
+                    30,
+                    FRESH_TERM_REDIRECT_WINDOW.total_seconds(),
+                    ALL_OUTCOMES,
+                    None,
+                )
             )
         return self._regimes[key]
 

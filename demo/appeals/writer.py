@@ -25,8 +25,8 @@ class _Rows:
         self.appeals, self.events, self.clarifications, self.ratings = [], [], [], []
         self.answers: list[list] = []
 
-    def answer(self, appeal_id, author, org, text, review_round, when) -> int:
-        self.answers.append([None, appeal_id, author, org, text, review_round, when])
+    def answer(self, appeal_id, author, org, text, outcome, review_round, when) -> int:
+        self.answers.append([None, appeal_id, author, org, text, outcome, review_round, when])
         return len(self.answers) - 1  # replaced by the reserved id before the ratings are written
 
 
@@ -88,6 +88,7 @@ APPEAL_COLUMNS = (
     "idempotency_key",
     "updated_at",
     "regime_version",
+    "official_regime_version",
 )
 EVENT_COLUMNS = (
     "appeal",
@@ -101,7 +102,16 @@ EVENT_COLUMNS = (
     "data",
     "created_at",
 )
-ANSWER_COLUMNS = ("id", "appeal", "author", "organization", "text", "review_round", "created_at")
+ANSWER_COLUMNS = (
+    "id",
+    "appeal",
+    "author",
+    "organization",
+    "text",
+    "outcome",
+    "review_round",
+    "created_at",
+)
 RATING_COLUMNS = ("appeal", "answer", "score", "solved", "comment", "created_at")
 CLARIFICATION_COLUMNS = ("appeal", "author", "kind", "text", "created_at")
 

@@ -2,7 +2,7 @@
 
 import io
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import timedelta
 
 import pytest
@@ -28,6 +28,7 @@ from core.models import Notification
 from demo.appeals import generate_appeals
 from demo.organizations import data as demo_data
 from organizations.models import Category, Membership, Municipality, Organization, Region
+from regimes.models import Outcome
 
 S = Appeal.Status
 NUMBER = re.compile(r"^41-(\d{4})-(\d{6})$")
@@ -241,6 +242,33 @@ def test_answers_ratings_and_clarifications_match_the_statuses(generated):
     for a in Appeal.objects.filter(status=S.CLARIFICATION):
         last = a.clarifications.order_by("-created_at").first()
         assert last.kind == ClarificationMessage.Kind.REQUEST and last.author_id == a.executor_id
+
+
+def test_answers_state_a_result_their_regime_allows_and_unidentified_channels_file_messages(
+    generated,
+):
+    outcomes = Counter()
+    for answer in Answer.objects.select_related("appeal__regime_version"):
+        version = answer.appeal.regime_version
+        allowed = set(version.outcomes) if version and version.outcomes else set(Outcome.values)
+        assert answer.outcome in allowed, answer.appeal.number
+        outcomes[answer.outcome] += 1
+    assert len(outcomes) >= 3  # a spread of results for the Decree 171 figures, not one value
+    registered = Appeal.objects.exclude(regime_version=None)
+    # A partner's call carries no identity assertion (547-FZ): a 59-FZ appeal becomes a platform
+    # message that keeps the regime it would have had, so the author can convert it later.
+    converted = registered.filter(channel=Appeal.Channel.API).exclude(official_regime_version=None)
+    assert converted.exists()
+    for a in converted.select_related("regime_version", "official_regime_version")[:50]:
+        assert a.regime_version.regime_id != a.official_regime_version.regime_id
+    identified = set(
+        get_user_model().objects.exclude(identity_verified_at=None).values_list("pk", flat=True)
+    )
+    assert (
+        not registered.filter(channel=Appeal.Channel.WEB, citizen_id__in=identified)
+        .exclude(official_regime_version=None)
+        .exists()
+    )
 
 
 def test_the_search_column_is_filled_from_the_templates(generated):

@@ -137,6 +137,7 @@ def moderation_queue(*, user) -> QuerySet[Appeal]:
             "region",
             "house__street__settlement",
             "organization",
+            "incident__organization",
         )
         # A correlated subquery, computed for the page's rows only (a GROUP BY would count them all).
         .annotate(file_count=Coalesce(Subquery(files), 0))
@@ -172,9 +173,11 @@ def with_routes(appeals: list[Appeal]) -> list[Appeal]:
     """Mark each appeal with where it would be routed (`route`: organization and reason;
     `routed_to`: the organization) and the time left of its registration window (`window_left`).
 
-    The address registry first (the appeal's house and its category's service), then the rules:
+    A body proposed at filing or the organization of the appeal's incident first, then the
+    address registry (the appeal's house and its category's service), then the rules:
     one registry query for the page when any appeal has a house, one rules query per region.
-    Appeals come with `category` and `house__street__settlement` selected.
+    Appeals come with `category`, `house__street__settlement` and `incident__organization`
+    selected.
     """
     registry = house_routes(
         pairs={
@@ -202,6 +205,16 @@ def with_routes(appeals: list[Appeal]) -> list[Appeal]:
                 source=Route.Source.PROPOSED,
                 reason=str(
                     _("the supervising body of the organization whose answer is complained about")
+                ),
+            )
+        elif appeal.incident_id is not None:
+            # An appeal grouped into an incident goes where the incident is handled.
+            appeal.route = Route(
+                organization=appeal.incident.organization,
+                source=Route.Source.PROPOSED,
+                reason=str(
+                    _("the organization handling the incident «%(title)s»")
+                    % {"title": appeal.incident.title}
                 ),
             )
         appeal.routed_to = appeal.route.organization if appeal.route else None

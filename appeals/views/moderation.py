@@ -62,9 +62,6 @@ def review(request, number: str):
 def _review_context(appeal, **forms) -> dict:
     route = selectors.with_routes([appeal])[0].route
     initial_org = route.organization if route else None
-    if appeal.incident_id is not None:
-        # An appeal grouped into an incident goes to the incident's organization by default.
-        initial_org = appeal.incident.organization
     return {
         "appeal": appeal,
         "route": route,

@@ -284,6 +284,11 @@ def test_appeal_pages_say_they_belong_to_an_incident(client, world):
     client.force_login(world.moderator)
     review = client.get(reverse("moderation:review", args=[submitted.number])).content.decode()
     assert incident.get_absolute_url() in review
+    # Registration proposes the incident's organization, and says why, on the page and the queue.
+    reason = f"организация, которая занимается инцидентом «{TITLE}»"
+    assert reason in review
+    assert f'<option value="{incident.organization_id}" selected>' in review
+    assert reason in client.get(reverse("moderation:home")).content.decode()
 
 
 def test_another_organizations_incident_is_a_404(client, world, other_executor):

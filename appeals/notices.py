@@ -6,8 +6,10 @@ Registered by AppealsConfig.ready(); bodies live in appeals/templates/appeals/em
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from appeals.deadlines import regime_of
 from appeals.models import Ground
 from core import outbox
+from regimes.models import Notice
 
 SUBJECTS = {
     "submitted": _("Appeal %(number)s is received"),
@@ -35,6 +37,29 @@ SUBJECTS = {
     "answer_signed": _("Your answer to appeal %(number)s is signed and sent"),
     "answer_returned": _("Your answer to appeal %(number)s is returned for rework"),
 }
+
+
+# The notices a regime can make mandatory (RegimeVersion.notices), by the template carrying each.
+REQUIRED_BY = {
+    "registered": Notice.REGISTERED,
+    "redirected": Notice.FORWARDED,
+    "deadline_extended": Notice.EXTENDED,
+    "answered": Notice.ANSWERED,
+}
+
+
+def notify_citizen(*, appeal, template: str, context: dict | None = None) -> None:
+    """The notice to the appeal's author, marked required where the appeal's regime lists it
+    (59-FZ: registration, forwarding, extension, the answer), so staff can show it was sent."""
+    version = regime_of(appeal)
+    required = version is not None and REQUIRED_BY.get(template) in version.notices
+    outbox.notify(
+        recipient=appeal.citizen,
+        appeal=appeal,
+        template=template,
+        context=context,
+        required=required,
+    )
 
 
 def _ground_label(context: dict) -> dict:

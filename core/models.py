@@ -45,6 +45,9 @@ class Notification(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # A notice the law requires (the appeal's regime lists it): kept with its delivery status and
+    # time so staff can show that the citizen was told.
+    required = models.BooleanField(_("required by law"), default=False, db_default=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:

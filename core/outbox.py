@@ -62,9 +62,17 @@ def register_template(
 
 
 def notify(
-    *, recipient, appeal=None, template: str, context: dict | None = None, email: bool = True
+    *,
+    recipient,
+    appeal=None,
+    template: str,
+    context: dict | None = None,
+    email: bool = True,
+    required: bool = False,
 ) -> None:
     """Write an in-app notification and, when the person has an address, a pending e-mail.
+
+    `required`: a notice the law requires, marked so that its delivery can be shown later.
 
     Call inside the transaction of the change: the notification exists exactly when the change does.
     """
@@ -81,6 +89,7 @@ def notify(
             status=Notification.Status.SENT,
             sent_at=now,
             created_at=now,
+            required=required,
         )
     ]
     if email and recipient.can_receive_email:
@@ -93,6 +102,7 @@ def notify(
                 context=context,
                 next_attempt_at=now,
                 created_at=now,
+                required=required,
             )
         )
     created = Notification.objects.bulk_create(rows)

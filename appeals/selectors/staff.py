@@ -14,6 +14,7 @@ from appeals.models import Answer, AnswerDraft, AnswerTemplate, Appeal, Event
 from appeals.services.common import local_date
 from core.input import is_ascii_digits
 from core.models import Notification
+from core.outbox import subject_of
 from organizations.models import Organization
 from organizations.selectors import active_organizations, matching_organizations
 
@@ -225,3 +226,16 @@ def fill_placeholders(*, text: str, appeal: Appeal) -> str:
     for key, value in values.items():
         text = text.replace("{" + key + "}", value)
     return text
+
+
+def citizen_notices(*, appeal: Appeal) -> list[Notification]:
+    """What the appeal's author was told, on which channel, and how its delivery went: the proof
+    staff show that the citizen was notified (the notices the regime requires are marked)."""
+    rows = list(
+        Notification.objects.filter(appeal=appeal, recipient_id=appeal.citizen_id).order_by(
+            "created_at", "channel"
+        )
+    )
+    for row in rows:
+        row.subject = subject_of(row)
+    return rows

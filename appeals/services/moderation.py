@@ -5,8 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appeals import permissions
+from appeals.deadlines import term_of
 from appeals.identification import appeal_assurance
 from appeals.models import Appeal, Event, Ground
+from appeals.notices import notify_citizen
 from appeals.services.common import fresh_due_at, local_date
 from appeals.workflow import transition
 from core.errors import DomainError, NotAllowed
@@ -110,14 +112,13 @@ def accept_appeal(
     )
     appeal = outcome.appeal
     if outcome.changed:
-        notify(
-            recipient=appeal.citizen,
+        notify_citizen(
             appeal=appeal,
             template="registered",
             context={
                 "organization": appeal.organization.name,
                 "due": local_date(appeal, appeal.due_at),
-                "term_days": appeal.category.term_days,
+                "term_days": term_of(appeal)[0],
             },
         )
     return appeal

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from appeals import attachments, deadlines
 from appeals.identification import account_assurance
 from appeals.models import Appeal, Attachment, Event, Ground
+from appeals.notices import notify_citizen
 from appeals.services.citizen import citizen_file_count, draft_files, owner_check
 from appeals.services.common import local_date
 from appeals.services.filing import submit_appeal
@@ -226,8 +227,7 @@ def make_official(*, citizen, appeal_id: int) -> Appeal:
     appeal = outcome.appeal
     outcome.event.data = {"regime": result["version"].regime.code}
     outcome.event.save(update_fields=["data"])
-    notify(
-        recipient=citizen,
+    notify_citizen(
         appeal=appeal,
         template="registered",
         context={

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from appeals import attachments, deadlines, permissions
 from appeals.identification import answer_email_allowed
 from appeals.models import Answer, Appeal, Attachment, ClarificationMessage, Event, Ground
+from appeals.notices import notify_citizen
 from appeals.services.common import local_date
 from appeals.services.support import notify_supporters_of_answer
 from appeals.workflow import transition
@@ -90,7 +91,7 @@ def assign_appeal(*, head, appeal_id: int, executor) -> Appeal:
             context={
                 "organization": outcome.appeal.organization.name,
                 "due": local_date(outcome.appeal, outcome.appeal.due_at),
-                "term_days": outcome.appeal.category.term_days,
+                "term_days": deadlines.term_of(outcome.appeal)[0],
             },
             email=False,
         )
@@ -193,8 +194,7 @@ def redirect_appeal(*, actor, appeal_id: int, organization: Organization, reason
         data={"organization": organization.pk, "fresh_term": bool(fresh.get("term"))},
     )
     appeal = outcome.appeal
-    notify(
-        recipient=appeal.citizen,
+    notify_citizen(
         appeal=appeal,
         template="redirected",
         context={
@@ -250,8 +250,7 @@ def extend_deadline(*, head, appeal_id: int, days: int, reason: str) -> Appeal:
         comment=reason.strip(),
         data={"days": days},
     ).appeal
-    notify(
-        recipient=appeal.citizen,
+    notify_citizen(
         appeal=appeal,
         template="deadline_extended",
         context={"days": days, "reason": reason.strip(), "due": local_date(appeal, appeal.due_at)},
@@ -394,7 +393,7 @@ def release_answer(
         # asked for and to an allowed mail domain (appeals/identification.py); always in the cabinet.
         if appeal.answer_by_email and answer_email_allowed(appeal.citizen):
             context["answer_text"] = answer.text
-        notify(recipient=appeal.citizen, appeal=appeal, template="answered", context=context)
+        notify_citizen(appeal=appeal, template="answered", context=context)
         notify_supporters_of_answer(appeal=appeal)
     return appeal
 

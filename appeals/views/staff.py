@@ -111,6 +111,7 @@ def _page(request, appeal, *, status=200, **forms):
         "answers": _with_files(appeal),
         "files": [f for f in appeal.attachments.all() if f.answer_id is None],
         "similar": staff_selectors.similar_in_organization(appeal=appeal),
+        "notices": staff_selectors.citizen_notices(appeal=appeal),
         "show_contacts": forms.pop("show_contacts", False),
         "can_work": can_work,
         "is_head": is_head,

@@ -210,8 +210,12 @@ def make_official(*, citizen, appeal_id: int) -> Appeal:
             current if current and current.regime_id == official.regime_id else official
         )
 
+    data = {}  # filled in by apply(), before the event is written
+
     def apply(appeal: Appeal) -> None:
         now = timezone.now()
+        # The registration of an official appeal, at this body (the Decree 171 report counts it).
+        data.update(regime=result["version"].regime.code, organization=appeal.organization_id)
         appeal.regime_version = result["version"]
         appeal.official_regime_version = None
         appeal.registered_at = now
@@ -223,10 +227,9 @@ def make_official(*, citizen, appeal_id: int) -> Appeal:
         actor=citizen,
         check=check,
         apply=apply,
+        data=data,
     )
     appeal = outcome.appeal
-    outcome.event.data = {"regime": result["version"].regime.code}
-    outcome.event.save(update_fields=["data"])
     notify_citizen(
         appeal=appeal,
         template="registered",

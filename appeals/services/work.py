@@ -168,9 +168,13 @@ def redirect_appeal(*, actor, appeal_id: int, organization: Organization, reason
             )
 
     fresh = {}
+    # Filled in by apply(), before the event is written: where the appeal came from (the
+    # sending body reports it as forwarded) and whether the new body got a fresh term.
+    data = {"organization": organization.pk}
 
     def apply(appeal: Appeal) -> None:
         now = timezone.now()
+        data["from"] = appeal.organization_id
         fresh["term"] = deadlines.redirect_gives_fresh_term(
             registered_at=appeal.registered_at,
             redirected_at=now,
@@ -180,6 +184,7 @@ def redirect_appeal(*, actor, appeal_id: int, organization: Organization, reason
             if appeal.extension_days is not None:
                 fresh["dropped_extension_due"] = local_date(appeal, appeal.due_at)
             deadlines.start_fresh_term(appeal, start=now)
+        data["fresh_term"] = fresh["term"]
         appeal.organization = organization
         appeal.executor = None
         appeal.redirect_count += 1
@@ -191,7 +196,7 @@ def redirect_appeal(*, actor, appeal_id: int, organization: Organization, reason
         check=check,
         apply=apply,
         comment=reason.strip(),
-        data={"organization": organization.pk, "fresh_term": bool(fresh.get("term"))},
+        data=data,
     )
     appeal = outcome.appeal
     notify_citizen(

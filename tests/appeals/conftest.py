@@ -1,8 +1,10 @@
 from dataclasses import dataclass
 
 import pytest
+from django.utils import timezone
 
-from organizations.models import Membership
+from organizations.models import Membership, Organization
+from regimes.models import Regime, RegimeRule
 from tests.accounts.factories import UserFactory
 from tests.organizations.factories import (
     CategoryFactory,
@@ -53,3 +55,19 @@ def other_executor(world):
         user=user, organization=world.other_organization, role=Membership.Role.EXECUTOR
     )
     return user
+
+
+@pytest.fixture
+def demo_rules(world):
+    """The demo's rules: 59-FZ anywhere, housing rules at management companies, messages for
+    the pressing category of the world (its term is 10 days)."""
+    regimes = {regime.code: regime for regime in Regime.objects.all()}
+    # 547-FZ: the tests using these rules are about terms; identification has its own
+    world.citizen.identity_verified_at = timezone.now()
+    world.citizen.save()
+    RegimeRule.objects.create(regime=regimes["59-fz"])
+    RegimeRule.objects.create(
+        regime=regimes["housing"], organization_kind=Organization.Kind.MANAGEMENT_COMPANY
+    )
+    RegimeRule.objects.create(regime=regimes["message"], category=world.category)
+    return regimes

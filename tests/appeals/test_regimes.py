@@ -14,7 +14,7 @@ from appeals.deadlines import fill_calendar
 from appeals.models import Appeal
 from core.errors import DomainError
 from organizations.models import Organization
-from regimes.models import Regime, RegimeRule, RegimeVersion
+from regimes.models import RegimeRule, RegimeVersion
 from tests.appeals.factories import world_appeal
 from tests.organizations.factories import (
     CategoryFactory,
@@ -32,20 +32,6 @@ def end_of(day: str) -> datetime:
     return datetime.fromisoformat(day).replace(
         hour=23, minute=59, second=59, microsecond=999999, tzinfo=KAMCHATKA
     )
-
-
-@pytest.fixture
-def demo_rules(world):
-    """The demo's rules: 59-FZ anywhere, housing rules at management companies, messages for
-    the pressing category of the world (its term is 10 days)."""
-    regimes = {regime.code: regime for regime in Regime.objects.all()}
-    # 547-FZ: these tests are about terms; identification has its own below
-    world.citizen.identity_verified_at = timezone.now()
-    world.citizen.save()
-    RegimeRule.objects.create(regime=regimes["59-fz"])
-    RegimeRule.objects.create(regime=regimes["housing"], organization_kind=K.MANAGEMENT_COMPANY)
-    RegimeRule.objects.create(regime=regimes["message"], category=world.category)
-    return regimes
 
 
 def _registered(world, *, category=None, kind=K.MUNICIPAL_ADMINISTRATION, at: str):
@@ -418,7 +404,10 @@ def test_a_message_becomes_an_official_appeal_after_identification(client, world
     assert appeal.regime_version.regime.code == "59-fz" and appeal.official_regime_version is None
     assert appeal.due_at == end_of("2026-04-04")  # a fresh 30-day term from the conversion
     event = appeal.events.get(action="make_official")
-    assert event.actor == world.citizen and event.data == {"regime": "59-fz"}
+    assert event.actor == world.citizen and event.data == {
+        "regime": "59-fz",
+        "organization": appeal.organization_id,
+    }
     with pytest.raises(DomainError):
         rights.make_official(citizen=world.citizen, appeal_id=appeal.pk)
 

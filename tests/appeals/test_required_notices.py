@@ -6,9 +6,8 @@ from django.urls import reverse
 from appeals import services
 from appeals.models import Appeal
 from core.models import Notification
-from tests.appeals.factories import world_appeal
 from organizations.models import Organization
-from tests.appeals.test_regimes import demo_rules  # noqa: F401 (a fixture)
+from tests.appeals.factories import world_appeal
 from tests.organizations.factories import CategoryFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.db.models import F, Q, Sum
@@ -17,7 +18,9 @@ from analytics.models import AnswerTimeRollup, GroundRollup, Rollup, RollupState
 from analytics.periods import Period, period_q, preset_period
 from analytics.scope import Scope
 from analytics.sql import COUNTERS
-from organizations.models import Category, Municipality, Organization
+from appeals.models import Appeal
+from organizations.models import Category, Municipality, Organization, Region
+from regimes.models import Regime
 
 LEAGUE_MINIMUM = 30  # appeals answered in the period before an organization gets a rank
 TABLE_LIMIT = 50  # organizations shown on the page (exports hold all)
@@ -338,6 +341,19 @@ def _growth(by_category: dict, before: dict, category_names: dict) -> list[dict]
     return rows[:GROWTH_ROWS]
 
 
+def _official_this_year(*, region_id: int, today: date) -> int:
+    """The appeal counter of the public page: 59-FZ appeals registered since 1 January (the
+    figure the Decree 171 reports add up to; the page is cached, the count uses the region's
+    registration index)."""
+    region = Region.objects.get(pk=region_id)
+    start = datetime.combine(today.replace(month=1, day=1), time.min, ZoneInfo(region.timezone))
+    return Appeal.objects.filter(
+        region_id=region_id,
+        registered_at__gte=start,
+        regime_version__regime__kind=Regime.Kind.APPEAL,
+    ).count()
+
+
 def public_stats(*, region_id: int, today: date) -> dict:
     """The headline figures of /stats/ over the last 12 months (this one included)."""
     period = preset_period("12m", today)
@@ -366,6 +382,7 @@ def public_stats(*, region_id: int, today: date) -> dict:
         "average_rating": total["average_rating"],
         "solved_share": total["solved_share"],
         "participants": Organization.objects.filter(region_id=region_id, is_active=True).count(),
+        "official_this_year": _official_this_year(region_id=region_id, today=today),
         "top_categories": top,
         "municipalities": by_municipality,
     }

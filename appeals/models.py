@@ -215,6 +215,16 @@ class Appeal(models.Model):
         related_name="+",
         verbose_name=_("regime once the author is identified"),
     )
+    # The question of the all-Russian thematic classifier the appeal is reported under (Decree
+    # 171): its category's at registration, corrected by staff where the text says otherwise.
+    topic = models.ForeignKey(
+        "reporting.Topic",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("classifier heading"),
+    )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
     registration_due_at = models.DateTimeField(_("registration due"))
     registered_at = models.DateTimeField(_("registered"), null=True, blank=True)

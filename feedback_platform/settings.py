@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "surveys",
     "partners",
     "analytics",
+    "reporting",
     "demo",
 ]
 

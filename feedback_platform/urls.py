@@ -34,6 +34,7 @@ urlpatterns = [
     path("problems/", include(problem_patterns)),
     path("problems.geojson", problems.geojson, name="problems_geojson"),
     path("notifications/", include(notification_patterns)),
+    path("analytics/report-171/", include("reporting.urls")),
     path("analytics/", include("analytics.urls")),
     path("stats/", analytics_views.stats, name="stats"),
     path("surveys/", include(survey_patterns)),

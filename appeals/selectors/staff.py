@@ -136,6 +136,7 @@ def get_appeal_for_staff(*, user, number: str) -> Appeal:
             "executor",
             "citizen",
             "incident",
+            "topic",
         )
         .prefetch_related(
             Prefetch(

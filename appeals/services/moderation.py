@@ -18,6 +18,7 @@ from organizations.models import Category, Organization
 from organizations.selectors import Route
 from places.selectors import route_appeal
 from regimes.selectors import resolve_regime
+from reporting.selectors import topic_id_for
 
 
 def _check_moderator(moderator):
@@ -95,6 +96,9 @@ def accept_appeal(
         appeal.regime_version = resolution.version
         appeal.official_regime_version = resolution.official
         appeal.due_at = fresh_due_at(appeal, appeal.registered_at)
+        # The heading of the federal classifier it is reported under (Decree 171).
+        appeal.topic_id = topic_id_for(category_id=appeal.category_id)
+        data["organization"] = appeal.organization_id
 
     # apply() adds how the organization was found, before the event is written
     data = {

@@ -205,7 +205,10 @@ class _History:
                 st, org, registered = S.REGISTERED, org0, t
                 due = self.due(t, term, day_count)
                 actor = self._moderator()
-                data = '{"category_changed": false, "organization_chosen": false}'
+                data = (
+                    f'{{"category_changed": false, "organization_chosen": false, '
+                    f'"organization": {org0}}}'
+                )
             elif action == A.REDIRECT:
                 target = step[2]
                 actor = rng.choice(self.executors[org]) if rng.random() < 0.7 else self._moderator()
@@ -213,8 +216,9 @@ class _History:
                     due = self.due(t, term, day_count)
                     extension_days, extension_reason = None, ""  # a fresh term drops it
                 comment = f"Вопрос относится к компетенции организации «{self.org_names.get(target, '')}»."
+                fresh = "true" if t - registered <= forwarding else "false"
+                data = f'{{"organization": {target}, "from": {org}, "fresh_term": {fresh}}}'
                 org, executor, redirect_count = target, None, redirect_count + 1
-                data = f'{{"organization": {target}}}'
             elif action in (A.TAKE, A.ASSIGN):
                 st = S.IN_PROGRESS
                 executor = rng.choice(self.executors[org])
@@ -337,6 +341,7 @@ class _History:
                 _dt(steps[-1][1]),
                 regime_version if registered is not None else None,
                 official_version if registered is not None else None,
+                self.topics.get(category_id) if registered is not None else None,
             )
         )
 

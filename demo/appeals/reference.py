@@ -37,6 +37,7 @@ from organizations.models import Membership, Municipality, Organization, Routing
 from organizations.selectors import leaf_categories
 from regimes.models import Assurance, Outcome
 from regimes.selectors import resolve_regime
+from reporting.models import CategoryTopic
 
 ALL_OUTCOMES = tuple(Outcome.values)
 
@@ -247,6 +248,8 @@ class _References:
             Organization.objects.filter(pk__in=set(self.route.values())).values_list("pk", "kind")
         )
         self.category_parents = {c.pk: c.parent_id for c in categories}
+        # The classifier heading registration gives each category's appeals (reporting/).
+        self.topics = dict(CategoryTopic.objects.values_list("category_id", "topic_id"))
         self._regimes: dict[tuple[int, int], tuple] = {}
 
     def regime_term(

@@ -89,6 +89,7 @@ APPEAL_COLUMNS = (
     "updated_at",
     "regime_version",
     "official_regime_version",
+    "topic",
 )
 EVENT_COLUMNS = (
     "appeal",

@@ -26,6 +26,7 @@ EXEMPT = {
     "account_reset_password_from_key",
     "account_reset_password_from_key_done",
     "analytics:export",  # <table>.<format> of the dashboard: aggregates of the user's own scope
+    "reporting:export",  # <format> of the Decree 171 report: aggregates of the user's own scope
     "accounts:held_appeal",  # a signed token, for its account only: test_register_on_behalf.py
 }
 

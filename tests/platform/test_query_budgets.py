@@ -34,7 +34,7 @@ FILING_GET = 3
 FILING_POST = 9  # in the tests the transaction is a savepoint: SAVEPOINT and RELEASE count here;
 # one query matches the typed address with the address registry (places.selectors.match_house)
 NEW_APPEAL_PAGE = 4
-STAFF_APPEAL_PAGE = 8
+STAFF_APPEAL_PAGE = 9  # one of them: the notices to the citizen with their delivery (any number)
 
 
 @pytest.fixture(autouse=True)

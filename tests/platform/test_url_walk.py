@@ -298,7 +298,7 @@ class Walk:
         self.send(client, role, method, url.rstrip("/") + "%00/")
 
 
-OUR_APPS = {"accounts", "appeals", "organizations", "surveys", "partners", "analytics"}
+OUR_APPS = {"accounts", "appeals", "organizations", "surveys", "partners", "analytics", "reporting"}
 
 
 def ours(chain) -> bool:

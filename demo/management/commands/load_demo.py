@@ -118,6 +118,9 @@ class Command(BaseCommand):
 
             self.stdout.write(load_demo_registry(municipalities=municipalities, org_ids=org_ids))
             self.load_regimes(leaves)
+            from demo.reporting import load_demo_classifier
+
+            self.stdout.write(load_demo_classifier(leaves=leaves))
             self.load_accounts(region, municipalities, org_ids)
             # Answer templates and widget origins of the demo head's organization.
             from demo.appeals.staff_tools import load_demo_staff_tools

@@ -1,0 +1,18 @@
+from django.contrib import admin
+
+from reporting.models import CategoryTopic, Topic
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["parent"]
+
+
+@admin.register(CategoryTopic)
+class CategoryTopicAdmin(admin.ModelAdmin):
+    list_display = ["category", "topic"]
+    search_fields = ["category__name", "topic__code", "topic__name"]
+    autocomplete_fields = ["topic"]

@@ -6,8 +6,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from appeals.models import Appeal
+from appeals.models import Appeal, Event
 from organizations.models import Membership
+from regimes.models import Regime, RegimeVersion
+from regimes.standard import install as install_standard_regimes
 from tests.accounts.factories import UserFactory
 from tests.appeals.factories import make_appeal
 from tests.organizations.factories import (
@@ -58,6 +60,21 @@ def town(settings):
             Appeal.Status.ANSWERED,
         )
     }
+    # A 59-FZ appeal registered this month: a row of the Decree 171 report to audit.
+    install_standard_regimes(
+        Regime, RegimeVersion
+    )  # the transactional tests flush migrations' data
+    official = appeals[Appeal.Status.IN_PROGRESS]
+    Appeal.objects.filter(pk=official.pk).update(
+        regime_version=RegimeVersion.objects.filter(regime__code="59-fz").first()
+    )
+    Event.objects.create(
+        appeal=official,
+        action=Event.Action.ACCEPT,
+        from_status=Appeal.Status.SUBMITTED,
+        to_status=Appeal.Status.REGISTERED,
+        data={"organization": organization.pk},
+    )
     survey = make_survey(organization=organization, kind="poll", title="Где поставить скамейки")
     discussion = DiscussionFactory(organization=organization, title="Правила благоустройства")
     section = SectionFactory(discussion=discussion, title="Уборка снега", body="Дворы — до 8 утра.")
@@ -143,6 +160,7 @@ def test_a_staff_members_pages(browser_page, town):
             "/moderation/overdue/",
             f"/moderation/{appeals[Appeal.Status.SUBMITTED].number}/",
             "/analytics/",
+            f"/analytics/report-171/?month={timezone.localdate().replace(day=1).isoformat()}",
             "/stats/",
             "/surveys/manage/",
             "/surveys/manage/new/",

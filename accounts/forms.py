@@ -33,6 +33,7 @@ class ProfileForm(forms.ModelForm):
             "phone",
             "municipality",
             "postal_address",
+            "staff_digest",
         ]
         widgets = {
             "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
@@ -42,8 +43,10 @@ class ProfileForm(forms.ModelForm):
             "postal_address": forms.TextInput(attrs={"autocomplete": "address-line1"}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, staff: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not staff:  # the digest is of a work queue: citizens have none
+            del self.fields["staff_digest"]
         for name, message in self.REQUIRED.items():
             field = self.fields[name]
             field.required = True

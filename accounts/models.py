@@ -77,6 +77,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Staff who would rather have one e-mail a day than one per change of their queue (core.outbox:
+    # notices the law requires and those about the person's own appeals still come at once).
+    staff_digest = models.BooleanField(
+        _("one e-mail a day about my work"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Changes of your queue (due dates, overdue appeals, citizens' replies) come in one "
+            "e-mail each morning instead of one e-mail each; the cabinet shows them at once."
+        ),
+    )
 
     objects = UserManager()
 

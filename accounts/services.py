@@ -11,6 +11,7 @@ PROFILE_FIELDS = (
     "phone",
     "municipality",
     "postal_address",
+    "staff_digest",
 )
 
 
@@ -26,7 +27,9 @@ def update_profile(*, user: User, actor: User, data: dict) -> User:
     if actor.pk != user.pk:
         raise PermissionError("a profile is edited by its owner")
     locked = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
-    changed = [field for field in PROFILE_FIELDS if getattr(locked, field) != data.get(field)]
+    changed = [
+        field for field in PROFILE_FIELDS if field in data and getattr(locked, field) != data[field]
+    ]
     if not changed:
         return locked
     for field in changed:

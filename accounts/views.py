@@ -9,22 +9,21 @@ from accounts.services import update_profile
 from appeals.services.on_behalf import confirm_held_appeal, get_hold_for_account
 from core.errors import DomainError
 from core.input import safe_next
+from organizations.models import Membership
 from organizations.selectors import memberships_of
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    memberships = list(memberships_of(user=request.user))
+    staff = any(m.role in Membership.ORGANIZATION_ROLES for m in memberships)
+    form = ProfileForm(request.POST or None, instance=request.user, staff=staff)
     if request.method == "POST" and form.is_valid():
         update_profile(user=request.user, actor=request.user, data=form.cleaned_data)
         messages.success(request, _("Profile saved."))
         return redirect(safe_next(request, request.GET.get("next"), "accounts:profile"))
-    return render(
-        request,
-        "accounts/profile.html",
-        {"form": form, "memberships": memberships_of(user=request.user)},
-    )
+    return render(request, "accounts/profile.html", {"form": form, "memberships": memberships})
 
 
 @login_required

@@ -36,6 +36,7 @@ SUBJECTS = {
     "signature_needed": _("The answer to appeal %(number)s is waiting for your signature"),
     "answer_signed": _("Your answer to appeal %(number)s is signed and sent"),
     "answer_returned": _("Your answer to appeal %(number)s is returned for rework"),
+    "daily_digest": _("Your work today: %(count)s changes"),
 }
 
 

@@ -18,6 +18,8 @@ class Notification(models.Model):
         PENDING = "pending", _("pending")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
+        # An e-mail to a person who asked for one daily digest: sent inside it (outbox.send_digests).
+        HELD = "held", _("held for the daily digest")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

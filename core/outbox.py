@@ -16,7 +16,8 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from celery import current_app
 from django.conf import settings
@@ -61,6 +62,46 @@ def register_template(
         _EXTRA_CONTEXT[name] = extra_context
 
 
+def quiet_until(moment: datetime) -> datetime | None:
+    """The end of the night (NOTICE_QUIET_HOURS, the region's local time) if `moment` falls in
+    it, else None: e-mails written at night wait for the morning, except urgent ones."""
+    hours = settings.NOTICE_QUIET_HOURS
+    if not hours:
+        return None
+    start, end = hours
+    local = timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE))
+    # A night that crosses midnight (22-8) or one that does not (1-6).
+    across = start > end
+    if not ((local.hour >= start or local.hour < end) if across else (start <= local.hour < end)):
+        return None
+    morning = local.replace(hour=end, minute=0, second=0, microsecond=0)
+    if morning <= local:
+        morning += timedelta(days=1)
+    return morning
+
+
+def _email_row(*, recipient, appeal, template, context, now, required, urgent) -> Notification:
+    """A pending e-mail; held for the recipient's daily digest when they asked for one (never a
+    notice the law requires, an urgent one, or one about the person's own appeal); at night it
+    waits for the morning unless urgent."""
+    row = Notification(
+        recipient=recipient,
+        appeal=appeal,
+        channel=Notification.Channel.EMAIL,
+        template=template,
+        context=context,
+        next_attempt_at=now,
+        created_at=now,
+        required=required,
+    )
+    own = appeal is not None and appeal.citizen_id == recipient.pk
+    if getattr(recipient, "staff_digest", False) and not (required or urgent or own):
+        row.status = Notification.Status.HELD
+    elif not urgent:
+        row.next_attempt_at = quiet_until(now) or now
+    return row
+
+
 def notify(
     *,
     recipient,
@@ -69,10 +110,12 @@ def notify(
     context: dict | None = None,
     email: bool = True,
     required: bool = False,
+    urgent: bool = False,
 ) -> None:
     """Write an in-app notification and, when the person has an address, a pending e-mail.
 
     `required`: a notice the law requires, marked so that its delivery can be shown later.
+    `urgent`: sent at once even at night and never held for a digest.
 
     Call inside the transaction of the change: the notification exists exactly when the change does.
     """
@@ -94,21 +137,24 @@ def notify(
     ]
     if email and recipient.can_receive_email:
         rows.append(
-            Notification(
+            _email_row(
                 recipient=recipient,
                 appeal=appeal,
-                channel=Notification.Channel.EMAIL,
                 template=template,
                 context=context,
-                next_attempt_at=now,
-                created_at=now,
+                now=now,
                 required=required,
+                urgent=urgent,
             )
         )
     created = Notification.objects.bulk_create(rows)
     forget_unread(recipient.pk)
     for row in created:
-        if row.channel == Notification.Channel.EMAIL:
+        if (
+            row.channel == Notification.Channel.EMAIL
+            and row.status == Notification.Status.PENDING
+            and row.next_attempt_at <= now
+        ):
             transaction.on_commit(lambda pk=row.pk: enqueue_delivery(pk))
 
 
@@ -141,7 +187,15 @@ def notify_bulk(items) -> int:
         )
         if email and recipient.can_receive_email:
             rows.append(
-                Notification(channel=Notification.Channel.EMAIL, next_attempt_at=now, **common)
+                _email_row(
+                    recipient=recipient,
+                    appeal=appeal,
+                    template=template,
+                    context=context,
+                    now=now,
+                    required=False,
+                    urgent=False,
+                )
             )
     Notification.objects.bulk_create(rows, batch_size=1000)
     forget_unread(*{row.recipient_id for row in rows})
@@ -277,6 +331,71 @@ def send_pending(*, batch: int = 200, budget_seconds: float = 45.0) -> int:
         if len(due) < batch or not any(delivered):
             break
     return sent
+
+
+DIGEST_TEMPLATE = "daily_digest"  # registered by the appeals app, like the notices it sums up
+DIGEST_LIST = 50
+
+
+def digest_cutoff(moment: datetime) -> datetime:
+    """The last morning (the end of NOTICE_QUIET_HOURS, 08:00 without it) before `moment`, in
+    the region's local time: a digest sums up what was held before it."""
+    end = settings.NOTICE_QUIET_HOURS[1] if settings.NOTICE_QUIET_HOURS else 8
+    local = timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE))
+    cutoff = local.replace(hour=end, minute=0, second=0, microsecond=0)
+    return cutoff if cutoff <= local else cutoff - timedelta(days=1)
+
+
+def send_digests(*, now: datetime | None = None) -> int:
+    """One e-mail per person who asked for a daily digest, listing what was held for them before
+    this morning; each held row is marked sent with it. Safe to run twice or concurrently: the
+    rows are claimed under a skip-locked lock in the transaction that writes the digest.
+    Returns the number of digests written (the relay sends them)."""
+    now = now or timezone.now()
+    cutoff = digest_cutoff(now)
+    recipients = (
+        Notification.objects.filter(status=Notification.Status.HELD, created_at__lt=cutoff)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+    written = 0
+    for recipient_id in list(recipients):
+        with transaction.atomic():
+            held = list(
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("recipient")
+                .filter(
+                    recipient_id=recipient_id,
+                    status=Notification.Status.HELD,
+                    created_at__lt=cutoff,
+                )
+                .order_by("created_at", "pk")
+            )
+            if not held:
+                continue
+            items = [
+                {"subject": subject_of(row), "url": row.context.get("url", "")} for row in held
+            ]
+            Notification.objects.create(
+                recipient=held[0].recipient,
+                channel=Notification.Channel.EMAIL,
+                template=DIGEST_TEMPLATE,
+                context={
+                    "count": len(items),
+                    "items": items[:DIGEST_LIST],
+                    "more": max(0, len(items) - DIGEST_LIST),
+                },
+                next_attempt_at=now,
+                created_at=now,
+            )
+            Notification.objects.filter(pk__in=[row.pk for row in held]).update(
+                status=Notification.Status.SENT, sent_at=now
+            )
+            written += 1
+    if written:
+        transaction.on_commit(kick_relay)
+    return written
 
 
 def mark_read(*, user, notification_ids: list[int] | None = None) -> int:

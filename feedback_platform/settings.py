@@ -258,6 +258,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": _every(900.0),
         "options": _SWEEP_EXPIRES,
     },
+    # The daily digests of the staff who asked for one, after the morning (outbox.send_digests).
+    "send-digests": {
+        "task": "appeals.sweep",
+        "args": ["send_digests"],
+        "schedule": _every(900.0),
+        "options": _SWEEP_EXPIRES,
+    },
     "purge-abandoned-drafts": {
         "task": "appeals.sweep",
         "args": ["purge_abandoned_drafts"],
@@ -280,6 +287,7 @@ SWEEP_STALE_AFTER = {
     "remind_to_rate": 3 * _every(900.0),
     "close_unrated": 3 * _every(900.0),
     "purge_abandoned_drafts": 3 * _every(3600.0),
+    "send_digests": 3 * _every(900.0),
 }
 
 # --- Accounts ----------------------------------------------------------------------------------
@@ -387,6 +395,24 @@ if SITE_URL and urlsplit(SITE_URL).scheme not in {"http", "https"}:
 SITE_URL = SITE_URL or DEFAULT_SITE_URL
 # The region this installation presents on its public pages (Kamchatka Krai in the demo).
 PLATFORM_REGION_CODE = os.environ.get("PLATFORM_REGION_CODE", "41")
+
+
+def _quiet_hours(value: str) -> tuple[int, int] | None:
+    """«22-8»: e-mails written from 22:00 to 08:00 (TIME_ZONE) wait for 08:00; «» turns it off."""
+    if not value.strip():
+        return None
+    try:
+        start, end = (int(part) for part in value.split("-"))
+    except ValueError:
+        raise ImproperlyConfigured(f"NOTICE_QUIET_HOURS must look like 22-8: {value!r}.") from None
+    if not (0 <= start <= 23 and 0 <= end <= 23) or start == end:
+        raise ImproperlyConfigured(f"NOTICE_QUIET_HOURS must look like 22-8: {value!r}.")
+    return start, end
+
+
+# No notices at night in the region's local time, except urgent ones. On by default in
+# production; off under DJANGO_DEBUG (make run, the tests), where mail should arrive at once.
+NOTICE_QUIET_HOURS = _quiet_hours(os.environ.get("NOTICE_QUIET_HOURS", "" if DEBUG else "22-8"))
 
 # --- Static and media --------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from appeals.models import AnswerDraft, Appeal, Attachment, Event, SweepRun
 from appeals.services.common import local_date
 from appeals.services.work import close_appeal
-from core.outbox import notify_bulk
+from core.outbox import notify_bulk, send_digests
 from organizations.selectors import heads_by_organization, moderators_by_region
 
 logger = logging.getLogger(__name__)
@@ -304,6 +304,7 @@ SWEEPS: dict[str, Callable[..., int]] = {
     "remind_to_rate": remind_to_rate,
     "close_unrated": close_unrated,
     "purge_abandoned_drafts": purge_abandoned_drafts,
+    "send_digests": send_digests,
 }
 
 

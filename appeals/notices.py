@@ -34,6 +34,9 @@ SUBJECTS = {
     "signature_needed": _("The answer to appeal %(number)s is waiting for your signature"),
     "answer_signed": _("Your answer to appeal %(number)s is signed and sent"),
     "answer_returned": _("Your answer to appeal %(number)s is returned for rework"),
+    "materials_requested": _("The citizen asks to read the materials of appeal %(number)s"),
+    "materials_granted": _("You may read the materials of appeal %(number)s"),
+    "materials_refused": _("Reading the materials of appeal %(number)s is refused"),
 }
 
 

@@ -359,3 +359,35 @@ def test_other_staff_and_citizens_get_404(client, world, other_executor):
             response = client.post(url, {"body_name": "Росреестр", "question": "x", "text": "x"})
             assert response.status_code in (403, 404), (person, url)
     assert DocumentRequest.objects.filter(appeal=appeal).count() == 1
+
+
+def test_the_staff_page_costs_the_same_with_one_or_many_requests(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from appeals.services import materials
+
+    appeal = world_appeal(world, S.IN_PROGRESS, executor=world.executor)
+    materials.request_materials(citizen=world.citizen, appeal_id=appeal.pk)
+
+    def reply(index):
+        request = _send(world, appeal, question=f"Документ № {index}")
+        document_requests.record_document_reply(
+            actor=world.executor,
+            appeal_id=appeal.pk,
+            document_request_id=request.pk,
+            upload=_pdf(f"{index}.pdf"),
+        )
+
+    reply(0)
+    client.force_login(world.executor)
+    url = reverse("staff:appeal", args=[appeal.number])
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for index in range(1, 5):
+        reply(index)
+    with CaptureQueriesContext(connection) as five:
+        page = client.get(url).content.decode()
+    assert "4.pdf — документ от «Государственная жилищная инспекция»" in page
+    assert len(five.captured_queries) == len(one.captured_queries)

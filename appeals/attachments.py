@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from accounts.models import User
-from appeals.models import Answer, Appeal, Attachment
+from appeals.models import Answer, Appeal, Attachment, DocumentRequest
 from core.uploads import IMAGE_CONTENT_TYPES, AttachmentError, clean_upload
 
 MAX_FILES_PER_APPEAL = 5
@@ -23,12 +23,14 @@ def store_attachment(
     draft_key: uuid.UUID | None = None,
     appeal: Appeal | None = None,
     answer: Answer | None = None,
+    document_request: DocumentRequest | None = None,
 ) -> Attachment:
     """Clean the upload and save it under a random name (`attachment_path`); the caller owns the transaction."""
     content, content_type, original_name = clean_upload(upload)
     attachment = Attachment(
         appeal=appeal,
         answer=answer,
+        document_request=document_request,
         draft_key=draft_key,
         uploaded_by=uploaded_by,
         original_name=original_name,

@@ -531,7 +531,12 @@ def thumbnail_path(instance, filename: str) -> str:
 
 
 class Attachment(models.Model):
-    """A file of an appeal or of an answer. Uploaded before the appeal exists, it waits as a draft."""
+    """A file of an appeal or of an answer. Uploaded before the appeal exists, it waits as a draft.
+
+    A file another body sent in reply to a request for documents (DocumentRequest) belongs to
+    that request, not to the appeal's own files: no list of the appeal's files shows it, and its
+    citizen reads it only when staff grant it (MaterialsRequest, 59-FZ art. 5 p. 2).
+    """
 
     appeal = models.ForeignKey(
         Appeal,
@@ -548,6 +553,14 @@ class Attachment(models.Model):
         blank=True,
         related_name="attachments",
         verbose_name=_("answer"),
+    )
+    document_request = models.ForeignKey(
+        "DocumentRequest",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("reply to the request for documents"),
     )
     draft_key = models.UUIDField(_("form token"), null=True, blank=True, db_index=True)
     uploaded_by = models.ForeignKey(
@@ -621,6 +634,22 @@ class Event(models.Model):
         MAKE_OFFICIAL = (
             "make_official",
             _("the author identified: registered again as an official appeal"),
+        )
+        # Reading the materials of the case (59-FZ art. 5 p. 2) and requests for documents from
+        # other bodies (art. 10 p. 2): keep the status
+        REQUEST_MATERIALS = (
+            "request_materials",
+            _("the citizen asked to read the materials of the case"),
+        )
+        GRANT_MATERIALS = "grant_materials", _("reading the materials of the case granted")
+        REFUSE_MATERIALS = "refuse_materials", _("reading the materials of the case refused")
+        SEND_DOCUMENT_REQUEST = (
+            "send_document_request",
+            _("documents requested from another body"),
+        )
+        RECEIVE_DOCUMENT_REPLY = (
+            "receive_document_reply",
+            _("documents received from another body"),
         )
         # Marks of the actions and sweeps that change no status
         VIEW_CONTACTS = "view_contacts", _("contacts viewed")
@@ -936,3 +965,143 @@ class AccountHold(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.confirmed_at is None
+
+
+class MaterialsRequest(models.Model):
+    """The citizen asks to read the documents and materials of the review (59-FZ art. 5 p. 2).
+
+    Staff of the organization grant it, choosing the documents the citizen may read (those that
+    touch other people's rights or hold a secret protected by law are not chosen), or refuse it
+    with a reason. One undecided request per appeal at a time.
+    """
+
+    class Decision(models.TextChoices):
+        GRANTED = "granted", _("granted")
+        REFUSED = "refused", _("refused")
+
+    appeal = models.ForeignKey(
+        Appeal,
+        on_delete=models.CASCADE,
+        related_name="materials_requests",
+        verbose_name=_("appeal"),
+    )
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("citizen"),
+    )
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("asked"), default=timezone.now)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    refusal_reason = models.TextField(_("reason of the refusal"), max_length=2000, blank=True)
+    documents = models.ManyToManyField(
+        Attachment,
+        blank=True,
+        related_name="materials_grants",
+        verbose_name=_("documents the citizen may read"),
+    )
+
+    class Meta:
+        verbose_name = _("request to read the materials")
+        verbose_name_plural = _("requests to read the materials")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appeal"],
+                condition=Q(decided_at__isnull=True),
+                name="materials_request_one_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="", decided_at__isnull=True)
+                | Q(decision__in=["granted", "refused"], decided_at__isnull=False),
+                name="materials_request_decided_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision="refused") | ~Q(refusal_reason=""),
+                name="materials_request_refusal_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} materials #{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.decided_at is None
+
+
+class DocumentRequest(models.Model):
+    """A request for documents the organization sent to another body (59-FZ art. 10 p. 2).
+
+    The other body owes the documents within its own term (DOCUMENT_REQUEST_DAYS, calendar days
+    in the region's time zone); the reply is recorded when it arrives, with its file if any.
+    """
+
+    appeal = models.ForeignKey(
+        Appeal,
+        on_delete=models.CASCADE,
+        related_name="document_requests",
+        verbose_name=_("appeal"),
+    )
+    body_name = models.CharField(_("body asked"), max_length=300)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organization of the platform"),
+    )
+    question = models.TextField(_("documents asked for"), max_length=TEXT_MAX_LENGTH)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    due_at = models.DateTimeField(_("reply due"))
+    reply_received_at = models.DateTimeField(_("reply received"), null=True, blank=True)
+    reply_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reply recorded by"),
+    )
+    reply_text = models.TextField(_("reply"), max_length=TEXT_MAX_LENGTH, blank=True)
+
+    class Meta:
+        verbose_name = _("request for documents")
+        verbose_name_plural = _("requests for documents")
+        ordering = ["sent_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_at__gt=models.F("sent_at")),
+                name="document_request_due_after_sent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} → {self.body_name}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.reply_received_at is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        """No reply, and the term has passed."""
+        return self.reply_received_at is None and timezone.now() > self.due_at

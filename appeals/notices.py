@@ -37,6 +37,9 @@ SUBJECTS = {
     "answer_signed": _("Your answer to appeal %(number)s is signed and sent"),
     "answer_returned": _("Your answer to appeal %(number)s is returned for rework"),
     "daily_digest": _("Your work today: %(count)s changes"),
+    "materials_requested": _("The citizen asks to read the materials of appeal %(number)s"),
+    "materials_granted": _("You may read the materials of appeal %(number)s"),
+    "materials_refused": _("Reading the materials of appeal %(number)s is refused"),
 }
 
 

@@ -3,6 +3,7 @@ from django.urls import path
 from appeals.views import (
     addresses,
     citizen,
+    materials,
     moderation,
     organization_picker,
     problems,
@@ -32,6 +33,7 @@ urlpatterns = [
     path("<str:number>/documents/", rights.add_documents, name="add_documents"),
     path("<str:number>/complain/", rights.complain, name="complain"),
     path("<str:number>/official/", rights.make_official, name="make_official"),
+    path("<str:number>/materials/", materials.request_materials, name="request_materials"),
     path(
         "<str:number>/answers/<int:answer_id>/letter.pdf",
         citizen.answer_letter,
@@ -93,6 +95,26 @@ staff_patterns = (
         path("appeals/<str:number>/extend/", staff.extend, name="extend"),
         path("appeals/<str:number>/note/", staff.note, name="note"),
         path("appeals/<str:number>/close/", staff.close, name="close"),
+        path(
+            "appeals/<str:number>/materials/<int:request_id>/grant/",
+            materials.grant,
+            name="grant_materials",
+        ),
+        path(
+            "appeals/<str:number>/materials/<int:request_id>/refuse/",
+            materials.refuse,
+            name="refuse_materials",
+        ),
+        path(
+            "appeals/<str:number>/document-requests/",
+            materials.send_document_request,
+            name="send_document_request",
+        ),
+        path(
+            "appeals/<str:number>/document-requests/<int:document_request_id>/reply/",
+            materials.record_document_reply,
+            name="record_document_reply",
+        ),
         path("templates/", staff_templates.template_list, name="templates"),
         path("templates/new/", staff_templates.template_new, name="template_new"),
         path("templates/<int:template_id>/", staff_templates.template_edit, name="template_edit"),

@@ -99,6 +99,17 @@ TRANSITIONS: dict[str, Move] = {
     # The printed answer to a paper letter is posted: recorded on the answer, the status stays.
     A.POST_ANSWER: _move({S.ANSWERED, S.CLOSED}),
     A.RETURN_FOR_REWORK: _move({S.REGISTERED, S.IN_PROGRESS}),
+    # Reading the materials of the case (59-FZ art. 5 p. 2, appeals/services/materials.py): asked
+    # from registration (there is a case and an organization to decide) until the appeal closes
+    # (after the answer the citizen may still weigh a rating or a complaint); a request asked
+    # before the close is still decided after it. None changes the status.
+    A.REQUEST_MATERIALS: _move({*WORKING, S.ANSWERED}),
+    A.GRANT_MATERIALS: _move({*WORKING, S.ANSWERED, S.CLOSED}),
+    A.REFUSE_MATERIALS: _move({*WORKING, S.ANSWERED, S.CLOSED}),
+    # Requests for documents from other bodies (art. 10 p. 2, appeals/services/document_requests.py):
+    # sent while the appeal is reviewed; a reply arriving late is still recorded in the case.
+    A.SEND_DOCUMENT_REQUEST: _move(WORKING),
+    A.RECEIVE_DOCUMENT_REPLY: _move({*WORKING, S.ANSWERED, S.CLOSED}),
 }
 
 

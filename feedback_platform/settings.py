@@ -343,6 +343,12 @@ ANSWER_EMAIL_DOMAINS = [
     if domain.strip()
 ]
 
+# A body asked for documents during a review answers within this many calendar days, counted in
+# the region's time zone (59-FZ art. 10 p. 2: 15 days).
+DOCUMENT_REQUEST_DAYS = int(os.environ.get("DOCUMENT_REQUEST_DAYS", "15"))
+if DOCUMENT_REQUEST_DAYS < 1:
+    raise ImproperlyConfigured("DOCUMENT_REQUEST_DAYS must be at least 1")
+
 # The staff queue counts its rows up to this many; beyond it shows «более 10 000 обращений» and
 # numbers its pages without a total (counting a large organization costs more than its page).
 STAFF_QUEUE_COUNT_CAP = 10_000

@@ -20,7 +20,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appeals import permissions
-from appeals.models import Answer, Appeal, Attachment, ClarificationMessage, Event
+from appeals.models import (
+    Answer,
+    Appeal,
+    Attachment,
+    ClarificationMessage,
+    Event,
+    MaterialsRequest,
+)
+from appeals.selectors import materials
 from core import outbox
 from core.models import Notification
 from organizations.models import Category
@@ -45,6 +53,7 @@ _CITIZEN_PAGE_FLAGS = {
     "has_answers": Exists(Answer.objects.filter(appeal=OuterRef("pk"))),
     "has_clarifications": Exists(ClarificationMessage.objects.filter(appeal=OuterRef("pk"))),
     "has_own_files": Exists(Attachment.objects.filter(appeal=OuterRef("pk"), answer__isnull=True)),
+    "has_materials_requests": Exists(MaterialsRequest.objects.filter(appeal=OuterRef("pk"))),
 }
 
 
@@ -107,13 +116,20 @@ def answer_awaiting_rating(*, appeal: Appeal, answers: list[Answer]) -> Answer |
 
 
 def get_attachment_for_user(*, user, number: str, attachment_id: int) -> Attachment:
-    """A file of an appeal the user may see (owner, staff of the organization, region moderator)."""
+    """A file of an appeal the user may see (owner, staff of the organization, region moderator);
+    a file another body sent only as `materials.may_read` allows (granted to its citizen)."""
     attachment = (
-        Attachment.objects.filter(pk=attachment_id, appeal__number=number)
-        .select_related("appeal")
+        Attachment.objects.filter(
+            Q(appeal__number=number) | Q(document_request__appeal__number=number),
+            pk=attachment_id,
+        )
+        .select_related("appeal", "document_request__appeal")
         .first()
     )
-    if attachment is None or not permissions.can_see(user, attachment.appeal):
+    if attachment is None:
+        raise Http404
+    appeal = attachment.appeal or attachment.document_request.appeal
+    if not materials.may_read(user, appeal=appeal, attachment=attachment):
         raise Http404
     return attachment
 

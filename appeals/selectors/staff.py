@@ -10,7 +10,15 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from appeals import permissions
-from appeals.models import Answer, AnswerDraft, AnswerTemplate, Appeal, Event
+from appeals.models import (
+    Answer,
+    AnswerDraft,
+    AnswerTemplate,
+    Appeal,
+    DocumentRequest,
+    Event,
+    MaterialsRequest,
+)
 from appeals.services.common import local_date
 from core.input import is_ascii_digits
 from core.models import Notification
@@ -126,6 +134,8 @@ def get_appeal_for_staff(*, user, number: str) -> Appeal:
         .annotate(
             undelivered=Coalesce(Subquery(undelivered), 0),
             has_answer_draft=Exists(AnswerDraft.objects.filter(appeal=OuterRef("pk"))),
+            has_materials_requests=Exists(MaterialsRequest.objects.filter(appeal=OuterRef("pk"))),
+            has_document_requests=Exists(DocumentRequest.objects.filter(appeal=OuterRef("pk"))),
         )
         # What the page and the actions read (the complained-of organization only by its id).
         .select_related(

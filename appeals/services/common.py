@@ -3,8 +3,9 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from appeals import deadlines
+from appeals import deadlines, permissions
 from appeals.models import Appeal
+from core.errors import NotAllowed
 
 
 def local_date(appeal: Appeal, moment: datetime | None) -> str:
@@ -20,3 +21,19 @@ def fresh_due_at(appeal: Appeal, start: datetime) -> datetime:
     return deadlines.due_at(
         start=start, days=days, region_timezone=appeal.region.timezone, day_count=day_count
     )
+
+
+def lock_appeal(appeal_id: int) -> Appeal:
+    """The appeal row, locked before a service reads what hangs on it (its open requests), so two
+    requests about one appeal run one after the other; transition() then finds it locked already."""
+    return Appeal.objects.select_for_update(of=("self",)).get(pk=appeal_id)
+
+
+def staff_check(actor):
+    """A transition check: the actor works on the appeal (its organization's executors and heads)."""
+
+    def check(appeal: Appeal) -> None:
+        if not permissions.can_work_on(actor, appeal):
+            raise NotAllowed()
+
+    return check

@@ -269,7 +269,8 @@ def close_unrated(*, now: datetime | None = None, batch: int = BATCH) -> int:
 def purge_abandoned_drafts(*, now: datetime | None = None, batch: int = BATCH) -> int:
     """Files uploaded to a filing form that was never sent, after a day: rows, then the files.
 
-    Not the files of an answer waiting for signature (AnswerDraft): they wait with it.
+    Not the files of an answer waiting for signature (AnswerDraft): they wait with it; nor the
+    files of replies to requests for documents, which belong to their request (no appeal of their own).
 
     The files go after commit, so a rolled-back batch never leaves a row without its file.
     """
@@ -279,7 +280,10 @@ def purge_abandoned_drafts(*, now: datetime | None = None, batch: int = BATCH) -
         with transaction.atomic():
             drafts = list(
                 Attachment.objects.filter(
-                    appeal__isnull=True, answer__isnull=True, created_at__lte=now - DRAFT_LIFETIME
+                    appeal__isnull=True,
+                    answer__isnull=True,
+                    document_request__isnull=True,
+                    created_at__lte=now - DRAFT_LIFETIME,
                 )
                 .exclude(draft_key__in=AnswerDraft.objects.values("draft_key"))
                 .select_for_update(skip_locked=True)

@@ -36,7 +36,7 @@ from appeals.models import Appeal
 from appeals.selectors.support import supported_problems
 from appeals.services.citizen import keep_reply_uploads
 from appeals.services.filing import keep_draft_uploads
-from appeals.views import drafts
+from appeals.views import drafts, materials_context
 from appeals.views.support import nearby_for
 from core.actions import attempt
 from core.input import parse_pk
@@ -253,6 +253,8 @@ def _detail_context(appeal, *, reply_form=None, rating_form=None) -> dict:
             else None
         ),
         "rating_form": rating_form or (RatingForm() if can_rate else None),
+        # Reading the materials of the case (59-FZ art. 5 p. 2)
+        **materials_context.for_citizen(appeal),
     }
 
 

@@ -33,7 +33,7 @@ from appeals.staff_forms import (
     ReturnForReworkForm,
     SignForm,
 )
-from appeals.views import drafts
+from appeals.views import drafts, materials_context
 from appeals.workflow import allowed_actions
 from core.actions import done, report_outcome, run_form
 from core.decorators import role_required
@@ -130,6 +130,8 @@ def _page(request, appeal, *, status=200, **forms):
         "assign_form": forms.get("assign_form") or AssignForm(executors=executors),
         "close_form": forms.get("close_form") or CloseForm(),
         "posting_form": forms.get("posting_form") or PostingForm(),
+        # The materials of the case: reading them (59-FZ art. 5), requests for documents (art. 10)
+        **materials_context.for_staff(user, appeal, forms),
     }
     # Answer signing (the regime names the signer): no query unless one is waiting or returned.
     if deadlines.regime_of(appeal) is not None and appeal.has_answer_draft:

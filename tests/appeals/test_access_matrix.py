@@ -5,7 +5,15 @@ fails the meta-test until it is added here."""
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from appeals.models import Answer, AnswerTemplate, Appeal, Attachment, Incident
+from appeals.models import (
+    Answer,
+    AnswerTemplate,
+    Appeal,
+    Attachment,
+    DocumentRequest,
+    Incident,
+    MaterialsRequest,
+)
 from organizations.models import Membership
 from tests.accounts.factories import UserFactory
 from tests.appeals.factories import make_appeal
@@ -42,6 +50,7 @@ COVERED = {
     "appeals:download": {"number", "attachment_id"},
     "appeals:thumbnail": {"number", "attachment_id"},
     "appeals:make_private": {"number"},
+    "appeals:request_materials": {"number"},
     "moderation:organization_options": {"number"},
     "moderation:review": {"number"},
     "moderation:accept": {"number"},
@@ -69,6 +78,10 @@ COVERED = {
     "staff:extend": {"number"},
     "staff:note": {"number"},
     "staff:close": {"number"},
+    "staff:grant_materials": {"number", "request_id"},
+    "staff:refuse_materials": {"number", "request_id"},
+    "staff:send_document_request": {"number"},
+    "staff:record_document_reply": {"number", "document_request_id"},
     "staff:template_edit": {"template_id"},
     "staff:template_delete": {"template_id"},
     # «Присоединиться»: the matrix's appeal is private, so not a public problem for anybody.
@@ -168,9 +181,19 @@ def setting(db, settings, tmp_path):
         region=region, organization=owner_org, title="Прорыв теплотрассы"
     )
     Appeal.objects.filter(pk=appeal.pk).update(incident=incident)
+    materials_request = MaterialsRequest.objects.create(appeal=appeal, citizen=owner)
+    document_request = DocumentRequest.objects.create(
+        appeal=appeal,
+        body_name="Росреестр",
+        question="Выписка о собственниках",
+        due_at=appeal.due_at,
+        sent_at=appeal.registered_at,
+    )
     kwargs = {
         "number": appeal.number,
         "attachment_id": attachment.pk,
+        "request_id": materials_request.pk,
+        "document_request_id": document_request.pk,
         "template_id": template.pk,
         "incident_id": incident.pk,
         "answer_id": answer.pk,
@@ -197,6 +220,10 @@ def test_nobody_else_gets_the_object(client, setting, name, role):
                 "score": "5",
                 "solved": "yes",
                 "original_number": "41-2026-000001",
+                "documents": str(setting["kwargs"]["attachment_id"]),
+                "body_name": "x",
+                "question": "x",
+                "comment": "x",
             },
         )
         expected = {302, 403, 404, 405} if person is None else {403, 404, 405}

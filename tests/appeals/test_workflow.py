@@ -1,13 +1,31 @@
 """Every transition of the table: allowed from its sources, refused from every other status."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import DatabaseError, transaction
 
 from appeals import services
-from appeals.models import AccountHold, AnswerDraft, Appeal, Event, Incident, Support
-from appeals.services import incidents, rights, signing, support, work
+from appeals.models import (
+    AccountHold,
+    AnswerDraft,
+    Appeal,
+    Attachment,
+    DocumentRequest,
+    Event,
+    Incident,
+    MaterialsRequest,
+    Support,
+)
+from appeals.services import (
+    document_requests,
+    incidents,
+    materials,
+    rights,
+    signing,
+    support,
+    work,
+)
 from appeals.services.on_behalf import confirm_held_appeal, hold_for_account
 from appeals.workflow import (
     TRANSITIONS,
@@ -141,7 +159,62 @@ ACTIONS = {
         appeal_id=AnswerDraft.objects.create(appeal=a, author=w.executor, text="Убрано.").appeal_id,
         comment="Укажите срок.",
     ),
+    # Reading the materials (59-FZ art. 5) and requests for documents (art. 10): the status stays.
+    "request_materials": lambda w, a: (
+        materials.request_materials(citizen=w.citizen, appeal_id=a.pk).appeal
+    ),
+    "grant_materials": lambda w, a: _fresh(
+        materials.grant_materials(
+            actor=w.executor,
+            appeal_id=a.pk,
+            request_id=_materials_request(w, a).pk,
+            attachment_ids=[_document(a).pk],
+        ).appeal
+    ),
+    "refuse_materials": lambda w, a: _fresh(
+        materials.refuse_materials(
+            actor=w.executor,
+            appeal_id=a.pk,
+            request_id=_materials_request(w, a).pk,
+            reason="Документы содержат данные соседей.",
+        ).appeal
+    ),
+    "send_document_request": lambda w, a: _fresh(
+        document_requests.send_document_request(
+            actor=w.executor, appeal_id=a.pk, body_name="Росреестр", question="Выписка ЕГРН."
+        ).appeal
+    ),
+    "receive_document_reply": lambda w, a: _fresh(
+        document_requests.record_document_reply(
+            actor=w.executor,
+            appeal_id=a.pk,
+            document_request_id=_document_request(a).pk,
+            text="Выписка получена.",
+        ).appeal
+    ),
 }
+
+
+def _materials_request(world, appeal):
+    """An open request to read the materials, as the citizen left it (whatever the status now)."""
+    return MaterialsRequest.objects.create(appeal=appeal, citizen=world.citizen)
+
+
+def _document(appeal):
+    return Attachment.objects.create(
+        appeal=appeal, original_name="act.pdf", content_type="application/pdf", size=4, file="a/x"
+    )
+
+
+def _document_request(appeal):
+    sent = appeal.submitted_at
+    return DocumentRequest.objects.create(
+        appeal=appeal,
+        body_name="Росреестр",
+        question="Выписка ЕГРН.",
+        sent_at=sent,
+        due_at=sent + timedelta(days=15),
+    )
 
 
 def _made_public(appeal) -> int:

@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from appeals.models import AnswerTemplate, Appeal, Incident
+from appeals.models import AnswerTemplate, Appeal, DocumentRequest, Incident, MaterialsRequest
 from tests.appeals.factories import make_appeal
 from tests.organizations.factories import (
     CategoryFactory,
@@ -42,6 +42,7 @@ KEYS = [
     *("sort_m", "sort_c", "sort_o", "status", "service_code", "service_request_id"),
     *("start_date", "end_date", "jurisdiction_id", "appeal", "notification", "remove_draft"),
     *("idempotency_key", "all", "comment", "reason", "days", "rating", "solved", "language"),
+    *("documents", "body_name", "organization_inn", "question", "file"),
 ]
 
 
@@ -100,6 +101,14 @@ def world(region, organization, citizen, executor, head, moderator, analyst, pla
     template = AnswerTemplate.objects.create(
         organization=organization, title="Снег", text="Уважаемый {citizen_name}!"
     )
+    materials_request = MaterialsRequest.objects.create(appeal=appeal, citizen=citizen)
+    document_request = DocumentRequest.objects.create(
+        appeal=appeal,
+        body_name="Росреестр",
+        question="Выписка ЕГРН",
+        sent_at=appeal.registered_at,
+        due_at=appeal.due_at,
+    )
     survey = make_survey(organization=organization)
     question = survey.questions.get()
     discussion = DiscussionFactory(organization=organization)
@@ -112,6 +121,8 @@ def world(region, organization, citizen, executor, head, moderator, analyst, pla
         "attachment_id": [1],
         "answer_id": [1],
         "incident_id": [incident.pk],
+        "request_id": [materials_request.pk],
+        "document_request_id": [document_request.pk],
         "question_id": [question.pk],
         "option_id": [question.options.first().pk],
         "comment_id": [comment.pk],

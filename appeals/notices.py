@@ -34,6 +34,10 @@ SUBJECTS = {
     "signature_needed": _("The answer to appeal %(number)s is waiting for your signature"),
     "answer_signed": _("Your answer to appeal %(number)s is signed and sent"),
     "answer_returned": _("Your answer to appeal %(number)s is returned for rework"),
+    "answer_to_representative": _(
+        "Appeal %(number)s is answered: the answer is addressed to you as the signers' representative"
+    ),
+    "answer_copy": _("A copy of the answer to collective appeal %(number)s that you signed"),
 }
 
 

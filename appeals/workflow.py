@@ -99,6 +99,13 @@ TRANSITIONS: dict[str, Move] = {
     # The printed answer to a paper letter is posted: recorded on the answer, the status stays.
     A.POST_ANSWER: _move({S.ANSWERED, S.CLOSED}),
     A.RETURN_FOR_REWORK: _move({S.REGISTERED, S.IN_PROGRESS}),
+    # A collective appeal (59-FZ art. 4; appeals/services/collective.py): signatures are
+    # collected until the moderator registers it; the author may name another representative
+    # until the answer, which goes to them. The status stays.
+    A.COLLECT_SIGNATURES: _move({S.SUBMITTED}),
+    A.COSIGN: _move({S.SUBMITTED}),
+    A.WITHDRAW_SIGNATURE: _move({S.SUBMITTED}),
+    A.CHOOSE_REPRESENTATIVE: _move({S.SUBMITTED, *WORKING}),
 }
 
 

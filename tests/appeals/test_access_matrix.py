@@ -5,7 +5,7 @@ fails the meta-test until it is added here."""
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from appeals.models import Answer, AnswerTemplate, Appeal, Attachment, Incident
+from appeals.models import Answer, AnswerTemplate, Appeal, Attachment, CoSigner, Incident
 from organizations.models import Membership
 from tests.accounts.factories import UserFactory
 from tests.appeals.factories import make_appeal
@@ -41,6 +41,13 @@ COVERED = {
     "appeals:download": {"number", "attachment_id"},
     "appeals:thumbnail": {"number", "attachment_id"},
     "appeals:make_private": {"number"},
+    # A collective appeal: the join link (the matrix's appeal is answered, so signing is closed for
+    # everybody and the page shows nothing of it), the author's and the co-signer's own actions.
+    "appeals:join": {"token"},
+    "appeals:collect_signatures": {"number"},
+    "appeals:choose_representative": {"number"},
+    "appeals:cosigned": {"number"},
+    "appeals:withdraw_signature": {"number"},
     "moderation:organization_options": {"number"},
     "moderation:review": {"number"},
     "moderation:accept": {"number"},
@@ -166,15 +173,31 @@ def setting(db, settings, tmp_path):
     incident = Incident.objects.create(
         region=region, organization=owner_org, title="Прорыв теплотрассы"
     )
-    Appeal.objects.filter(pk=appeal.pk).update(incident=incident)
+    Appeal.objects.filter(pk=appeal.pk).update(
+        incident=incident, collective_token="k9Qx-collective-link-token", cosigners_count=1
+    )
+    CoSigner.objects.create(
+        appeal=appeal,
+        citizen=UserFactory(email="cosigner.secret@example.ru", last_name="Соподписантова"),
+        wants_copy=True,
+    )
     kwargs = {
+        "token": "k9Qx-collective-link-token",
         "number": appeal.number,
         "attachment_id": attachment.pk,
         "template_id": template.pk,
         "incident_id": incident.pk,
         "answer_id": answer.pk,
     }
-    secrets = [owner.email, "Секретова", "+7 900 111-22-33", "ул. Потайная", "никто посторонний"]
+    secrets = [
+        owner.email,
+        "Секретова",
+        "+7 900 111-22-33",
+        "ул. Потайная",
+        "никто посторонний",
+        "Соподписантова",
+        "cosigner.secret@example.ru",
+    ]
     return {"people": people, "kwargs": kwargs, "secrets": secrets}
 
 

@@ -6,8 +6,8 @@ import pytest
 from django.db import DatabaseError, transaction
 
 from appeals import services
-from appeals.models import AccountHold, AnswerDraft, Appeal, Event, Incident, Support
-from appeals.services import incidents, rights, signing, support, work
+from appeals.models import AccountHold, AnswerDraft, Appeal, CoSigner, Event, Incident, Support
+from appeals.services import collective, incidents, rights, signing, support, work
 from appeals.services.on_behalf import confirm_held_appeal, hold_for_account
 from appeals.workflow import (
     TRANSITIONS,
@@ -136,12 +136,46 @@ ACTIONS = {
     "send_for_signature": lambda w, a: signing.send_for_signature(
         actor=w.executor, appeal_id=a.pk, text="Снег убран."
     ),
+    # A collective appeal (59-FZ art. 4): signatures until registration, the representative
+    # until the answer.
+    "collect_signatures": lambda w, a: collective.collect_signatures(
+        citizen=w.citizen, appeal_id=a.pk
+    ),
+    "cosign": lambda w, a: (
+        collective.cosign_appeal(
+            citizen=_identified(), token=_collective(a).collective_token, wants_copy=True
+        )
+        and _fresh(a)
+    ),
+    "withdraw_signature": lambda w, a: (
+        collective.withdraw_signature(citizen=_cosigner(a).citizen, appeal_id=a.pk) and _fresh(a)
+    ),
+    "choose_representative": lambda w, a: collective.choose_representative(
+        citizen=w.citizen, appeal_id=a.pk, cosigner_id=_cosigner(a).pk
+    ),
     "return_for_rework": lambda w, a: signing.return_for_rework(
         signer=w.head,
         appeal_id=AnswerDraft.objects.create(appeal=a, author=w.executor, text="Убрано.").appeal_id,
         comment="Укажите срок.",
     ),
 }
+
+
+def _identified():
+    from django.utils import timezone
+
+    return UserFactory(identity_verified_at=timezone.now())
+
+
+def _collective(appeal):
+    Appeal.objects.filter(pk=appeal.pk).update(collective_token=f"token-{appeal.pk}")
+    return _fresh(appeal)
+
+
+def _cosigner(appeal) -> CoSigner:
+    _collective(appeal)
+    Appeal.objects.filter(pk=appeal.pk).update(cosigners_count=1)
+    return CoSigner.objects.create(appeal=appeal, citizen=_identified())
 
 
 def _made_public(appeal) -> int:

@@ -500,3 +500,27 @@ def test_staff_and_the_moderator_see_the_signatures(client, world, neighbours):
     assert "Кузнецова" not in page  # names with the contacts, whose viewing is audited
     page = client.post(reverse("staff:contacts", args=[appeal.number])).content.decode()
     assert "Кузнецова О. П." in page and "Попов П. П." in page
+
+
+def test_with_gosuslugi_connected_the_join_page_offers_its_sign_in(client, world, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "APPS": [
+                {
+                    "provider_id": "esia",
+                    "name": "Госуслуги",
+                    "client_id": "platform",
+                    "secret": "secret",
+                    "settings": {"server_url": "https://esia.example.ru"},
+                }
+            ]
+        }
+    }
+    appeal = _collective(world)
+    client.force_login(UserFactory(email="email.only@example.ru"))
+    url = reverse("appeals:join", args=[appeal.collective_token])
+    page = client.get(url).content.decode()
+    form = re.search(r'<form method="post" action="([^"]+)"[^>]*>.*?Войти через Госуслуги', page)
+    assert form, page
+    assert form.group(1).startswith("/accounts/oidc/esia/login/")
+    assert "next=" + url.replace("/", "%2F") in form.group(1)

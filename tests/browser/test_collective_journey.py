@@ -13,11 +13,13 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from appeals.models import Appeal, CoSigner, Event
+from appeals.services import collective
 from core.models import Notification
 from organizations.models import Membership, Organization
 from regimes.models import Regime, RegimeRule, RegimeVersion
 from regimes.standard import install
 from tests.accounts.factories import PASSWORD, UserFactory
+from tests.appeals.factories import make_appeal
 from tests.browser.conftest import AuditedPage
 from tests.organizations.factories import (
     CategoryFactory,
@@ -254,3 +256,28 @@ def test_three_neighbours_sign_and_the_answer_reaches_those_it_should(
     expect(page.get_by_role("button", name="Отправить оценку")).to_be_visible()
     browser_page.audit()
     assert Event.objects.filter(appeal=appeal, action=Event.Action.COSIGN).count() == 3
+
+
+def test_a_neighbour_confirmed_by_e_mail_only_is_told_to_sign_in_through_gosuslugi(
+    browser_page, world
+):
+    author = world["author"]
+    appeal = make_appeal(
+        Appeal.Status.SUBMITTED,
+        citizen=author,
+        municipality=author.municipality,
+        region=author.municipality.region,
+        text="Во дворе не убран снег уже неделю, к подъездам не пройти.",
+    )
+    appeal = collective.collect_signatures(citizen=author, appeal_id=appeal.pk)
+    browser_page.sign_in(UserFactory(email="email.only@example.ru"))
+    page = browser_page.page
+    page.goto(f"/appeals/join/{appeal.collective_token}/")
+    main = page.get_by_role("main")
+    expect(
+        main.get_by_role("heading", name="Чтобы подписать, войдите через Госуслуги")
+    ).to_be_visible()
+    expect(main).to_contain_text("подтверждена только адресом электронной почты")
+    expect(main.get_by_role("button", name="Подписать обращение")).to_have_count(0)
+    browser_page.audit()
+    assert not CoSigner.objects.exists()

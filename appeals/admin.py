@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from appeals import notices
-from appeals.models import Appeal, CalendarDay, Event, Incident
+from appeals.models import Appeal, CalendarDay, CoSigner, Event, Incident
 from core.models import Notification
 
 
@@ -40,6 +40,19 @@ class EventInline(admin.TabularInline):
         return False
 
 
+class CoSignerInline(admin.TabularInline):
+    """The signers of a collective appeal (signing goes through appeals/services/collective.py)."""
+
+    model = CoSigner
+    extra = 0
+    fields = ["created_at", "citizen", "wants_copy", "is_representative"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Appeal)
 class AppealAdmin(ReadOnlyAdmin):
     list_display = [
@@ -55,7 +68,7 @@ class AppealAdmin(ReadOnlyAdmin):
     search_fields = ["number"]
     list_select_related = ["category", "municipality", "organization"]
     date_hierarchy = "submitted_at"
-    inlines = [EventInline]
+    inlines = [CoSignerInline, EventInline]
     show_full_result_count = False
 
 

@@ -132,6 +132,16 @@ class AppealForm(forms.Form):
         required=False,
         help_text=_("Without it the letter only says that the answer came; it is always here."),
     )
+    # 59-FZ art. 4: other residents sign the appeal with its author until it is registered.
+    is_collective = forms.BooleanField(
+        label=_("Collective appeal"),
+        required=False,
+        help_text=_(
+            "Other residents can sign the appeal with you until the moderator registers it: "
+            "its page gives you a link to share. Only residents whose identity is verified "
+            "through Gosuslugi can sign."
+        ),
+    )
     consent = forms.BooleanField(label=CONSENT_TEXT, required=True)
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
 

@@ -193,6 +193,13 @@ class Appeal(models.Model):
         db_default=False,
         help_text=_("The citizen asked for the text of the answer by e-mail, not only a notice."),
     )
+    # A collective appeal (59-FZ art. 4): its author shares a join link whose secret this is, and
+    # identified co-signers sign it until registration (appeals/services/collective.py keeps
+    # `cosigners_count` in the joining transaction, so rows show «N подписей» without counting).
+    collective_token = models.CharField(
+        _("join link of the collective appeal"), max_length=64, null=True, blank=True, unique=True
+    )
+    cosigners_count = models.PositiveIntegerField(_("co-signers"), default=0, db_default=0)
     # The rules the appeal is reviewed under, fixed at registration: the version in force when it
     # was filed, for its category at its organization's kind (regimes/selectors.py). Empty before
     # registration, and where no regime rule applies: then the category's own term stands.
@@ -415,6 +422,15 @@ class Appeal(models.Model):
     def get_channel_display(self) -> str:
         return str(_CHANNEL_LABELS.get(self.channel, self.channel))
 
+    @property
+    def is_collective(self) -> bool:
+        return self.collective_token is not None
+
+    @property
+    def signatures(self) -> int:
+        """The author's signature and the co-signers'."""
+        return self.cosigners_count + 1
+
 
 _STATUS_LABELS = dict(Appeal.Status.choices)
 _CHANNEL_LABELS = dict(Appeal.Channel.choices)
@@ -502,6 +518,45 @@ class Support(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appeal_id} ← {self.citizen_id}"
+
+
+class CoSigner(models.Model):
+    """A co-signer of a collective appeal (59-FZ art. 4): an identified resident who signed it
+    through the author's join link before registration; one row per person and appeal.
+
+    The answer goes to the representative the author chose among the signers (the author when no
+    row is marked), a copy to each co-signer who asked for one.
+    """
+
+    appeal = models.ForeignKey(
+        Appeal, on_delete=models.CASCADE, related_name="cosigners", verbose_name=_("appeal")
+    )
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cosignatures",
+        verbose_name=_("co-signer"),
+    )
+    wants_copy = models.BooleanField(_("wants a copy of the answer"), default=False)
+    is_representative = models.BooleanField(_("representative of the signers"), default=False)
+    created_at = models.DateTimeField(_("signed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("co-signer")
+        verbose_name_plural = _("co-signers")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["appeal", "citizen"], name="cosigner_once_per_appeal"),
+            models.UniqueConstraint(
+                fields=["appeal"],
+                condition=Q(is_representative=True),
+                name="cosigner_one_representative",
+            ),
+        ]
+        indexes = [models.Index(fields=["citizen", "-created_at"], name="cosigner_citizen_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} ✍ {self.citizen_id}"
 
 
 class AppealNumberCounter(models.Model):
@@ -671,6 +726,18 @@ class Event(models.Model):
         RATE_AS_SUPPORTER = "rate_as_supporter", _("a supporter rated the answer")
         ADD_TO_INCIDENT = "add_to_incident", _("joined to an incident")
         REMOVE_FROM_INCIDENT = "remove_from_incident", _("removed from an incident")
+        # A collective appeal (59-FZ art. 4): signatures are collected until registration, the
+        # representative may change until the answer; none changes the status
+        COLLECT_SIGNATURES = (
+            "collect_signatures",
+            _("made a collective appeal: co-signers may join through the link"),
+        )
+        COSIGN = "cosign", _("a co-signer signed the collective appeal")
+        WITHDRAW_SIGNATURE = "withdraw_signature", _("a co-signer withdrew their signature")
+        CHOOSE_REPRESENTATIVE = (
+            "choose_representative",
+            _("the representative of the signers is chosen"),
+        )
 
     appeal = models.ForeignKey(
         Appeal, on_delete=models.CASCADE, related_name="events", verbose_name=_("appeal")

@@ -40,6 +40,10 @@ SUBJECTS = {
     "materials_requested": _("The citizen asks to read the materials of appeal %(number)s"),
     "materials_granted": _("You may read the materials of appeal %(number)s"),
     "materials_refused": _("Reading the materials of appeal %(number)s is refused"),
+    "answer_to_representative": _(
+        "Appeal %(number)s is answered: the answer is addressed to you as the signers' representative"
+    ),
+    "answer_copy": _("A copy of the answer to collective appeal %(number)s that you signed"),
 }
 
 

@@ -3,6 +3,7 @@ from django.urls import path
 from appeals.views import (
     addresses,
     citizen,
+    collective,
     materials,
     moderation,
     organization_picker,
@@ -25,6 +26,8 @@ urlpatterns = [
     path("new/similar/", citizen.similar, name="similar"),
     path("new/addresses/", addresses.address_suggestions, name="address_suggestions"),
     path("new/nearby/", support.nearby, name="nearby"),
+    # A collective appeal (59-FZ art. 4): the join link's token is its secret.
+    path("join/<str:token>/", collective.join, name="join"),
     path("<str:number>/", citizen.appeal_detail, name="detail"),
     path("<str:number>/reply/", citizen.reply, name="reply"),
     path("<str:number>/rate/", citizen.rate, name="rate"),
@@ -34,6 +37,18 @@ urlpatterns = [
     path("<str:number>/complain/", rights.complain, name="complain"),
     path("<str:number>/official/", rights.make_official, name="make_official"),
     path("<str:number>/materials/", materials.request_materials, name="request_materials"),
+    path("<str:number>/collective/", collective.collect_signatures, name="collect_signatures"),
+    path(
+        "<str:number>/representative/",
+        collective.choose_representative,
+        name="choose_representative",
+    ),
+    path("<str:number>/cosigned/", collective.cosigned, name="cosigned"),
+    path(
+        "<str:number>/cosigned/withdraw/",
+        collective.withdraw_signature,
+        name="withdraw_signature",
+    ),
     path(
         "<str:number>/answers/<int:answer_id>/letter.pdf",
         citizen.answer_letter,

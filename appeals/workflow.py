@@ -110,6 +110,13 @@ TRANSITIONS: dict[str, Move] = {
     # sent while the appeal is reviewed; a reply arriving late is still recorded in the case.
     A.SEND_DOCUMENT_REQUEST: _move(WORKING),
     A.RECEIVE_DOCUMENT_REPLY: _move({*WORKING, S.ANSWERED, S.CLOSED}),
+    # A collective appeal (59-FZ art. 4; appeals/services/collective.py): signatures are
+    # collected until the moderator registers it; the author may name another representative
+    # until the answer, which goes to them. The status stays.
+    A.COLLECT_SIGNATURES: _move({S.SUBMITTED}),
+    A.COSIGN: _move({S.SUBMITTED}),
+    A.WITHDRAW_SIGNATURE: _move({S.SUBMITTED}),
+    A.CHOOSE_REPRESENTATIVE: _move({S.SUBMITTED, *WORKING}),
 }
 
 

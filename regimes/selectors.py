@@ -9,7 +9,7 @@ from core.memo import VersionedMemo
 from organizations.errors import RoutingError
 from organizations.models import Category, Municipality
 from organizations.selectors import route_appeal
-from regimes.models import Assurance, RegimeRule, RegimeVersion
+from regimes.models import Assurance, Regime, RegimeRule, RegimeVersion
 
 # Rules and versions are a handful of rows read by filing, registration and every deadline:
 # kept in each process, dropped when an administrator changes them (regimes/signals.py).
@@ -137,3 +137,18 @@ def expected_regime(
         channel=channel,
         assurance=assurance,
     )
+
+
+def appeal_assurance_needed(*, channel: str, as_of: datetime | None = None) -> str:
+    """The identification a 59-FZ appeal (a regime of kind «appeal» in force) needs on `channel`:
+    what a co-signer of a collective appeal must have (547-FZ). Identity when no such regime is
+    set up: an electronic 59-FZ appeal comes from an identified person by law."""
+    as_of = as_of or timezone.now()
+    tables = _tables()
+    levels = [
+        version.needs(channel)
+        for regime_id in tables.versions
+        if (version := _in_force(tables, regime_id, as_of)) is not None
+        and version.regime.kind == Regime.Kind.APPEAL
+    ]
+    return max(levels, key=Assurance.rank) if levels else Assurance.IDENTITY

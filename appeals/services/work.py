@@ -10,6 +10,7 @@ from appeals import attachments, deadlines, permissions
 from appeals.identification import answer_email_allowed
 from appeals.models import Answer, Appeal, Attachment, ClarificationMessage, Event, Ground
 from appeals.notices import notify_citizen
+from appeals.services.collective import notify_signers_of_answer
 from appeals.services.common import local_date
 from appeals.services.support import notify_supporters_of_answer
 from appeals.workflow import transition
@@ -400,6 +401,7 @@ def release_answer(
             context["answer_text"] = answer.text
         notify_citizen(appeal=appeal, template="answered", context=context)
         notify_supporters_of_answer(appeal=appeal)
+        notify_signers_of_answer(appeal=appeal, answer=answer)
     return appeal
 
 

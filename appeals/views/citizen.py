@@ -21,6 +21,7 @@ from appeals.attachments import (
     ensure_thumbnail,
     thumbnail_response,
 )
+from appeals.collective_forms import RepresentativeForm
 from appeals.forms import (
     AppealForm,
     ClarificationReplyForm,
@@ -33,7 +34,9 @@ from appeals.forms import (
 from appeals.identification import account_assurance
 from appeals.letters import letter_response
 from appeals.models import Appeal
+from appeals.selectors import collective as collective_selectors
 from appeals.selectors.support import supported_problems
+from appeals.services import collective
 from appeals.services.citizen import keep_reply_uploads
 from appeals.services.filing import keep_draft_uploads
 from appeals.views import drafts, materials_context
@@ -117,6 +120,12 @@ def new_appeal(request):
                 _("Appeal %(number)s is sent. The moderator will register it within three days.")
                 % {"number": appeal.number},
             )
+            if data["is_collective"]:
+                # A second transaction: the appeal is filed whatever happens to the link, and
+                # its page offers the link again.
+                attempt(
+                    lambda: collective.collect_signatures(citizen=request.user, appeal_id=appeal.pk)
+                )
             return redirect(appeal)
     # Keep the files of a form that came back, so nothing the citizen gave us is lost.
     drafts.keep_good_files(
@@ -218,7 +227,12 @@ def appeal_list(request):
     supported = list(supported_problems(user=request.user)[:50])
     for support in supported:
         support.appeal.supported_by_me = True  # for the leave button of the support widget
-    return render(request, "appeals/list.html", {"page": page, "supported": supported})
+    cosigned = list(collective_selectors.cosigned_appeals(user=request.user)[:50])
+    return render(
+        request,
+        "appeals/list.html",
+        {"page": page, "supported": supported, "cosigned": cosigned},
+    )
 
 
 @login_required
@@ -255,6 +269,23 @@ def _detail_context(appeal, *, reply_form=None, rating_form=None) -> dict:
         "rating_form": rating_form or (RatingForm() if can_rate else None),
         # Reading the materials of the case (59-FZ art. 5 p. 2)
         **materials_context.for_citizen(appeal),
+        **_collective_context(appeal),
+    }
+
+
+def _collective_context(appeal) -> dict:
+    """A collective appeal (59-FZ art. 4): its signers and the choice of their representative;
+    an appeal waiting for registration may still become one. No query for any other appeal."""
+    if not appeal.is_collective:
+        return {"may_collect": appeal.status == appeal.Status.SUBMITTED}
+    cosigners = collective_selectors.signers(appeal=appeal)
+    open_statuses = (appeal.Status.SUBMITTED, *appeal.OPEN_STATUSES)
+    return {
+        "cosigners": cosigners,
+        "representative": collective_selectors.representative(appeal=appeal, cosigners=cosigners),
+        "representative_form": RepresentativeForm(author=appeal.citizen, cosigners=cosigners)
+        if cosigners and appeal.status in open_statuses
+        else None,
     }
 
 

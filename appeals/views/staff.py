@@ -14,6 +14,7 @@ from appeals import deadlines, services
 from appeals import permissions as appeal_permissions
 from appeals.letters import letter_response
 from appeals.models import Attachment
+from appeals.selectors import collective as collective_selectors
 from appeals.selectors import staff as staff_selectors
 from appeals.selectors.staff import fill_placeholders
 from appeals.services import signing, work
@@ -133,6 +134,10 @@ def _page(request, appeal, *, status=200, **forms):
         # The materials of the case: reading them (59-FZ art. 5), requests for documents (art. 10)
         **materials_context.for_staff(user, appeal, forms),
     }
+    if appeal.is_collective:
+        cosigners = collective_selectors.signers(appeal=appeal)
+        context["cosigners"] = cosigners
+        context["representative_is_cosigner"] = any(s.is_representative for s in cosigners)
     # Answer signing (the regime names the signer): no query unless one is waiting or returned.
     if deadlines.regime_of(appeal) is not None and appeal.has_answer_draft:
         draft = appeal.answer_drafts.select_related("author", "returned_by").first()

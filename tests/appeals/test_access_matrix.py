@@ -10,6 +10,7 @@ from appeals.models import (
     AnswerTemplate,
     Appeal,
     Attachment,
+    CoSigner,
     DocumentRequest,
     Incident,
     MaterialsRequest,
@@ -51,6 +52,13 @@ COVERED = {
     "appeals:thumbnail": {"number", "attachment_id"},
     "appeals:make_private": {"number"},
     "appeals:request_materials": {"number"},
+    # A collective appeal: the join link (the matrix's appeal is answered, so signing is closed for
+    # everybody and the page shows nothing of it), the author's and the co-signer's own actions.
+    "appeals:join": {"token"},
+    "appeals:collect_signatures": {"number"},
+    "appeals:choose_representative": {"number"},
+    "appeals:cosigned": {"number"},
+    "appeals:withdraw_signature": {"number"},
     "moderation:organization_options": {"number"},
     "moderation:review": {"number"},
     "moderation:accept": {"number"},
@@ -180,7 +188,9 @@ def setting(db, settings, tmp_path):
     incident = Incident.objects.create(
         region=region, organization=owner_org, title="Прорыв теплотрассы"
     )
-    Appeal.objects.filter(pk=appeal.pk).update(incident=incident)
+    Appeal.objects.filter(pk=appeal.pk).update(
+        incident=incident, collective_token="k9Qx-collective-link-token", cosigners_count=1
+    )
     materials_request = MaterialsRequest.objects.create(appeal=appeal, citizen=owner)
     document_request = DocumentRequest.objects.create(
         appeal=appeal,
@@ -189,7 +199,13 @@ def setting(db, settings, tmp_path):
         due_at=appeal.due_at,
         sent_at=appeal.registered_at,
     )
+    CoSigner.objects.create(
+        appeal=appeal,
+        citizen=UserFactory(email="cosigner.secret@example.ru", last_name="Соподписантова"),
+        wants_copy=True,
+    )
     kwargs = {
+        "token": "k9Qx-collective-link-token",
         "number": appeal.number,
         "attachment_id": attachment.pk,
         "request_id": materials_request.pk,
@@ -198,7 +214,15 @@ def setting(db, settings, tmp_path):
         "incident_id": incident.pk,
         "answer_id": answer.pk,
     }
-    secrets = [owner.email, "Секретова", "+7 900 111-22-33", "ул. Потайная", "никто посторонний"]
+    secrets = [
+        owner.email,
+        "Секретова",
+        "+7 900 111-22-33",
+        "ул. Потайная",
+        "никто посторонний",
+        "Соподписантова",
+        "cosigner.secret@example.ru",
+    ]
     return {"people": people, "kwargs": kwargs, "secrets": secrets}
 
 

@@ -11,6 +11,7 @@ from appeals.models import (
     AnswerDraft,
     Appeal,
     Attachment,
+    CoSigner,
     DocumentRequest,
     Event,
     Incident,
@@ -18,6 +19,7 @@ from appeals.models import (
     Support,
 )
 from appeals.services import (
+    collective,
     document_requests,
     incidents,
     materials,
@@ -154,6 +156,23 @@ ACTIONS = {
     "send_for_signature": lambda w, a: signing.send_for_signature(
         actor=w.executor, appeal_id=a.pk, text="Снег убран."
     ),
+    # A collective appeal (59-FZ art. 4): signatures until registration, the representative
+    # until the answer.
+    "collect_signatures": lambda w, a: collective.collect_signatures(
+        citizen=w.citizen, appeal_id=a.pk
+    ),
+    "cosign": lambda w, a: (
+        collective.cosign_appeal(
+            citizen=_identified(), token=_collective(a).collective_token, wants_copy=True
+        )
+        and _fresh(a)
+    ),
+    "withdraw_signature": lambda w, a: (
+        collective.withdraw_signature(citizen=_cosigner(a).citizen, appeal_id=a.pk) and _fresh(a)
+    ),
+    "choose_representative": lambda w, a: collective.choose_representative(
+        citizen=w.citizen, appeal_id=a.pk, cosigner_id=_cosigner(a).pk
+    ),
     "return_for_rework": lambda w, a: signing.return_for_rework(
         signer=w.head,
         appeal_id=AnswerDraft.objects.create(appeal=a, author=w.executor, text="Убрано.").appeal_id,
@@ -215,6 +234,23 @@ def _document_request(appeal):
         sent_at=sent,
         due_at=sent + timedelta(days=15),
     )
+
+
+def _identified():
+    from django.utils import timezone
+
+    return UserFactory(identity_verified_at=timezone.now())
+
+
+def _collective(appeal):
+    Appeal.objects.filter(pk=appeal.pk).update(collective_token=f"token-{appeal.pk}")
+    return _fresh(appeal)
+
+
+def _cosigner(appeal) -> CoSigner:
+    _collective(appeal)
+    Appeal.objects.filter(pk=appeal.pk).update(cosigners_count=1)
+    return CoSigner.objects.create(appeal=appeal, citizen=_identified())
 
 
 def _made_public(appeal) -> int:

@@ -123,6 +123,8 @@ def test_a_citizen_files_with_the_keyboard_and_the_address_suggestions(browser_p
     keyboard.press("Tab")
     expect(page.get_by_label("Прислать текст ответа и на электронную почту")).to_be_focused()
     keyboard.press("Tab")
+    expect(page.get_by_label("Коллективное обращение")).to_be_focused()
+    keyboard.press("Tab")
     consent = page.get_by_label("обработку персональных данных", exact=False)
     expect(consent).to_be_focused()
     keyboard.press("Space")

@@ -98,6 +98,8 @@ def world(region, organization, citizen, executor, head, moderator, analyst, pla
         region=region, organization=organization, title="Прорыв теплотрассы"
     )
     Appeal.objects.filter(pk=appeal.pk).update(incident=incident)
+    # A collective appeal waiting for registration: its join link leads to a real page.
+    Appeal.objects.filter(pk=submitted.pk).update(collective_token="walk-collective-token")
     template = AnswerTemplate.objects.create(
         organization=organization, title="Снег", text="Уважаемый {citizen_name}!"
     )
@@ -128,7 +130,7 @@ def world(region, organization, citizen, executor, head, moderator, analyst, pla
         "comment_id": [comment.pk],
         "section_id": [section.pk],
         "code": [category.slug],
-        "token": ["abc"],
+        "token": ["abc", "walk-collective-token"],
         "key": ["abc"],
         "uidb36": ["1"],
         "provider_id": ["oidc"],

@@ -135,6 +135,8 @@ def get_appeal_for_staff(*, user, number: str) -> Appeal:
             "executor",
             "citizen",
             "incident",
+            "outage__organization",
+            "outage__region",
         )
         .prefetch_related(
             Prefetch(

@@ -27,6 +27,7 @@ from tests.organizations.factories import (
     MunicipalityFactory,
     RoutingRuleFactory,
 )
+from tests.outages.factories import OutageFactory
 from tests.surveys.factories import CommentFactory, DiscussionFactory, SectionFactory, make_survey
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -100,6 +101,7 @@ def world(region, organization, citizen, executor, head, moderator, analyst, pla
     template = AnswerTemplate.objects.create(
         organization=organization, title="Снег", text="Уважаемый {citizen_name}!"
     )
+    outage = OutageFactory(organization=organization, municipality=municipality)
     survey = make_survey(organization=organization)
     question = survey.questions.get()
     discussion = DiscussionFactory(organization=organization)
@@ -112,6 +114,7 @@ def world(region, organization, citizen, executor, head, moderator, analyst, pla
         "attachment_id": [1],
         "answer_id": [1],
         "incident_id": [incident.pk],
+        "outage_id": [outage.pk],
         "question_id": [question.pk],
         "option_id": [question.options.first().pk],
         "comment_id": [comment.pk],
@@ -298,7 +301,7 @@ class Walk:
         self.send(client, role, method, url.rstrip("/") + "%00/")
 
 
-OUR_APPS = {"accounts", "appeals", "organizations", "surveys", "partners", "analytics"}
+OUR_APPS = {"accounts", "appeals", "organizations", "surveys", "partners", "analytics", "outages"}
 
 
 def ours(chain) -> bool:

@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 
 from appeals.models import Appeal
 from organizations.models import Membership
-from outages.models import Outage
+from outages import selectors, services
+from outages.models import Outage, OutageSubscription
 from tests.accounts.factories import UserFactory
 from tests.organizations.factories import (
     CategoryFactory,
@@ -137,3 +138,72 @@ def test_staff_publish_an_outage_and_the_resident_sees_it_on_the_form(browser_pa
     browser_page.audit()
     appeal = Appeal.objects.get()
     assert appeal.house == town["house"] and appeal.outage == outage
+
+
+def test_staff_change_and_cancel_a_notice_and_a_resident_subscribes_and_unsubscribes(
+    browser_page, town
+):
+    page = browser_page.page
+    now = timezone.now()
+    outage = services.publish_outage(
+        actor=town["dispatcher"],
+        organization=town["dispatcher"].memberships.get().organization,
+        kind=Outage.Kind.WATER,
+        municipality=town["municipality"],
+        starts_at=now + timedelta(days=1),
+        ends_at=now + timedelta(days=1, hours=6),
+        description=DESCRIPTION,
+        houses=[town["house"]],
+    )
+
+    browser_page.sign_in(town["citizen"])
+    page.goto("/outages/")
+    browser_page.audit()
+    page.get_by_role("link", name="Получать уведомление", exact=False).click()
+    browser_page.audit()
+    page.get_by_label("Дом (необязательно)").fill("Набережная, 99")
+    page.get_by_role("button", name="Подписаться").click()
+    expect(page.get_by_role("alert")).to_contain_text("Подписка не оформлена")
+    browser_page.audit()  # the refusal, with what was typed kept
+    page.get_by_label("Дом (необязательно)").fill("Ленинская, 12")
+    page.get_by_role("button", name="Подписаться").click()
+    expect(page.get_by_role("status")).to_contain_text("Подписка оформлена")
+    expect(page.get_by_role("list").filter(has_text="Отписаться")).to_contain_text(
+        town["house"].label
+    )
+    browser_page.audit()
+    # The link of a notice: no sign-in needed, one question, one subscription.
+    token = selectors.unsubscribe_token(OutageSubscription.objects.get())
+    page.context.clear_cookies()
+    page.goto(f"/outages/unsubscribe/{token}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Отписка от уведомлений об отключениях"
+    )
+    browser_page.audit()
+    page.get_by_role("button", name="Да, отписаться").click()
+    expect(page.get_by_role("status")).to_contain_text("Вы отписались")
+    browser_page.audit()
+    assert not OutageSubscription.objects.exists()
+
+    browser_page.sign_in(town["dispatcher"])
+    page.goto("/staff/outages/")
+    page.get_by_role("link", name="Водоснабжение").click()
+    browser_page.audit()
+    page.get_by_role("textbox", name="Окончание").fill(
+        _local(now + timedelta(days=1, hours=9), town["region"])
+    )
+    page.get_by_role("button", name="Сохранить уведомление").click()
+    expect(page.get_by_role("status")).to_contain_text("сохранено")
+    page.get_by_role("link", name="Водоснабжение").click()
+    expect(page.locator(".timeline")).to_contain_text("изменено")
+    page.get_by_text("Отменить это уведомление").click()
+    page.get_by_label("Причина отмены").fill("Работы перенесены на весну.")
+    page.get_by_role("button", name="Да, отменить уведомление").click()
+    expect(page.get_by_role("status")).to_contain_text("Уведомление отменено")
+    expect(page.get_by_role("table")).to_contain_text("отменено")
+    browser_page.audit()
+    page.get_by_role("link", name="Водоснабжение").click()
+    expect(page.get_by_text("Работы перенесены на весну.").first).to_be_visible()
+    browser_page.audit()
+    outage.refresh_from_db()
+    assert outage.status == Outage.Status.CANCELLED

@@ -101,3 +101,11 @@ def test_the_sweep_announces_what_the_queue_lost_and_not_cancelled_ones(
     )
     assert told.count() == 2
     assert {row.context["url"] for row in told} == {lost.get_absolute_url()}
+
+
+def test_beat_runs_the_outage_sweep_by_the_name_the_worker_knows(settings):
+    from feedback_platform.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["announce-published-outages"]
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks and "outages.notify_subscribers" in app.tasks

@@ -172,6 +172,10 @@ def test_staff_change_and_cancel_a_notice_and_a_resident_subscribes_and_unsubscr
         town["house"].label
     )
     browser_page.audit()
+    # Without htmx the notices of an address are a page of their own.
+    page.goto(f"/outages/at-address/?municipality={town['municipality'].pk}&address=Ленинская,+12")
+    expect(page.get_by_role("main")).to_contain_text(DESCRIPTION)
+    browser_page.audit()
     # The link of a notice: no sign-in needed, one question, one subscription.
     token = selectors.unsubscribe_token(OutageSubscription.objects.get())
     page.context.clear_cookies()

@@ -187,6 +187,16 @@ class Appeal(models.Model):
         related_name="appeals",
         verbose_name=_("incident"),
     )
+    # The published outage under way at the appeal's address when it was filed (set by the filing
+    # service): staff see the link and may answer with the outage's notice.
+    outage = models.ForeignKey(
+        "outages.Outage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appeals",
+        verbose_name=_("outage at the address"),
+    )
     answer_by_email = models.BooleanField(
         _("answer text by e-mail"),
         default=False,

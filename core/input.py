@@ -111,3 +111,18 @@ class BoundedDateField(_Bounded, forms.DateField):
 
 class BoundedDateTimeField(_Bounded, forms.DateTimeField):
     """A date-and-time field with the same bounds as BoundedDateField."""
+
+
+LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class LocalDateTimeField(BoundedDateTimeField):
+    """A date and time typed in the browser's `datetime-local` input (or by hand), read in the
+    current time zone (a view may activate the region's)."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME_FORMAT)
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            input_formats=[LOCAL_DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"], **kwargs
+        )

@@ -215,13 +215,20 @@ BROKER_COOLDOWN_SECONDS = 10.0
 _broker_skip_until = 0.0
 
 
+def enqueue_task(task_name: str, args: list) -> None:
+    """Queue a Celery task by name from the publisher thread: the caller never waits on the
+    broker, and a failure only leaves the work for the periodic sweep that does it anyway.
+    Call it after commit (`transaction.on_commit`)."""
+    _publisher.submit(_publish, task_name, args)
+
+
 def enqueue_delivery(notification_id: int) -> None:
-    _publisher.submit(_publish, DELIVER_TASK, [notification_id])
+    enqueue_task(DELIVER_TASK, [notification_id])
 
 
 def kick_relay() -> None:
     """Ask a worker to run the outbox relay now (the periodic sweep does it anyway)."""
-    _publisher.submit(_publish, RELAY_TASK, [])
+    enqueue_task(RELAY_TASK, [])
 
 
 def _publish(task_name: str, args: list) -> None:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "organizations",
     "places",
     "regimes",
+    "outages",
     "appeals",
     "surveys",
     "partners",
@@ -219,6 +220,13 @@ CELERY_BEAT_SCHEDULE = {
     # New polls, votes and discussions announced to subscribed residents of their audience.
     "announce-published-consultations": {
         "task": "surveys.announce_published",
+        "schedule": _every(60.0),
+        "options": _SWEEP_EXPIRES,
+    },
+    # New outages announced to the subscribers of their area (the publish task does it at once;
+    # this catches what a broker outage left).
+    "announce-published-outages": {
+        "task": "outages.notify_pending",
         "schedule": _every(60.0),
         "options": _SWEEP_EXPIRES,
     },

@@ -13,6 +13,8 @@ from appeals.urls import (
 )
 from appeals.views import health, problems, widget
 from feedback_platform import views
+from outages.urls import staff_patterns as outage_staff_patterns
+from outages.views import public as outage_views
 from surveys.urls import discussion_patterns, survey_patterns
 
 admin.site.site_header = _("Feedback Platform — administration")
@@ -27,12 +29,15 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("staff/outages/", include(outage_staff_patterns)),
     path("staff/", include(staff_patterns)),
     path("appeals/", include("appeals.urls")),
     path("moderation/", include(moderation_patterns)),
     path("problems/", include(support_patterns)),
     path("problems/", include(problem_patterns)),
     path("problems.geojson", problems.geojson, name="problems_geojson"),
+    path("outages/", include("outages.urls")),
+    path("outages.geojson", outage_views.geojson, name="outages_geojson"),
     path("notifications/", include(notification_patterns)),
     path("analytics/report-171/", include("reporting.urls")),
     path("analytics/", include("analytics.urls")),

@@ -2,26 +2,15 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.input import BoundedDateTimeField, parse_pks
+from core.input import LocalDateTimeField, parse_pks
 from organizations.models import Municipality
 from surveys import permissions
 from surveys.models import Audience, Comment, Discussion, Question, Reaction, Survey
-
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 def _capitalised(choices):
     """Model choice labels are lower case (they also go mid-sentence); radio buttons start with a capital."""
     return [(value, capfirst(label)) for value, label in choices]
-
-
-class LocalDateTimeField(BoundedDateTimeField):
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
-
-    def __init__(self, **kwargs):
-        super().__init__(
-            input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"], **kwargs
-        )
 
 
 class _ConsultationForm(forms.Form):

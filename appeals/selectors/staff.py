@@ -147,6 +147,8 @@ def get_appeal_for_staff(*, user, number: str) -> Appeal:
             "citizen",
             "incident",
             "topic",
+            "outage__organization",
+            "outage__region",
         )
         .prefetch_related(
             Prefetch(

@@ -15,6 +15,7 @@ from core.errors import DomainError
 from core.outbox import notify
 from core.uploads import AttachmentError
 from organizations.models import Category, Municipality, Organization
+from outages.selectors import outage_under_way
 from places.models import House
 from regimes.selectors import regime_version_for
 
@@ -87,6 +88,11 @@ def _submit(
     local_year = now.astimezone(ZoneInfo(region.timezone)).year
     if house is not None and latitude is None and house.latitude is not None:
         latitude, longitude = house.latitude, house.longitude
+    # Filed anyway while a published outage is on at the address: staff see the link and may
+    # answer with the outage's notice.
+    outage = outage_under_way(
+        house=house, municipality_id=municipality.pk, service=category.served_by, at=now
+    )
     appeal = Appeal.objects.create(
         number=_next_number(region=region, year=local_year),
         citizen=citizen,
@@ -107,6 +113,7 @@ def _submit(
         # of a complaint about an answer.
         organization=proposed_organization,
         answer_by_email=answer_by_email,
+        outage=outage,
         submitted_at=now,
         registration_due_at=now + registration_window(category, now=now),
         consent_at=now,
@@ -124,7 +131,11 @@ def _submit(
         actor=actor,
         action=Event.Action.SUBMIT,
         to_status=appeal.status,
-        data={"channel": channel, "is_public": is_public},
+        data={
+            "channel": channel,
+            "is_public": is_public,
+            **({"outage": outage.pk} if outage is not None else {}),
+        },
         created_at=now,
     )
     notify(recipient=citizen, appeal=appeal, template="submitted")
@@ -161,6 +172,8 @@ def submit_appeal(
     from an earlier attempt of the same form), a `submit` event and a receipt for the citizen.
     The same `idempotency_key` twice (double click, back and resubmit) returns the first appeal.
     A `house` of the address registry gives the appeal its coordinates when none are given.
+    A published outage under way at the address (the house, or without one the whole
+    municipality) links the appeal to it (`outage`, named in the submit event).
     `is_public`: the citizen asked to show it on /problems/ (after moderation, without personal
     data, the text only once a moderator has checked it).
     """

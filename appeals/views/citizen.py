@@ -47,6 +47,7 @@ from core.outbox import mark_read, subject_of
 from core.uploads import AttachmentError
 from organizations.models import Category
 from organizations.selectors import get_platform_region, leaf_categories
+from outages.selectors import outages_for_address
 from regimes.selectors import expected_regime
 
 
@@ -147,6 +148,10 @@ def new_appeal(request):
                 request,
                 category=data.get("category"),
                 municipality_id=getattr(municipality, "pk", None),
+            ),
+            # Without JavaScript the outages at the address show on the form that came back.
+            "outages": outages_for_address(
+                house=data.get("house"), municipality_id=getattr(municipality, "pk", None)
             ),
             "next": reverse("appeals:new"),
         },

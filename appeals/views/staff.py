@@ -41,6 +41,7 @@ from core.decorators import role_required
 from core.input import parse_pk
 from core.paging import CappedPaginator
 from organizations import permissions
+from outages.selectors import answer_text as outage_answer_text
 
 PAGE_SIZE = 25
 
@@ -187,6 +188,10 @@ def appeal_page(request, number: str):
                 # The name lands in the answer form: that is a view of personal data too.
                 services.record_contacts_view(actor=request.user, appeal_id=appeal.pk)
             template_text = fill_placeholders(text=template.text, appeal=appeal)
+    elif request.GET.get("outage_answer") and appeal.outage_id is not None:
+        # «Ответить уведомлением об отключении»: the notice's text in the answer form, to send
+        # through the usual answer.
+        template_text = outage_answer_text(outage=appeal.outage)
     return _page(request, appeal, template_text=template_text)
 
 

@@ -6,7 +6,9 @@
    data-map="picker"   the filing form: click to place a pin, drag it, Enter puts it at the centre,
                        «Моё местоположение» asks the browser; fills the hidden latitude/longitude.
    data-map="point"    one point (staff page, public problem page).
-   data-map="problems" public problems from data-geojson-url (points or server-side clusters). */
+   data-map="problems" public problems from data-geojson-url (points or server-side clusters);
+                       with data-outages-url, the announced outages too.
+   data-map="outages"  the announced outages from data-outages-url (marks with «!»). */
 (function () {
   "use strict";
 
@@ -145,6 +147,56 @@
     return a;
   }
 
+  function outageLayer(map, el) {
+    var url = el.dataset.outagesUrl;
+    if (!url) return;
+    var layer = window.L.layerGroup().addTo(map);
+
+    function popup(properties) {
+      var box = document.createElement("div");
+      var title = document.createElement("strong");
+      title.textContent = properties.title;
+      box.appendChild(title);
+      [properties.period, properties.organization].forEach(function (text) {
+        if (!text) return;
+        box.appendChild(document.createElement("br"));
+        box.appendChild(document.createTextNode(text));
+      });
+      box.appendChild(document.createElement("br"));
+      box.appendChild(link(properties.url, el.dataset.openLabel || properties.title));
+      return box;
+    }
+
+    fetch(url, { headers: { Accept: "application/geo+json" } })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (collection) {
+        if (!collection) return;
+        collection.features.forEach(function (feature) {
+          var coords = feature.geometry.coordinates;
+          var properties = feature.properties;
+          window.L.marker([coords[1], coords[0]], {
+            keyboard: true,
+            title: properties.title + ", " + properties.period,
+            icon: window.L.divIcon({ className: "map-outage", html: "!", iconSize: [28, 28] }),
+          })
+            .bindPopup(popup(properties))
+            .addTo(layer);
+        });
+      })
+      .catch(function () {
+        /* the list of outages on the page is complete without the map */
+      });
+  }
+
+  function outages(el) {
+    show(el);
+    var start = center(el);
+    var map = baseMap(el).setView([start.lat, start.lon], start.zoom);
+    outageLayer(map, el);
+  }
+
   function problems(el) {
     show(el);
     var start = center(el);
@@ -226,6 +278,7 @@
 
     map.on("moveend", load);
     load();
+    outageLayer(map, el);
   }
 
   function init() {
@@ -235,6 +288,7 @@
       if (kind === "picker") picker(el);
       else if (kind === "point") point(el);
       else if (kind === "problems") problems(el);
+      else if (kind === "outages") outages(el);
     });
   }
 

@@ -27,6 +27,7 @@ PLATFORM_EMAILS = [
     Path(settings.BASE_DIR) / "appeals/templates/appeals/email",
     Path(settings.BASE_DIR) / "surveys/templates/surveys/email",
     Path(settings.BASE_DIR) / "partners/templates/partners/email",
+    Path(settings.BASE_DIR) / "outages/templates/outages/email",
 ]
 CYRILLIC = re.compile(r"[А-Яа-яЁё]{4,}")
 EVERY_CONTEXT = {
@@ -42,6 +43,13 @@ EVERY_CONTEXT = {
     "reason": "Вопрос в ведении другой организации.",
     "url": "/surveys/1/",
     "channel": "phone",
+    # An outage notice (outages/services.py)
+    "kind": "водоснабжение",
+    "period": "с 12.12.2026 10:00 до 12.12.2026 18:00",
+    "place": "по адресу: г. Елизово, ул. Ленина, 1",
+    "area": "г. Елизово, ул. Ленина, 1",
+    "description": "Замена задвижки на водоводе.",
+    "unsubscribe_url": "/outages/unsubscribe/1:abc/",
 }
 
 

@@ -19,6 +19,7 @@ from organizations.models import Membership
 from tests.accounts.factories import UserFactory
 from tests.appeals.factories import make_appeal
 from tests.organizations.factories import MembershipFactory, OrganizationFactory, RegionFactory
+from tests.outages.factories import OutageFactory
 
 # Patterns with parameters that are not "someone's object": allauth's one-time keys are secrets
 # themselves, the admin is for superusers only (Django checks is_staff before any lookup).
@@ -37,6 +38,9 @@ EXEMPT = {
     "analytics:export",  # <table>.<format> of the dashboard: aggregates of the user's own scope
     "reporting:export",  # <format> of the Decree 171 report: aggregates of the user's own scope
     "accounts:held_appeal",  # a signed token, for its account only: test_register_on_behalf.py
+    # The unsubscribe link of an outage notice: a signed token of one subscription, working from
+    # the letter without signing in; forged tokens are 404 (tests/outages/test_views.py).
+    "outages:unsubscribe",
 }
 
 COVERED = {
@@ -101,6 +105,9 @@ COVERED = {
     "staff:incident_close": {"incident_id"},
     "staff:incident_add": {"incident_id"},
     "staff:incident_remove": {"incident_id"},
+    # Outages (issue 16): an outage of another organization is a 404 for its staff pages.
+    "outage_staff:edit": {"outage_id"},
+    "outage_staff:cancel": {"outage_id"},
 }
 
 ROLES = [
@@ -204,6 +211,7 @@ def setting(db, settings, tmp_path):
         citizen=UserFactory(email="cosigner.secret@example.ru", last_name="Соподписантова"),
         wants_copy=True,
     )
+    outage = OutageFactory(organization=owner_org, description="Замена задвижки, секретно.")
     kwargs = {
         "token": "k9Qx-collective-link-token",
         "number": appeal.number,
@@ -213,6 +221,7 @@ def setting(db, settings, tmp_path):
         "template_id": template.pk,
         "incident_id": incident.pk,
         "answer_id": answer.pk,
+        "outage_id": outage.pk,
     }
     secrets = [
         owner.email,

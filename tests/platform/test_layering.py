@@ -16,6 +16,7 @@ PLATFORM_APPS = {
     "organizations",
     "places",
     "regimes",
+    "outages",
     "appeals",
     "surveys",
     "partners",
@@ -79,6 +80,12 @@ def test_regimes_know_only_the_organizations():
     # The legal rules are reference data: appeals read them, they read nothing of appeals.
     allowed = {"core", "organizations", "regimes"}
     assert violations("regimes", lambda name: top(name) in PLATFORM_APPS - allowed) == []
+
+
+def test_outages_know_only_the_organizations_and_the_address_registry():
+    # Appeals link to outages and show them; outages read nothing of appeals.
+    allowed = {"core", "organizations", "places", "outages"}
+    assert violations("outages", lambda name: top(name) in PLATFORM_APPS - allowed) == []
 
 
 def _appeals_internals(name: str) -> bool:

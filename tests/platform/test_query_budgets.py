@@ -31,8 +31,9 @@ S = Appeal.Status
 LAYOUT_ONLY = "/no-such-page/"
 
 FILING_GET = 3
-FILING_POST = 9  # in the tests the transaction is a savepoint: SAVEPOINT and RELEASE count here;
-# one query matches the typed address with the address registry (places.selectors.match_house)
+FILING_POST = 10  # in the tests the transaction is a savepoint: SAVEPOINT and RELEASE count here;
+# one query matches the typed address with the address registry (places.selectors.match_house),
+# one finds a published outage under way at the address (outages.selectors.outage_under_way)
 NEW_APPEAL_PAGE = 4
 STAFF_APPEAL_PAGE = 9  # one of them: the notices to the citizen with their delivery (any number)
 

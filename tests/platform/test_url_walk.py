@@ -27,6 +27,7 @@ from tests.organizations.factories import (
     MunicipalityFactory,
     RoutingRuleFactory,
 )
+from tests.outages.factories import OutageFactory
 from tests.surveys.factories import CommentFactory, DiscussionFactory, SectionFactory, make_survey
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -111,6 +112,7 @@ def world(region, organization, citizen, executor, head, moderator, analyst, pla
         sent_at=appeal.registered_at,
         due_at=appeal.due_at,
     )
+    outage = OutageFactory(organization=organization, municipality=municipality)
     survey = make_survey(organization=organization)
     question = survey.questions.get()
     discussion = DiscussionFactory(organization=organization)
@@ -125,6 +127,7 @@ def world(region, organization, citizen, executor, head, moderator, analyst, pla
         "incident_id": [incident.pk],
         "request_id": [materials_request.pk],
         "document_request_id": [document_request.pk],
+        "outage_id": [outage.pk],
         "question_id": [question.pk],
         "option_id": [question.options.first().pk],
         "comment_id": [comment.pk],
@@ -311,7 +314,16 @@ class Walk:
         self.send(client, role, method, url.rstrip("/") + "%00/")
 
 
-OUR_APPS = {"accounts", "appeals", "organizations", "surveys", "partners", "analytics", "reporting"}
+OUR_APPS = {
+    "accounts",
+    "appeals",
+    "organizations",
+    "surveys",
+    "partners",
+    "analytics",
+    "reporting",
+    "outages",
+}
 
 
 def ours(chain) -> bool:

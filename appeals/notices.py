@@ -34,6 +34,8 @@ SUBJECTS = {
     "signature_needed": _("The answer to appeal %(number)s is waiting for your signature"),
     "answer_signed": _("Your answer to appeal %(number)s is signed and sent"),
     "answer_returned": _("Your answer to appeal %(number)s is returned for rework"),
+    "copies_sent": _("Appeal %(number)s is sent to several organizations"),
+    "answered_all": _("Every organization has answered appeal %(number)s: please rate the answers"),
 }
 
 

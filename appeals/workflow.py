@@ -99,6 +99,13 @@ TRANSITIONS: dict[str, Move] = {
     # The printed answer to a paper letter is posted: recorded on the answer, the status stays.
     A.POST_ANSWER: _move({S.ANSWERED, S.CLOSED}),
     A.RETURN_FOR_REWORK: _move({S.REGISTERED, S.IN_PROGRESS}),
+    # A complaint about an official's actions, recorded by the moderator before the answer: the
+    # official may no longer review, answer or sign it (appeals/services/officials.py).
+    A.COMPLAINT_ABOUT_OFFICIAL: _move({S.SUBMITTED, *WORKING}),
+    # Copies to several competent bodies (appeals/services/copies.py): sent from the main appeal
+    # under review; the consolidated answer once every part is answered or closed.
+    A.SEND_COPIES: _move(WORKING),
+    A.CONSOLIDATE_ANSWERS: _move({S.ANSWERED, S.CLOSED}),
 }
 
 

@@ -201,7 +201,11 @@ def with_routes(appeals: list[Appeal]) -> list[Appeal]:
                 organization=appeal.organization,
                 source=Route.Source.PROPOSED,
                 reason=str(
-                    _("the supervising body of the organization whose answer is complained about")
+                    _("the organization of the official the appeal is addressed to")
+                    if appeal.addressee_id and not appeal.complaint_about_id
+                    else _(
+                        "the supervising body of the organization whose answer is complained about"
+                    )
                 ),
             )
         appeal.routed_to = appeal.route.organization if appeal.route else None

@@ -14,7 +14,7 @@ from appeals.models import Appeal, Attachment, Event
 from core.errors import DomainError
 from core.outbox import notify
 from core.uploads import AttachmentError
-from organizations.models import Category, Municipality, Organization
+from organizations.models import Category, Municipality, Official, Organization
 from places.models import House
 from regimes.selectors import regime_version_for
 
@@ -71,9 +71,13 @@ def _submit(
     answer_by_email: bool,
     actor,
     is_public: bool,
+    addressee: Official | None,
+    complained_official: Official | None,
 ) -> Appeal:
     if category.parent_id is None or not category.is_active:
         raise DomainError(_("Choose a category, not a whole section."))
+    if addressee is not None and (not addressee.is_active or not addressee.organization.is_active):
+        raise DomainError(_("This official is no longer listed: choose another or none."))
     drafts = (
         list(
             Attachment.objects.filter(draft_key=draft_key, appeal__isnull=True, uploaded_by=citizen)
@@ -104,8 +108,11 @@ def _submit(
         is_public=is_public,
         complaint_about=complaint_about,
         # A proposal for the moderator (registration may choose another): the supervising body
-        # of a complaint about an answer.
-        organization=proposed_organization,
+        # of a complaint about an answer, the organization of the official addressed.
+        organization=proposed_organization
+        or (addressee.organization if addressee is not None else None),
+        addressee=addressee,
+        complained_official=complained_official,
         answer_by_email=answer_by_email,
         submitted_at=now,
         registration_due_at=now + registration_window(category, now=now),
@@ -153,6 +160,8 @@ def submit_appeal(
     answer_by_email: bool = False,
     actor=None,
     is_public: bool = False,
+    addressee: Official | None = None,
+    complained_official: Official | None = None,
 ) -> Appeal:
     """Submit an appeal for moderation and give it its public number.
 
@@ -162,7 +171,9 @@ def submit_appeal(
     The same `idempotency_key` twice (double click, back and resubmit) returns the first appeal.
     A `house` of the address registry gives the appeal its coordinates when none are given.
     `is_public`: the citizen asked to show it on /problems/ (after moderation, without personal
-    data, the text only once a moderator has checked it).
+    data, the text only once a moderator has checked it). `addressee`: the official of an
+    organization the citizen addressed («Кому адресовано»); their organization is proposed to the
+    moderator.
     """
     # No look-up first: the unique form token refuses the second INSERT, and the transaction
     # (number counter included) is rolled back. A filing costs one query less that way.
@@ -188,6 +199,8 @@ def submit_appeal(
             answer_by_email=answer_by_email,
             actor=actor or citizen,
             is_public=is_public,
+            addressee=addressee,
+            complained_official=complained_official,
         )
     except IntegrityError:
         # The same form was submitted before (a double click, Back and resubmit) or concurrently:

@@ -20,7 +20,7 @@ from appeals.services.filing import submit_appeal
 from appeals.workflow import transition
 from core.errors import DomainError
 from core.outbox import notify
-from organizations.selectors import heads_by_organization
+from organizations.selectors import heads_by_organization, official_of
 from regimes.selectors import meets, regime_version_by_id, regime_version_for
 
 S = Appeal.Status
@@ -163,6 +163,7 @@ def complain_about_answer(*, citizen, appeal_id: int, text: str) -> Appeal:
         comment=text,
     )
     original = outcome.appeal
+    answer = original.answers.order_by("-review_round").first()
     complaint = submit_appeal(
         citizen=citizen,
         category=original.category,
@@ -170,6 +171,11 @@ def complain_about_answer(*, citizen, appeal_id: int, text: str) -> Appeal:
         address=original.address,
         text=text,
         complained_organization=original.organization,
+        # The answer is the act of whoever signed it (or wrote it): a complaint about it never
+        # reaches them (appeals/services/officials.py).
+        complained_official=official_of(
+            organization_id=answer.organization_id, user_id=answer.signed_by_id or answer.author_id
+        ),
         complaint_about=original,
         proposed_organization=supervising_body(original),
         idempotency_key=uuid.uuid4(),

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from appeals import attachments, deadlines, permissions
 from appeals.identification import answer_email_allowed
 from appeals.models import Answer, Appeal, Attachment, ClarificationMessage, Event, Ground
-from appeals.services.common import local_date
+from appeals.services import copies
+from appeals.services.common import check_receiving_organization, local_date
+from appeals.services.officials import check_not_complained_official
 from appeals.services.support import notify_supporters_of_answer
 from appeals.workflow import transition
 from core.errors import DomainError, NotAllowed
@@ -42,6 +44,10 @@ def _head(actor):
 def take_appeal(*, executor, appeal_id: int) -> Appeal:
     """The executor takes a registered appeal into work."""
 
+    def check(appeal: Appeal) -> None:
+        _staff(executor)(appeal)
+        check_not_complained_official(appeal, executor)
+
     def apply(appeal: Appeal) -> None:
         appeal.executor = executor
 
@@ -49,7 +55,7 @@ def take_appeal(*, executor, appeal_id: int) -> Appeal:
         appeal_id=appeal_id,
         action=Event.Action.TAKE,
         actor=executor,
-        check=_staff(executor),
+        check=check,
         apply=apply,
     ).appeal
 
@@ -69,6 +75,7 @@ def assign_appeal(*, head, appeal_id: int, executor) -> Appeal:
                 _("%(person)s does not work in the responsible organization.")
                 % {"person": executor}
             )
+        check_not_complained_official(appeal, executor)
 
     def apply(appeal: Appeal) -> None:
         appeal.executor = executor
@@ -103,6 +110,10 @@ def request_clarification(*, actor, appeal_id: int, text: str) -> Appeal:
     if not text.strip():
         raise DomainError(_("Write what needs clarifying."))
 
+    def check(appeal: Appeal) -> None:
+        _staff(actor)(appeal)
+        check_not_complained_official(appeal, actor)
+
     def apply(appeal: Appeal) -> None:
         if appeal.executor_id is None:
             appeal.executor = actor
@@ -111,7 +122,7 @@ def request_clarification(*, actor, appeal_id: int, text: str) -> Appeal:
         appeal_id=appeal_id,
         action=Event.Action.REQUEST_CLARIFICATION,
         actor=actor,
-        check=_staff(actor),
+        check=check,
         apply=apply,
         comment=text.strip(),
     )
@@ -149,15 +160,7 @@ def redirect_appeal(*, actor, appeal_id: int, organization: Organization, reason
             raise NotAllowed()
         if organization.pk == appeal.organization_id:
             raise DomainError(_("The appeal is already with this organization."))
-        if organization.pk == appeal.complained_organization_id:
-            raise DomainError(
-                _("The appeal complains about «%(organization)s» and cannot be sent to it.")
-                % {"organization": organization}
-            )
-        if organization.region_id != appeal.region_id or not organization.is_active:
-            raise DomainError(
-                _("The organization must be an active participant of the appeal's region.")
-            )
+        check_receiving_organization(appeal, organization)
         if appeal.redirect_count >= STAFF_REDIRECT_LIMIT and not is_moderator:
             raise NotAllowed(
                 _(
@@ -356,6 +359,8 @@ def release_answer(
 
     def check_all(appeal: Appeal) -> None:
         (check or _staff(actor))(appeal)
+        check_not_complained_official(appeal, actor)
+        check_not_complained_official(appeal, author)
         check_outcome(appeal, outcome)
 
     data = {"signed_by": signed_by.pk} if signed_by is not None else {}
@@ -394,7 +399,10 @@ def release_answer(
         # asked for and to an allowed mail domain (appeals/identification.py); always in the cabinet.
         if appeal.answer_by_email and answer_email_allowed(appeal.citizen):
             context["answer_text"] = answer.text
-        notify(recipient=appeal.citizen, appeal=appeal, template="answered", context=context)
+        # A part of an appeal sent to several organizations: the citizen is told once, when the
+        # last part is answered (appeals/services/copies.py).
+        if not copies.part_done(appeal):
+            notify(recipient=appeal.citizen, appeal=appeal, template="answered", context=context)
         notify_supporters_of_answer(appeal=appeal)
     return appeal
 
@@ -440,6 +448,7 @@ def close_on_ground(*, actor, appeal_id: int, ground: str, comment: str = "") ->
             template="closed",
             context={"ground": ground, "comment": comment},
         )
+        copies.part_done(outcome.appeal)
     return outcome.appeal
 
 
@@ -456,7 +465,10 @@ def close_appeal(
     outcome = transition(
         appeal_id=appeal_id, action=Event.Action.CLOSE, actor=actor, apply=apply, reason_code=reason
     )
-    if outcome.changed:
+    # A copy closes unrated with its main appeal (the same consolidated request): the main
+    # appeal's notice tells the citizen.
+    quiet = outcome.appeal.copy_of_id is not None and reason == Appeal.CloseReason.NOT_RATED
+    if outcome.changed and not quiet:
         notify(
             recipient=outcome.appeal.citizen,
             appeal=outcome.appeal,

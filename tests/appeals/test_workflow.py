@@ -7,7 +7,7 @@ from django.db import DatabaseError, transaction
 
 from appeals import services
 from appeals.models import AccountHold, AnswerDraft, Appeal, Event, Incident, Support
-from appeals.services import incidents, rights, signing, support, work
+from appeals.services import copies, incidents, officials, rights, signing, support, work
 from appeals.services.on_behalf import confirm_held_appeal, hold_for_account
 from appeals.workflow import (
     TRANSITIONS,
@@ -17,6 +17,7 @@ from appeals.workflow import (
 )
 from core.errors import AlreadyDone, DomainError
 from core.models import Notification
+from organizations.models import Official
 from tests.accounts.factories import UserFactory
 from tests.appeals.factories import world_appeal
 
@@ -136,12 +137,41 @@ ACTIONS = {
     "send_for_signature": lambda w, a: signing.send_for_signature(
         actor=w.executor, appeal_id=a.pk, text="Снег убран."
     ),
+    # Officials and copies to several competent bodies
+    "complaint_about_official": lambda w, a: officials.mark_complaint_about_official(
+        moderator=w.moderator,
+        appeal_id=a.pk,
+        official=Official.objects.create(
+            organization=w.organization, name="Петров П. П.", position="глава"
+        ),
+    ),
+    "send_copies": lambda w, a: (
+        copies.send_copies(
+            moderator=w.moderator, appeal_id=a.pk, organizations=[w.other_organization]
+        )
+        and _fresh(a)
+    ),
+    "consolidate_answers": lambda w, a: copies.consolidate_answers(
+        appeal_id=_with_answered_copy(w, a).pk
+    ),
     "return_for_rework": lambda w, a: signing.return_for_rework(
         signer=w.head,
         appeal_id=AnswerDraft.objects.create(appeal=a, author=w.executor, text="Убрано.").appeal_id,
         comment="Укажите срок.",
     ),
 }
+
+
+def _with_answered_copy(world, appeal):
+    """The appeal as the main one of a copy its other organization has answered."""
+    world_appeal(
+        world,
+        S.ANSWERED,
+        organization=world.other_organization,
+        copy_of=appeal,
+        number=f"{appeal.number}-2",
+    )
+    return appeal
 
 
 def _made_public(appeal) -> int:

@@ -435,7 +435,7 @@ class Official(models.Model):
         verbose_name=_("organization"),
     )
     name = models.CharField(_("full name"), max_length=200)
-    position = models.CharField(_("position"), max_length=300)
+    position = models.CharField(_("position held"), max_length=300)
     membership = models.ForeignKey(
         Membership,
         on_delete=models.SET_NULL,

@@ -45,7 +45,9 @@ def queue(*, user, filters: QueueFilter, zone: str = "Asia/Kamchatka") -> QueryS
     Full-text search uses PostgreSQL's `russian` configuration over the appeal's text and address
     (GIN index); a query that looks like a number matches the public number instead.
     """
-    rows = staff_appeals(user=user).select_related("category", "municipality", "executor")
+    rows = staff_appeals(user=user).select_related(
+        "category", "municipality", "executor", "addressee"
+    )
     tab = filters.tab if filters.tab in TABS else "open"
     if tab == "open":
         rows = rows.filter(status__in=Appeal.OPEN_STATUSES)
@@ -125,6 +127,7 @@ def get_appeal_for_staff(*, user, number: str) -> Appeal:
         .annotate(
             undelivered=Coalesce(Subquery(undelivered), 0),
             has_answer_draft=Exists(AnswerDraft.objects.filter(appeal=OuterRef("pk"))),
+            has_copies=Exists(Appeal.objects.filter(copy_of=OuterRef("pk"))),
         )
         # What the page and the actions read (the complained-of organization only by its id).
         .select_related(
@@ -135,6 +138,9 @@ def get_appeal_for_staff(*, user, number: str) -> Appeal:
             "executor",
             "citizen",
             "incident",
+            "addressee",
+            "complained_official",
+            "copy_of__organization",
         )
         .prefetch_related(
             Prefetch(

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, verbose_name='full name')),
-                ('position', models.CharField(max_length=300, verbose_name='position')),
+                ('position', models.CharField(max_length=300, verbose_name='position held')),
                 ('order', models.PositiveSmallIntegerField(default=0, help_text='Smaller numbers are listed first.', verbose_name='order')),
                 ('is_active', models.BooleanField(default=True, help_text='Unlisted officials cannot be addressed.', verbose_name='listed')),
                 ('membership', models.ForeignKey(blank=True, help_text="The official's own staff membership in this organization, if they work on the platform: complaints about their actions then never reach them.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='officials', to='organizations.membership', verbose_name='staff account')),

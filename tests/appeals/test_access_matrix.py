@@ -6,7 +6,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from appeals.models import Answer, AnswerTemplate, Appeal, Attachment, Incident
-from organizations.models import Membership
+from organizations.models import Membership, Official
 from tests.accounts.factories import UserFactory
 from tests.appeals.factories import make_appeal
 from tests.organizations.factories import MembershipFactory, OrganizationFactory, RegionFactory
@@ -27,6 +27,8 @@ EXEMPT = {
     "account_reset_password_from_key_done",
     "analytics:export",  # <table>.<format> of the dashboard: aggregates of the user's own scope
     "accounts:held_appeal",  # a signed token, for its account only: test_register_on_behalf.py
+    # An active organization's public page: its contacts and the officials it lists, for anyone.
+    "organizations:detail",
 }
 
 COVERED = {
@@ -48,6 +50,8 @@ COVERED = {
     "moderation:duplicate": {"number"},
     "moderation:public_text": {"number"},
     "moderation:withhold_text": {"number"},
+    "moderation:send_copies": {"number"},
+    "moderation:complained_official": {"number"},
     # Public pages: the appeal of the setting is private, so every role (the anonymous visitor
     # included) gets a 404 and none of its data.
     "problems:detail": {"number"},
@@ -70,6 +74,8 @@ COVERED = {
     "staff:close": {"number"},
     "staff:template_edit": {"template_id"},
     "staff:template_delete": {"template_id"},
+    # The officials of the owner's organization: its head only (head_a heads another one).
+    "staff:official_edit": {"official_id"},
     # «Присоединиться»: the matrix's appeal is private, so not a public problem for anybody.
     "problem_join": {"number"},
     "problem_leave": {"number"},
@@ -144,6 +150,9 @@ def setting(db, settings, tmp_path):
     template = AnswerTemplate.objects.create(
         organization=owner_org, title="Шаблон", text="Текст шаблона"
     )
+    official = Official.objects.create(
+        organization=owner_org, name="Секретова Тайна", position="директор", is_active=False
+    )
     people = {"anonymous": None, "other_citizen": UserFactory(email="other@example.ru")}
     for role, org, kind in [
         ("executor_a", org_a, "executor"),
@@ -173,6 +182,7 @@ def setting(db, settings, tmp_path):
         "template_id": template.pk,
         "incident_id": incident.pk,
         "answer_id": answer.pk,
+        "official_id": official.pk,
     }
     secrets = [owner.email, "Секретова", "+7 900 111-22-33", "ул. Потайная", "никто посторонний"]
     return {"people": people, "kwargs": kwargs, "secrets": secrets}
@@ -196,6 +206,11 @@ def test_nobody_else_gets_the_object(client, setting, name, role):
                 "score": "5",
                 "solved": "yes",
                 "original_number": "41-2026-000001",
+                "copies": "1",
+                "official": setting["kwargs"]["official_id"],
+                "name": "Взлом",
+                "position": "x",
+                "order": "1",
             },
         )
         expected = {302, 403, 404, 405} if person is None else {403, 404, 405}

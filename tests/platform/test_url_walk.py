@@ -21,6 +21,7 @@ from django.urls.exceptions import Resolver404
 from django.urls.resolvers import RegexPattern, RoutePattern
 
 from appeals.models import AnswerTemplate, Appeal, Incident
+from organizations.models import Official
 from tests.appeals.factories import make_appeal
 from tests.organizations.factories import (
     CategoryFactory,
@@ -42,6 +43,7 @@ KEYS = [
     *("sort_m", "sort_c", "sort_o", "status", "service_code", "service_request_id"),
     *("start_date", "end_date", "jurisdiction_id", "appeal", "notification", "remove_draft"),
     *("idempotency_key", "all", "comment", "reason", "days", "rating", "solved", "language"),
+    *("addressee", "show_addressees", "copies", "official", "membership", "order", "list"),
 ]
 
 
@@ -100,6 +102,9 @@ def world(region, organization, citizen, executor, head, moderator, analyst, pla
     template = AnswerTemplate.objects.create(
         organization=organization, title="Снег", text="Уважаемый {citizen_name}!"
     )
+    official = Official.objects.create(
+        organization=organization, name="Иванов Иван Иванович", position="глава"
+    )
     survey = make_survey(organization=organization)
     question = survey.questions.get()
     discussion = DiscussionFactory(organization=organization)
@@ -109,6 +114,7 @@ def world(region, organization, citizen, executor, head, moderator, analyst, pla
         "number": [appeal.number],
         "slug": [organization.slug],
         "template_id": [template.pk],
+        "official_id": [official.pk],
         "attachment_id": [1],
         "answer_id": [1],
         "incident_id": [incident.pk],

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals import permissions
 from appeals.identification import answer_email_allowed
-from appeals.models import Appeal, Attachment, Event
+from appeals.models import Answer, Appeal, Attachment, Event
 from appeals.services.common import check_receiving_organization, local_date
 from appeals.workflow import transition
 from core.errors import AlreadyDone, DomainError, NotAllowed
@@ -220,6 +220,8 @@ def part_done(appeal: Appeal) -> bool:
         Appeal.objects.filter(pk=appeal.pk).update(rating_requested_at=None)
         appeal.rating_requested_at = None
         return True
+    if not Answer.objects.filter(appeal__in=parts_of(main_id=main_id)).exists():
+        return True  # every part ended without an answer, each with its own notice
     consolidate_answers(appeal_id=main_id)
     return True
 

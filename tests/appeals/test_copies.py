@@ -15,7 +15,7 @@ from appeals import services
 from appeals.deadlines import fill_calendar
 from appeals.models import Appeal, Attachment, Event
 from appeals.selectors import staff as staff_selectors
-from appeals.services import copies, sweeps
+from appeals.services import copies, rights, sweeps
 from appeals.workflow import IllegalTransition
 from core.errors import DomainError, NotAllowed
 from core.models import Notification
@@ -356,3 +356,31 @@ def test_an_appeal_without_copies_is_answered_as_before(world):
     assert _notices(world, "answered_all").count() == 0
     appeal.refresh_from_db()
     assert appeal.rating_requested_at is not None
+
+
+def test_withdrawing_the_appeal_stops_every_part(world, bodies):
+    main = _sent_to_three(world, bodies)
+    heads = {}
+    for organization in (bodies["company"], bodies["ministry"]):
+        heads[organization.pk] = UserFactory()
+        MembershipFactory(user=heads[organization.pk], organization=organization, role="head")
+    rights.withdraw_appeal(citizen=world.citizen, appeal_id=main.pk, reason="Всё починили.")
+    parts = Appeal.objects.filter(pk__in=[main.pk, *main.copies.values_list("pk", flat=True)])
+    assert set(parts.values_list("status", "ground")) == {(S.CLOSED, "withdrawn")}
+    assert _notices(world, "closed").count() == 1  # one notice for the appeal the citizen follows
+    for head in heads.values():  # each organization is told its part stops
+        assert head.notifications.filter(template="withdrawn").count() == 1
+    assert _notices(world, "answered_all").count() == 0
+
+
+def test_a_part_withdrawn_last_sends_the_others_answers_at_once(world, bodies):
+    main = _sent_to_three(world, bodies)
+    company_part, ministry_part = main.copies.order_by("pk")
+    _answer_part_without_signature(world, bodies, main)
+    _answer_part_without_signature(world, bodies, ministry_part)
+    assert _notices(world, "answered_all").count() == 0
+    rights.withdraw_appeal(citizen=world.citizen, appeal_id=company_part.pk)
+    notice = _notices(world, "answered_all").get()
+    assert [p["answered"] for p in notice.context["parts"]] == [True, False, True]
+    main.refresh_from_db()
+    assert main.status == S.ANSWERED

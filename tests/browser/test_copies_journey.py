@@ -107,9 +107,24 @@ def test_two_bodies_answer_and_the_citizen_gets_one_consolidated_answer(browser_
     page.get_by_label("Ответственная организация").select_option(
         label="Администрация Елизовского муниципального района"
     )
-    page.get_by_label("Копии в другие организации по компетенции").select_option(
+    # The copies list takes several: the search field adds to the choice, it replaces nothing.
+    copies = page.get_by_label("Копии в другие организации по компетенции")
+    copies.select_option(label="Управляющая компания «Северная»")
+    search = page.get_by_role("combobox", name="Найти организацию для копии по названию или ИНН")
+    search.press_sequentially("дорожного", delay=20)
+    options = page.locator("#id_copies-options")
+    expect(options.get_by_role("option")).to_have_count(1)
+    browser_page.audit()
+    search.press("ArrowDown")
+    search.press("Enter")  # chooses; does not submit
+    chosen = copies.evaluate("select => [...select.selectedOptions].map(o => o.text)")
+    assert sorted(chosen) == [
+        "Министерство транспорта и дорожного строительства Камчатского края",
+        "Управляющая компания «Северная»",
+    ]
+    copies.select_option(
         label="Министерство транспорта и дорожного строительства Камчатского края"
-    )
+    )  # the company was a slip: two bodies in all
     page.get_by_role("button", name="Зарегистрировать и направить").click()
     expect(page.get_by_role("main")).to_contain_text(
         "Копии направлены: Министерство транспорта и дорожного строительства Камчатского края."

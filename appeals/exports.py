@@ -69,7 +69,12 @@ def appeal_rows(queryset: QuerySet[Appeal]) -> Iterator[list]:
 
     def generate() -> Iterator[list]:
         yield head
-        appeals = queryset.select_related("category", "municipality", "executor").only(*FIELDS)
+        # Only the exported columns: the queue's other joins (the addressee) are dropped.
+        appeals = (
+            queryset.select_related(None)
+            .select_related("category", "municipality", "executor")
+            .only(*FIELDS)
+        )
         rows = appeals.iterator(chunk_size=CHUNK_SIZE)
         for appeal in islice(rows, MAX_ROWS):
             executor = appeal.executor

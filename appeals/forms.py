@@ -3,18 +3,22 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.urls import reverse_lazy
+from django.utils.functional import cached_property, lazy
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from appeals.identification import answer_email_allowed
 from appeals.models import TEXT_MAX_LENGTH, Ground
+from appeals.selectors import expected_organization
 from core.fields import InMemoryModelChoiceField
+from core.input import parse_pk
 from core.widgets import FastSelect
-from organizations.models import Category, Municipality, Organization
+from organizations.models import Category, Municipality, Official, Organization
 from organizations.selectors import (
     REFERENCE_DATA,
     active_organizations,
     leaf_category_list,
+    listed_officials,
     region_municipalities,
     section_list,
 )
@@ -99,6 +103,18 @@ class AppealForm(forms.Form):
     )
     longitude = forms.DecimalField(
         required=False, min_value=-180, max_value=180, decimal_places=5, widget=forms.HiddenInput
+    )
+    # «Кому адресовано»: the officials of the organization the appeal would go to, known once the
+    # category and the municipality are (appeals.selectors.expected_organization). Without
+    # JavaScript the list fills when the form comes back («Show the officials»); with it, htmx
+    # refills it when the category, the municipality or the address change.
+    addressee = forms.ChoiceField(
+        label=_("Addressed to"),
+        required=False,
+        help_text=_(
+            "Optional: an official of the organization the appeal goes to. The organization "
+            "depends on the category, the municipality and the address."
+        ),
     )
     text = forms.CharField(
         label=_("What happened"),
@@ -185,6 +201,7 @@ class AppealForm(forms.Form):
                 "data-address-suggest": "",
             }
         )
+        self._set_addressees(region)
         self.fields["consent"].error_messages["required"] = _(
             "Without consent to personal data processing the appeal cannot be considered."
         )
@@ -194,6 +211,61 @@ class AppealForm(forms.Form):
             self.fields["answer_by_email"].help_text = _(
                 "Answers are e-mailed to addresses in these domains only: %(domains)s."
             ) % {"domains": ", ".join(domains)}
+
+    def _set_addressees(self, region) -> None:
+        """«Кому адресовано» offers the officials of the organization the bound data routes to.
+
+        Worked out only when the list is shown or a chosen official is checked: a form sent
+        without one costs no query for it.
+        """
+        self._region = region
+        field = self.fields["addressee"]
+        field.choices = lambda: addressee_choices(self.addressee_organization, self.officials)
+        field.error_messages["invalid_choice"] = lazy(self._invalid_addressee, str)()
+        field.widget.attrs.update(
+            {
+                "data-hx-get": str(reverse_lazy("appeals:addressee_options")),
+                "data-hx-trigger": (
+                    "change from:#id_category, change from:#id_municipality, "
+                    "change from:#id_address"
+                ),
+                "data-hx-include": "#id_category, #id_municipality, #id_address, this",
+                "data-hx-target": "this",
+                "data-hx-swap": "innerHTML",
+            }
+        )
+
+    @cached_property
+    def addressee_organization(self) -> Organization | None:
+        data = self.data if self.is_bound else {}
+        return expected_organization(
+            category_id=parse_pk(data.get("category")),
+            municipality_id=parse_pk(data.get("municipality")),
+            address="" if data.get("no_exact_address") else str(data.get("address", ""))[:300],
+            region=self._region,
+        )
+
+    @cached_property
+    def officials(self) -> list[Official]:
+        organization = self.addressee_organization
+        return list(listed_officials(organization_id=getattr(organization, "pk", None)))
+
+    def _invalid_addressee(self) -> str:
+        if self.addressee_organization is None:
+            return _(
+                "Choose the category and the municipality first: the list offers the officials "
+                "of the organization the appeal goes to."
+            )
+        return _(
+            "Choose an official of «%(organization)s» from the list, or address the appeal to "
+            "the organization as a whole."
+        ) % {"organization": self.addressee_organization}
+
+    def clean_addressee(self) -> Official | None:
+        chosen = self.cleaned_data.get("addressee")
+        if not chosen:
+            return None
+        return next(official for official in self.officials if str(official.pk) == chosen)
 
     def clean_answer_by_email(self):
         wanted = self.cleaned_data["answer_by_email"]
@@ -257,6 +329,15 @@ class AppealForm(forms.Form):
             # the registry: one house fits → the appeal is linked to it; otherwise free text.
             data["house"] = match_house(text=address, municipality_id=data["municipality"].pk)
         return data
+
+
+def addressee_choices(organization, officials) -> list:
+    """«Кому адресовано»: the organization as a whole, then each of its listed officials."""
+    if organization is None:
+        whole = _("— the organization as a whole (choose the category and the municipality) —")
+    else:
+        whole = _("— «%(organization)s» as a whole —") % {"organization": organization}
+    return [("", whole), *[(str(o.pk), f"{o.name}, {o.position}") for o in officials]]
 
 
 def new_form_key() -> uuid.UUID:
@@ -327,6 +408,25 @@ class RatingForm(forms.Form):
     )
 
 
+class FastSelectMultiple(FastSelect, forms.SelectMultiple):
+    """FastSelect's markup for a list of several choices (read with getlist)."""
+
+
+def _copies_field() -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        queryset=Organization.objects.none(),
+        required=False,
+        label=_("Copies to other competent organizations"),
+        help_text=_(
+            "When the appeal concerns questions of several organizations: each one chosen gets a "
+            "copy for its part, with its own term, and answers it in its own queue. The citizen "
+            "follows one appeal and gets one notice when all have answered. Hold Ctrl (⌘ on a "
+            "Mac) to choose several."
+        ),
+        widget=FastSelectMultiple(attrs={"size": 6}),
+    )
+
+
 class AcceptForm(forms.Form):
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.none(), label=_("Responsible organization"), widget=FastSelect
@@ -334,13 +434,14 @@ class AcceptForm(forms.Form):
     category = forms.TypedChoiceField(
         label=_("Category"), coerce=int, choices=(), widget=FastSelect
     )
+    copies = _copies_field()
     comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
 
     def __init__(self, *args, region=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = active_organizations(
-            region_id=getattr(region, "pk", None)
-        ).order_by("name")
+        organizations = active_organizations(region_id=getattr(region, "pk", None)).order_by("name")
+        self.fields["organization"].queryset = organizations
+        self.fields["copies"].queryset = organizations
         self.fields["category"].choices = category_choices()
 
     def clean_category(self):
@@ -350,6 +451,65 @@ class AcceptForm(forms.Form):
         if category is None:
             raise forms.ValidationError(_("Choose a category from the list."))
         return category
+
+    def clean(self):
+        data = super().clean()
+        lead, copies = data.get("organization"), data.get("copies") or []
+        if lead is not None and lead in copies:
+            self.add_error(
+                "copies",
+                _("«%(organization)s» is the responsible organization: it needs no copy.")
+                % {"organization": lead},
+            )
+        return data
+
+
+class CopiesForm(forms.Form):
+    """Copies of a registered appeal, from the moderation page."""
+
+    copies = _copies_field()
+    comment = forms.CharField(
+        label=_("Comment for the organizations"), required=False, max_length=2000
+    )
+
+    def __init__(self, *args, appeal, **kwargs):
+        kwargs.setdefault("auto_id", "id_copies_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["copies"].required = True
+        self.fields["copies"].error_messages["required"] = _(
+            "Choose at least one organization to send a copy to."
+        )
+        self.fields["copies"].queryset = (
+            active_organizations(region_id=appeal.region_id)
+            .exclude(pk=appeal.organization_id)
+            .order_by("name")
+        )
+
+
+class ComplainedOfficialForm(forms.Form):
+    """The moderator marks the appeal as a complaint about an official's actions."""
+
+    official = forms.ModelChoiceField(
+        queryset=Official.objects.none(),
+        label=_("Official whose actions the appeal complains about"),
+        empty_label=_("— choose the official —"),
+        help_text=_(
+            "They will not be able to take the appeal, be assigned it, answer it or sign the "
+            "answer."
+        ),
+    )
+
+    def __init__(self, *args, organization_ids, **kwargs):
+        kwargs.setdefault("auto_id", "id_complained_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["official"].queryset = (
+            Official.objects.filter(organization_id__in=organization_ids)
+            .select_related("organization")
+            .order_by("organization__name", "order", "name", "pk")
+        )
+        self.fields["official"].label_from_instance = lambda official: (
+            f"{official.name}, {official.position} ({official.organization})"
+        )
 
 
 class RejectForm(forms.Form):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import Category, Municipality, Organization, Region
+from organizations.models import Category, Municipality, Official, Organization, Region
 from regimes.models import Outcome
 
 TEXT_MAX_LENGTH = 5000
@@ -147,6 +147,43 @@ class Appeal(models.Model):
         related_name="complaints",
         verbose_name=_("organization complained about"),
         help_text=_("A complaint is never redirected to the organization it complains about."),
+    )
+    # «Кому адресовано»: the official of the organization the citizen addressed (filing form).
+    addressee = models.ForeignKey(
+        Official,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="addressed_appeals",
+        verbose_name=_("addressed to"),
+    )
+    # A complaint about an official's actions is never assigned to, taken by or signed by that
+    # official's staff account (as a complaint is never sent to the organization it complains about).
+    complained_official = models.ForeignKey(
+        Official,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("official complained about"),
+        help_text=_("The official never reviews, answers or signs the answer to this appeal."),
+    )
+    # Copies to several competent bodies: a copy is an appeal of its own in the other
+    # organization's queue (its own term, regime and answer), linked to the main appeal the
+    # citizen follows; one consolidated answer notice goes out when every part is answered.
+    copy_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name=_("copy of"),
+    )
+    consolidated_at = models.DateTimeField(
+        _("consolidated answer sent"),
+        null=True,
+        blank=True,
+        help_text=_("When every organization had answered its part and the citizen was told once."),
     )
     executor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -715,6 +752,16 @@ class Event(models.Model):
         RECEIVE_DOCUMENT_REPLY = (
             "receive_document_reply",
             _("documents received from another body"),
+        )
+        # Officials and copies to several competent bodies
+        COMPLAINT_ABOUT_OFFICIAL = (
+            "complaint_about_official",
+            _("marked as a complaint about the actions of an official"),
+        )
+        SEND_COPIES = "send_copies", _("copies sent to other competent organizations")
+        CONSOLIDATE_ANSWERS = (
+            "consolidate_answers",
+            _("every organization has answered: one consolidated answer sent to the citizen"),
         )
         # Marks of the actions and sweeps that change no status
         VIEW_CONTACTS = "view_contacts", _("contacts viewed")

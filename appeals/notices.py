@@ -44,6 +44,8 @@ SUBJECTS = {
         "Appeal %(number)s is answered: the answer is addressed to you as the signers' representative"
     ),
     "answer_copy": _("A copy of the answer to collective appeal %(number)s that you signed"),
+    "copies_sent": _("Appeal %(number)s is sent to several organizations"),
+    "answered_all": _("Every organization has answered appeal %(number)s: please rate the answers"),
 }
 
 
@@ -53,6 +55,7 @@ REQUIRED_BY = {
     "redirected": Notice.FORWARDED,
     "deadline_extended": Notice.EXTENDED,
     "answered": Notice.ANSWERED,
+    "answered_all": Notice.ANSWERED,  # the consolidated answer of an appeal sent to several bodies
 }
 
 

@@ -21,7 +21,8 @@ class WidgetAppealForm(AppealForm):
         self.fields["address"].required = True
         # No map and no public problems in the frame: a widget appeal stays a private letter.
         # The answer is read in the cabinet (the frame's form has no e-mail choice).
-        for name in ("latitude", "longitude", "is_public", "answer_by_email"):
+        # The frame's organization is the addressee; its officials are on its public page.
+        for name in ("latitude", "longitude", "is_public", "answer_by_email", "addressee"):
             del self.fields[name]
         self.categories = list(widget_categories(organization=organization))
         groups: dict[str, list] = {}

@@ -117,6 +117,13 @@ TRANSITIONS: dict[str, Move] = {
     A.COSIGN: _move({S.SUBMITTED}),
     A.WITHDRAW_SIGNATURE: _move({S.SUBMITTED}),
     A.CHOOSE_REPRESENTATIVE: _move({S.SUBMITTED, *WORKING}),
+    # A complaint about an official's actions, recorded by the moderator before the answer: the
+    # official may no longer review, answer or sign it (appeals/services/officials.py).
+    A.COMPLAINT_ABOUT_OFFICIAL: _move({S.SUBMITTED, *WORKING}),
+    # Copies to several competent bodies (appeals/services/copies.py): sent from the main appeal
+    # under review; the consolidated answer once every part is answered or closed.
+    A.SEND_COPIES: _move(WORKING),
+    A.CONSOLIDATE_ANSWERS: _move({S.ANSWERED, S.CLOSED}),
 }
 
 

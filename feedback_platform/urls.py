@@ -49,4 +49,5 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     path("widget.js", widget.loader, name="widget_loader"),
     path("widget/<slug:slug>/", widget.widget_form, name="widget_form"),
+    path("organizations/", include("organizations.urls")),
 ]

@@ -11,6 +11,7 @@ from organizations.models import (
     Category,
     Membership,
     Municipality,
+    Official,
     Organization,
     Region,
     RoutingRule,
@@ -39,6 +40,15 @@ class MembershipInline(SafeAdminInputMixin, admin.TabularInline):
     fk_name = "organization"
 
 
+class OfficialInline(SafeAdminInputMixin, admin.TabularInline):
+    """The officials citizens may address (heads keep them in the staff dashboard too)."""
+
+    model = Official
+    extra = 0
+    fields = ["order", "name", "position", "membership", "is_active"]
+    autocomplete_fields = ["membership"]
+
+
 @admin.register(Organization)
 class OrganizationAdmin(SafeAdminInputMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "region", "parent", "inn", "is_active"]
@@ -47,7 +57,7 @@ class OrganizationAdmin(SafeAdminInputMixin, admin.ModelAdmin):
     list_select_related = ["region", "parent"]
     autocomplete_fields = ["parent", "municipalities"]
     prepopulated_fields = {"slug": ["short_name"]}
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, OfficialInline]
     list_per_page = 50
     formfield_overrides = {
         models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}

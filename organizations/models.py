@@ -419,3 +419,61 @@ class Membership(models.Model):
                     {"region": _("Moderators and analysts are scoped to a region.")}
                 )
             self.organization = None
+
+
+class Official(models.Model):
+    """An official of an organization a citizen may address an appeal to (listed on its page).
+
+    Linked to the staff Membership of the person where they work on the platform: a complaint
+    about this official's actions is then never assigned to, taken by or signed by that account.
+    """
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="officials",
+        verbose_name=_("organization"),
+    )
+    name = models.CharField(_("full name"), max_length=200)
+    position = models.CharField(_("position held"), max_length=300)
+    membership = models.ForeignKey(
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="officials",
+        verbose_name=_("staff account"),
+        help_text=_(
+            "The official's own staff membership in this organization, if they work on the "
+            "platform: complaints about their actions then never reach them."
+        ),
+    )
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Smaller numbers are listed first.")
+    )
+    is_active = models.BooleanField(
+        _("listed"), default=True, help_text=_("Unlisted officials cannot be addressed.")
+    )
+
+    class Meta:
+        verbose_name = _("official")
+        verbose_name_plural = _("officials")
+        ordering = ["organization", "order", "name", "pk"]
+        indexes = [
+            models.Index(
+                fields=["organization", "order", "name"],
+                condition=Q(is_active=True),
+                name="official_listed_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.position}"
+
+    def clean(self) -> None:
+        membership = self.membership
+        if membership is not None and (
+            membership.organization_id != self.organization_id
+            or membership.role not in Membership.ORGANIZATION_ROLES
+        ):
+            raise ValidationError({"membership": _("Choose a staff member of this organization.")})

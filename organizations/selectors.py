@@ -12,6 +12,7 @@ from organizations.models import (
     Category,
     Membership,
     Municipality,
+    Official,
     Organization,
     Region,
     RoutingRule,
@@ -292,3 +293,59 @@ def matching_organizations(
     if is_ascii_digits(query):
         match |= Q(inn__startswith=query)
     return organizations.filter(match)
+
+
+def listed_officials(*, organization_id: int | None) -> QuerySet[Official]:
+    """The officials an organization lists (its public page, the filing form's «Кому адресовано»)."""
+    if organization_id is None:
+        return Official.objects.none()
+    return Official.objects.filter(organization_id=organization_id, is_active=True).order_by(
+        "order", "name", "pk"
+    )
+
+
+def officials_of(*, organization_ids) -> QuerySet[Official]:
+    """Every official of these organizations, listed or not, for the heads who keep the list."""
+    return (
+        Official.objects.filter(organization_id__in=organization_ids)
+        .select_related("organization", "membership__user")
+        .order_by("organization__name", "organization_id", "order", "name", "pk")
+    )
+
+
+def official_user_id(official: Official | None) -> int | None:
+    """The staff account of an official (None: not linked, or no official)."""
+    if official is None or official.membership_id is None:
+        return None
+    return (
+        Membership.objects.filter(pk=official.membership_id)
+        .values_list("user_id", flat=True)
+        .first()
+    )
+
+
+def public_organization(*, slug: str) -> Organization | None:
+    """An active organization by its public slug, for its public page."""
+    return (
+        Organization.objects.filter(slug=slug, is_active=True)
+        .select_related("region", "parent")
+        .prefetch_related(
+            Prefetch(
+                "officials",
+                queryset=Official.objects.filter(is_active=True).order_by("order", "name", "pk"),
+                to_attr="listed_officials",
+            )
+        )
+        .first()
+    )
+
+
+def official_of(*, organization_id: int, user_id: int | None) -> Official | None:
+    """The official an organization lists for a staff account (the person who signed an answer)."""
+    if user_id is None:
+        return None
+    return (
+        Official.objects.filter(organization_id=organization_id, membership__user_id=user_id)
+        .order_by("-is_active", "pk")
+        .first()
+    )

@@ -31,17 +31,21 @@ from appeals.models import (
 from appeals.selectors import materials
 from core import outbox
 from core.models import Notification
-from organizations.models import Category
-from organizations.selectors import Route, rule_routes
-from places.selectors import house_routes
+from organizations.errors import RoutingError
+from organizations.models import Category, Organization
+from organizations.selectors import Route, leaf_category_list, region_municipalities, rule_routes
+from places.selectors import house_routes, match_house
+from places.selectors import route_appeal as route_with_registry
 
 SIMILAR_LIMIT = 5
 SIMILAR_WINDOW = timedelta(days=90)
 
 
 def citizen_appeals(*, user) -> QuerySet[Appeal]:
+    """The citizen's appeals; a copy sent to another organization is a part of its main appeal
+    (appeals/services/copies.py) and shows on that appeal's page, not as a row of its own."""
     return (
-        Appeal.objects.filter(citizen=user)
+        Appeal.objects.filter(citizen=user, copy_of__isnull=True)
         .select_related("category", "organization", "municipality", "region")
         .order_by("-submitted_at")
     )
@@ -54,6 +58,7 @@ _CITIZEN_PAGE_FLAGS = {
     "has_clarifications": Exists(ClarificationMessage.objects.filter(appeal=OuterRef("pk"))),
     "has_own_files": Exists(Attachment.objects.filter(appeal=OuterRef("pk"), answer__isnull=True)),
     "has_materials_requests": Exists(MaterialsRequest.objects.filter(appeal=OuterRef("pk"))),
+    "has_copies": Exists(Appeal.objects.filter(copy_of=OuterRef("pk"))),
 }
 
 
@@ -61,12 +66,34 @@ def get_appeal_for_citizen(*, user, number: str) -> Appeal:
     """The citizen's own appeal, with what its page shows; anyone else's is a 404."""
     appeal = (
         Appeal.objects.filter(citizen=user, number=number)
-        .select_related("category__parent", "organization", "municipality", "region", "incident")
+        .select_related(
+            "category__parent",
+            "organization",
+            "municipality",
+            "region",
+            "incident",
+            "addressee",
+            "copy_of__organization",
+        )
         .annotate(**_CITIZEN_PAGE_FLAGS)
         .first()
     )
     if appeal is None:
         raise Http404
+    # The parts of an appeal sent to several organizations, each with its answers (one query
+    # for the parts, one for their answers); an appeal without copies asks nothing.
+    appeal.parts = (
+        list(
+            Appeal.objects.filter(copy_of=appeal)
+            .select_related("organization")
+            .prefetch_related(
+                Prefetch("answers", queryset=Answer.objects.select_related("organization"))
+            )
+            .order_by("pk")
+        )
+        if appeal.has_copies
+        else []
+    )
     lookups = [
         Prefetch(
             "events",
@@ -220,7 +247,11 @@ def with_routes(appeals: list[Appeal]) -> list[Appeal]:
                 organization=appeal.organization,
                 source=Route.Source.PROPOSED,
                 reason=str(
-                    _("the supervising body of the organization whose answer is complained about")
+                    _("the organization of the official the appeal is addressed to")
+                    if appeal.addressee_id and not appeal.complaint_about_id
+                    else _(
+                        "the supervising body of the organization whose answer is complained about"
+                    )
                 ),
             )
         elif appeal.incident_id is not None:
@@ -248,12 +279,28 @@ def get_appeal_for_moderation(*, user, number: str) -> Appeal:
             "organization",
             "house__street__settlement",
             "incident__organization",
+            "addressee__organization",
+            "complained_official",
+            "copy_of",
         )
         .first()
     )
     if appeal is None:
         raise Http404
     return appeal
+
+
+def parts_of_appeal(*, appeal: Appeal) -> list[Appeal]:
+    """The main appeal and its copies (appeals/services/copies.py), with their organizations, for
+    the staff and moderation pages; empty for an appeal sent to one organization."""
+    main_id = appeal.copy_of_id or appeal.pk
+    rows = list(
+        Appeal.objects.filter(Q(pk=main_id) | Q(copy_of_id=main_id))
+        .select_related("organization")
+        .only("number", "status", "due_at", "answered_at", "copy_of_id", "organization__name")
+        .order_by("pk")
+    )
+    return rows if len(rows) > 1 else []
 
 
 def similar_open_appeals(
@@ -311,3 +358,26 @@ def public_counts(*, region_id: int) -> dict:
         processed=Count("pk", filter=Q(status__in=[Appeal.Status.ANSWERED, Appeal.Status.CLOSED])),
         total=Count("pk"),
     )
+
+
+def expected_organization(
+    *, category_id: int | None, municipality_id: int | None, address: str = "", region=None
+) -> Organization | None:
+    """The organization an appeal being filed would go to, as registration would route it (the
+    address registry for the typed address, then the rules); None while the category or the
+    municipality is not chosen, or nothing routes it (the moderator then chooses)."""
+    if category_id is None or municipality_id is None:
+        return None
+    category = next((c for c in leaf_category_list() if c.pk == category_id), None)
+    municipality = next(
+        (m for m in region_municipalities(region=region) if m.pk == municipality_id), None
+    )
+    if category is None or municipality is None:
+        return None
+    house = match_house(text=address.strip(), municipality_id=municipality.pk) if address else None
+    try:
+        return route_with_registry(
+            category=category, municipality=municipality, house=house
+        ).organization
+    except RoutingError:
+        return None

@@ -54,7 +54,9 @@ def queue(*, user, filters: QueueFilter, zone: str = "Asia/Kamchatka") -> QueryS
     Full-text search uses PostgreSQL's `russian` configuration over the appeal's text and address
     (GIN index); a query that looks like a number matches the public number instead.
     """
-    rows = staff_appeals(user=user).select_related("category", "municipality", "executor")
+    rows = staff_appeals(user=user).select_related(
+        "category", "municipality", "executor", "addressee"
+    )
     tab = filters.tab if filters.tab in TABS else "open"
     if tab == "open":
         rows = rows.filter(status__in=Appeal.OPEN_STATUSES)
@@ -136,6 +138,7 @@ def get_appeal_for_staff(*, user, number: str) -> Appeal:
             has_answer_draft=Exists(AnswerDraft.objects.filter(appeal=OuterRef("pk"))),
             has_materials_requests=Exists(MaterialsRequest.objects.filter(appeal=OuterRef("pk"))),
             has_document_requests=Exists(DocumentRequest.objects.filter(appeal=OuterRef("pk"))),
+            has_copies=Exists(Appeal.objects.filter(copy_of=OuterRef("pk"))),
         )
         # What the page and the actions read (the complained-of organization only by its id).
         .select_related(
@@ -149,6 +152,9 @@ def get_appeal_for_staff(*, user, number: str) -> Appeal:
             "topic",
             "outage__organization",
             "outage__region",
+            "addressee",
+            "complained_official",
+            "copy_of__organization",
         )
         .prefetch_related(
             Prefetch(

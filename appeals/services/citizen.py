@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals import attachments, deadlines, permissions
 from appeals.models import Appeal, Attachment, ClarificationMessage, Event, Rating
+from appeals.services import copies
 from appeals.services.common import local_date
 from appeals.workflow import transition
 from core.errors import DomainError, NotAllowed
@@ -153,6 +154,13 @@ def rate_appeal(*, citizen, appeal_id: int, score: int, solved: bool, comment: s
         owner_check(citizen)(appeal)
         if Rating.objects.filter(appeal=appeal, answer__review_round=appeal.review_round).exists():
             raise DomainError(_("You have already rated this answer."))
+        if copies.awaiting_other_parts(appeal):
+            raise DomainError(
+                _(
+                    "The appeal was sent to several organizations: the answers are rated once "
+                    "every one of them has answered."
+                )
+            )
 
     outcome = transition(
         appeal_id=appeal_id,

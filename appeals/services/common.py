@@ -3,9 +3,11 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext_lazy as _
+
 from appeals import deadlines, permissions
 from appeals.models import Appeal
-from core.errors import NotAllowed
+from core.errors import DomainError, NotAllowed
 
 
 def local_date(appeal: Appeal, moment: datetime | None) -> str:
@@ -37,3 +39,17 @@ def staff_check(actor):
             raise NotAllowed()
 
     return check
+
+
+def check_receiving_organization(appeal: Appeal, organization) -> None:
+    """An organization that is to review `appeal` (a redirect, a copy): an active participant of
+    its region, and never the organization it complains about."""
+    if organization.pk == appeal.complained_organization_id:
+        raise DomainError(
+            _("The appeal complains about «%(organization)s» and cannot be sent to it.")
+            % {"organization": organization}
+        )
+    if organization.region_id != appeal.region_id or not organization.is_active:
+        raise DomainError(
+            _("The organization must be an active participant of the appeal's region.")
+        )

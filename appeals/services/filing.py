@@ -14,7 +14,7 @@ from appeals.models import Appeal, Attachment, Event
 from core.errors import DomainError
 from core.outbox import notify
 from core.uploads import AttachmentError
-from organizations.models import Category, Municipality, Organization
+from organizations.models import Category, Municipality, Official, Organization
 from outages.selectors import outage_under_way
 from places.models import House
 from regimes.selectors import regime_version_for
@@ -72,9 +72,13 @@ def _submit(
     answer_by_email: bool,
     actor,
     is_public: bool,
+    addressee: Official | None,
+    complained_official: Official | None,
 ) -> Appeal:
     if category.parent_id is None or not category.is_active:
         raise DomainError(_("Choose a category, not a whole section."))
+    if addressee is not None and (not addressee.is_active or not addressee.organization.is_active):
+        raise DomainError(_("This official is no longer listed: choose another or none."))
     drafts = (
         list(
             Attachment.objects.filter(draft_key=draft_key, appeal__isnull=True, uploaded_by=citizen)
@@ -110,8 +114,11 @@ def _submit(
         is_public=is_public,
         complaint_about=complaint_about,
         # A proposal for the moderator (registration may choose another): the supervising body
-        # of a complaint about an answer.
-        organization=proposed_organization,
+        # of a complaint about an answer, the organization of the official addressed.
+        organization=proposed_organization
+        or (addressee.organization if addressee is not None else None),
+        addressee=addressee,
+        complained_official=complained_official,
         answer_by_email=answer_by_email,
         outage=outage,
         submitted_at=now,
@@ -164,6 +171,8 @@ def submit_appeal(
     answer_by_email: bool = False,
     actor=None,
     is_public: bool = False,
+    addressee: Official | None = None,
+    complained_official: Official | None = None,
 ) -> Appeal:
     """Submit an appeal for moderation and give it its public number.
 
@@ -175,7 +184,9 @@ def submit_appeal(
     A published outage under way at the address (the house, or without one the whole
     municipality) links the appeal to it (`outage`, named in the submit event).
     `is_public`: the citizen asked to show it on /problems/ (after moderation, without personal
-    data, the text only once a moderator has checked it).
+    data, the text only once a moderator has checked it). `addressee`: the official of an
+    organization the citizen addressed («Кому адресовано»); their organization is proposed to the
+    moderator.
     """
     # No look-up first: the unique form token refuses the second INSERT, and the transaction
     # (number counter included) is rolled back. A filing costs one query less that way.
@@ -201,6 +212,8 @@ def submit_appeal(
             answer_by_email=answer_by_email,
             actor=actor or citizen,
             is_public=is_public,
+            addressee=addressee,
+            complained_official=complained_official,
         )
     except IntegrityError:
         # The same form was submitted before (a double click, Back and resubmit) or concurrently:

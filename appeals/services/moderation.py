@@ -1,5 +1,7 @@
 """Moderation: the regional moderator registers, rejects or merges submitted appeals (3-day window)."""
 
+from collections.abc import Sequence
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,12 +39,17 @@ def accept_appeal(
     organization: Organization | None = None,
     category: Category | None = None,
     comment: str = "",
+    copies: Sequence[Organization] = (),
+    tell_citizen: bool = True,
 ) -> Appeal:
     """Register a submitted appeal and route it.
 
     The moderator may correct the category and choose the organization; otherwise the routing rules
     decide. Effect: `registered`, the answer term starts (`due_at`), the citizen is told the number,
-    the organization and the due date.
+    the organization and the due date. `copies`: other competent organizations that each get a
+    copy for their part (appeals/services/copies.py), in the same transaction: a refused copy
+    leaves the appeal unregistered. `tell_citizen=False` registers a copy, whose notice is the
+    main appeal's.
     """
 
     def check(appeal: Appeal) -> None:
@@ -61,7 +68,8 @@ def accept_appeal(
         if category is not None:
             appeal.category = category
         # The moderator's choice; else the body proposed at filing (the supervising body of a
-        # complaint about an answer); else the address registry, then the routing rules.
+        # complaint about an answer, the organization of the addressed official); else the
+        # address registry, then the routing rules.
         if organization is not None:
             appeal.organization = organization
         elif appeal.organization_id is not None:
@@ -115,7 +123,11 @@ def accept_appeal(
         data=data,
     )
     appeal = outcome.appeal
-    if outcome.changed:
+    if outcome.changed and copies:
+        from appeals.services.copies import send_copies  # copies register through this function
+
+        send_copies(moderator=moderator, appeal_id=appeal.pk, organizations=copies, comment=comment)
+    if outcome.changed and tell_citizen:
         notify_citizen(
             appeal=appeal,
             template="registered",

@@ -15,13 +15,14 @@ from appeals import attachments, deadlines
 from appeals.identification import account_assurance
 from appeals.models import Appeal, Attachment, Event, Ground
 from appeals.notices import notify_citizen
+from appeals.services import copies
 from appeals.services.citizen import citizen_file_count, draft_files, owner_check
 from appeals.services.common import local_date
 from appeals.services.filing import submit_appeal
 from appeals.workflow import transition
 from core.errors import DomainError
 from core.outbox import notify
-from organizations.selectors import heads_by_organization
+from organizations.selectors import heads_by_organization, official_of
 from regimes.selectors import meets, regime_version_by_id, regime_version_for
 
 S = Appeal.Status
@@ -48,12 +49,30 @@ def withdraw_appeal(*, citizen, appeal_id: int, reason: str = "") -> Appeal:
 
     Effect: a submitted appeal is not registered (rejected on the ground «withdrawn»), one under
     review is closed on that ground; the organization is told, the citizen gets the notice.
+    An appeal sent to several organizations stops at each of them (its copies under review are
+    withdrawn with it, each organization told); a copy withdrawn alone ends that part only.
     """
 
     done = Appeal.objects.filter(pk=appeal_id, citizen=citizen, ground=Ground.WITHDRAWN).first()
     if done is not None:  # sent twice (a double click): withdrawn already
         return done
+    appeal = _withdraw(citizen=citizen, appeal_id=appeal_id, reason=reason)
+    notify(
+        recipient=citizen,
+        appeal=appeal,
+        template="closed",
+        context={"ground": Ground.WITHDRAWN, "comment": ""},
+    )
+    if appeal.copy_of_id is not None:
+        copies.part_done(appeal)  # the last part still under review: the others' answers
+    for copy_id in appeal.copies.filter(
+        status__in=[S.SUBMITTED, *Appeal.OPEN_STATUSES]
+    ).values_list("pk", flat=True):
+        _withdraw(citizen=citizen, appeal_id=copy_id, reason=reason)
+    return appeal
 
+
+def _withdraw(*, citizen, appeal_id: int, reason: str) -> Appeal:
     def choose(appeal: Appeal) -> str:
         return S.REJECTED if appeal.status == S.SUBMITTED else S.CLOSED
 
@@ -73,16 +92,8 @@ def withdraw_appeal(*, citizen, appeal_id: int, reason: str = "") -> Appeal:
         reason_code=Ground.WITHDRAWN,
         comment=reason.strip(),
     )
-    appeal = outcome.appeal
-    if outcome.changed:
-        notify(
-            recipient=citizen,
-            appeal=appeal,
-            template="closed",
-            context={"ground": Ground.WITHDRAWN, "comment": ""},
-        )
-        _tell_the_organization(appeal, template="withdrawn")
-    return appeal
+    _tell_the_organization(outcome.appeal, template="withdrawn")
+    return outcome.appeal
 
 
 @transaction.atomic
@@ -164,6 +175,7 @@ def complain_about_answer(*, citizen, appeal_id: int, text: str) -> Appeal:
         comment=text,
     )
     original = outcome.appeal
+    answer = original.answers.order_by("-review_round").first()
     complaint = submit_appeal(
         citizen=citizen,
         category=original.category,
@@ -171,6 +183,11 @@ def complain_about_answer(*, citizen, appeal_id: int, text: str) -> Appeal:
         address=original.address,
         text=text,
         complained_organization=original.organization,
+        # The answer is the act of whoever signed it (or wrote it): a complaint about it never
+        # reaches them (appeals/services/officials.py).
+        complained_official=official_of(
+            organization_id=answer.organization_id, user_id=answer.signed_by_id or answer.author_id
+        ),
         complaint_about=original,
         proposed_organization=supervising_body(original),
         idempotency_key=uuid.uuid4(),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals import attachments, deadlines, permissions
 from appeals.models import AnswerDraft, Appeal, Attachment, Event
+from appeals.services.officials import check_not_complained_official, complained_user_id
 from appeals.services.work import _staff, check_outcome, release_answer
 from appeals.workflow import transition
 from core.errors import DomainError, NotAllowed
@@ -20,6 +21,8 @@ from regimes.models import Signer
 
 def may_sign(user, appeal: Appeal) -> bool:
     """Whether `user` may release the appeal's answer under its regime."""
+    if appeal.complained_official_id is not None and complained_user_id(appeal) == user.pk:
+        return False  # a complaint about their own actions (appeals/services/officials.py)
     regime = deadlines.regime_of(appeal)
     if regime is None or regime.signer == Signer.EXECUTOR:
         return permissions.can_work_on(user, appeal)
@@ -39,7 +42,7 @@ def signer_needed(*, appeal_id: int, actor) -> bool | None:
     """None: the regime asks for no signature; False: `actor` signs it; True: another must."""
     appeal = (
         Appeal.objects.filter(pk=appeal_id)
-        .only("pk", "regime_version_id", "organization_id", "status")
+        .only("pk", "regime_version_id", "organization_id", "status", "complained_official_id")
         .first()
     )
     if appeal is None:
@@ -68,7 +71,8 @@ def _signers(appeal: Appeal) -> list:
             organization_id=appeal.organization_id, signs_answers=True, user__is_active=True
         ).select_related("user")
     ]
-    return list({user.pk: user for user in [*heads, *authorised]}.values())
+    excluded = complained_user_id(appeal)
+    return list({user.pk: user for user in [*heads, *authorised] if user.pk != excluded}.values())
 
 
 @transaction.atomic
@@ -91,6 +95,7 @@ def send_for_signature(
 
     def check(appeal: Appeal) -> None:
         _staff(actor)(appeal)
+        check_not_complained_official(appeal, actor)
         check_outcome(appeal, outcome)
         if pending_draft(appeal) is not None:
             raise DomainError(_("An answer to this appeal is already waiting for signature."))
@@ -133,6 +138,7 @@ def sign_answer(
         raise DomainError(_("The answer is empty."))
 
     def check(locked: Appeal) -> None:
+        check_not_complained_official(locked, signer)
         if not may_sign(signer, locked):
             raise NotAllowed(_("Only the person the rules name may sign this answer."))
 
@@ -160,6 +166,7 @@ def return_for_rework(*, signer, appeal_id: int, comment: str) -> Appeal:
     result = {}
 
     def check(appeal: Appeal) -> None:
+        check_not_complained_official(appeal, signer)
         if not may_sign(signer, appeal):
             raise NotAllowed(_("Only the person the rules name may sign this answer."))
         result["draft"] = pending_draft(appeal)

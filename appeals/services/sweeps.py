@@ -231,6 +231,9 @@ def remind_to_rate(*, now: datetime | None = None, batch: int = BATCH) -> int:
             status=Appeal.Status.ANSWERED,
             rating_reminded_at__isnull=True,
             rating_requested_at__lte=now - RATING_REMINDER_AFTER,
+            # A copy's rating request is its main appeal's (appeals/services/copies.py): one
+            # reminder, for the appeal the citizen follows.
+            copy_of__isnull=True,
         ),
         order="rating_requested_at",
         batch=batch,

@@ -10,8 +10,10 @@ from appeals import attachments, deadlines, permissions
 from appeals.identification import answer_email_allowed
 from appeals.models import Answer, Appeal, Attachment, ClarificationMessage, Event, Ground
 from appeals.notices import notify_citizen
+from appeals.services import copies
 from appeals.services.collective import notify_signers_of_answer
-from appeals.services.common import local_date
+from appeals.services.common import check_receiving_organization, local_date
+from appeals.services.officials import check_not_complained_official
 from appeals.services.support import notify_supporters_of_answer
 from appeals.workflow import transition
 from core.errors import DomainError, NotAllowed
@@ -44,6 +46,10 @@ def _head(actor):
 def take_appeal(*, executor, appeal_id: int) -> Appeal:
     """The executor takes a registered appeal into work."""
 
+    def check(appeal: Appeal) -> None:
+        _staff(executor)(appeal)
+        check_not_complained_official(appeal, executor)
+
     def apply(appeal: Appeal) -> None:
         appeal.executor = executor
 
@@ -51,7 +57,7 @@ def take_appeal(*, executor, appeal_id: int) -> Appeal:
         appeal_id=appeal_id,
         action=Event.Action.TAKE,
         actor=executor,
-        check=_staff(executor),
+        check=check,
         apply=apply,
     ).appeal
 
@@ -71,6 +77,7 @@ def assign_appeal(*, head, appeal_id: int, executor) -> Appeal:
                 _("%(person)s does not work in the responsible organization.")
                 % {"person": executor}
             )
+        check_not_complained_official(appeal, executor)
 
     def apply(appeal: Appeal) -> None:
         appeal.executor = executor
@@ -105,6 +112,10 @@ def request_clarification(*, actor, appeal_id: int, text: str) -> Appeal:
     if not text.strip():
         raise DomainError(_("Write what needs clarifying."))
 
+    def check(appeal: Appeal) -> None:
+        _staff(actor)(appeal)
+        check_not_complained_official(appeal, actor)
+
     def apply(appeal: Appeal) -> None:
         if appeal.executor_id is None:
             appeal.executor = actor
@@ -113,7 +124,7 @@ def request_clarification(*, actor, appeal_id: int, text: str) -> Appeal:
         appeal_id=appeal_id,
         action=Event.Action.REQUEST_CLARIFICATION,
         actor=actor,
-        check=_staff(actor),
+        check=check,
         apply=apply,
         comment=text.strip(),
     )
@@ -151,15 +162,7 @@ def redirect_appeal(*, actor, appeal_id: int, organization: Organization, reason
             raise NotAllowed()
         if organization.pk == appeal.organization_id:
             raise DomainError(_("The appeal is already with this organization."))
-        if organization.pk == appeal.complained_organization_id:
-            raise DomainError(
-                _("The appeal complains about «%(organization)s» and cannot be sent to it.")
-                % {"organization": organization}
-            )
-        if organization.region_id != appeal.region_id or not organization.is_active:
-            raise DomainError(
-                _("The organization must be an active participant of the appeal's region.")
-            )
+        check_receiving_organization(appeal, organization)
         if appeal.redirect_count >= STAFF_REDIRECT_LIMIT and not is_moderator:
             raise NotAllowed(
                 _(
@@ -361,6 +364,8 @@ def release_answer(
 
     def check_all(appeal: Appeal) -> None:
         (check or _staff(actor))(appeal)
+        check_not_complained_official(appeal, actor)
+        check_not_complained_official(appeal, author)
         check_outcome(appeal, outcome)
 
     data = {"signed_by": signed_by.pk} if signed_by is not None else {}
@@ -399,7 +404,10 @@ def release_answer(
         # asked for and to an allowed mail domain (appeals/identification.py); always in the cabinet.
         if appeal.answer_by_email and answer_email_allowed(appeal.citizen):
             context["answer_text"] = answer.text
-        notify_citizen(appeal=appeal, template="answered", context=context)
+        # A part of an appeal sent to several organizations: the citizen is told once, when the
+        # last part is answered (appeals/services/copies.py).
+        if not copies.part_done(appeal):
+            notify_citizen(appeal=appeal, template="answered", context=context)
         notify_supporters_of_answer(appeal=appeal)
         notify_signers_of_answer(appeal=appeal, answer=answer)
     return appeal
@@ -446,6 +454,7 @@ def close_on_ground(*, actor, appeal_id: int, ground: str, comment: str = "") ->
             template="closed",
             context={"ground": ground, "comment": comment},
         )
+        copies.part_done(outcome.appeal)
     return outcome.appeal
 
 
@@ -462,7 +471,10 @@ def close_appeal(
     outcome = transition(
         appeal_id=appeal_id, action=Event.Action.CLOSE, actor=actor, apply=apply, reason_code=reason
     )
-    if outcome.changed:
+    # A copy closes unrated with its main appeal (the same consolidated request): the main
+    # appeal's notice tells the citizen.
+    quiet = outcome.appeal.copy_of_id is not None and reason == Appeal.CloseReason.NOT_RATED
+    if outcome.changed and not quiet:
         notify(
             recipient=outcome.appeal.citizen,
             appeal=outcome.appeal,

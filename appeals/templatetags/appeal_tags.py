@@ -150,13 +150,22 @@ def queue_row(appeal: Appeal, is_head: bool = False):
         )
     cells.append(
         format_html(
-            '<td class="nowrap"><a href="{}">{}</a></td><td>{} {}{}</td><td>{}</td><td>{}</td>'
+            '<td class="nowrap"><a href="{}">{}</a>{}</td><td>{} {}{}{}</td><td>{}</td><td>{}</td>'
             "<td>{}</td><td>{}</td><td>{}</td><td>{}{}</td>",
             reverse("staff:appeal", args=[number]),
             number,
+            format_html(' <span class="muted">· {}</span>', gettext("copy"))
+            if appeal.copy_of_id
+            else "",
             appeal.category.name,
             regime_badge(appeal),
             collective_mark(appeal),
+            format_html(
+                '<br><span class="muted">{}</span>',
+                gettext("addressed to %(official)s") % {"official": appeal.addressee.name},
+            )
+            if appeal.addressee_id
+            else "",
             appeal.municipality.name,
             formats.date_format(timezone.localtime(appeal.submitted_at), "d.m.Y"),
             executor.get_initials_name() if executor is not None else "—",

@@ -38,6 +38,7 @@ from appeals.selectors import collective as collective_selectors
 from appeals.selectors.support import supported_problems
 from appeals.services import collective
 from appeals.services.citizen import keep_reply_uploads
+from appeals.services.copies import awaiting_other_parts
 from appeals.services.filing import keep_draft_uploads
 from appeals.views import drafts, materials_context
 from appeals.views.support import nearby_for
@@ -92,6 +93,24 @@ def new_appeal(request):
         return render(request, "appeals/new.html", {"form": form, "drafts": []}, status=429)
     key = drafts.draft_key(request, "idempotency_key")
     drafts.remove_ticked(request, key)
+    if "show_addressees" in request.POST:
+        # Without JavaScript: the form comes back with the officials of the organization its
+        # category, municipality and address route to; nothing is filed, nothing is lost.
+        form.is_valid()
+        form.errors.clear()
+        drafts.keep_good_files(
+            request,
+            form,
+            key,
+            lambda uploads: keep_draft_uploads(
+                citizen=request.user, draft_key=key, uploads=uploads
+            ),
+        )
+        return render(
+            request,
+            "appeals/new.html",
+            {"form": form, "drafts": drafts.kept(request, key), "addressees_shown": True},
+        )
     if form.is_valid():
         data = form.cleaned_data
         outcome = attempt(
@@ -110,6 +129,7 @@ def new_appeal(request):
                 longitude=data["longitude"],
                 is_public=data["is_public"],
                 answer_by_email=data["answer_by_email"],
+                addressee=data["addressee"],
             ),
             form=form,
             fields={AttachmentError: "files"},
@@ -171,6 +191,20 @@ def category_options(request):
         request,
         "appeals/includes/category_options.html",
         {"categories": categories, "term_label": term_label},
+    )
+
+
+@login_required
+@require_GET
+def addressee_options(request):
+    """htmx: the «Кому адресовано» options for the organization the chosen category,
+    municipality and address route to (the same list the form validates against)."""
+    form = AppealForm(request.GET, region=_region(), user=request.user)
+    chosen = request.GET.get("addressee", "")
+    return render(
+        request,
+        "appeals/includes/addressee_options.html",
+        {"choices": form.fields["addressee"].choices, "chosen": chosen},
     )
 
 
@@ -253,11 +287,19 @@ def _files_left(appeal) -> int:
 
 def _detail_context(appeal, *, reply_form=None, rating_form=None) -> dict:
     answers = list(appeal.answers.all())
-    can_rate = selectors.answer_awaiting_rating(appeal=appeal, answers=answers) is not None
+    parts = [appeal, *appeal.parts] if appeal.parts else []
+    # Sent to several organizations: the answers are rated once every part is answered.
+    awaiting = bool(parts or appeal.copy_of_id) and awaiting_other_parts(appeal)
+    can_rate = (
+        not awaiting
+        and selectors.answer_awaiting_rating(appeal=appeal, answers=answers) is not None
+    )
     working = appeal.status in appeal.OPEN_STATUSES
     return {
         "appeal": appeal,
         "answers": answers,
+        "parts": parts,
+        "awaiting_parts": awaiting,
         # The citizen's rights (59-FZ art. 5): withdraw before the answer, add documents while it
         # is reviewed, complain about an answer to the supervising body.
         "withdraw_form": WithdrawForm()

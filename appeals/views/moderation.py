@@ -8,10 +8,19 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from appeals import selectors, services
-from appeals.forms import AcceptForm, DuplicateForm, RejectForm
+from appeals.forms import (
+    AcceptForm,
+    ComplainedOfficialForm,
+    CopiesForm,
+    DuplicateForm,
+    RejectForm,
+)
 from appeals.problem_forms import PublicTextForm, WithholdTextForm
 from appeals.selectors.public import public_texts_to_check
-from core.actions import attempt
+from appeals.services import copies as copy_services
+from appeals.services import officials as official_services
+from appeals.workflow import WORKING
+from core.actions import attempt, done, run_form
 from core.decorators import role_required
 from organizations import permissions
 
@@ -59,12 +68,27 @@ def review(request, number: str):
     return render(request, "appeals/moderation/review.html", _review_context(appeal))
 
 
+def _official_organizations(appeal, route) -> set[int]:
+    """Whose officials the appeal may complain about: the organization reviewing it (or the one
+    proposed), the organization complained about, the organization of the official addressed."""
+    return {
+        appeal.organization_id or (route.organization.pk if route else None),
+        appeal.complained_organization_id,
+        appeal.addressee.organization_id if appeal.addressee_id else None,
+    } - {None}
+
+
 def _review_context(appeal, **forms) -> dict:
     route = selectors.with_routes([appeal])[0].route
     initial_org = route.organization if route else None
     return {
         "appeal": appeal,
         "route": route,
+        "parts": selectors.parts_of_appeal(appeal=appeal),
+        "working": appeal.status in WORKING,
+        "copies_form": forms.get("copies_form") or CopiesForm(appeal=appeal),
+        "complained_form": forms.get("complained_form")
+        or ComplainedOfficialForm(organization_ids=_official_organizations(appeal, route)),
         "files": appeal.attachments.all(),
         "accept_form": forms.get("accept_form")
         or AcceptForm(
@@ -118,16 +142,85 @@ def accept(request, number: str):
             organization=None if routed else form.cleaned_data["organization"],
             category=None if routed else form.cleaned_data["category"],
             comment="" if routed else form.cleaned_data["comment"],
+            copies=() if routed else form.cleaned_data["copies"],
         )
     )
     if not outcome.ok:
         return _refused(request, appeal, outcome.message, accept_form=form)
     appeal = outcome.value
-    return _done(
+    message = _("Appeal %(number)s is registered and sent to %(organization)s.") % {
+        "number": appeal.number,
+        "organization": appeal.organization,
+    }
+    if not routed and form.cleaned_data["copies"]:
+        message += " " + _("Copies are sent to: %(organizations)s.") % {
+            "organizations": ", ".join(str(o) for o in form.cleaned_data["copies"])
+        }
+    return _done(request, appeal, message)
+
+
+@moderator_required
+@require_POST
+def send_copies(request, number: str):
+    """Copies of an appeal under review to other competent organizations."""
+    appeal = selectors.get_appeal_for_moderation(user=request.user, number=number)
+
+    def sent(made):
+        organizations = ", ".join(str(copy.organization) for copy in made)
+        message = _("Copies of %(number)s are sent to: %(organizations)s.")
+        return done(
+            request,
+            message % {"number": appeal.number, "organizations": organizations},
+            "moderation:review",
+            number=appeal.number,
+        )
+
+    return run_form(
         request,
-        appeal,
-        _("Appeal %(number)s is registered and sent to %(organization)s.")
-        % {"number": appeal.number, "organization": appeal.organization},
+        CopiesForm(request.POST, appeal=appeal),
+        action=lambda data: copy_services.send_copies(
+            moderator=request.user,
+            appeal_id=appeal.pk,
+            organizations=data["copies"],
+            comment=data["comment"],
+        ),
+        success=sent,
+        failure=lambda form: _review_page(request, appeal, copies_form=form),
+        field="copies",
+    )
+
+
+@moderator_required
+@require_POST
+def complained_official(request, number: str):
+    """Mark the appeal as a complaint about an official's actions."""
+    appeal = selectors.get_appeal_for_moderation(user=request.user, number=number)
+    route = selectors.with_routes([appeal])[0].route
+    form = ComplainedOfficialForm(
+        request.POST, organization_ids=_official_organizations(appeal, route)
+    )
+    return run_form(
+        request,
+        form,
+        action=lambda data: official_services.mark_complaint_about_official(
+            moderator=request.user, appeal_id=appeal.pk, official=data["official"]
+        ),
+        success=lambda marked: done(
+            request,
+            _("The appeal is marked as a complaint about the actions of %(official)s.")
+            % {"official": form.cleaned_data["official"].name},
+            "moderation:review",
+            number=appeal.number,
+        ),
+        failure=lambda form: _review_page(request, appeal, complained_form=form),
+        field="official",
+    )
+
+
+def _review_page(request, appeal, **forms):
+    """The review page again, with the form that came back and what was typed in it."""
+    return render(
+        request, "appeals/moderation/review.html", _review_context(appeal, **forms), status=400
     )
 
 

@@ -6,6 +6,8 @@ all a browser without JavaScript gets; with it, a search field asks these endpoi
 from the set its form would accept, for a user who may use that form: anything else is a 404.
 """
 
+import re
+
 from django import forms
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponseBadRequest
@@ -38,12 +40,23 @@ def _matching(organizations: QuerySet[Organization], request) -> QuerySet[Organi
     return matching.order_by("name", "pk")[:LIMIT]
 
 
+# The select a picker fills (`list`): its options' ids start with it, so two pickers on one page
+# (the responsible organization and the copies) never share an id.
+LIST_ID = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
+
 def _answer(request, organizations):
     if organizations is None:
         return HttpResponseBadRequest(
             _("The search text is too long or contains invalid characters.")
         )
-    return render(request, TEMPLATE, {"organizations": organizations, "limit": LIMIT})
+    prefix = request.GET.get("list", "")
+    context = {
+        "organizations": organizations,
+        "limit": LIMIT,
+        "prefix": f"{prefix}-" if LIST_ID.fullmatch(prefix) else "",
+    }
+    return render(request, TEMPLATE, context)
 
 
 @staff_required

@@ -15,11 +15,13 @@ from appeals import permissions as appeal_permissions
 from appeals.letters import letter_response
 from appeals.models import Attachment
 from appeals.selectors import collective as collective_selectors
+from appeals.selectors import parts_of_appeal
 from appeals.selectors import staff as staff_selectors
 from appeals.selectors.staff import fill_placeholders
 from appeals.services import signing, work
 from appeals.services.common import local_date
 from appeals.services.filing import keep_draft_uploads
+from appeals.services.officials import complained_user_id
 from appeals.staff_forms import (
     TAB_LABELS,
     AnswerForm,
@@ -103,7 +105,11 @@ def _page(request, appeal, *, status=200, **forms):
     can_work = appeal_permissions.can_work_on(user, appeal)
     is_head = appeal_permissions.is_head_of(user, appeal)
     allowed = allowed_actions(appeal.status)
-    executors = staff_selectors.executors_of(organization_ids=[appeal.organization_id])
+    # A complaint about an official's actions: never offered to them (appeals/services/officials.py).
+    complained_user = complained_user_id(appeal)
+    executors = staff_selectors.executors_of(organization_ids=[appeal.organization_id]).exclude(
+        pk=complained_user
+    )
     org_query = request.GET.get("org_q", "").strip()
     outcomes = work.outcomes_for(appeal)
     organizations = staff_selectors.redirect_candidates(appeal=appeal, query=org_query)[:50]
@@ -117,6 +123,8 @@ def _page(request, appeal, *, status=200, **forms):
         "show_contacts": forms.pop("show_contacts", False),
         "can_work": can_work,
         "is_head": is_head,
+        "is_complained_official": complained_user is not None and complained_user == user.pk,
+        "parts": (parts_of_appeal(appeal=appeal) if appeal.copy_of_id or appeal.has_copies else []),
         "allowed": allowed,
         "templates": staff_selectors.answer_templates(organization_id=appeal.organization_id),
         "org_query": org_query,

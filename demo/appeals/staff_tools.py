@@ -1,4 +1,5 @@
-"""The demo head's working tools out of the box: answer templates and a widget origin.
+"""The demo head's working tools out of the box: answer templates, a widget origin and the
+officials citizens may address (the head among them, linked to her account).
 
 Self-contained (data and two loaders, no other demo module needed) so it moves with the demo
 loader. Idempotent like the rest of `load_demo`: templates are looked up by title and the origins
@@ -6,7 +7,7 @@ are written only while the organization has none, so nothing an operator changed
 """
 
 from appeals.models import AnswerTemplate
-from organizations.models import Organization
+from organizations.models import Membership, Official, Organization
 
 # Local test pages for the widget: `python -m http.server 8080` in a folder with a page that
 # holds the widget's script tag (README, «Widget on an organization's website»).
@@ -69,6 +70,41 @@ def load_answer_templates(*, organization: Organization) -> int:
     return len(missing)
 
 
+# The officials of the capital's administration; the first is the demo head (head@demo.local).
+DEMO_OFFICIALS = [
+    ("Смирнова Елена Викторовна", "глава администрации", "head@demo.local"),
+    ("Орлов Павел Андреевич", "первый заместитель главы администрации", None),
+    ("Белова Ольга Николаевна", "заместитель главы по городскому хозяйству", None),
+]
+
+
+def load_officials(*, organization: Organization) -> int:
+    """The demo officials the organization does not list yet (by name); returns how many."""
+    existing = set(
+        Official.objects.filter(organization=organization).values_list("name", flat=True)
+    )
+    added = 0
+    for order, (name, position, email) in enumerate(DEMO_OFFICIALS, start=1):
+        if name in existing:
+            continue
+        membership = (
+            Membership.objects.filter(
+                organization=organization, user__email__iexact=email, role=Membership.Role.HEAD
+            ).first()
+            if email
+            else None
+        )
+        Official.objects.create(
+            organization=organization,
+            name=name,
+            position=position,
+            membership=membership,
+            order=order,
+        )
+        added += 1
+    return added
+
+
 def load_widget_origins(*, organization: Organization) -> bool:
     """The local widget origins, only while the organization lists none; True when written."""
     return bool(
@@ -82,10 +118,12 @@ def load_demo_staff_tools(*, organization_id: int) -> str:
     """Both, for the demo head's organization; a line for the command's report."""
     organization = Organization.objects.get(pk=organization_id)
     templates = load_answer_templates(organization=organization)
+    officials = load_officials(organization=organization)
     load_widget_origins(organization=organization)
     organization.refresh_from_db(fields=["widget_origins"])
     origins = ", ".join(organization.embedding_origins) or "—"
     return (
         f"  Шаблоны ответов «{organization.name}»: {len(DEMO_ANSWER_TEMPLATES)} "
-        f"(новых {templates}); сайты виджета: {origins}"
+        f"(новых {templates}); должностные лица: {len(DEMO_OFFICIALS)} (новых {officials}); "
+        f"сайты виджета: {origins}"
     )

@@ -69,7 +69,11 @@
         var value = option.dataset.value;
         var known = Array.prototype.some.call(select.options, function (o) { return o.value === value; });
         if (!known) select.add(new Option(option.dataset.label, value));
-        select.value = value;
+        if (select.multiple) {  // a list of several (the copies): add to the choice
+          Array.prototype.forEach.call(select.options, function (o) { if (o.value === value) o.selected = true; });
+        } else {
+          select.value = value;
+        }
         select.dispatchEvent(new Event("change", { bubbles: true }));
         input.value = option.dataset.label;
         close();

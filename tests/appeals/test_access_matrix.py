@@ -15,7 +15,7 @@ from appeals.models import (
     Incident,
     MaterialsRequest,
 )
-from organizations.models import Membership
+from organizations.models import Membership, Official
 from tests.accounts.factories import UserFactory
 from tests.appeals.factories import make_appeal
 from tests.organizations.factories import MembershipFactory, OrganizationFactory, RegionFactory
@@ -41,6 +41,8 @@ EXEMPT = {
     # The unsubscribe link of an outage notice: a signed token of one subscription, working from
     # the letter without signing in; forged tokens are 404 (tests/outages/test_views.py).
     "outages:unsubscribe",
+    # An active organization's public page: its contacts and the officials it lists, for anyone.
+    "organizations:detail",
 }
 
 COVERED = {
@@ -70,6 +72,8 @@ COVERED = {
     "moderation:duplicate": {"number"},
     "moderation:public_text": {"number"},
     "moderation:withhold_text": {"number"},
+    "moderation:send_copies": {"number"},
+    "moderation:complained_official": {"number"},
     # Public pages: the appeal of the setting is private, so every role (the anonymous visitor
     # included) gets a 404 and none of its data.
     "problems:detail": {"number"},
@@ -96,6 +100,8 @@ COVERED = {
     "staff:record_document_reply": {"number", "document_request_id"},
     "staff:template_edit": {"template_id"},
     "staff:template_delete": {"template_id"},
+    # The officials of the owner's organization: its head only (head_a heads another one).
+    "staff:official_edit": {"official_id"},
     # «Присоединиться»: the matrix's appeal is private, so not a public problem for anybody.
     "problem_join": {"number"},
     "problem_leave": {"number"},
@@ -173,6 +179,9 @@ def setting(db, settings, tmp_path):
     template = AnswerTemplate.objects.create(
         organization=owner_org, title="Шаблон", text="Текст шаблона"
     )
+    official = Official.objects.create(
+        organization=owner_org, name="Секретова Тайна", position="директор", is_active=False
+    )
     people = {"anonymous": None, "other_citizen": UserFactory(email="other@example.ru")}
     for role, org, kind in [
         ("executor_a", org_a, "executor"),
@@ -222,6 +231,7 @@ def setting(db, settings, tmp_path):
         "incident_id": incident.pk,
         "answer_id": answer.pk,
         "outage_id": outage.pk,
+        "official_id": official.pk,
     }
     secrets = [
         owner.email,
@@ -257,6 +267,11 @@ def test_nobody_else_gets_the_object(client, setting, name, role):
                 "body_name": "x",
                 "question": "x",
                 "comment": "x",
+                "copies": "1",
+                "official": setting["kwargs"]["official_id"],
+                "name": "Взлом",
+                "position": "x",
+                "order": "1",
             },
         )
         expected = {302, 403, 404, 405} if person is None else {403, 404, 405}

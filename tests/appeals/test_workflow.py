@@ -20,9 +20,11 @@ from appeals.models import (
 )
 from appeals.services import (
     collective,
+    copies,
     document_requests,
     incidents,
     materials,
+    officials,
     rights,
     signing,
     support,
@@ -37,6 +39,7 @@ from appeals.workflow import (
 )
 from core.errors import AlreadyDone, DomainError
 from core.models import Notification
+from organizations.models import Official
 from tests.accounts.factories import UserFactory
 from tests.appeals.factories import world_appeal
 
@@ -173,6 +176,23 @@ ACTIONS = {
     "choose_representative": lambda w, a: collective.choose_representative(
         citizen=w.citizen, appeal_id=a.pk, cosigner_id=_cosigner(a).pk
     ),
+    # Officials and copies to several competent bodies
+    "complaint_about_official": lambda w, a: officials.mark_complaint_about_official(
+        moderator=w.moderator,
+        appeal_id=a.pk,
+        official=Official.objects.create(
+            organization=w.organization, name="Петров П. П.", position="глава"
+        ),
+    ),
+    "send_copies": lambda w, a: (
+        copies.send_copies(
+            moderator=w.moderator, appeal_id=a.pk, organizations=[w.other_organization]
+        )
+        and _fresh(a)
+    ),
+    "consolidate_answers": lambda w, a: copies.consolidate_answers(
+        appeal_id=_with_answered_copy(w, a).pk
+    ),
     "return_for_rework": lambda w, a: signing.return_for_rework(
         signer=w.head,
         appeal_id=AnswerDraft.objects.create(appeal=a, author=w.executor, text="Убрано.").appeal_id,
@@ -251,6 +271,18 @@ def _cosigner(appeal) -> CoSigner:
     _collective(appeal)
     Appeal.objects.filter(pk=appeal.pk).update(cosigners_count=1)
     return CoSigner.objects.create(appeal=appeal, citizen=_identified())
+
+
+def _with_answered_copy(world, appeal):
+    """The appeal as the main one of a copy its other organization has answered."""
+    world_appeal(
+        world,
+        S.ANSWERED,
+        organization=world.other_organization,
+        copy_of=appeal,
+        number=f"{appeal.number}-2",
+    )
+    return appeal
 
 
 def _made_public(appeal) -> int:

@@ -259,6 +259,13 @@ def test_the_demo_head_has_answer_templates_and_a_widget_origin(client):
     client.force_login(get_user_model().objects.get(email="head@demo.local"))
     page = client.get(reverse("staff:templates")).content.decode()
     assert "Работы выполнены" in page  # the head sees them where they work
+    # the officials citizens may address: the head among them, linked to her account
+    page = client.get(reverse("staff:officials")).content.decode()
+    assert "Смирнова Елена Викторовна" in page and "первый заместитель главы" in page
+    public = client.get(reverse("organizations:detail", args=[head_org.slug])).content.decode()
+    assert "Орлов Павел Андреевич" in public
+    head_official = head_org.officials.get(name="Смирнова Елена Викторовна")
+    assert head_official.membership.user.email == "head@demo.local"
     widget = client.get(f"/widget/{head_org.slug}/", HTTP_SEC_FETCH_DEST="iframe")
     assert (
         "frame-ancestors http://127.0.0.1:8080 http://localhost:8080"

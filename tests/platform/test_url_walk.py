@@ -21,6 +21,7 @@ from django.urls.exceptions import Resolver404
 from django.urls.resolvers import RegexPattern, RoutePattern
 
 from appeals.models import AnswerTemplate, Appeal, DocumentRequest, Incident, MaterialsRequest
+from organizations.models import Official
 from tests.appeals.factories import make_appeal
 from tests.organizations.factories import (
     CategoryFactory,
@@ -44,6 +45,7 @@ KEYS = [
     *("start_date", "end_date", "jurisdiction_id", "appeal", "notification", "remove_draft"),
     *("idempotency_key", "all", "comment", "reason", "days", "rating", "solved", "language"),
     *("documents", "body_name", "organization_inn", "question", "file"),
+    *("addressee", "show_addressees", "copies", "official", "membership", "order", "list"),
 ]
 
 
@@ -113,6 +115,9 @@ def world(region, organization, citizen, executor, head, moderator, analyst, pla
         due_at=appeal.due_at,
     )
     outage = OutageFactory(organization=organization, municipality=municipality)
+    official = Official.objects.create(
+        organization=organization, name="Иванов Иван Иванович", position="глава"
+    )
     survey = make_survey(organization=organization)
     question = survey.questions.get()
     discussion = DiscussionFactory(organization=organization)
@@ -122,6 +127,7 @@ def world(region, organization, citizen, executor, head, moderator, analyst, pla
         "number": [appeal.number],
         "slug": [organization.slug],
         "template_id": [template.pk],
+        "official_id": [official.pk],
         "attachment_id": [1],
         "answer_id": [1],
         "incident_id": [incident.pk],

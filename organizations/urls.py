@@ -1,0 +1,6 @@
+from django.urls import path
+
+from organizations import views
+
+app_name = "organizations"
+urlpatterns = [path("<slug:slug>/", views.organization_page, name="detail")]

@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals import attachments, deadlines, permissions
 from appeals.models import AnswerDraft, Appeal, Attachment, Event
+from appeals.services.common import staff_check
 from appeals.services.officials import check_not_complained_official, complained_user_id
-from appeals.services.work import _staff, check_outcome, release_answer
+from appeals.services.work import check_outcome, release_answer
 from appeals.workflow import transition
 from core.errors import DomainError, NotAllowed
 from core.outbox import notify
@@ -94,7 +95,7 @@ def send_for_signature(
     attachments.check_count(existing=kept, adding=len(uploads))
 
     def check(appeal: Appeal) -> None:
-        _staff(actor)(appeal)
+        staff_check(actor)(appeal)
         check_not_complained_official(appeal, actor)
         check_outcome(appeal, outcome)
         if pending_draft(appeal) is not None:

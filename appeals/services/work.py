@@ -12,7 +12,7 @@ from appeals.models import Answer, Appeal, Attachment, ClarificationMessage, Eve
 from appeals.notices import notify_citizen
 from appeals.services import copies
 from appeals.services.collective import notify_signers_of_answer
-from appeals.services.common import check_receiving_organization, local_date
+from appeals.services.common import check_receiving_organization, local_date, staff_check
 from appeals.services.officials import check_not_complained_official
 from appeals.services.support import notify_supporters_of_answer
 from appeals.workflow import transition
@@ -24,14 +24,6 @@ from regimes.models import Outcome
 FRESH_TERM_REDIRECT_WINDOW = deadlines.FRESH_TERM_REDIRECT_WINDOW
 STAFF_REDIRECT_LIMIT = 3
 MAX_EXTENSION_DAYS = 30
-
-
-def _staff(actor):
-    def check(appeal: Appeal) -> None:
-        if not permissions.can_work_on(actor, appeal):
-            raise NotAllowed()
-
-    return check
 
 
 def _head(actor):
@@ -47,7 +39,7 @@ def take_appeal(*, executor, appeal_id: int) -> Appeal:
     """The executor takes a registered appeal into work."""
 
     def check(appeal: Appeal) -> None:
-        _staff(executor)(appeal)
+        staff_check(executor)(appeal)
         check_not_complained_official(appeal, executor)
 
     def apply(appeal: Appeal) -> None:
@@ -113,7 +105,7 @@ def request_clarification(*, actor, appeal_id: int, text: str) -> Appeal:
         raise DomainError(_("Write what needs clarifying."))
 
     def check(appeal: Appeal) -> None:
-        _staff(actor)(appeal)
+        staff_check(actor)(appeal)
         check_not_complained_official(appeal, actor)
 
     def apply(appeal: Appeal) -> None:
@@ -363,7 +355,7 @@ def release_answer(
             appeal.executor = author
 
     def check_all(appeal: Appeal) -> None:
-        (check or _staff(actor))(appeal)
+        (check or staff_check(actor))(appeal)
         check_not_complained_official(appeal, actor)
         check_not_complained_official(appeal, author)
         check_outcome(appeal, outcome)
@@ -423,7 +415,7 @@ def close_on_ground(*, actor, appeal_id: int, ground: str, comment: str = "") ->
         raise DomainError(_("Choose a ground from the list."))
 
     def check(appeal: Appeal) -> None:
-        _staff(actor)(appeal)
+        staff_check(actor)(appeal)
         regime = deadlines.regime_of(appeal)
         if regime is not None and regime.closing_grounds and ground not in regime.closing_grounds:
             raise DomainError(
@@ -528,7 +520,7 @@ def record_posting(*, actor, appeal_id: int, posted_on, tracking: str = "") -> A
     result = {}
 
     def check(appeal: Appeal) -> None:
-        _staff(actor)(appeal)
+        staff_check(actor)(appeal)
         result["answer"] = appeal.answers.order_by("-review_round").first()
         if result["answer"] is None:
             raise DomainError(_("There is no answer to post yet."))

@@ -247,6 +247,13 @@ def subject_of(notification: Notification) -> str:
     return str(SUBJECTS[notification.template] % notification.context)
 
 
+def with_subjects(notifications):
+    """Set `.subject` on each notification of a list or page shown to a person; returns it."""
+    for notification in notifications:
+        notification.subject = subject_of(notification)
+    return notifications
+
+
 def render(notification: Notification) -> tuple[str, str]:
     """Subject and plain-text body, in Russian (the recipient's language on this platform)."""
     with translation.override(settings.LANGUAGE_CODE):

@@ -22,7 +22,7 @@ from appeals.models import (
 from appeals.services.common import local_date
 from core.input import is_ascii_digits
 from core.models import Notification
-from core.outbox import subject_of
+from core.outbox import with_subjects
 from organizations.models import Organization
 from organizations.selectors import active_organizations, matching_organizations
 
@@ -250,11 +250,10 @@ def fill_placeholders(*, text: str, appeal: Appeal) -> str:
 def citizen_notices(*, appeal: Appeal) -> list[Notification]:
     """What the appeal's author was told, on which channel, and how its delivery went: the proof
     staff show that the citizen was notified (the notices the regime requires are marked)."""
-    rows = list(
-        Notification.objects.filter(appeal=appeal, recipient_id=appeal.citizen_id).order_by(
-            "created_at", "channel"
+    return with_subjects(
+        list(
+            Notification.objects.filter(appeal=appeal, recipient_id=appeal.citizen_id).order_by(
+                "created_at", "channel"
+            )
         )
     )
-    for row in rows:
-        row.subject = subject_of(row)
-    return rows

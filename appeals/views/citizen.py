@@ -44,7 +44,7 @@ from appeals.views import drafts, materials_context
 from appeals.views.support import nearby_for
 from core.actions import attempt
 from core.input import parse_pk
-from core.outbox import mark_read, subject_of
+from core.outbox import mark_read, with_subjects
 from core.uploads import AttachmentError
 from organizations.models import Category
 from organizations.selectors import get_platform_region, leaf_categories
@@ -452,6 +452,4 @@ def notifications(request):
         mark_read(user=request.user)
         return redirect("notifications:list")
     page = Paginator(selectors.inbox(user=request.user), 30).get_page(request.GET.get("page"))
-    for notification in page:
-        notification.subject = subject_of(notification)
-    return render(request, "appeals/notifications.html", {"page": page})
+    return render(request, "appeals/notifications.html", {"page": with_subjects(page)})

@@ -19,9 +19,9 @@ admin_required = role_required(permissions.is_platform_admin)
 @admin_required
 @require_GET
 def background(request):
-    failed = Paginator(health.failed_notifications(), 50).get_page(request.GET.get("page"))
-    for notification in failed:
-        notification.subject = outbox.subject_of(notification)
+    failed = outbox.with_subjects(
+        Paginator(health.failed_notifications(), 50).get_page(request.GET.get("page"))
+    )
     return render(
         request,
         "appeals/health.html",

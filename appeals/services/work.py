@@ -363,6 +363,10 @@ def release_answer(
     data = {"signed_by": signed_by.pk} if signed_by is not None else {}
     if outcome:
         data["outcome"] = outcome
+    # An answer linking to a published answer of general concern names it (answers/).
+    from answers.selectors import linked_answer_data
+
+    data.update(linked_answer_data(text=text, appeal_id=appeal_id))
     moved = transition(
         appeal_id=appeal_id,
         action=Event.Action.ANSWER,

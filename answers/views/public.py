@@ -4,7 +4,9 @@ the filing form shows for the text being typed."""
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from answers import selectors
@@ -62,7 +64,7 @@ def matching(request):
     htmx: the public list searched for that text."""
     text = request.GET.get("text", "")[:MAX_TEXT]
     if not request.htmx:
-        return redirect(f"{request.path.rsplit('matching/', 1)[0]}?{request.GET.urlencode()}")
+        return redirect(f"{reverse('answers:list')}?{urlencode({'q': text[:200]})}")
     region = _region()
     rows = selectors.matching_answers(text=text, region_id=getattr(region, "pk", None))
     response = render(request, "answers/includes/suggestions.html#suggestions", {"suggested": rows})

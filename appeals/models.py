@@ -763,6 +763,8 @@ class Event(models.Model):
             "consolidate_answers",
             _("every organization has answered: one consolidated answer sent to the citizen"),
         )
+        # Federal reporting: staff or the moderator correct the classifier heading (reporting/)
+        CHANGE_TOPIC = "change_topic", _("classifier heading changed")
         # Marks of the actions and sweeps that change no status
         VIEW_CONTACTS = "view_contacts", _("contacts viewed")
         OVERDUE = "overdue", _("the term passed without an answer; the head was alerted")

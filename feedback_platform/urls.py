@@ -16,6 +16,7 @@ from appeals.views import health, problems, widget
 from feedback_platform import views
 from outages.urls import staff_patterns as outage_staff_patterns
 from outages.views import public as outage_views
+from reporting import views as reporting_views
 from surveys.urls import discussion_patterns, survey_patterns
 
 admin.site.site_header = _("Feedback Platform — administration")
@@ -32,6 +33,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("staff/outages/", include(outage_staff_patterns)),
     path("staff/published-answers/", include(answer_staff_patterns)),
+    path("staff/appeals/<str:number>/topic/", reporting_views.change_topic, name="appeal_topic"),
     path("staff/", include(staff_patterns)),
     path("appeals/", include("appeals.urls")),
     path("moderation/", include(moderation_patterns)),

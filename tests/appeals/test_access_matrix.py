@@ -121,6 +121,8 @@ COVERED = {
     "answers_staff:edit": {"published_id"},
     "answers_staff:withdraw": {"published_id"},
     "answers_staff:for_appeal": {"number"},
+    # The classifier heading of an appeal: its organization's staff and its region's moderator.
+    "appeal_topic": {"number"},
 }
 
 ROLES = [

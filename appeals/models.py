@@ -822,7 +822,24 @@ class Event(models.Model):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["appeal", "created_at"], name="event_timeline_idx")]
+        indexes = [
+            models.Index(fields=["appeal", "created_at"], name="event_timeline_idx"),
+            # The Decree 171 ledger (reporting/report.py): a month's registrations, forwardings
+            # and reviews ended without an answer, without reading every event ever written.
+            models.Index(
+                fields=["action", "created_at"],
+                condition=Q(
+                    action__in=[
+                        "accept",
+                        "make_official",
+                        "redirect",
+                        "close_on_ground",
+                        "withdraw",
+                    ]
+                ),
+                name="event_ledger_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.appeal_id} {self.action}"

@@ -763,6 +763,8 @@ class Event(models.Model):
             "consolidate_answers",
             _("every organization has answered: one consolidated answer sent to the citizen"),
         )
+        # Federal reporting: staff or the moderator correct the classifier heading (reporting/)
+        CHANGE_TOPIC = "change_topic", _("classifier heading changed")
         # Marks of the actions and sweeps that change no status
         VIEW_CONTACTS = "view_contacts", _("contacts viewed")
         OVERDUE = "overdue", _("the term passed without an answer; the head was alerted")
@@ -820,7 +822,24 @@ class Event(models.Model):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["appeal", "created_at"], name="event_timeline_idx")]
+        indexes = [
+            models.Index(fields=["appeal", "created_at"], name="event_timeline_idx"),
+            # The Decree 171 ledger (reporting/report.py): a month's registrations, forwardings
+            # and reviews ended without an answer, without reading every event ever written.
+            models.Index(
+                fields=["action", "created_at"],
+                condition=Q(
+                    action__in=[
+                        "accept",
+                        "make_official",
+                        "redirect",
+                        "close_on_ground",
+                        "withdraw",
+                    ]
+                ),
+                name="event_ledger_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.appeal_id} {self.action}"

@@ -59,11 +59,15 @@ REQUIRED_BY = {
 }
 
 
-def notify_citizen(*, appeal, template: str, context: dict | None = None) -> None:
+def notify_citizen(
+    *, appeal, template: str, context: dict | None = None, notice: str | None = None
+) -> None:
     """The notice to the appeal's author, marked required where the appeal's regime lists it
-    (59-FZ: registration, forwarding, extension, the answer), so staff can show it was sent."""
+    (59-FZ: registration, forwarding, extension, the answer, leaving without an answer), so staff
+    can show it was sent. `notice`: the Notice it is where the template alone does not say (the
+    «closed» letter ends a review on a ground of art. 11, or after the answer)."""
     version = regime_of(appeal)
-    required = version is not None and REQUIRED_BY.get(template) in version.notices
+    required = version is not None and (notice or REQUIRED_BY.get(template)) in version.notices
     outbox.notify(
         recipient=appeal.citizen,
         appeal=appeal,

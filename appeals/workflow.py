@@ -124,6 +124,9 @@ TRANSITIONS: dict[str, Move] = {
     # under review; the consolidated answer once every part is answered or closed.
     A.SEND_COPIES: _move(WORKING),
     A.CONSOLIDATE_ANSWERS: _move({S.ANSWERED, S.CLOSED}),
+    # The classifier heading (set at registration) corrected by staff or the moderator
+    # (reporting/services.py): until the report is made, whatever the status; the status stays.
+    A.CHANGE_TOPIC: _move({*WORKING, S.ANSWERED, S.CLOSED}),
 }
 
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "regimes",
     "outages",
     "appeals",
+    "answers",
     "surveys",
     "partners",
     "analytics",

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from analytics import views as analytics_views
+from answers.urls import staff_patterns as answer_staff_patterns
 from appeals.api.urls import api_patterns
 from appeals.urls import (
     moderation_patterns,
@@ -15,6 +16,7 @@ from appeals.views import health, problems, widget
 from feedback_platform import views
 from outages.urls import staff_patterns as outage_staff_patterns
 from outages.views import public as outage_views
+from reporting import views as reporting_views
 from surveys.urls import discussion_patterns, survey_patterns
 
 admin.site.site_header = _("Feedback Platform — administration")
@@ -30,6 +32,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("staff/outages/", include(outage_staff_patterns)),
+    path("staff/published-answers/", include(answer_staff_patterns)),
+    path("staff/appeals/<str:number>/topic/", reporting_views.change_topic, name="appeal_topic"),
     path("staff/", include(staff_patterns)),
     path("appeals/", include("appeals.urls")),
     path("moderation/", include(moderation_patterns)),
@@ -37,6 +41,7 @@ urlpatterns = [
     path("problems/", include(problem_patterns)),
     path("problems.geojson", problems.geojson, name="problems_geojson"),
     path("outages/", include("outages.urls")),
+    path("answers/", include("answers.urls")),
     path("outages.geojson", outage_views.geojson, name="outages_geojson"),
     path("notifications/", include(notification_patterns)),
     path("analytics/report-171/", include("reporting.urls")),

@@ -90,6 +90,7 @@ class Notice(models.TextChoices):
     FORWARDED = "forwarded", _("forwarding to another organization")
     EXTENDED = "extended", _("extension of the term, with the reason")
     ANSWERED = "answered", _("the answer")
+    LEFT_UNANSWERED = "left_unanswered", _("leaving without an answer, with the ground")
 
 
 class RegimeVersion(models.Model):

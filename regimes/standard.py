@@ -37,6 +37,16 @@ STANDARD = [
             },
         },
         "fallback": "message",
+        # Later versions: the first one's rules with these changes (regimes/migrations/0003).
+        "amendments": [
+            {
+                # 59-FZ art. 11: the citizen is told when the appeal is left without an answer, as
+                # of registration, forwarding, extension and the answer. The same law since 2006:
+                # in force from the same day, so every appeal registered from now on has it.
+                "number": 2,
+                "notices": ["registered", "forwarded", "extended", "answered", "left_unanswered"],
+            }
+        ],
     },
     {
         "code": "message",
@@ -99,8 +109,23 @@ def install(Regime, RegimeVersion) -> None:  # noqa: N803 — the migration pass
         if created:
             version = {k: v for k, v in spec["version"].items() if k in version_fields}
             RegimeVersion.objects.create(regime=regime, number=1, **version)
+        install_amendments(RegimeVersion, regime, spec)
     for spec in STANDARD:
         if spec.get("fallback"):
             Regime.objects.filter(code=spec["code"], fallback__isnull=True).update(
                 fallback=Regime.objects.get(code=spec["fallback"])
             )
+
+
+def install_amendments(RegimeVersion, regime, spec) -> None:  # noqa: N803 — historical model
+    """Create the later versions of a standard regime that are missing (idempotent): the first
+    version's rules with the amendment's changes. A regime whose first version was changed by an
+    administrator keeps it; the amendment starts from the law's text (STANDARD)."""
+    version_fields = {f.name for f in RegimeVersion._meta.get_fields()}
+    for amendment in spec.get("amendments", ()):
+        if RegimeVersion.objects.filter(regime=regime, number=amendment["number"]).exists():
+            continue
+        rules = {**spec["version"], **amendment}
+        RegimeVersion.objects.create(
+            regime=regime, **{k: v for k, v in rules.items() if k in version_fields}
+        )

@@ -7,3 +7,6 @@ class ReportingConfig(AppConfig):
 
     name = "reporting"
     verbose_name = _("Federal reporting")
+
+    def ready(self):
+        from reporting import signals  # noqa: F401 — connects the receivers

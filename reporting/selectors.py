@@ -2,7 +2,12 @@
 
 from django.db.models import QuerySet
 
+from core.memo import VersionedMemo
 from reporting.models import CategoryTopic, Topic
+
+# The headings staff may choose for an appeal: a few hundred rows read by every staff appeal
+# page, kept in each process and dropped when the classifier changes (reporting/signals.py).
+TOPICS = VersionedMemo("reporting-topics")
 
 
 def topic_id_for(*, category_id: int) -> int | None:
@@ -21,3 +26,10 @@ def topic_by_code(*, code: str) -> Topic | None:
 def questions() -> QuerySet[Topic]:
     """The headings an appeal may carry: questions and sub-questions of the current edition."""
     return Topic.objects.filter(is_active=True, code__regex=r"^\d{4}(\.\d{4}){3,4}$")
+
+
+def question_choices() -> list[tuple[int, str]]:
+    """(id, "code name") of `questions()`, by code, from the per-process copy."""
+    return TOPICS.get(
+        "questions", lambda: [(topic.pk, str(topic)) for topic in questions().order_by("code")]
+    )

@@ -7,10 +7,15 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core.errors import DomainError
+from appeals import permissions as appeal_permissions
+from appeals.models import Appeal, Event
+from appeals.workflow import transition
+from core.errors import DomainError, NotAllowed
 from organizations.models import Category
 from reporting.models import CODE_PATTERN, CategoryTopic, Topic
+from reporting.selectors import TOPICS, questions
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,7 @@ def import_classifier(
         deactivated = (
             Topic.objects.exclude(code__in=by_code).filter(is_active=True).update(is_active=False)
         )
+    TOPICS.invalidate()  # an UPDATE sends no signal
     return ImportResult(created, updated, deactivated)
 
 
@@ -115,3 +121,55 @@ def map_categories(*, mapping: dict[int, str]) -> int:
         )
         changed += 1
     return changed
+
+
+def _check_may_change_topic(actor):
+    def check(appeal: Appeal) -> None:
+        if not (
+            appeal_permissions.can_work_on(actor, appeal)
+            or appeal_permissions.can_moderate(actor, appeal)
+        ):
+            raise NotAllowed(
+                gettext_lazy(
+                    "Only the organization's staff or the regional moderator may change the "
+                    "classifier heading."
+                )
+            )
+
+    return check
+
+
+@transaction.atomic
+def change_topic(*, actor, appeal_id: int, topic_id: int) -> Appeal:
+    """Correct the classifier heading an appeal carries (set from its category at registration).
+
+    Precondition: the appeal is registered (under review, answered or closed); the actor is staff
+    of its organization or the region's moderator (else NotAllowed); the heading is a question of
+    the current edition (else DomainError). Effect: `Appeal.topic` changes and a `change_topic`
+    event records the old and the new code; the Decree 171 report counts the new heading. The
+    same heading again changes nothing.
+    """
+    topic = questions().filter(pk=topic_id).first()
+    if topic is None:
+        raise DomainError(
+            gettext_lazy("Choose a question or sub-question of the classifier's current edition.")
+        )
+    if Appeal.objects.filter(pk=appeal_id, topic_id=topic.pk).exists():
+        return Appeal.objects.get(pk=appeal_id)
+    data = {"to": topic.code, "to_id": topic.pk}
+
+    def apply(appeal: Appeal) -> None:
+        # Read under the row lock: two corrections at once each record what they replaced.
+        data["from_id"] = appeal.topic_id
+        data["from"] = appeal.topic.code if appeal.topic_id else None
+        appeal.topic = topic
+
+    return transition(
+        appeal_id=appeal_id,
+        action=Event.Action.CHANGE_TOPIC,
+        actor=actor,
+        check=_check_may_change_topic(actor),
+        apply=apply,
+        is_public=False,
+        data=data,
+    ).appeal

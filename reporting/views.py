@@ -5,19 +5,26 @@ from datetime import date
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from analytics.periods import add_months
 from analytics.scope import analytics_scope, can_view_analytics
+from appeals import permissions as appeal_permissions
+from appeals.models import Appeal
 from core import exports
+from core.actions import report_outcome
 from core.decorators import role_required
 from organizations.models import Region
 from organizations.selectors import get_platform_region
+from reporting import services
+from reporting.forms import TopicForm
 from reporting.report import monthly_report, table
 
 MONTHS_BACK = 36
@@ -97,3 +104,26 @@ def export(request, fmt: str):
     return exports.xlsx_response(
         [header, *rows], filename=filename, title=str(_("Decree 171 report"))
     )
+
+
+@login_required
+@require_POST
+def change_topic(request, number: str):
+    """The small form of the staff appeal page (and the moderator's review page): another
+    classifier heading for the appeal. An appeal the user may not work on or moderate is a 404."""
+    appeal = Appeal.objects.filter(number=number[:40]).first()
+    works = appeal is not None and appeal_permissions.can_work_on(request.user, appeal)
+    if appeal is None or not (works or appeal_permissions.can_moderate(request.user, appeal)):
+        raise Http404
+    form = TopicForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["topic"]))
+    else:
+        report_outcome(
+            request,
+            lambda: services.change_topic(
+                actor=request.user, appeal_id=appeal.pk, topic_id=form.cleaned_data["topic"]
+            ),
+            success=_("The classifier heading is changed."),
+        )
+    return redirect("staff:appeal" if works else "moderation:review", number=appeal.number)

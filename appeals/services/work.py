@@ -19,7 +19,7 @@ from appeals.workflow import transition
 from core.errors import DomainError, NotAllowed
 from core.outbox import notify
 from organizations.models import Membership, Organization
-from regimes.models import Outcome
+from regimes.models import Notice, Outcome
 
 FRESH_TERM_REDIRECT_WINDOW = deadlines.FRESH_TERM_REDIRECT_WINDOW
 STAFF_REDIRECT_LIMIT = 3
@@ -363,6 +363,10 @@ def release_answer(
     data = {"signed_by": signed_by.pk} if signed_by is not None else {}
     if outcome:
         data["outcome"] = outcome
+    # An answer linking to a published answer of general concern names it (answers/).
+    from answers.selectors import linked_answer_data
+
+    data.update(linked_answer_data(text=text, appeal_id=appeal_id))
     moved = transition(
         appeal_id=appeal_id,
         action=Event.Action.ANSWER,
@@ -440,11 +444,12 @@ def close_on_ground(*, actor, appeal_id: int, ground: str, comment: str = "") ->
         comment=comment,
     )
     if outcome.changed:
-        notify(
-            recipient=outcome.appeal.citizen,
+        # Leaving without an answer is a notice 59-FZ requires (art. 11): marked so, with its delivery.
+        notify_citizen(
             appeal=outcome.appeal,
             template="closed",
             context={"ground": ground, "comment": comment},
+            notice=Notice.LEFT_UNANSWERED,
         )
         copies.part_done(outcome.appeal)
     return outcome.appeal

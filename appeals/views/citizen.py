@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from answers.selectors import matching_answers
 from appeals import selectors, services
 from appeals.attachments import (
     MAX_FILES_PER_APPEAL,
@@ -93,6 +94,32 @@ def new_appeal(request):
         return render(request, "appeals/new.html", {"form": form, "drafts": []}, status=429)
     key = drafts.draft_key(request, "idempotency_key")
     drafts.remove_ticked(request, key)
+    if "find_answers" in request.POST:
+        # Without JavaScript: the published answers matching the text typed so far (answers/);
+        # nothing is filed, nothing is lost.
+        form.is_valid()
+        form.errors.clear()
+        drafts.keep_good_files(
+            request,
+            form,
+            key,
+            lambda uploads: keep_draft_uploads(
+                citizen=request.user, draft_key=key, uploads=uploads
+            ),
+        )
+        suggested = matching_answers(
+            text=request.POST.get("text", "")[:5000], region_id=getattr(region, "pk", None)
+        )
+        return render(
+            request,
+            "appeals/new.html",
+            {
+                "form": form,
+                "drafts": drafts.kept(request, key),
+                "published_suggestions": suggested,
+                "published_checked": True,
+            },
+        )
     if "show_addressees" in request.POST:
         # Without JavaScript: the form comes back with the officials of the organization its
         # category, municipality and address route to; nothing is filed, nothing is lost.

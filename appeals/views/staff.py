@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from answers import selectors as published_answers
 from appeals import deadlines, services
 from appeals import permissions as appeal_permissions
 from appeals.letters import letter_response
@@ -200,6 +201,19 @@ def appeal_page(request, number: str):
         # «Ответить уведомлением об отключении»: the notice's text in the answer form, to send
         # through the usual answer.
         template_text = outage_answer_text(outage=appeal.outage)
+    elif parse_pk(request.GET.get("published_answer")) is not None:
+        # A published answer to the same question (answers/): its link and text in the answer
+        # form; the answer's Event names it (appeals/services/work.py, release_answer).
+        published = (
+            published_answers.current()
+            .filter(
+                pk=parse_pk(request.GET.get("published_answer")),
+                organization_id=appeal.organization_id,
+            )
+            .first()
+        )
+        if published is not None:
+            template_text = published_answers.link_text(published=published)
     return _page(request, appeal, template_text=template_text)
 
 

@@ -5,6 +5,7 @@ fails the meta-test until it is added here."""
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from answers.models import PublishedAnswer
 from appeals.models import (
     Answer,
     AnswerTemplate,
@@ -43,6 +44,8 @@ EXEMPT = {
     "outages:unsubscribe",
     # An active organization's public page: its contacts and the officials it lists, for anyone.
     "organizations:detail",
+    # A published answer to a question of general concern: public by design, without personal data.
+    "answers:detail",
 }
 
 COVERED = {
@@ -114,6 +117,12 @@ COVERED = {
     # Outages (issue 16): an outage of another organization is a 404 for its staff pages.
     "outage_staff:edit": {"outage_id"},
     "outage_staff:cancel": {"outage_id"},
+    # Published answers (issue 16): another organization's answer or appeal is a 404.
+    "answers_staff:edit": {"published_id"},
+    "answers_staff:withdraw": {"published_id"},
+    "answers_staff:for_appeal": {"number"},
+    # The classifier heading of an appeal: its organization's staff and its region's moderator.
+    "appeal_topic": {"number"},
 }
 
 ROLES = [
@@ -221,6 +230,12 @@ def setting(db, settings, tmp_path):
         wants_copy=True,
     )
     outage = OutageFactory(organization=owner_org, description="Замена задвижки, секретно.")
+    published = PublishedAnswer.objects.create(
+        organization=owner_org,
+        title="Снег",
+        question="Когда?",
+        answer="Секретова, никто посторонний",
+    )
     kwargs = {
         "token": "k9Qx-collective-link-token",
         "number": appeal.number,
@@ -231,6 +246,7 @@ def setting(db, settings, tmp_path):
         "incident_id": incident.pk,
         "answer_id": answer.pk,
         "outage_id": outage.pk,
+        "published_id": published.pk,
         "official_id": official.pk,
     }
     secrets = [

@@ -107,3 +107,38 @@ def test_notices_to_staff_are_not_listed_as_the_citizens(client, world, demo_rul
     client.force_login(world.head)
     page = client.get(reverse("staff:appeal", args=[appeal.number])).content.decode()
     assert "Уведомления гражданину" not in page
+
+
+def test_leaving_without_an_answer_is_a_required_notice_shown_with_its_delivery(
+    client, world, demo_rules
+):
+    appeal = _registered(world)
+    assert appeal.regime_version.number == 2  # the version that requires it (regimes 0003)
+    services.close_on_ground(
+        actor=world.executor, appeal_id=appeal.pk, ground="abusive", comment="Текст оскорбителен."
+    )
+    assert _told(appeal)["closed"] == {True}
+    email = Notification.objects.get(appeal=appeal, template="closed", channel=N.EMAIL)
+    sent_at = email.created_at.replace(microsecond=0)
+    Notification.objects.filter(pk=email.pk).update(status="sent", sent_at=sent_at)
+    client.force_login(world.head)
+    page = client.get(reverse("staff:appeal", args=[appeal.number])).content.decode()
+    section = page[page.index("Уведомления гражданину") :]
+    row = next(line for line in section.split("<tr>") if "закрыто" in line and "@" not in line)
+    assert "обязательное по закону" in row
+    assert "передано почтовому серверу" in row
+
+
+def test_an_appeal_registered_under_the_first_version_keeps_its_rules(world, demo_rules):
+    appeal = _registered(world)
+    first = appeal.regime_version.regime.versions.get(number=1)
+    Appeal.objects.filter(pk=appeal.pk).update(regime_version=first)
+    services.close_on_ground(actor=world.executor, appeal_id=appeal.pk, ground="abusive")
+    assert _told(appeal)["closed"] == {False}
+
+
+def test_a_closing_after_the_answer_is_not_leaving_without_an_answer(world, demo_rules):
+    version = _registered(world).regime_version
+    appeal = world_appeal(world, S.ANSWERED, regime_version=version)
+    services.close_appeal(appeal_id=appeal.pk)
+    assert _told(appeal)["closed"] == {False}

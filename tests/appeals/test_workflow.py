@@ -40,6 +40,7 @@ from appeals.workflow import (
 from core.errors import AlreadyDone, DomainError
 from core.models import Notification
 from organizations.models import Official
+from reporting.services import change_topic
 from tests.accounts.factories import UserFactory
 from tests.appeals.factories import world_appeal
 
@@ -231,6 +232,7 @@ ACTIONS = {
             text="Выписка получена.",
         ).appeal
     ),
+    "change_topic": lambda w, a: change_topic(actor=w.executor, appeal_id=a.pk, topic_id=_topic()),
 }
 
 
@@ -297,11 +299,19 @@ def _official(world, appeal):
     from regimes.models import RegimeVersion
 
     Appeal.objects.filter(pk=appeal.pk).update(
-        official_regime_version=RegimeVersion.objects.get(regime__code="59-fz")
+        official_regime_version=RegimeVersion.objects.filter(regime__code="59-fz").latest("number")
     )
     world.citizen.identity_verified_at = timezone.now()
     world.citizen.save()
     return rights.make_official(citizen=world.citizen, appeal_id=appeal.pk)
+
+
+def _topic() -> int:
+    from reporting.models import Topic
+
+    return Topic.objects.get_or_create(code="0002.0007.0074.0430", defaults={"name": "Дороги"})[
+        0
+    ].pk
 
 
 CASES = [

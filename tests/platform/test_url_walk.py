@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 from django.urls.resolvers import RegexPattern, RoutePattern
 
+from answers.models import PublishedAnswer
 from appeals.models import AnswerTemplate, Appeal, DocumentRequest, Incident, MaterialsRequest
 from organizations.models import Official
 from tests.appeals.factories import make_appeal
@@ -115,6 +116,9 @@ def world(region, organization, citizen, executor, head, moderator, analyst, pla
         due_at=appeal.due_at,
     )
     outage = OutageFactory(organization=organization, municipality=municipality)
+    published = PublishedAnswer.objects.create(
+        organization=organization, title="Снег", question="Когда вывезут снег?", answer="Завтра."
+    )
     official = Official.objects.create(
         organization=organization, name="Иванов Иван Иванович", position="глава"
     )
@@ -134,6 +138,7 @@ def world(region, organization, citizen, executor, head, moderator, analyst, pla
         "request_id": [materials_request.pk],
         "document_request_id": [document_request.pk],
         "outage_id": [outage.pk],
+        "published_id": [published.pk],
         "question_id": [question.pk],
         "option_id": [question.options.first().pk],
         "comment_id": [comment.pk],
@@ -329,6 +334,7 @@ OUR_APPS = {
     "analytics",
     "reporting",
     "outages",
+    "answers",
 }
 
 

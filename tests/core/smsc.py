@@ -111,7 +111,7 @@ class Smsc:
     `drop_after`: the connection is cut once, instead of answering the submit_sm that would be
     accepted after that many parts (a gateway failing half-way through a long message)."""
 
-    def __init__(self, *, port: int | None = None, system_id="pos", password="secret"):
+    def __init__(self, *, port: int | None = None, system_id="pos", password="secret"):  # noqa: S107
         self.port = port or free_port()
         self.system_id, self.password = system_id, password
         self.submitted: list[Submitted] = []

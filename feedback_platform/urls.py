@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from accounts import views as account_views
 from analytics import views as analytics_views
 from appeals.api.urls import api_patterns
 from appeals.urls import (
@@ -23,6 +24,7 @@ admin.site.site_title = _("Feedback Platform")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("sw.js", account_views.service_worker, name="service_worker"),
     path("health/background/", health.background, name="background_health"),
     path("health/background/retry/", health.retry, name="background_health_retry"),
     path("display/low-vision/", views.toggle_low_vision, name="toggle_low_vision"),

@@ -107,6 +107,8 @@ def _key(value, size: int) -> str | None:
 
 def _subscription(request) -> dict | None:
     """The PushSubscription a page posts (its toJSON()): endpoint and keys, checked."""
+    if request.content_type != "application/json":
+        return None
     try:
         data = json.loads(request.body or b"{}")
     except (UnicodeDecodeError, json.JSONDecodeError):

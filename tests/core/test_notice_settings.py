@@ -134,3 +134,10 @@ def test_the_service_worker_is_served_at_the_root(client):
     assert response["Content-Type"].startswith("text/javascript")
     body = response.content.decode()
     assert 'addEventListener("push"' in body and 'addEventListener("notificationclick"' in body
+
+
+def test_a_form_post_instead_of_json_is_a_400(client, citizen, vapid):
+    client.force_login(citizen)
+    for name in ("accounts:push_subscribe", "accounts:push_unsubscribe"):
+        response = client.post(reverse(name), {"endpoint": "²"})
+        assert response.status_code == 400

@@ -4,8 +4,8 @@ In-app notifications are delivered by being written. Every other channel (e-mail
 SENDERS maps each to its sender) has a `pending` row of its own per notice; a task queued after
 commit delivers each one soon, and a periodic sweep delivers whatever is still pending, so a
 Redis, SMTP, push service or SMS gateway outage delays a notice and never loses it. Each row is
-retried with back-off independently of the others. No request waits on the broker: queueing is tried
-once, after commit, and a failure only leaves the row for the sweep.
+retried with back-off independently of the others. No request waits on the broker: queueing is
+tried once, after commit, and a failure only leaves the row for the sweep.
 
 Delivery is at least once. A row is locked while its e-mail is handed to the mail server and
 marked sent in the same transaction; if the process dies after the server accepted the message and

@@ -1,7 +1,8 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -88,6 +89,24 @@ class User(AbstractBaseUser, PermissionsMixin):
             "e-mail each morning instead of one e-mail each; the cabinet shows them at once."
         ),
     )
+    # The channels of the person's notices besides the cabinet (core.outbox.notify writes a row for
+    # each one chosen). Notices the law requires still go by e-mail when e-mail is off.
+    notice_email = models.BooleanField(_("by e-mail"), default=True, db_default=True)
+    notice_push = models.BooleanField(
+        _("push notifications on this device"), default=False, db_default=False
+    )
+    notice_sms = models.BooleanField(_("SMS about my appeals"), default=False, db_default=False)
+    # The person's own night, in their region's local time: push and SMS wait for its end (the
+    # platform's NOTICE_QUIET_HOURS when unset); e-mails too only when `quiet_email` is on.
+    quiet_from = models.PositiveSmallIntegerField(
+        _("quiet hours from"), null=True, blank=True, validators=[MaxValueValidator(23)]
+    )
+    quiet_to = models.PositiveSmallIntegerField(
+        _("quiet hours until"), null=True, blank=True, validators=[MaxValueValidator(23)]
+    )
+    quiet_email = models.BooleanField(
+        _("hold e-mails during the quiet hours too"), default=False, db_default=False
+    )
 
     objects = UserManager()
 
@@ -100,7 +119,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         ordering = ["email"]
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_unique_case_insensitive")
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_case_insensitive"),
+            models.CheckConstraint(
+                condition=(Q(quiet_from=None) & Q(quiet_to=None))
+                | (
+                    Q(quiet_from__isnull=False, quiet_to__isnull=False)
+                    & Q(quiet_from__lte=23, quiet_to__lte=23)
+                    & ~Q(quiet_from=models.F("quiet_to"))
+                ),
+                name="user_quiet_hours_both_or_none",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -130,6 +158,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def can_receive_email(self) -> bool:
         return bool(self.email) and not self.email.lower().endswith("@" + OFFLINE_EMAIL_DOMAIN)
+
+    @property
+    def quiet_hours(self) -> tuple[int, int] | None:
+        """The person's own quiet hours (from, until), or None for the platform's."""
+        if self.quiet_from is None or self.quiet_to is None:
+            return None
+        return self.quiet_from, self.quiet_to
 
     @property
     def display_timezone(self) -> str | None:

@@ -1,14 +1,31 @@
+import base64
+import binascii
+import json
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.forms import ProfileForm
-from accounts.services import update_profile
+from accounts.forms import NoticeSettingsForm, ProfileForm
+from accounts.services import (
+    subscribe_push,
+    unsubscribe_push,
+    update_notice_settings,
+    update_profile,
+)
 from appeals.services.on_behalf import confirm_held_appeal, get_hold_for_account
+from core import push, sms
 from core.errors import DomainError
 from core.input import safe_next
+from core.models import PushSubscription
 from organizations.models import Membership
 from organizations.selectors import memberships_of
 
@@ -48,3 +65,108 @@ def held_appeal(request, token: str):
             return redirect(appeal.get_absolute_url())
         hold.refresh_from_db()
     return render(request, "accounts/held_appeal.html", {"hold": hold, "appeal": hold.appeal})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_settings(request):
+    """The person's notification settings: channels, the SMS phone, quiet hours, and (where
+    JavaScript and the Push API are there) a button to subscribe this browser to push."""
+    subscribed = PushSubscription.objects.filter(user=request.user, gone_at=None).exists()
+    form = NoticeSettingsForm(
+        request.POST or None,
+        instance=request.user,
+        sms_available=sms.available(),
+        push_subscribed=subscribed or request.user.notice_push,
+    )
+    if request.method == "POST" and form.is_valid():
+        update_notice_settings(user=request.user, actor=request.user, data=form.cleaned_data)
+        messages.success(request, _("Notification settings saved."))
+        return redirect("accounts:notice_settings")
+    return render(
+        request,
+        "accounts/notice_settings.html",
+        {
+            "form": form,
+            "push_key": settings.WEBPUSH_VAPID_PUBLIC_KEY if push.available() else "",
+            "platform_quiet_hours": settings.NOTICE_QUIET_HOURS,
+        },
+    )
+
+
+def _key(value, size: int) -> str | None:
+    """A base64url key of the Push API of exactly `size` bytes, as given; else None."""
+    if not isinstance(value, str) or len(value) > 200:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    return value if len(raw) == size else None
+
+
+def _subscription(request) -> dict | None:
+    """The PushSubscription a page posts (its toJSON()): endpoint and keys, checked."""
+    if request.content_type != "application/json":
+        return None
+    try:
+        data = json.loads(request.body or b"{}")
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    endpoint = data.get("endpoint")
+    keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
+    try:
+        URLValidator(schemes=["https"])(endpoint)
+    except (ValidationError, TypeError):
+        return None
+    if len(endpoint) > 1000:
+        return None
+    return {
+        "endpoint": endpoint,
+        "p256dh": _key(keys.get("p256dh"), 65),
+        "auth": _key(keys.get("auth"), 16),
+    }
+
+
+def _bad_subscription() -> JsonResponse:
+    return JsonResponse(
+        {"error": _("The browser sent a subscription that cannot be used.")}, status=400
+    )
+
+
+@login_required
+@require_POST
+def push_subscribe(request):
+    """POST (JSON, from static/js/push.js): this browser's push subscription."""
+    if not push.available():
+        return JsonResponse({"error": _("Push notifications are not available.")}, status=404)
+    data = _subscription(request)
+    if data is None or not data["p256dh"] or not data["auth"]:
+        return _bad_subscription()
+    subscribe_push(user=request.user, **data)
+    return JsonResponse({"message": _("Push notifications are on for this device.")}, status=201)
+
+
+@login_required
+@require_POST
+def push_unsubscribe(request):
+    """POST (JSON, from static/js/push.js): this browser unsubscribed."""
+    data = _subscription(request)
+    if data is None:
+        return _bad_subscription()
+    unsubscribe_push(user=request.user, endpoint=data["endpoint"])
+    return JsonResponse({"message": _("Push notifications are off for this device.")})
+
+
+@require_GET
+@never_cache
+def service_worker(request):
+    """/sw.js at the site's root (a service worker controls the paths below its own): shows the
+    pushes and opens their page on a click."""
+    response = HttpResponse(
+        render_to_string("sw.js", request=request), content_type="text/javascript"
+    )
+    response["Service-Worker-Allowed"] = "/"
+    return response

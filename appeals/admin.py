@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals import notices
 from appeals.models import Appeal, CalendarDay, CoSigner, Event, Incident
-from core.models import Notification
+from core.models import Notification, SmsPart
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -72,6 +72,25 @@ class AppealAdmin(ReadOnlyAdmin):
     show_full_result_count = False
 
 
+class SmsPartInline(admin.TabularInline):
+    """The parts of an SMS the gateway accepted, with their delivery receipts."""
+
+    model = SmsPart
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = [
+        "number",
+        "message_id",
+        "submitted_at",
+        "receipt_status",
+        "receipt_error",
+        "receipt_at",
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
     list_display = [
@@ -87,6 +106,7 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_filter = ["status", "channel", "template"]
     search_fields = ["recipient__email", "appeal__number"]
     list_select_related = ["recipient", "appeal"]
+    inlines = [SmsPartInline]
     actions = ["retry"]
     show_full_result_count = False
 

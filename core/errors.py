@@ -20,3 +20,8 @@ class NotAllowed(DomainError):
 
     def __init__(self, message=None):
         super().__init__(message or _("You are not allowed to do this with this appeal."))
+
+
+class Undeliverable(Exception):
+    """A notice cannot reach its recipient on this channel, now or later (no subscribed browser,
+    no phone): the outbox marks it failed at once instead of trying again."""

@@ -1,4 +1,4 @@
-"""Models of the shared kernel: the notification outbox."""
+"""Models of the shared kernel: the notification outbox, push subscriptions, SMS parts."""
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +13,8 @@ class Notification(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", _("e-mail")
         IN_APP = "in_app", _("on the site")
+        PUSH = "push", _("push notification")
+        SMS = "sms", _("SMS")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -50,6 +52,11 @@ class Notification(models.Model):
     # A notice the law requires (the appeal's regime lists it): kept with its delivery status and
     # time so staff can show that the citizen was told.
     required = models.BooleanField(_("required by law"), default=False, db_default=False)
+    # What a sender recorded of a delivery in parts: the push subscriptions already reached, so a
+    # retry after one device's push service failed does not push the others twice.
+    delivery = models.JSONField(_("delivery details"), default=dict, blank=True, db_default={})
+    # An SMS whose every part the gateway's receipt reported delivered (SmsPart).
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -72,3 +79,57 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} → {self.recipient_id} ({self.status})"
+
+
+class PushSubscription(models.Model):
+    """A browser's Web Push subscription (the PushSubscription of the Push API): where to send and
+    the keys the payload is encrypted with (RFC 8291)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="push_subscriptions",
+        verbose_name=_("user"),
+    )
+    endpoint = models.URLField(_("endpoint"), max_length=1000, unique=True)
+    p256dh = models.CharField(_("public key (p256dh)"), max_length=200)
+    auth = models.CharField(_("auth secret"), max_length=50)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_success_at = models.DateTimeField(_("last delivered"), null=True, blank=True)
+    # The push service answered 404/410: the browser dropped the subscription; never sent to again.
+    gone_at = models.DateTimeField(_("gone"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("push subscription")
+        verbose_name_plural = _("push subscriptions")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user"], condition=Q(gone_at=None), name="push_active_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.endpoint[:60]}"
+
+
+class SmsPart(models.Model):
+    """One part of an SMS accepted by the SMPP gateway, with its delivery receipt when it came."""
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="sms_parts"
+    )
+    number = models.PositiveSmallIntegerField(_("part"))
+    message_id = models.CharField(_("message id at the gateway"), max_length=65, db_index=True)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    # The receipt's «stat» (DELIVRD, UNDELIV, EXPIRED, REJECTD, …) and «err»; blank until it came.
+    receipt_status = models.CharField(_("receipt status"), max_length=10, blank=True)
+    receipt_error = models.CharField(_("receipt error code"), max_length=10, blank=True)
+    receipt_at = models.DateTimeField(_("receipt received"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SMS part")
+        verbose_name_plural = _("SMS parts")
+        ordering = ["notification", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "number"], name="sms_part_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notification_id}/{self.number}: {self.message_id}"

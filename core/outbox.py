@@ -1,9 +1,11 @@
 """The outbox: notifications are rows written with the change that causes them, delivered later.
 
-In-app notifications are delivered by being written. E-mails wait as `pending` rows; a task queued
-after commit sends each one soon, and a periodic sweep sends whatever is still pending, so a Redis
-or SMTP outage delays mail and never loses it. No request waits on the broker: queueing is tried
-once, after commit, and a failure only leaves the row for the sweep.
+In-app notifications are delivered by being written. Every other channel (e-mail, Web Push, SMS:
+SENDERS maps each to its sender) has a `pending` row of its own per notice; a task queued after
+commit delivers each one soon, and a periodic sweep delivers whatever is still pending, so a
+Redis, SMTP, push service or SMS gateway outage delays a notice and never loses it. Each row is
+retried with back-off independently of the others. No request waits on the broker: queueing is
+tried once, after commit, and a failure only leaves the row for the sweep.
 
 Delivery is at least once. A row is locked while its e-mail is handed to the mail server and
 marked sent in the same transaction; if the process dies after the server accepted the message and
@@ -27,6 +29,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core import push, sms
+from core.errors import Undeliverable
 from core.memo import forget
 from core.models import Notification
 
@@ -62,14 +66,18 @@ def register_template(
         _EXTRA_CONTEXT[name] = extra_context
 
 
-def quiet_until(moment: datetime) -> datetime | None:
-    """The end of the night (NOTICE_QUIET_HOURS, the region's local time) if `moment` falls in
-    it, else None: e-mails written at night wait for the morning, except urgent ones."""
-    hours = settings.NOTICE_QUIET_HOURS
+_PLATFORM = object()
+
+
+def quiet_until(moment: datetime, *, hours=_PLATFORM, zone: str | None = None) -> datetime | None:
+    """The end of the night if `moment` falls in it, else None: notices written at night wait for
+    the morning, except urgent ones. The night is `hours` (from, until) in `zone`; by default the
+    platform's NOTICE_QUIET_HOURS in the region's time zone (TIME_ZONE)."""
+    hours = settings.NOTICE_QUIET_HOURS if hours is _PLATFORM else hours
     if not hours:
         return None
     start, end = hours
-    local = timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE))
+    local = timezone.localtime(moment, ZoneInfo(zone or settings.TIME_ZONE))
     # A night that crosses midnight (22-8) or one that does not (1-6).
     across = start > end
     if not ((local.hour >= start or local.hour < end) if across else (start <= local.hour < end)):
@@ -80,10 +88,18 @@ def quiet_until(moment: datetime) -> datetime | None:
     return morning
 
 
+def personal_quiet_until(recipient, moment: datetime) -> datetime | None:
+    """The end of the recipient's own night (their quiet hours in their region's local time;
+    the platform's NOTICE_QUIET_HOURS when they set none) if `moment` falls in it, else None."""
+    hours = getattr(recipient, "quiet_hours", None) or settings.NOTICE_QUIET_HOURS
+    zone = recipient.display_timezone if getattr(recipient, "municipality_id", None) else None
+    return quiet_until(moment, hours=hours, zone=zone)
+
+
 def _email_row(*, recipient, appeal, template, context, now, required, urgent) -> Notification:
     """A pending e-mail; held for the recipient's daily digest when they asked for one (never a
     notice the law requires, an urgent one, or one about the person's own appeal); at night it
-    waits for the morning unless urgent."""
+    waits for the morning unless urgent (the person's own night if they asked for e-mails too)."""
     row = Notification(
         recipient=recipient,
         appeal=appeal,
@@ -98,8 +114,56 @@ def _email_row(*, recipient, appeal, template, context, now, required, urgent) -
     if getattr(recipient, "staff_digest", False) and not (required or urgent or own):
         row.status = Notification.Status.HELD
     elif not urgent:
-        row.next_attempt_at = quiet_until(now) or now
+        if getattr(recipient, "quiet_email", False):
+            row.next_attempt_at = personal_quiet_until(recipient, now) or now
+        else:
+            row.next_attempt_at = quiet_until(now) or now
     return row
+
+
+def _outward_rows(*, recipient, appeal, template, context, now, required, urgent):
+    """The rows of a notice besides the in-app one: one per channel the person chose.
+
+    E-mail unless they turned it off (a notice the law requires goes by e-mail all the same);
+    push when they subscribed a browser, except what waits for their staff digest; SMS, a short
+    status line, only about their own appeal. Push and SMS keep the person's quiet hours.
+    """
+    rows = []
+    email = None
+    if recipient.can_receive_email and (getattr(recipient, "notice_email", True) or required):
+        email = _email_row(
+            recipient=recipient,
+            appeal=appeal,
+            template=template,
+            context=context,
+            now=now,
+            required=required,
+            urgent=urgent,
+        )
+        rows.append(email)
+    held = email is not None and email.status == Notification.Status.HELD
+    own = appeal is not None and appeal.citizen_id == recipient.pk
+    channels = []
+    if getattr(recipient, "notice_push", False) and push.available() and not held:
+        channels.append(Notification.Channel.PUSH)
+    if getattr(recipient, "notice_sms", False) and own and recipient.phone and sms.available():
+        channels.append(Notification.Channel.SMS)
+    if channels:
+        due = now if urgent else (personal_quiet_until(recipient, now) or now)
+        rows += [
+            Notification(
+                recipient=recipient,
+                appeal=appeal,
+                channel=channel,
+                template=template,
+                context=context,
+                next_attempt_at=due,
+                created_at=now,
+                required=required,
+            )
+            for channel in channels
+        ]
+    return rows
 
 
 def notify(
@@ -112,7 +176,8 @@ def notify(
     required: bool = False,
     urgent: bool = False,
 ) -> None:
-    """Write an in-app notification and, when the person has an address, a pending e-mail.
+    """Write an in-app notification and a pending row for each other channel the person chose
+    (e-mail when they have an address, push, SMS); `email=False`: in the cabinet only.
 
     `required`: a notice the law requires, marked so that its delivery can be shown later.
     `urgent`: sent at once even at night and never held for a digest.
@@ -135,23 +200,21 @@ def notify(
             required=required,
         )
     ]
-    if email and recipient.can_receive_email:
-        rows.append(
-            _email_row(
-                recipient=recipient,
-                appeal=appeal,
-                template=template,
-                context=context,
-                now=now,
-                required=required,
-                urgent=urgent,
-            )
+    if email:
+        rows += _outward_rows(
+            recipient=recipient,
+            appeal=appeal,
+            template=template,
+            context=context,
+            now=now,
+            required=required,
+            urgent=urgent,
         )
     created = Notification.objects.bulk_create(rows)
     forget_unread(recipient.pk)
     for row in created:
         if (
-            row.channel == Notification.Channel.EMAIL
+            row.channel in SENDERS
             and row.status == Notification.Status.PENDING
             and row.next_attempt_at <= now
         ):
@@ -161,8 +224,8 @@ def notify(
 def notify_bulk(items) -> int:
     """`notify` for a sweep's batch: rows in one INSERT, no message per e-mail.
 
-    `items` yields (recipient, appeal or None, template, context, email). The e-mails wait for the
-    outbox relay, which one task queued after commit starts at once (a batch of a thousand alerts
+    `items` yields (recipient, appeal or None, template, context, email). The e-mails (and push
+    and SMS rows of the people who chose them) wait for the outbox relay, which one task queued after commit starts at once (a batch of a thousand alerts
     must not become a thousand broker messages). Returns the number of rows written.
     """
     now = timezone.now()
@@ -185,21 +248,19 @@ def notify_bulk(items) -> int:
                 **common,
             )
         )
-        if email and recipient.can_receive_email:
-            rows.append(
-                _email_row(
-                    recipient=recipient,
-                    appeal=appeal,
-                    template=template,
-                    context=context,
-                    now=now,
-                    required=False,
-                    urgent=False,
-                )
+        if email:
+            rows += _outward_rows(
+                recipient=recipient,
+                appeal=appeal,
+                template=template,
+                context=context,
+                now=now,
+                required=False,
+                urgent=False,
             )
     Notification.objects.bulk_create(rows, batch_size=1000)
     forget_unread(*{row.recipient_id for row in rows})
-    if any(row.channel == Notification.Channel.EMAIL for row in rows):
+    if any(row.channel in SENDERS for row in rows):
         transaction.on_commit(kick_relay)
     return len(rows)
 
@@ -270,49 +331,106 @@ def render(notification: Notification) -> tuple[str, str]:
     return subject, body
 
 
+def _link(notification: Notification) -> str:
+    """The absolute address a push or an SMS points to: the notice's page, else the appeal's."""
+    path = notification.context.get("url") or (
+        notification.appeal.get_absolute_url() if notification.appeal_id else ""
+    )
+    return settings.SITE_URL + path if path.startswith("/") else path
+
+
+def push_payload(notification: Notification) -> dict:
+    """What the service worker shows: the subject, and the page a click opens."""
+    with translation.override(settings.LANGUAGE_CODE):
+        title = subject_of(notification)
+    return {"title": title, "url": _link(notification), "tag": f"pos-{notification.pk}"}
+
+
+def sms_text(notification: Notification) -> str:
+    """A short status line in Russian: «ПОС: <subject> <link>», kept to two SMS parts (the link
+    is left out when it would need a third)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        line = f"{settings.SMS_PREFIX}{subject_of(notification)}"
+    with_link = f"{line} {_link(notification)}".strip()
+    if len(with_link) <= sms.TWO_PARTS:
+        return with_link
+    return line if len(line) <= sms.TWO_PARTS else line[: sms.TWO_PARTS - 1] + "…"
+
+
+def _send_email(notification: Notification) -> None:
+    subject, body = render(notification)
+    # The id lets a mail system (and our tests) spot the rare duplicate: see the module note.
+    EmailMessage(
+        subject,
+        body,
+        None,
+        [notification.recipient.email],
+        headers={"X-Notification-Id": str(notification.pk)},
+    ).send()
+
+
+def _send_push(notification: Notification) -> None:
+    push.send(notification=notification, payload=push_payload(notification))
+
+
+def _send_sms(notification: Notification) -> None:
+    sms.send(notification=notification, text=sms_text(notification))
+
+
+# Each outward channel and its sender: it raises Undeliverable when the notice can never be
+# delivered on it (marked failed at once), any other error to be tried again later.
+SENDERS: dict[str, Callable[[Notification], None]] = {
+    Notification.Channel.EMAIL: _send_email,
+    Notification.Channel.PUSH: _send_push,
+    Notification.Channel.SMS: _send_sms,
+}
+
+
 def _backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2**attempts, 240))
 
 
 def deliver(*, notification_id: int) -> bool:
-    """Send one pending e-mail. Safe to run twice or concurrently: the row lock claims it.
+    """Send one pending notice on its channel. Safe to run twice or concurrently: the row lock
+    claims it.
 
     Returns True when this call sent it. A failure schedules a retry with back-off; after
-    MAX_ATTEMPTS the row is marked failed for staff to see.
+    MAX_ATTEMPTS, or at once when the channel cannot reach the person, the row is marked failed
+    for staff to see.
     """
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient")
+            .select_related("recipient", "appeal")
             .filter(
                 pk=notification_id,
                 status=Notification.Status.PENDING,
-                channel=Notification.Channel.EMAIL,
+                channel__in=list(SENDERS),
             )
             .first()
         )
         if notification is None:
             return False
-        subject, body = render(notification)
+        fields = ["attempts", "last_error", "next_attempt_at", "status", "delivery"]
         try:
-            # The id lets a mail system (and our tests) spot the rare duplicate: see the module note.
-            EmailMessage(
-                subject,
-                body,
-                None,
-                [notification.recipient.email],
-                headers={"X-Notification-Id": str(notification.pk)},
-            ).send()
+            SENDERS[notification.channel](notification)
+        except Undeliverable as error:
+            notification.attempts += 1
+            notification.last_error = str(error)[:1000]
+            notification.status = Notification.Status.FAILED
+            notification.save(update_fields=fields)
+            return False
         except Exception as error:  # noqa: BLE001 — any delivery failure is retried later
             notification.attempts += 1
             notification.last_error = str(error)[:1000]
             notification.next_attempt_at = timezone.now() + _backoff(notification.attempts)
             if notification.attempts >= MAX_ATTEMPTS:
                 notification.status = Notification.Status.FAILED
-            notification.save(update_fields=["attempts", "last_error", "next_attempt_at", "status"])
+            notification.save(update_fields=fields)
             logger.warning(
-                "notification %s not sent (attempt %s): %s",
+                "notification %s (%s) not sent (attempt %s): %s",
                 notification.pk,
+                notification.channel,
                 notification.attempts,
                 error,
             )
@@ -320,12 +438,12 @@ def deliver(*, notification_id: int) -> bool:
         notification.status = Notification.Status.SENT
         notification.sent_at = timezone.now()
         notification.attempts += 1
-        notification.save(update_fields=["status", "sent_at", "attempts"])
+        notification.save(update_fields=["status", "sent_at", "attempts", "delivery"])
         return True
 
 
 def send_pending(*, batch: int = 200, budget_seconds: float = 45.0) -> int:
-    """The relay: send every due pending e-mail, batch after batch, for at most `budget_seconds`
+    """The relay: send every due pending notice (every channel), batch after batch, for at most `budget_seconds`
     (the next run continues); returns how many were sent. Safe to run concurrently: `deliver`
     claims each row with a skip-locked lock."""
     started = time.monotonic()
@@ -334,7 +452,7 @@ def send_pending(*, batch: int = 200, budget_seconds: float = 45.0) -> int:
         due = list(
             Notification.objects.filter(
                 status=Notification.Status.PENDING,
-                channel=Notification.Channel.EMAIL,
+                channel__in=list(SENDERS),
                 next_attempt_at__lte=timezone.now(),
             )
             .order_by("next_attempt_at")
@@ -452,7 +570,8 @@ def unread_count(*, user) -> int:
 
 
 def retry_failed(*, notification_ids: list[int]) -> list[int]:
-    """Give failed e-mails a fresh set of attempts (after the mail server is fixed).
+    """Give failed notices (e-mails, pushes, SMS) a fresh set of attempts (after the mail
+    server or the gateway is fixed).
 
     Returns the ids given another try; the caller audits who asked for it, in the same transaction.
     """
@@ -462,7 +581,7 @@ def retry_failed(*, notification_ids: list[int]) -> list[int]:
             .filter(
                 pk__in=notification_ids,
                 status=Notification.Status.FAILED,
-                channel=Notification.Channel.EMAIL,
+                channel__in=list(SENDERS),
             )
             .values_list("pk", flat=True)
         )

@@ -429,6 +429,26 @@ def _quiet_hours(value: str) -> tuple[int, int] | None:
 # production; off under DJANGO_DEBUG (make run, the tests), where mail should arrive at once.
 NOTICE_QUIET_HOURS = _quiet_hours(os.environ.get("NOTICE_QUIET_HOURS", "" if DEBUG else "22-8"))
 
+# Web Push (RFC 8030/8291/8292): the VAPID key pair (`manage.py generate_vapid_keys` makes one; the
+# private key as base64url of the raw 32 bytes or of DER) and the contact the push services see.
+# Without both keys push is not offered.
+WEBPUSH_VAPID_PRIVATE_KEY = os.environ.get("WEBPUSH_VAPID_PRIVATE_KEY", "").strip()
+WEBPUSH_VAPID_PUBLIC_KEY = os.environ.get("WEBPUSH_VAPID_PUBLIC_KEY", "").strip()
+WEBPUSH_VAPID_SUBJECT = os.environ.get("WEBPUSH_VAPID_SUBJECT", "mailto:noreply@pos.local")
+# How long a push service keeps a notice for a device that is offline (seconds).
+WEBPUSH_TTL = int(os.environ.get("WEBPUSH_TTL", str(24 * 3600)))
+
+# SMS through an SMPP 3.4 gateway (SMSC). Without SMPP_HOST the SMS channel is not offered.
+SMPP_HOST = os.environ.get("SMPP_HOST", "").strip()
+SMPP_PORT = int(os.environ.get("SMPP_PORT", "2775"))
+SMPP_SYSTEM_ID = os.environ.get("SMPP_SYSTEM_ID", "")
+SMPP_PASSWORD = os.environ.get("SMPP_PASSWORD", "")
+# The sender shown on the phone: an alphanumeric name agreed with the operator, or a number.
+SMPP_SOURCE_ADDR = os.environ.get("SMPP_SOURCE_ADDR", "POS")
+SMPP_TIMEOUT = float(os.environ.get("SMPP_TIMEOUT", "10"))
+# The start of every SMS: the platform's short name, as the subject prefix of its e-mails.
+SMS_PREFIX = os.environ.get("SMS_PREFIX", "ПОС: ")
+
 # --- Static and media --------------------------------------------------------------------------
 
 STATIC_URL = "/static/"

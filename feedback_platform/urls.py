@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from accounts import views as account_views
 from analytics import views as analytics_views
 from answers.urls import staff_patterns as answer_staff_patterns
 from appeals.api.urls import api_patterns
@@ -25,6 +26,7 @@ admin.site.site_title = _("Feedback Platform")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("sw.js", account_views.service_worker, name="service_worker"),
     path("health/background/", health.background, name="background_health"),
     path("health/background/retry/", health.retry, name="background_health_retry"),
     path("display/low-vision/", views.toggle_low_vision, name="toggle_low_vision"),

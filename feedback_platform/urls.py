@@ -32,6 +32,7 @@ urlpatterns = [
     path("staff/outages/", include(outage_staff_patterns)),
     path("staff/", include(staff_patterns)),
     path("appeals/", include("appeals.urls")),
+    path("moderation/answers/", include("quality.urls")),
     path("moderation/", include(moderation_patterns)),
     path("problems/", include(support_patterns)),
     path("problems/", include(problem_patterns)),

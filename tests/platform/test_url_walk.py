@@ -329,6 +329,7 @@ OUR_APPS = {
     "analytics",
     "reporting",
     "outages",
+    "quality",
 }
 
 

@@ -805,7 +805,7 @@ class Event(models.Model):
             "return_after_review",
             _("answer returned for rework after the quality review"),
         )
-        MARK_FORMAL = "mark_formal", _("the answer is found formal: returned for rework")
+        MARK_FORMAL = "mark_formal", _("the answer rated low is found formal")
 
     appeal = models.ForeignKey(
         Appeal, on_delete=models.CASCADE, related_name="events", verbose_name=_("appeal")

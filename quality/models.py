@@ -80,8 +80,9 @@ class AnswerReview(models.Model):
 
     Before release the reviewer releases the held answer or returns it; after a rating of 2 or
     lower the reviewer finds the released answer formal (a return too) or not. Returns carry the
-    criteria and the organization's rework term (`due_at`); `reworked_at` is when the next
-    version came. The per-organization counts are counts of these rows.
+    criteria and the organization's rework term (`due_at`; none for a formal answer after the
+    one re-review, which nothing reworks); `reworked_at` is when the next version came. The
+    per-organization counts are counts of these rows.
     """
 
     class Stage(models.TextChoices):
@@ -91,7 +92,7 @@ class AnswerReview(models.Model):
     class Decision(models.TextChoices):
         RELEASE = "release", _("released to the citizen")
         RETURN = "return", _("returned for rework")
-        FORMAL = "formal", _("found formal: returned for rework")
+        FORMAL = "formal", _("found formal")
         NOT_FORMAL = "not_formal", _("found an answer on the merits")
 
     RETURNS = (Decision.RETURN, Decision.FORMAL)
@@ -138,7 +139,7 @@ class AnswerReview(models.Model):
         ordering = ["created_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(decision__in=["return", "formal"]) | Q(due_at__isnull=False),
+                condition=~Q(decision="return") | Q(due_at__isnull=False),
                 name="answer_review_return_has_term",
             ),
             # A released answer rated low is judged once.

@@ -50,7 +50,10 @@ def awaiting_rework(*, user) -> QuerySet[AnswerReview]:
     """Answers returned for rework whose new version has not come yet, the earliest term first."""
     return (
         AnswerReview.objects.filter(
-            _scope_q(user), decision__in=AnswerReview.RETURNS, reworked_at__isnull=True
+            _scope_q(user),
+            decision__in=AnswerReview.RETURNS,
+            reworked_at__isnull=True,
+            due_at__isnull=False,
         )
         .select_related("appeal", "organization")
         .order_by("due_at", "pk")
@@ -96,7 +99,10 @@ def open_return(*, appeal: Appeal) -> AnswerReview | None:
     return (
         _with_criteria(
             AnswerReview.objects.filter(
-                appeal=appeal, decision__in=AnswerReview.RETURNS, reworked_at__isnull=True
+                appeal=appeal,
+                decision__in=AnswerReview.RETURNS,
+                reworked_at__isnull=True,
+                due_at__isnull=False,
             )
         )
         .order_by("-created_at", "-pk")

@@ -302,31 +302,24 @@ def _check_low_rated(reviewer, appeal: Appeal, answer: Answer) -> None:
 @transaction.atomic
 def mark_formal(*, reviewer, answer_id: int, criteria, comment: str = "") -> Appeal:
     """A released answer rated 2 or lower is found formal, naming the criteria: a return like
-    one before release. The appeal goes back for rework with the rework term; where the rating
-    had already sent it back for re-review it stays there, where it had closed it (a low rating
-    after the re-review) it is reopened with a fresh term and the citizen is told."""
+    one before release. Where the rating sent the appeal back for its re-review (a first low
+    rating), the re-review gets the criteria and the rework term, and its answer goes through
+    the review before release. After the one re-review 59-FZ allows (a second low rating closed
+    the appeal and flagged it) the finding is recorded and the status stays: the citizen's way
+    on is the complaint to the supervising body."""
     answer = _low_rated(answer_id)
     chosen = _criteria(criteria)
-    reopening = answer.appeal.status == Appeal.Status.CLOSED
-    found = {}
+    found = {"due": None}
     data = {"criteria": [c.code for c in chosen], "answer": answer.pk}
 
     def check(appeal: Appeal) -> None:
         _check_low_rated(reviewer, appeal, answer)
 
     def apply(appeal: Appeal) -> None:
-        now = timezone.now()
-        if appeal.status == Appeal.Status.CLOSED:
-            appeal.review_round = answer.review_round + 1
-            appeal.answered_at = None
-            appeal.closed_at = None
-            appeal.close_reason = ""
-            appeal.rating_requested_at = None
-            appeal.rating_reminded_at = None
-            deadlines.start_fresh_term(appeal, start=now)
-        found["due"] = rework_due(appeal, start=now)
-        appeal.rework_due_at = found["due"]
-        data["rework_due"] = found["due"].isoformat()
+        if appeal.status == Appeal.Status.IN_PROGRESS:
+            found["due"] = rework_due(appeal, start=timezone.now())
+            appeal.rework_due_at = found["due"]
+            data["rework_due"] = found["due"].isoformat()
 
     appeal = transition(
         appeal_id=answer.appeal_id,
@@ -335,7 +328,7 @@ def mark_formal(*, reviewer, answer_id: int, criteria, comment: str = "") -> App
         check=check,
         apply=apply,
         comment=comment.strip(),
-        is_public=reopening,
+        is_public=False,
         data=data,
     ).appeal
     _review(
@@ -349,22 +342,16 @@ def mark_formal(*, reviewer, answer_id: int, criteria, comment: str = "") -> App
         answer=answer,
         due_at=found["due"],
     )
-    _tell_organization(
-        appeal,
-        answer.author,
-        template="answer_returned_after_review",
-        context={
-            "criteria": [c.title for c in chosen],
-            "comment": comment.strip(),
-            "due": local_date(appeal, found["due"]),
-        },
-    )
-    if reopening:
-        notify(
-            recipient=appeal.citizen,
-            appeal=appeal,
-            template="reopened",
-            context={"due": local_date(appeal, appeal.due_at)},
+    if found["due"] is not None:
+        _tell_organization(
+            appeal,
+            answer.author,
+            template="answer_returned_after_review",
+            context={
+                "criteria": [c.title for c in chosen],
+                "comment": comment.strip(),
+                "due": local_date(appeal, found["due"]),
+            },
         )
     return appeal
 

@@ -1,7 +1,10 @@
 import pytest
 
 from quality.models import ReviewedCategory, ReworkCriterion
-from tests.appeals.conftest import other_executor, world  # noqa: F401 — shared fixtures
+from tests.appeals import conftest as appeals_fixtures
+
+world = appeals_fixtures.world  # one region, a routed category, a person for every role
+other_executor = appeals_fixtures.other_executor
 
 
 @pytest.fixture(autouse=True)

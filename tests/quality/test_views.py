@@ -51,7 +51,7 @@ def test_the_moderator_returns_an_answer_and_the_executor_sees_why(client, world
     assert "Формальная отписка без ответа по существу" in staff_page
     assert "Назовите дату уборки." in staff_page
     assert "Направьте новую версию до" in staff_page
-    assert 'action="/staff/appeals/%s/answer/"' % held.number in staff_page  # the same form
+    assert f'action="/staff/appeals/{held.number}/answer/"' in staff_page  # the same form
 
 
 def test_a_held_answer_shows_on_the_staff_page_without_the_answer_form(client, world, held):
@@ -59,7 +59,7 @@ def test_a_held_answer_shows_on_the_staff_page_without_the_answer_form(client, w
     page = client.get(reverse("staff:appeal", args=[held.number])).content.decode()
     assert "Ответ ждёт проверки качества" in page
     assert "Ваше обращение рассмотрено." in page
-    assert 'action="/staff/appeals/%s/answer/"' % held.number not in page
+    assert f'action="/staff/appeals/{held.number}/answer/"' not in page
 
 
 def test_no_criterion_is_a_translated_error_and_the_comment_stays(client, world, held):

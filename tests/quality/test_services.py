@@ -277,3 +277,20 @@ def test_a_reviewer_never_judges_their_own_answer(world, reviewed_in_full, crite
     services.answer_appeal(actor=world.moderator, appeal_id=appeal.pk, text="Ответ.")
     with pytest.raises(NotAllowed):
         quality.release_reviewed_answer(reviewer=world.moderator, appeal_id=appeal.pk)
+
+
+def test_the_files_wait_with_the_held_answer_and_go_with_its_release(world, reviewed_in_full):
+    from appeals.services.sweeps import purge_abandoned_drafts
+    from tests.appeals.test_rights import _photo
+
+    appeal = world_appeal(world, S.IN_PROGRESS, executor=world.executor)
+    services.answer_appeal(
+        actor=world.executor,
+        appeal_id=appeal.pk,
+        text="Кровля отремонтирована, фото приложено.",
+        uploads=[_photo("roof.jpg")],
+    )
+    with time_machine.travel(datetime(2100, 1, 1, tzinfo=KAMCHATKA)):
+        purge_abandoned_drafts()  # days later: the held answer's files are not abandoned
+    appeal = quality.release_reviewed_answer(reviewer=world.moderator, appeal_id=appeal.pk)
+    assert appeal.answers.get().attachments.filter(original_name="roof.jpg").exists()

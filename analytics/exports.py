@@ -79,6 +79,10 @@ def _breakdown(rows, label):
         ]
         for r in rows
     ]
+    if rows and "formal_share" in rows[0]:  # by organization: the quality review's returns
+        header += [_("Answers reviewed"), _("Returned for rework"), _("Formal answers, %")]
+        for line, r in zip(body, rows, strict=True):
+            line += [r["reviewed"], r["returned"], _pct(r["formal_share"])]
     return header, body
 
 

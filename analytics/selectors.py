@@ -20,6 +20,7 @@ from analytics.scope import Scope
 from analytics.sql import COUNTERS
 from appeals.models import Appeal
 from organizations.models import Category, Municipality, Organization, Region
+from quality.selectors import review_counts
 from regimes.models import Regime
 
 LEAGUE_MINIMUM = 30  # appeals answered in the period before an organization gets a rank
@@ -217,6 +218,7 @@ def dashboard(
     }
     headline["overdue_now"] = {"value": stock["now"] or 0, "previous": None, "change": None}
     organizations = _table(by_organization, org_names, overdue_by["o"])
+    _add_review_counts(organizations, scope=scope, filters=filters, period=period)
     return {
         "period": period,
         "previous": previous,
@@ -238,6 +240,25 @@ def dashboard(
             "organization": org_names.get(filters.organization),
         },
     }
+
+
+def _add_review_counts(
+    organizations: list[dict], *, scope: Scope, filters: Filters, period
+) -> None:
+    """«Доля формальных ответов»: the quality review's decisions of the period per organization
+    (quality/selectors.py), one query beside the roll-ups (review decisions are few: a sample and
+    the low-rated answers) and cached with the dashboard until the next roll-up run."""
+    counts = review_counts(
+        region_ids=scope.region_ids,
+        organization_ids=scope.organization_ids,
+        start=period.start,
+        end=period.end,
+        municipality=filters.municipality,
+        category=filters.category,
+        organization=filters.organization,
+    )
+    for row in organizations:
+        row.update(counts.get(row["id"]) or {"reviewed": 0, "returned": 0, "formal_share": None})
 
 
 def _headline(total, before, histogram, histogram_before) -> dict:

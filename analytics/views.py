@@ -36,6 +36,8 @@ SORT_KEYS = (
     "solved_share",
     "rereview_rate",
 )
+# The organization table also counts the quality review's returns («доля формальных ответов»).
+ORGANIZATION_SORT_KEYS = (*SORT_KEYS, "returned", "formal_share")
 QUERY_KEYS = ("preset", "start", "end", "municipality", "category", "organization", "series")
 
 
@@ -87,9 +89,9 @@ def _query(params: dict, **overrides) -> str:
     return urlencode(merged)
 
 
-def _sorted(rows: list, key: str) -> list:
+def _sorted(rows: list, key: str, keys=SORT_KEYS) -> list:
     field = key.lstrip("-")
-    if field not in SORT_KEYS:
+    if field not in keys:
         field, key = "received", "-received"
     present = [r for r in rows if r[field] is not None]
     missing = [r for r in rows if r[field] is None]
@@ -101,11 +103,7 @@ def _sortable(
     query, params, table: str, rows: list, dimension: str, limit: int | None = None
 ) -> dict:
     key = query.get(f"sort_{table}", "-received")
-    rows = _sorted(rows, key)
-    for row in rows:
-        row["drill"] = "?" + _query(params, **{dimension: row["id"]})
-    headers = []
-    for field, label in (
+    columns = [
         ("name", _("Name")),
         ("received", _("Received")),
         ("answered", _("Answered")),
@@ -114,7 +112,14 @@ def _sortable(
         ("average_rating", _("Average rating")),
         ("solved_share", _("Solved")),
         ("rereview_rate", _("Re-reviews")),
-    ):
+    ]
+    if table == "o":
+        columns += [("returned", _("Returned for rework")), ("formal_share", _("Formal answers"))]
+    rows = _sorted(rows, key, ORGANIZATION_SORT_KEYS if table == "o" else SORT_KEYS)
+    for row in rows:
+        row["drill"] = "?" + _query(params, **{dimension: row["id"]})
+    headers = []
+    for field, label in columns:
         current = key.lstrip("-") == field
         descending = key.startswith("-")
         next_key = field if current and descending else f"-{field}"

@@ -340,6 +340,9 @@ class Appeal(models.Model):
             "Set when the term of the current round passed without an answer; cleared for a re-review."
         ),
     )
+    # The quality gate (quality/): an answer returned for rework is due again by this time (the
+    # organization's internal rework term, shown to staff); cleared when the new version is sent.
+    rework_due_at = models.DateTimeField(_("rework due"), null=True, blank=True)
     consent_at = models.DateTimeField(_("consent to personal data processing"))
     consent_version = models.CharField(_("consent text version"), max_length=20)
     idempotency_key = models.UUIDField(_("form token"), null=True, blank=True, unique=True)
@@ -797,6 +800,14 @@ class Event(models.Model):
             "choose_representative",
             _("the representative of the signers is chosen"),
         )
+        # The answer quality gate (quality/services.py): an answer held for the moderator's review,
+        # one returned for rework against the criteria, a released one found formal
+        HOLD_FOR_REVIEW = "hold_for_review", _("answer held for the quality review")
+        RETURN_AFTER_REVIEW = (
+            "return_after_review",
+            _("answer returned for rework after the quality review"),
+        )
+        MARK_FORMAL = "mark_formal", _("the answer rated low is found formal")
 
     appeal = models.ForeignKey(
         Appeal, on_delete=models.CASCADE, related_name="events", verbose_name=_("appeal")
@@ -897,11 +908,16 @@ class Answer(models.Model):
 
 
 class AnswerDraft(models.Model):
-    """An executor's answer waiting for the signature the appeal's regime requires.
+    """An executor's answer waiting for the signature the appeal's regime requires, or (stage
+    "review") for the quality review before release (quality/services.py).
 
     Its files wait as drafts (Attachment.draft_key) under `draft_key`. Returned for rework, it
-    keeps the signer's comment until the executor sends a new version.
+    keeps the signer's (reviewer's) comment until the executor sends a new version.
     """
+
+    class Stage(models.TextChoices):
+        SIGNATURE = "signature", _("waiting for signature")
+        REVIEW = "review", _("waiting for the quality review")
 
     appeal = models.ForeignKey(
         Appeal, on_delete=models.CASCADE, related_name="answer_drafts", verbose_name=_("appeal")
@@ -933,6 +949,22 @@ class AnswerDraft(models.Model):
         verbose_name=_("returned by"),
     )
     return_comment = models.TextField(_("what to change"), blank=True)
+    stage = models.CharField(
+        _("waiting for"),
+        max_length=10,
+        choices=Stage.choices,
+        default=Stage.SIGNATURE,
+        db_default=Stage.SIGNATURE,
+    )
+    # Held for review after the signer released it: the signature goes out with the answer.
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed by"),
+    )
 
     class Meta:
         verbose_name = _("answer waiting for signature")

@@ -127,6 +127,14 @@ TRANSITIONS: dict[str, Move] = {
     # The classifier heading (set at registration) corrected by staff or the moderator
     # (reporting/services.py): until the report is made, whatever the status; the status stays.
     A.CHANGE_TOPIC: _move({*WORKING, S.ANSWERED, S.CLOSED}),
+    # The answer quality gate (quality/services.py): an answer under review is held instead of
+    # released (the status stays until the moderator's release, which is the answer move) or
+    # returned for rework against the criteria. A released answer rated low and found formal:
+    # the rating's re-review under way gets the criteria and the rework term; after the one
+    # re-review (closed by a second low rating) the finding is recorded and the status stays.
+    A.HOLD_FOR_REVIEW: _move({S.REGISTERED, S.IN_PROGRESS}),
+    A.RETURN_AFTER_REVIEW: _move({S.REGISTERED, S.IN_PROGRESS}),
+    A.MARK_FORMAL: _move({S.IN_PROGRESS, S.CLOSED}),
 }
 
 

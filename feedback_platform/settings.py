@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "partners",
     "analytics",
     "reporting",
+    "quality",
     "demo",
 ]
 
@@ -357,6 +358,16 @@ ANSWER_EMAIL_DOMAINS = [
 DOCUMENT_REQUEST_DAYS = int(os.environ.get("DOCUMENT_REQUEST_DAYS", "15"))
 if DOCUMENT_REQUEST_DAYS < 1:
     raise ImproperlyConfigured("DOCUMENT_REQUEST_DAYS must be at least 1")
+
+# The answer quality gate (quality/, issue 16): the share of answers outside the categories
+# reviewed in full that the moderator reviews before release (a stable sample by appeal), and the
+# organization's term to rework an answer returned, in working days of the production calendar.
+QUALITY_SAMPLE_PERCENT = int(os.environ.get("QUALITY_SAMPLE_PERCENT", "10"))
+if not 0 <= QUALITY_SAMPLE_PERCENT <= 100:
+    raise ImproperlyConfigured("QUALITY_SAMPLE_PERCENT must be from 0 to 100")
+REWORK_WORKING_DAYS = int(os.environ.get("REWORK_WORKING_DAYS", "3"))
+if REWORK_WORKING_DAYS < 1:
+    raise ImproperlyConfigured("REWORK_WORKING_DAYS must be at least 1")
 
 # The staff queue counts its rows up to this many; beyond it shows «более 10 000 обращений» and
 # numbers its pages without a total (counting a large organization costs more than its page).

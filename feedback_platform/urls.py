@@ -38,6 +38,7 @@ urlpatterns = [
     path("staff/appeals/<str:number>/topic/", reporting_views.change_topic, name="appeal_topic"),
     path("staff/", include(staff_patterns)),
     path("appeals/", include("appeals.urls")),
+    path("moderation/answers/", include("quality.urls")),
     path("moderation/", include(moderation_patterns)),
     path("problems/", include(support_patterns)),
     path("problems/", include(problem_patterns)),

@@ -35,6 +35,13 @@ def isolated_cache(settings):
     settings.CACHES = caches
 
 
+@pytest.fixture(autouse=True)
+def no_quality_sample(settings):
+    """The quality gate's sample holds a stable tenth of the answers by appeal id (quality/): in
+    tests about other things that would be a random tenth. The gate's own tests set it."""
+    settings.QUALITY_SAMPLE_PERCENT = 0
+
+
 @pytest.fixture
 def region(db):
     return RegionFactory()

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appeals', '0026_event_actions_of_issue_15'),
+        ('appeals', '0027_quality_gate'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -154,7 +154,8 @@ def sign_answer(
         outcome=draft.outcome if outcome is None else outcome,
     )
     draft.delete()
-    if draft.author_id != signer.pk:
+    # Held for the quality review instead (quality/services.py): the author hears on its release.
+    if draft.author_id != signer.pk and appeal.status == Appeal.Status.ANSWERED:
         notify(recipient=draft.author, appeal=appeal, template="answer_signed", email=False)
     return appeal
 

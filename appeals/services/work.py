@@ -329,10 +329,14 @@ def release_answer(
     signed_by=None,
     check=None,
     outcome: str = "",
+    reviewer=None,
 ) -> Appeal:
     """The answer goes to the citizen: written by `author`, released (and signed, when the regime
     asks) by `actor`; files of `author` kept under `draft_key` go with it. `outcome` is the result
-    of the review it states, one its regime allows."""
+    of the review it states, one its regime allows.
+
+    An answer under the quality review (quality/services.py) is held instead, until `reviewer`
+    releases it through this function."""
     uploads = list(uploads)
     drafts = (
         list(
@@ -351,6 +355,7 @@ def release_answer(
         # The "answered" e-mail is the rating request; the sweeps remind after 3 days, close after 10.
         appeal.rating_requested_at = now
         appeal.rating_reminded_at = None
+        appeal.rework_due_at = None  # the quality gate's rework term ends with the answer
         if appeal.executor_id is None:
             appeal.executor = author
 
@@ -360,6 +365,23 @@ def release_answer(
         check_not_complained_official(appeal, author)
         check_outcome(appeal, outcome)
 
+    # --- the answer quality gate (quality/services.py, issue 16) ---------------------------------
+    if reviewer is None:
+        from quality import services as quality  # the gate releases answers through this function
+
+        if quality.review_needed(appeal_id=appeal_id):
+            return quality.hold_answer(
+                actor=actor,
+                author=author,
+                appeal_id=appeal_id,
+                text=text,
+                uploads=uploads,
+                draft_key=draft_key,
+                signed_by=signed_by,
+                outcome=outcome,
+                check=check_all,
+            )
+    # --- end of the quality gate -------------------------------------------------------------------
     data = {"signed_by": signed_by.pk} if signed_by is not None else {}
     if outcome:
         data["outcome"] = outcome
@@ -367,6 +389,8 @@ def release_answer(
     from answers.selectors import linked_answer_data
 
     data.update(linked_answer_data(text=text, appeal_id=appeal_id))
+    if reviewer is not None:
+        data["reviewed_by"] = reviewer.pk
     moved = transition(
         appeal_id=appeal_id,
         action=Event.Action.ANSWER,

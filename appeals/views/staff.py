@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from answers import selectors as published_answers
-from appeals import deadlines, services
 from appeals import permissions as appeal_permissions
+from appeals import services
 from appeals.letters import letter_response
 from appeals.models import Attachment
 from appeals.selectors import collective as collective_selectors
@@ -45,6 +45,7 @@ from core.input import parse_pk
 from core.paging import CappedPaginator
 from organizations import permissions
 from outages.selectors import answer_text as outage_answer_text
+from quality import selectors as quality_selectors
 
 PAGE_SIZE = 25
 
@@ -148,11 +149,14 @@ def _page(request, appeal, *, status=200, **forms):
         cosigners = collective_selectors.signers(appeal=appeal)
         context["cosigners"] = cosigners
         context["representative_is_cosigner"] = any(s.is_representative for s in cosigners)
-    # Answer signing (the regime names the signer): no query unless one is waiting or returned.
-    if deadlines.regime_of(appeal) is not None and appeal.has_answer_draft:
+    # Answer signing (the regime names the signer) and the quality review: no query unless an
+    # answer is waiting or returned.
+    if appeal.has_answer_draft:
         draft = appeal.answer_drafts.select_related("author", "returned_by").first()
         context["answer_draft"] = draft
-        if draft.returned_at is None:
+        if draft.returned_at is None and draft.stage == draft.Stage.REVIEW:
+            pass  # held for the quality review: nothing to sign, nothing to send
+        elif draft.returned_at is None:
             context["may_sign"] = signing.may_sign(user, appeal)
             context["sign_form"] = forms.get("sign_form") or SignForm(
                 initial={"text": draft.text, "outcome": draft.outcome}, outcomes=outcomes
@@ -169,6 +173,10 @@ def _page(request, appeal, *, status=200, **forms):
                     draft_key=draft.draft_key, appeal__isnull=True, uploaded_by=user
                 )
             )
+    # --- the quality gate (quality/): criteria and rework term of a returned answer ---
+    if appeal.rework_due_at is not None:
+        context["quality_return"] = quality_selectors.open_return(appeal=appeal)
+    # --- end of the quality gate ---
     return render(request, "appeals/staff/appeal.html", context, status=status)
 
 
@@ -297,6 +305,8 @@ def answer(request, number: str):
         appeal.refresh_from_db(fields=["status"])
         if appeal.status == appeal.Status.ANSWERED:
             messages.success(request, _("The answer is sent to the citizen."))
+        elif quality_selectors.is_held(appeal=appeal):
+            messages.success(request, _("The answer is sent to the quality review before release."))
         else:
             messages.success(request, _("The answer is sent for signature."))
         return redirect("staff:appeal", number=appeal.number)
@@ -356,7 +366,23 @@ def sign(request, number: str):
         ),
         _("The answer is signed and sent to the citizen."),
         form_kwargs=lambda appeal: {"outcomes": work.outcomes_for(appeal)},
+        landing=_signed_landing(request),
     )
+
+
+def _signed_landing(request):
+    """A signed answer held for the quality review (quality/) has not gone to the citizen yet."""
+
+    def landing(appeal):
+        if appeal.status == appeal.Status.ANSWERED:
+            messages.success(request, _("The answer is signed and sent to the citizen."))
+        else:
+            messages.success(
+                request, _("The answer is signed and sent to the quality review before release.")
+            )
+        return redirect("staff:appeal", number=appeal.number)
+
+    return landing
 
 
 @staff_required

@@ -70,6 +70,12 @@ COVERED = {
     "appeals:withdraw_signature": {"number"},
     "moderation:organization_options": {"number"},
     "moderation:review": {"number"},
+    # The quality review of answers (quality/): reviewers of the appeal's region or organization
+    "quality:review": {"number"},
+    "quality:release": {"number"},
+    "quality:return": {"number"},
+    "quality:formal": {"number"},
+    "quality:confirm": {"number"},
     "moderation:accept": {"number"},
     "moderation:reject": {"number"},
     "moderation:duplicate": {"number"},

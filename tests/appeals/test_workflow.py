@@ -8,6 +8,7 @@ from django.db import DatabaseError, transaction
 from appeals import services
 from appeals.models import (
     AccountHold,
+    Answer,
     AnswerDraft,
     Appeal,
     Attachment,
@@ -16,6 +17,7 @@ from appeals.models import (
     Event,
     Incident,
     MaterialsRequest,
+    Rating,
     Support,
 )
 from appeals.services import (
@@ -40,6 +42,8 @@ from appeals.workflow import (
 from core.errors import AlreadyDone, DomainError
 from core.models import Notification
 from organizations.models import Official
+from quality import services as quality
+from quality.models import ReviewedCategory, ReworkCriterion
 from reporting.services import change_topic
 from tests.accounts.factories import UserFactory
 from tests.appeals.factories import world_appeal
@@ -233,7 +237,44 @@ ACTIONS = {
         ).appeal
     ),
     "change_topic": lambda w, a: change_topic(actor=w.executor, appeal_id=a.pk, topic_id=_topic()),
+    # The answer quality gate (quality/services.py): held instead of released, returned with
+    # the criteria, a low-rated released answer found formal. The status stays or goes back.
+    "hold_for_review": lambda w, a: _fresh(
+        services.answer_appeal(actor=w.executor, appeal_id=_reviewed_in_full(w, a), text="Ответ.")
+    ),
+    "return_after_review": lambda w, a: _fresh(
+        quality.return_after_review(
+            reviewer=w.moderator, appeal_id=_held(w, a), criteria=ReworkCriterion.objects.all()[:1]
+        )
+    ),
+    "mark_formal": lambda w, a: _fresh(
+        quality.mark_formal(
+            reviewer=w.moderator,
+            answer_id=_rated_low(w, a),
+            criteria=ReworkCriterion.objects.all()[:1],
+        )
+    ),
 }
+
+
+def _reviewed_in_full(world, appeal) -> int:
+    ReviewedCategory.objects.get_or_create(category=world.category)
+    return appeal.pk
+
+
+def _held(world, appeal) -> int:
+    AnswerDraft.objects.create(
+        appeal=appeal, author=world.executor, text="Ответ.", stage=AnswerDraft.Stage.REVIEW
+    )
+    return appeal.pk
+
+
+def _rated_low(world, appeal) -> int:
+    answer = appeal.answers.first() or Answer.objects.create(
+        appeal=appeal, author=world.executor, organization=world.organization, text="Ответ."
+    )
+    Rating.objects.create(appeal=appeal, answer=answer, score=1, solved=False)
+    return answer.pk
 
 
 def _materials_request(world, appeal):

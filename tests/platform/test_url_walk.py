@@ -335,6 +335,7 @@ OUR_APPS = {
     "reporting",
     "outages",
     "answers",
+    "quality",
 }
 
 

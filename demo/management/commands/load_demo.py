@@ -118,6 +118,9 @@ class Command(BaseCommand):
 
             self.stdout.write(load_demo_registry(municipalities=municipalities, org_ids=org_ids))
             self.load_regimes(leaves)
+            from demo.quality import load_demo_quality
+
+            self.stdout.write(load_demo_quality(leaves=leaves))
             from demo.reporting import load_demo_classifier
 
             self.stdout.write(load_demo_classifier(leaves=leaves))

@@ -10,7 +10,7 @@ from appeals import attachments, deadlines, permissions
 from appeals.identification import answer_email_allowed
 from appeals.models import Answer, Appeal, Attachment, ClarificationMessage, Event, Ground
 from appeals.notices import notify_citizen
-from appeals.services import copies
+from appeals.services import copies, fixes
 from appeals.services.collective import notify_signers_of_answer
 from appeals.services.common import check_receiving_organization, local_date, staff_check
 from appeals.services.officials import check_not_complained_official
@@ -284,6 +284,8 @@ def answer_appeal(
     uploads=(),
     draft_key: uuid.UUID | None = None,
     outcome: str = "",
+    work_status: str = "",
+    planned_on=None,
 ) -> Appeal:
     """Answer on the merits; the citizen is asked to rate the answer.
 
@@ -305,6 +307,8 @@ def answer_appeal(
             uploads=uploads,
             draft_key=draft_key,
             outcome=outcome,
+            work_status=work_status,
+            planned_on=planned_on,
         )
     return release_answer(
         actor=actor,
@@ -315,6 +319,8 @@ def answer_appeal(
         draft_key=draft_key,
         signed_by=actor if signer_needed is not None else None,
         outcome=outcome,
+        work_status=work_status,
+        planned_on=planned_on,
     )
 
 
@@ -329,10 +335,15 @@ def release_answer(
     signed_by=None,
     check=None,
     outcome: str = "",
+    work_status: str = "",
+    planned_on=None,
+    new_work: bool = True,
 ) -> Appeal:
     """The answer goes to the citizen: written by `author`, released (and signed, when the regime
     asks) by `actor`; files of `author` kept under `draft_key` go with it. `outcome` is the result
-    of the review it states, one its regime allows."""
+    of the review it states, one its regime allows. `work_status` and `planned_on`: the work on
+    site it states (appeals/services/fixes.py; `new_work=False` when a signer releases a
+    statement checked when it was written)."""
     uploads = list(uploads)
     drafts = (
         list(
@@ -359,10 +370,20 @@ def release_answer(
         check_not_complained_official(appeal, actor)
         check_not_complained_official(appeal, author)
         check_outcome(appeal, outcome)
+        # --- proof of fix (appeals/services/fixes.py) ---
+        fixes.check_work(
+            appeal,
+            work_status=work_status,
+            planned_on=planned_on,
+            proof_files=len(drafts) + len(uploads),
+            new=new_work,
+        )
 
     data = {"signed_by": signed_by.pk} if signed_by is not None else {}
     if outcome:
         data["outcome"] = outcome
+    work = fixes.work_fields(work_status=work_status, planned_on=planned_on)
+    data.update(fixes.work_event_data(work))
     moved = transition(
         appeal_id=appeal_id,
         action=Event.Action.ANSWER,
@@ -382,6 +403,7 @@ def release_answer(
             outcome=outcome,
             review_round=appeal.review_round,
             created_at=appeal.answered_at,
+            **work,
         )
         if drafts:
             Attachment.objects.filter(pk__in=drafts).update(

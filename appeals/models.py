@@ -63,6 +63,8 @@ class Appeal(models.Model):
         LOW_RATING_AFTER_REVIEW = "low_after_review", _("low rating after the re-review")
         GROUND = "ground", _("closed without an answer on the merits")
         INCIDENT = "incident", _("closed with the incident it belongs to")
+        FIX_CONFIRMED = "fix_confirmed", _("the citizen confirmed the work is done")
+        FIX_ESCALATED = "fix_escalated", _("not solved twice: escalated to the supervising body")
 
     OPEN_STATUSES = (Status.REGISTERED, Status.IN_PROGRESS, Status.CLARIFICATION)
     # A public problem: made public by its author and past moderation (not submitted or rejected).
@@ -315,6 +317,9 @@ class Appeal(models.Model):
     extension_reason = models.TextField(_("extension reason"), blank=True)
     redirect_count = models.PositiveSmallIntegerField(_("redirects"), default=0)
     review_round = models.PositiveSmallIntegerField(_("re-review round"), default=0)
+    # Proof of fix (appeals/services/fixes.py): when the citizen confirmed the work on site was
+    # done; the «Вы сказали — мы сделали» page lists the public problems fixed in a month.
+    fixed_at = models.DateTimeField(_("fix confirmed by the citizen"), null=True, blank=True)
     flagged_for_moderator = models.BooleanField(_("flagged for the moderator"), default=False)
     rating_requested_at = models.DateTimeField(_("rating requested"), null=True, blank=True)
     # Marks of the background sweeps: each says "done" for the current term, so a sweep that runs
@@ -438,6 +443,18 @@ class Appeal(models.Model):
             ),
             models.Index(
                 fields=["-submitted_at"], condition=PUBLIC_PROBLEM, name="appeal_public_list_idx"
+            ),
+            # «Вы сказали — мы сделали» (appeals/selectors/fixes.py): public problems by the
+            # time their fix was confirmed, or by the time they closed.
+            models.Index(
+                fields=["-fixed_at"],
+                condition=PUBLIC_PROBLEM & Q(fixed_at__isnull=False),
+                name="appeal_public_fixed_idx",
+            ),
+            models.Index(
+                fields=["-closed_at"],
+                condition=PUBLIC_PROBLEM & Q(status="closed"),
+                name="appeal_public_closed_idx",
             ),
             # The moderators' list of public texts still to check: a handful of rows at any time.
             models.Index(
@@ -808,6 +825,16 @@ class Event(models.Model):
             _("answer returned for rework after the quality review"),
         )
         MARK_FORMAL = "mark_formal", _("the answer rated low is found formal")
+        # Proof of fix (appeals/services/fixes.py): the citizen confirms the work on site or
+        # refutes it («не решено»); the second refutation escalates to the supervising body
+        CONFIRM_FIX = "confirm_fix", _("the citizen confirmed the work is done")
+        REFUTE_FIX = "refute_fix", _("the citizen says it is not solved: sent back for re-review")
+        ESCALATE_FIX = (
+            "escalate_fix",
+            _("not solved again: escalated to the supervising body"),
+        )
+        WORK_REMINDER = "work_reminder", _("reminder of the planned work sent to the organization")
+        FIX_QUESTION = "fix_question", _("the citizen is asked whether the work is done")
 
     appeal = models.ForeignKey(
         Appeal, on_delete=models.CASCADE, related_name="events", verbose_name=_("appeal")
@@ -856,6 +883,14 @@ class Event(models.Model):
         return f"{self.appeal_id} {self.action}"
 
 
+class WorkStatus(models.TextChoices):
+    """What the answer says about the work on site (categories that require it); empty elsewhere."""
+
+    DONE = "done", _("the work is done")
+    PLANNED = "planned", _("the work is planned")
+    NONE = "none", _("no work on site")
+
+
 class Answer(models.Model):
     appeal = models.ForeignKey(
         Appeal, on_delete=models.CASCADE, related_name="answers", verbose_name=_("appeal")
@@ -893,6 +928,21 @@ class Answer(models.Model):
     post_tracking = models.CharField(
         _("postal tracking number"), max_length=40, blank=True, db_default=""
     )
+    # Proof of fix (appeals/services/fixes.py): the work on site the answer states; the sweep's
+    # marks (a reminder to the organization before `planned_on`, the question to the citizen
+    # after it), and the citizen's confirmation or refutation.
+    work_status = models.CharField(
+        _("work on site"), max_length=10, choices=WorkStatus.choices, blank=True, db_default=""
+    )
+    planned_on = models.DateField(_("work planned on"), null=True, blank=True)
+    work_reminded_at = models.DateTimeField(
+        _("organization reminded of the planned work"), null=True, blank=True
+    )
+    fix_asked_at = models.DateTimeField(
+        _("citizen asked whether the work is done"), null=True, blank=True
+    )
+    fix_confirmed_at = models.DateTimeField(_("work confirmed"), null=True, blank=True)
+    fix_refuted_at = models.DateTimeField(_("work refuted"), null=True, blank=True)
     created_at = models.DateTimeField(_("answered"), default=timezone.now)
 
     class Meta:
@@ -900,7 +950,19 @@ class Answer(models.Model):
         verbose_name_plural = _("answers")
         ordering = ["created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["appeal", "review_round"], name="answer_one_per_round")
+            models.UniqueConstraint(fields=["appeal", "review_round"], name="answer_one_per_round"),
+            models.CheckConstraint(
+                condition=~Q(work_status="planned") | Q(planned_on__isnull=False),
+                name="answer_planned_work_has_date",
+            ),
+        ]
+        indexes = [
+            # The planned-work sweep: the few answers whose reminder or question is still due.
+            models.Index(
+                fields=["planned_on"],
+                condition=Q(work_status="planned", fix_asked_at__isnull=True),
+                name="answer_planned_work_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -938,6 +1000,11 @@ class AnswerDraft(models.Model):
     )
     draft_key = models.UUIDField(_("files key"), default=uuid.uuid4)
     review_round = models.PositiveSmallIntegerField(default=0)
+    # Proof of fix: what the answer will say about the work on site (Answer.work_status).
+    work_status = models.CharField(
+        _("work on site"), max_length=10, choices=WorkStatus.choices, blank=True, db_default=""
+    )
+    planned_on = models.DateField(_("work planned on"), null=True, blank=True)
     created_at = models.DateTimeField(_("sent for signature"), default=timezone.now)
     returned_at = models.DateTimeField(_("returned for rework"), null=True, blank=True)
     returned_by = models.ForeignKey(

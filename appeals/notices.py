@@ -46,6 +46,12 @@ SUBJECTS = {
     "answer_copy": _("A copy of the answer to collective appeal %(number)s that you signed"),
     "copies_sent": _("Appeal %(number)s is sent to several organizations"),
     "answered_all": _("Every organization has answered appeal %(number)s: please rate the answers"),
+    # Proof of fix (appeals/services/fixes.py)
+    "fix_confirmed": _("The citizen confirmed the work on appeal %(number)s is done"),
+    "fix_refuted": _("The citizen says the work on appeal %(number)s is not done"),
+    "fix_escalated": _("Appeal %(number)s is escalated to the supervising body"),
+    "work_reminder": _("Work on appeal %(number)s is planned for %(planned_on)s"),
+    "fix_question": _("Appeal %(number)s: is the work done?"),
 }
 
 

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from appeals.forms import MultipleFileField, MultipleFileInput, category_choices
-from appeals.models import Ground
+from appeals.models import Ground, WorkStatus
 from appeals.selectors.staff import SORTS, TABS, QueueFilter
 from core.fields import PlainQueryModelChoiceField
 from core.input import BoundedDateField
@@ -131,7 +131,35 @@ def outcome_field():
     )
 
 
-class AnswerForm(OutcomeMixin, ActionForm):
+class WorkOnSiteMixin(forms.Form):
+    """Proof of fix (appeals/services/fixes.py): the work on site the answer states. The service
+    checks it again against the category and the files; the form explains what it can at once."""
+
+    work_status = forms.ChoiceField(
+        label=_("Work on site"),
+        required=False,
+        choices=[("", _("not stated")), *WorkStatus.choices],
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Required for categories about physical things. Done: attach a photo or an act; "
+            "planned: give the date."
+        ),
+    )
+    planned_on = BoundedDateField(
+        label=_("Work planned on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        planned = data.get("work_status") == WorkStatus.PLANNED
+        if planned and not data.get("planned_on") and "planned_on" not in self.errors:
+            self.add_error("planned_on", _("Give the date the work is planned for."))
+        return data
+
+
+class AnswerForm(OutcomeMixin, WorkOnSiteMixin, ActionForm):
     id_prefix = "answer"
 
     text = forms.CharField(
@@ -146,6 +174,7 @@ class AnswerForm(OutcomeMixin, ActionForm):
         help_text=_("Up to 5 files: JPEG, PNG or PDF, 10 MB each."),
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
     )
+    field_order = ["text", "outcome", "work_status", "planned_on", "files"]
 
     def __init__(self, *args, outcomes=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -252,7 +281,7 @@ class IncidentForm(forms.Form):
             self.fields["organization"].required = True
 
 
-class IncidentAnswerForm(forms.Form):
+class IncidentAnswerForm(WorkOnSiteMixin, forms.Form):
     text = forms.CharField(
         label=_("Answer to every appeal of the incident"),
         max_length=20000,
@@ -265,6 +294,7 @@ class IncidentAnswerForm(forms.Form):
         help_text=_("Up to 5 files: JPEG, PNG or PDF, 10 MB each."),
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
     )
+    field_order = ["text", "outcome", "work_status", "planned_on", "files"]
 
 
 class IncidentAddForm(forms.Form):

@@ -4,6 +4,7 @@ submitted ─accept─▶ registered ─take/assign─▶ in_progress ─answer�
     └─reject─▶ rejected      └─request_clarification─▶ clarification ─reply─▶ in_progress
 registered / in_progress / clarification ─redirect─▶ registered (another organization)
 answered ─low rating (once)─▶ in_progress
+answered / closed ─work on site refuted (once)─▶ in_progress; ─confirmed / refuted again─▶ closed
 """
 
 from collections.abc import Callable, Iterable
@@ -135,6 +136,14 @@ TRANSITIONS: dict[str, Move] = {
     A.HOLD_FOR_REVIEW: _move({S.REGISTERED, S.IN_PROGRESS}),
     A.RETURN_AFTER_REVIEW: _move({S.REGISTERED, S.IN_PROGRESS}),
     A.MARK_FORMAL: _move({S.IN_PROGRESS, S.CLOSED}),
+    # Proof of fix (appeals/services/fixes.py): the citizen confirms the work on site the answer
+    # states (an answered appeal closes; a closed one stays), or refutes it: the first answer's
+    # refutation reopens the appeal for its one re-review, the next one closes it and escalates
+    # it to the supervising body. A closed appeal may still be refuted: planned work is asked
+    # about after its date, which may come after the appeal closed unrated.
+    A.CONFIRM_FIX: _move({S.ANSWERED, S.CLOSED}, S.CLOSED),
+    A.REFUTE_FIX: _move({S.ANSWERED, S.CLOSED}, S.IN_PROGRESS),
+    A.ESCALATE_FIX: _move({S.ANSWERED, S.CLOSED}, S.CLOSED),
 }
 
 

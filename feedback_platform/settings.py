@@ -275,6 +275,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": _every(900.0),
         "options": _SWEEP_EXPIRES,
     },
+    # Proof of fix: reminders of planned work on site and «Работы выполнены?» after its date.
+    "remind-planned-work": {
+        "task": "appeals.sweep",
+        "args": ["remind_planned_work"],
+        "schedule": _every(3600.0),
+        "options": _SWEEP_EXPIRES,
+    },
     "purge-abandoned-drafts": {
         "task": "appeals.sweep",
         "args": ["purge_abandoned_drafts"],
@@ -298,7 +305,13 @@ SWEEP_STALE_AFTER = {
     "close_unrated": 3 * _every(900.0),
     "purge_abandoned_drafts": 3 * _every(3600.0),
     "send_digests": 3 * _every(900.0),
+    "remind_planned_work": 3 * _every(3600.0),
 }
+# Proof of fix (appeals/services/fixes.py): the short term of the re-review after the citizen
+# says the work on site is not done, and how many days before planned work its organization is
+# reminded of it.
+FIX_RECHECK_WORKING_DAYS = int(os.environ.get("FIX_RECHECK_WORKING_DAYS", "5"))
+WORK_REMINDER_DAYS_BEFORE = int(os.environ.get("WORK_REMINDER_DAYS_BEFORE", "1"))
 
 # --- Accounts ----------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from appeals.urls import (
     staff_patterns,
     support_patterns,
 )
-from appeals.views import health, problems, widget
+from appeals.views import fixes, health, problems, widget
 from feedback_platform import views
 from outages.urls import staff_patterns as outage_staff_patterns
 from outages.views import public as outage_views
@@ -43,6 +43,14 @@ urlpatterns = [
     path("problems/", include(support_patterns)),
     path("problems/", include(problem_patterns)),
     path("problems.geojson", problems.geojson, name="problems_geojson"),
+    # «Вы сказали — мы сделали»: public problems fixed this month, with photos before and after
+    path("done/", fixes.done, name="done"),
+    path("done/<str:number>/photos/<int:attachment_id>/", fixes.proof_photo, name="done_photo"),
+    path(
+        "done/<str:number>/photos/<int:attachment_id>/thumbnail/",
+        fixes.proof_photo_thumbnail,
+        name="done_photo_thumbnail",
+    ),
     path("outages/", include("outages.urls")),
     path("answers/", include("answers.urls")),
     path("outages.geojson", outage_views.geojson, name="outages_geojson"),

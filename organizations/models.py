@@ -216,6 +216,17 @@ class Category(models.Model):
         _("day count"), max_length=10, choices=DayCount.choices, default=DayCount.CALENDAR
     )
     is_priority = models.BooleanField(_("priority"), default=False)
+    # Proof of fix (issue 16): the answer says whether the work on site is done (with a photo or
+    # an act) or planned (with a date), and the citizen confirms or refutes it.
+    requires_work_on_site = models.BooleanField(
+        _("requires work on site"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Roads, yards, lighting, water and other physical things: the answer states whether the "
+            "work is done (with a photo or an act) or planned (with a date)."
+        ),
+    )
     served_by = models.CharField(
         _("served by"),
         max_length=30,

@@ -114,10 +114,12 @@ def hold_answer(
     draft_key: uuid.UUID | None = None,
     signed_by=None,
     outcome: str = "",
+    work_status: str = "",
+    planned_on=None,
     check,
 ) -> Appeal:
-    """Called by `release_answer` instead of releasing: the answer (its files, signature and
-    result of the review) waits for the reviewer; the citizen sees nothing yet and the status
+    """Called by `release_answer` instead of releasing: the answer (its files, signature, result
+    of the review and the work on site it states) waits for the reviewer; the citizen sees nothing yet and the status
     stays. `check` is the release's own check. A previous version returned counts as reworked."""
     key = draft_key or uuid.uuid4()
 
@@ -154,6 +156,8 @@ def hold_answer(
         signed_by=signed_by,
         text=text.strip(),
         outcome=outcome,
+        work_status=work_status,
+        planned_on=planned_on,
         draft_key=key,
         review_round=appeal.review_round,
         stage=AnswerDraft.Stage.REVIEW,
@@ -206,6 +210,9 @@ def release_reviewed_answer(*, reviewer, appeal_id: int, comment: str = "") -> A
         signed_by=draft.signed_by,
         check=check,
         outcome=draft.outcome,
+        work_status=draft.work_status,
+        planned_on=draft.planned_on,
+        new_work=False,  # checked when it was written (a planned date may have passed since)
         reviewer=reviewer,
     )
     _review(

@@ -122,7 +122,17 @@ def get_public_problem(*, number: str, user=None) -> Appeal:
     problem.public_answers = list(
         Answer.objects.filter(appeal=problem)
         .select_related("organization")
-        .only("text", "created_at", "review_round", "organization__name")
+        .only(
+            "text",
+            "created_at",
+            "review_round",
+            "organization__name",
+            # proof of fix: what the answer says of the work on site
+            "work_status",
+            "planned_on",
+            "fix_confirmed_at",
+            "fix_refuted_at",
+        )
         .order_by("created_at")
     )
     if problem.public_answers:

@@ -191,7 +191,14 @@ def remove_from_incident(*, actor, incident_id: int, appeal_id: int) -> Incident
 
 @transaction.atomic
 def answer_incident(
-    *, actor, incident_id: int, text: str, uploads=(), outcome: str = ""
+    *,
+    actor,
+    incident_id: int,
+    text: str,
+    uploads=(),
+    outcome: str = "",
+    work_status: str = "",
+    planned_on=None,
 ) -> IncidentOutcome:
     """One answer to every appeal of the incident that waits for one (registered or in progress).
 
@@ -216,7 +223,13 @@ def answer_incident(
             upload.seek(0)
         outcome.done.append(
             answer_appeal(
-                actor=actor, appeal_id=appeal.pk, text=text, uploads=uploads, outcome=result
+                actor=actor,
+                appeal_id=appeal.pk,
+                text=text,
+                uploads=uploads,
+                outcome=result,
+                work_status=work_status,
+                planned_on=planned_on,
             )
         )
     if not outcome.done:

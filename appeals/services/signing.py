@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals import attachments, deadlines, permissions
 from appeals.models import AnswerDraft, Appeal, Attachment, Event
+from appeals.services import fixes
 from appeals.services.common import staff_check
 from appeals.services.officials import check_not_complained_official, complained_user_id
 from appeals.services.work import check_outcome, release_answer
@@ -85,8 +86,11 @@ def send_for_signature(
     uploads=(),
     draft_key: uuid.UUID | None = None,
     outcome: str = "",
+    work_status: str = "",
+    planned_on=None,
 ) -> Appeal:
-    """The executor's answer waits for the signer; its files wait with it. One at a time."""
+    """The executor's answer waits for the signer; its files wait with it. One at a time.
+    The work on site it states (appeals/services/fixes.py) is checked now and waits with it."""
     uploads = list(uploads)
     key = draft_key or uuid.uuid4()
     kept = Attachment.objects.filter(
@@ -98,6 +102,9 @@ def send_for_signature(
         staff_check(actor)(appeal)
         check_not_complained_official(appeal, actor)
         check_outcome(appeal, outcome)
+        fixes.check_work(
+            appeal, work_status=work_status, planned_on=planned_on, proof_files=kept + len(uploads)
+        )
         if pending_draft(appeal) is not None:
             raise DomainError(_("An answer to this appeal is already waiting for signature."))
 
@@ -118,6 +125,7 @@ def send_for_signature(
         outcome=outcome,
         draft_key=key,
         review_round=appeal.review_round,
+        **fixes.work_fields(work_status=work_status, planned_on=planned_on),
     )
     for signer in _signers(appeal):
         notify(recipient=signer, appeal=appeal, template="signature_needed", email=False)
@@ -152,6 +160,9 @@ def sign_answer(
         signed_by=signer,
         check=check,
         outcome=draft.outcome if outcome is None else outcome,
+        work_status=draft.work_status,
+        planned_on=draft.planned_on,
+        new_work=False,
     )
     draft.delete()
     # Held for the quality review instead (quality/services.py): the author hears on its release.

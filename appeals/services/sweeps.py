@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from appeals.models import AnswerDraft, Appeal, Attachment, Event, SweepRun
 from appeals.services.common import local_date
+from appeals.services.fixes import remind_planned_work
 from appeals.services.work import close_appeal
 from core.outbox import notify_bulk, send_digests
 from organizations.selectors import heads_by_organization, moderators_by_region
@@ -312,6 +313,7 @@ SWEEPS: dict[str, Callable[..., int]] = {
     "close_unrated": close_unrated,
     "purge_abandoned_drafts": purge_abandoned_drafts,
     "send_digests": send_digests,
+    "remind_planned_work": remind_planned_work,
 }
 
 

@@ -10,7 +10,7 @@ from appeals import attachments, deadlines, permissions
 from appeals.identification import answer_email_allowed
 from appeals.models import Answer, Appeal, Attachment, ClarificationMessage, Event, Ground
 from appeals.notices import notify_citizen
-from appeals.services import copies
+from appeals.services import copies, fixes
 from appeals.services.collective import notify_signers_of_answer
 from appeals.services.common import check_receiving_organization, local_date, staff_check
 from appeals.services.officials import check_not_complained_official
@@ -284,6 +284,8 @@ def answer_appeal(
     uploads=(),
     draft_key: uuid.UUID | None = None,
     outcome: str = "",
+    work_status: str = "",
+    planned_on=None,
 ) -> Appeal:
     """Answer on the merits; the citizen is asked to rate the answer.
 
@@ -305,6 +307,8 @@ def answer_appeal(
             uploads=uploads,
             draft_key=draft_key,
             outcome=outcome,
+            work_status=work_status,
+            planned_on=planned_on,
         )
     return release_answer(
         actor=actor,
@@ -315,6 +319,8 @@ def answer_appeal(
         draft_key=draft_key,
         signed_by=actor if signer_needed is not None else None,
         outcome=outcome,
+        work_status=work_status,
+        planned_on=planned_on,
     )
 
 
@@ -330,10 +336,15 @@ def release_answer(
     check=None,
     outcome: str = "",
     reviewer=None,
+    work_status: str = "",
+    planned_on=None,
+    new_work: bool = True,
 ) -> Appeal:
     """The answer goes to the citizen: written by `author`, released (and signed, when the regime
     asks) by `actor`; files of `author` kept under `draft_key` go with it. `outcome` is the result
-    of the review it states, one its regime allows.
+    of the review it states, one its regime allows. `work_status` and `planned_on`: the work on
+    site it states (appeals/services/fixes.py; `new_work=False` when a signer or reviewer releases
+    a statement checked when it was written).
 
     An answer under the quality review (quality/services.py) is held instead, until `reviewer`
     releases it through this function."""
@@ -364,6 +375,14 @@ def release_answer(
         check_not_complained_official(appeal, actor)
         check_not_complained_official(appeal, author)
         check_outcome(appeal, outcome)
+        # --- proof of fix (appeals/services/fixes.py) ---
+        fixes.check_work(
+            appeal,
+            work_status=work_status,
+            planned_on=planned_on,
+            proof_files=len(drafts) + len(uploads),
+            new=new_work,
+        )
 
     # --- the answer quality gate (quality/services.py, issue 16) ---------------------------------
     if reviewer is None:
@@ -379,6 +398,8 @@ def release_answer(
                 draft_key=draft_key,
                 signed_by=signed_by,
                 outcome=outcome,
+                work_status=work_status,
+                planned_on=planned_on,
                 check=check_all,
             )
     # --- end of the quality gate -------------------------------------------------------------------
@@ -391,6 +412,8 @@ def release_answer(
     data.update(linked_answer_data(text=text, appeal_id=appeal_id))
     if reviewer is not None:
         data["reviewed_by"] = reviewer.pk
+    work = fixes.work_fields(work_status=work_status, planned_on=planned_on)
+    data.update(fixes.work_event_data(work))
     moved = transition(
         appeal_id=appeal_id,
         action=Event.Action.ANSWER,
@@ -410,6 +433,7 @@ def release_answer(
             outcome=outcome,
             review_round=appeal.review_round,
             created_at=appeal.answered_at,
+            **work,
         )
         if drafts:
             Attachment.objects.filter(pk__in=drafts).update(

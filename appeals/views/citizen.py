@@ -41,7 +41,7 @@ from appeals.services import collective
 from appeals.services.citizen import keep_reply_uploads
 from appeals.services.copies import awaiting_other_parts
 from appeals.services.filing import keep_draft_uploads
-from appeals.views import drafts, materials_context
+from appeals.views import drafts, fix_context, materials_context
 from appeals.views.support import nearby_for
 from core.actions import attempt
 from core.input import parse_pk
@@ -344,6 +344,8 @@ def _detail_context(appeal, *, reply_form=None, rating_form=None) -> dict:
         # Reading the materials of the case (59-FZ art. 5 p. 2)
         **materials_context.for_citizen(appeal),
         **_collective_context(appeal),
+        # Proof of fix: confirm or refute the work on site the answer states
+        **fix_context.for_citizen(appeal, answers),
     }
 
 

@@ -141,6 +141,8 @@ def incident_answer(request, incident_id: int):
                 text=form.cleaned_data["text"],
                 uploads=form.cleaned_data["files"],
                 outcome=form.cleaned_data["outcome"],
+                work_status=form.cleaned_data["work_status"],
+                planned_on=form.cleaned_data["planned_on"],
             ),
             form=form,
             fields={AttachmentError: "files"},

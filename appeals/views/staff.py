@@ -300,6 +300,8 @@ def answer(request, number: str):
             uploads=form.cleaned_data["files"],
             draft_key=key,
             outcome=form.cleaned_data["outcome"],
+            work_status=form.cleaned_data["work_status"],
+            planned_on=form.cleaned_data["planned_on"],
         ),
     ):
         appeal.refresh_from_db(fields=["status"])

@@ -1534,6 +1534,26 @@ CATEGORY_TREE = [
     },
 ]
 PRIORITY_TERM_DAYS = 10  # a category with this term is a priority one
+# Categories about physical things (Category.requires_work_on_site): the answer states whether
+# the work on site is done, with a photo or an act, or planned, with a date (proof of fix).
+WORK_ON_SITE = frozenset(
+    {
+        "no-heating",
+        "no-water",
+        "roof-leak",
+        "building-maintenance",
+        "potholes",
+        "snow-removal",
+        "traffic-lights",
+        "sidewalks",
+        "street-lighting",
+        "playgrounds",
+        "trees",
+        "uncollected-waste",
+        "illegal-dump",
+        "container-sites",
+    }
+)
 
 # --- Demo accounts -----------------------------------------------------------------------------
 DEMO_PASSWORD = "demo12345"

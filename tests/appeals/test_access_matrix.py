@@ -61,6 +61,9 @@ COVERED = {
     "appeals:thumbnail": {"number", "attachment_id"},
     "appeals:make_private": {"number"},
     "appeals:request_materials": {"number"},
+    # Proof of fix: only the author confirms or refutes the work on site.
+    "appeals:confirm_fix": {"number"},
+    "appeals:refute_fix": {"number"},
     # A collective appeal: the join link (the matrix's appeal is answered, so signing is closed for
     # everybody and the page shows nothing of it), the author's and the co-signer's own actions.
     "appeals:join": {"token"},
@@ -88,6 +91,10 @@ COVERED = {
     "problems:detail": {"number"},
     "problems:photo": {"number", "attachment_id"},
     "problems:photo_thumbnail": {"number", "attachment_id"},
+    # «Вы сказали — мы сделали»: the proof photos of a public problem only (the setting's appeal
+    # is private, and its file is a PDF).
+    "done_photo": {"number", "attachment_id"},
+    "done_photo_thumbnail": {"number", "attachment_id"},
     "staff:appeal": {"number"},
     "staff:contacts": {"number"},
     "staff:take": {"number"},

@@ -24,6 +24,7 @@ from appeals.services import (
     collective,
     copies,
     document_requests,
+    fixes,
     incidents,
     materials,
     officials,
@@ -74,6 +75,13 @@ def _incident(world, appeal=None):
 
 def _fresh(appeal):
     return Appeal.objects.get(pk=appeal.pk)
+
+
+def _work_done(appeal, *, review_round=0):
+    """The appeal's answer (if any) states the work on site done, in `review_round`."""
+    Appeal.objects.filter(pk=appeal.pk).update(review_round=review_round)
+    Answer.objects.filter(appeal=appeal).update(work_status="done", review_round=review_round)
+    return appeal
 
 
 ACTIONS = {
@@ -197,6 +205,19 @@ ACTIONS = {
     ),
     "consolidate_answers": lambda w, a: copies.consolidate_answers(
         appeal_id=_with_answered_copy(w, a).pk
+    ),
+    # Proof of fix: the answer states the work done; a refutation of the first answer reopens,
+    # one of the answer after the re-review escalates (the escalation is a new appeal).
+    "confirm_fix": lambda w, a: fixes.confirm_fix(citizen=w.citizen, appeal_id=_work_done(a).pk),
+    "refute_fix": lambda w, a: fixes.refute_fix(
+        citizen=w.citizen, appeal_id=_work_done(a).pk, comment="Яма на месте, ничего не сделано."
+    ),
+    "escalate_fix": lambda w, a: (
+        fixes.refute_fix(
+            citizen=w.citizen,
+            appeal_id=_work_done(a, review_round=1).pk,
+            comment="Яма на месте, ничего не сделано.",
+        ).complaint_about
     ),
     "return_for_rework": lambda w, a: signing.return_for_rework(
         signer=w.head,

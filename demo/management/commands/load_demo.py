@@ -284,10 +284,15 @@ class Command(BaseCommand):
                         day_count=Category.DayCount.CALENDAR,
                         term_days=term,
                         is_priority=term == data.PRIORITY_TERM_DAYS,
+                        requires_work_on_site=slug in data.WORK_ON_SITE,
                         position=n + 1,
                     )
                 )
         existing.update({c.slug: c for c in Category.objects.bulk_create(leaves)})
+        # Categories of an earlier load get the proof-of-fix flag too (idempotent).
+        Category.objects.filter(slug__in=data.WORK_ON_SITE, requires_work_on_site=False).update(
+            requires_work_on_site=True
+        )
         leaf_count = sum(len(section["children"]) for section in data.CATEGORY_TREE)
         self.stdout.write(
             f"Категории: {len(data.CATEGORY_TREE) + leaf_count} (разделов — {len(data.CATEGORY_TREE)}, "

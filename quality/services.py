@@ -276,17 +276,22 @@ def return_after_review(*, reviewer, appeal_id: int, criteria, comment: str = ""
         comment=comment,
         due_at=found["due"],
     )
+    _tell_returned(appeal, draft.author, chosen=chosen, comment=comment, due=found["due"])
+    return appeal
+
+
+def _tell_returned(appeal: Appeal, author, *, chosen, comment: str, due) -> None:
+    """The author of a returned answer hears the criteria, the comment and the rework term."""
     _tell_organization(
         appeal,
-        draft.author,
+        author,
         template="answer_returned_after_review",
         context={
             "criteria": [c.title for c in chosen],
             "comment": comment.strip(),
-            "due": local_date(appeal, found["due"]),
+            "due": local_date(appeal, due),
         },
     )
-    return appeal
 
 
 def _low_rated(answer_id: int) -> Answer:
@@ -350,16 +355,7 @@ def mark_formal(*, reviewer, answer_id: int, criteria, comment: str = "") -> App
         due_at=found["due"],
     )
     if found["due"] is not None:
-        _tell_organization(
-            appeal,
-            answer.author,
-            template="answer_returned_after_review",
-            context={
-                "criteria": [c.title for c in chosen],
-                "comment": comment.strip(),
-                "due": local_date(appeal, found["due"]),
-            },
-        )
+        _tell_returned(appeal, answer.author, chosen=chosen, comment=comment, due=found["due"])
     return appeal
 
 

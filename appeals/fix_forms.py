@@ -36,3 +36,23 @@ class DoneMonthForm(forms.Form):
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
+
+
+class WorkDoneForm(forms.Form):
+    """The organization reports planned work on site done: a photo or an act is required."""
+
+    files = MultipleFileField(
+        label=_("Photo or act of the work done"),
+        help_text=_("JPEG, PNG or PDF, up to 10 MB each. Counts towards the appeal's five files."),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    )
+    comment = forms.CharField(
+        label=_("Comment for the citizen"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_work_done_%s")
+        super().__init__(*args, **kwargs)

@@ -835,6 +835,7 @@ class Event(models.Model):
         )
         WORK_REMINDER = "work_reminder", _("reminder of the planned work sent to the organization")
         FIX_QUESTION = "fix_question", _("the citizen is asked whether the work is done")
+        REPORT_WORK_DONE = "report_work_done", _("the organization reports the planned work done")
 
     appeal = models.ForeignKey(
         Appeal, on_delete=models.CASCADE, related_name="events", verbose_name=_("appeal")

@@ -52,6 +52,7 @@ SUBJECTS = {
     "fix_escalated": _("Appeal %(number)s is escalated to the supervising body"),
     "work_reminder": _("Work on appeal %(number)s is planned for %(planned_on)s"),
     "fix_question": _("Appeal %(number)s: is the work done?"),
+    "work_done_reported": _("Appeal %(number)s: the organization reports the work done"),
 }
 
 

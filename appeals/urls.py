@@ -110,6 +110,7 @@ staff_patterns = (
             name="answer_letter",
         ),
         path("appeals/<str:number>/posted/", staff.record_posting, name="record_posting"),
+        path("appeals/<str:number>/work-done/", staff.report_work_done, name="report_work_done"),
         path("appeals/<str:number>/rework/", staff.return_for_rework, name="return_for_rework"),
         path("appeals/<str:number>/clarify/", staff.clarify, name="clarify"),
         path("appeals/<str:number>/redirect/", staff.redirect_to, name="redirect"),

@@ -144,6 +144,9 @@ TRANSITIONS: dict[str, Move] = {
     A.CONFIRM_FIX: _move({S.ANSWERED, S.CLOSED}, S.CLOSED),
     A.REFUTE_FIX: _move({S.ANSWERED, S.CLOSED}, S.IN_PROGRESS),
     A.ESCALATE_FIX: _move({S.ANSWERED, S.CLOSED}, S.CLOSED),
+    # The organization reports planned work done, with a photo or an act: the citizen is asked to
+    # confirm or refute it at once; the status stays.
+    A.REPORT_WORK_DONE: _move({S.ANSWERED, S.CLOSED}),
 }
 
 

@@ -29,7 +29,7 @@ from appeals import attachments, deadlines
 from appeals.models import Answer, Appeal, Event, WorkStatus
 from appeals.notices import notify_citizen
 from appeals.services.citizen import citizen_file_count, owner_check
-from appeals.services.common import local_date
+from appeals.services.common import local_date, staff_check
 from appeals.services.filing import submit_appeal
 from appeals.services.rights import supervising_body
 from appeals.workflow import transition
@@ -323,6 +323,77 @@ def _escalate(*, citizen, appeal_id: int, comment: str, uploads: list) -> Appeal
 
 
 # --- The planned-work sweep -------------------------------------------------------------------
+
+
+def work_to_report(appeal: Appeal, answers=None) -> Answer | None:
+    """The answer whose planned work the organization may report done now, or None (no query
+    when the page passes the appeal's answers): the current round's answer stating work planned,
+    the citizen's word not given yet, the appeal after its answer and not closed by that word."""
+    if appeal.status not in AFTER_ANSWER or appeal.close_reason in FINAL_CLOSINGS:
+        return None
+    if answers is None:
+        answers = list(appeal.answers.all())
+    answer = next((a for a in answers if a.review_round == appeal.review_round), None)
+    if answer is None or answer.work_status != WorkStatus.PLANNED:
+        return None
+    if answer.fix_confirmed_at or answer.fix_refuted_at:
+        return None
+    return answer
+
+
+@transaction.atomic
+def report_work_done(*, actor, appeal_id: int, uploads, comment: str = "") -> Appeal:
+    """The organization reports the planned work its answer stated as done, with a photo or an
+    act (at least one file, joining the answer's files).
+
+    Precondition: `work_to_report`. Effect: the answer states the work done (the planned date
+    stays on record), the citizen is asked at once to confirm or refute it (the sweep does not ask
+    again), a public event in the timeline. The status stays.
+    """
+    uploads = list(uploads)
+    result = {}
+
+    def check(appeal: Appeal) -> None:
+        staff_check(actor)(appeal)
+        answer = work_to_report(appeal)
+        if answer is None:
+            raise DomainError(_("There is no planned work on site to report in this answer."))
+        if not uploads:
+            raise WorkError(
+                _("Attach a photo or an act of the work done (JPEG, PNG or PDF)."), field="files"
+            )
+        attachments.check_count(existing=appeal.attachments.count(), adding=len(uploads))
+        result["answer"] = answer
+
+    def apply(appeal: Appeal) -> None:
+        now = timezone.now()
+        Answer.objects.filter(pk=result["answer"].pk).update(
+            work_status=WorkStatus.DONE,
+            fix_asked_at=now,
+            work_reminded_at=result["answer"].work_reminded_at or now,
+        )
+
+    outcome = transition(
+        appeal_id=appeal_id,
+        action=Event.Action.REPORT_WORK_DONE,
+        actor=actor,
+        check=check,
+        apply=apply,
+        comment=comment.strip(),
+    )
+    appeal = outcome.appeal
+    if outcome.changed:
+        answer = result["answer"]
+        for upload in uploads:
+            attachments.store_attachment(
+                upload=upload, uploaded_by=actor, appeal=appeal, answer=answer
+            )
+        notify_citizen(
+            appeal=appeal,
+            template="work_done_reported",
+            context={"url": reverse("appeals:detail", args=[appeal.number]) + "#fix"},
+        )
+    return appeal
 
 
 def _claim_planned(queryset, *, batch: int) -> list[Answer]:

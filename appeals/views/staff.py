@@ -13,13 +13,14 @@ from django.views.decorators.vary import vary_on_headers
 from answers import selectors as published_answers
 from appeals import permissions as appeal_permissions
 from appeals import services
+from appeals.fix_forms import WorkDoneForm
 from appeals.letters import letter_response
 from appeals.models import Attachment
 from appeals.selectors import collective as collective_selectors
 from appeals.selectors import parts_of_appeal
 from appeals.selectors import staff as staff_selectors
 from appeals.selectors.staff import fill_placeholders
-from appeals.services import signing, work
+from appeals.services import fixes, signing, work
 from appeals.services.common import local_date
 from appeals.services.filing import keep_draft_uploads
 from appeals.services.officials import complained_user_id
@@ -145,6 +146,10 @@ def _page(request, appeal, *, status=200, **forms):
         # The materials of the case: reading them (59-FZ art. 5), requests for documents (art. 10)
         **materials_context.for_staff(user, appeal, forms),
     }
+    # Proof of fix: planned work the organization may now report done (no query: the answers).
+    if can_work and (planned := fixes.work_to_report(appeal, context["answers"])) is not None:
+        context["work_to_report"] = planned
+        context["work_done_form"] = forms.get("work_done_form") or WorkDoneForm()
     if appeal.is_collective:
         cosigners = collective_selectors.signers(appeal=appeal)
         context["cosigners"] = cosigners
@@ -352,6 +357,24 @@ def record_posting(request, number: str):
             tracking=data["tracking"],
         ),
         _("The posting is recorded."),
+    )
+
+
+@staff_required
+@require_POST
+def report_work_done(request, number: str):
+    return _act(
+        request,
+        number,
+        WorkDoneForm,
+        "work_done_form",
+        lambda appeal, data: fixes.report_work_done(
+            actor=request.user,
+            appeal_id=appeal.pk,
+            uploads=data["files"],
+            comment=data["comment"],
+        ),
+        _("The work is reported done; the citizen is asked to confirm it."),
     )
 
 

@@ -103,6 +103,7 @@ COVERED = {
     "staff:sign": {"number"},
     "staff:answer_letter": {"number", "answer_id"},
     "staff:record_posting": {"number"},
+    "staff:report_work_done": {"number"},
     "staff:return_for_rework": {"number"},
     "staff:clarify": {"number"},
     "staff:redirect": {"number"},

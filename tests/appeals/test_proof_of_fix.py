@@ -343,3 +343,64 @@ def test_a_late_sweep_asks_without_a_reminder_and_a_reopened_appeal_is_not_asked
     assert not _sent("work_reminder").exists()
     assert _sent("fix_question", appeal=late).count() == 1
     assert not _sent("fix_question", appeal=reopened).exists()
+
+
+# --- The organization reports planned work done ---------------------------------------------------
+
+
+def _answer_planned(world, appeal, *, on=date(2026, 12, 20)):
+    return services.answer_appeal(
+        actor=world.executor,
+        appeal_id=appeal.pk,
+        text="Ремонт покрытия запланирован на 20 декабря.",
+        work_status="planned",
+        planned_on=on,
+    )
+
+
+def test_planned_work_reported_done_asks_the_citizen_at_once_and_not_again(works, frozen):
+    appeal = _answer_planned(works, _in_progress(works))
+    with pytest.raises(WorkError) as error:  # a photo or an act is required
+        fixes.report_work_done(actor=works.executor, appeal_id=appeal.pk, uploads=[])
+    assert error.value.field == "files"
+    outsider = UserFactory()
+    with pytest.raises(NotAllowed):
+        fixes.report_work_done(
+            actor=outsider, appeal_id=appeal.pk, uploads=[png_with_text("after.png")]
+        )
+
+    fixes.report_work_done(
+        actor=works.executor,
+        appeal_id=appeal.pk,
+        uploads=[pdf("act.pdf")],
+        comment="Работы выполнены раньше срока.",
+    )
+    answer = Answer.objects.get(appeal=appeal)
+    assert answer.work_status == "done"
+    assert answer.planned_on == date(2026, 12, 20)  # the promise stays on record
+    assert answer.attachments.count() == 1
+    appeal.refresh_from_db()
+    assert appeal.status == S.ANSWERED
+    assert _timeline(appeal)[-1] == A.REPORT_WORK_DONE
+    assert _sent("work_done_reported", recipient=works.citizen).count() == 1
+    with pytest.raises(DomainError):  # reported once: nothing planned is left to report
+        fixes.report_work_done(
+            actor=works.executor, appeal_id=appeal.pk, uploads=[png_with_text("again.png")]
+        )
+
+    frozen.shift(timedelta(days=15))  # after the planned date the sweep has nothing to ask
+    fixes.remind_planned_work()
+    assert not _sent("fix_question").exists()
+    fixes.confirm_fix(citizen=works.citizen, appeal_id=appeal.pk)
+    appeal.refresh_from_db()
+    assert appeal.status == S.CLOSED and appeal.fixed_at is not None
+    assert _timeline(appeal)[-2:] == [A.REPORT_WORK_DONE, A.CONFIRM_FIX]
+
+
+def test_work_done_is_not_reported_on_an_answer_without_planned_work(works, frozen):
+    appeal = _answer_done(works, _in_progress(works))
+    with pytest.raises(DomainError):
+        fixes.report_work_done(
+            actor=works.executor, appeal_id=appeal.pk, uploads=[png_with_text("after.png")]
+        )
+    assert not Event.objects.filter(appeal=appeal, action=A.REPORT_WORK_DONE).exists()

@@ -182,3 +182,31 @@ def test_done_page_queries_do_not_grow_with_the_problems(client, works, frozen):
     for _ in range(3):
         fixes.confirm_fix(citizen=works.citizen, appeal_id=_answered_done(works, public=True).pk)
     assert count() == one
+
+
+def test_staff_report_planned_work_done_on_the_appeal_page(client, works, frozen):
+    appeal = world_appeal(works, S.IN_PROGRESS)
+    services.answer_appeal(
+        actor=works.executor,
+        appeal_id=appeal.pk,
+        text="Ремонт запланирован.",
+        work_status="planned",
+        planned_on=datetime(2026, 12, 20).date(),
+    )
+    client.force_login(works.executor)
+    page = client.get(reverse("staff:appeal", args=[appeal.number])).content.decode()
+    assert "Сообщить о выполнении работ" in page
+    url = reverse("staff:report_work_done", args=[appeal.number])
+    refused = client.post(url, {"comment": "Сделано досрочно."})
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert "Приложите фото или акт выполненных работ" in body
+    assert "Сделано досрочно." in body  # what was typed is kept
+    response = client.post(url, {"comment": "Сделано досрочно.", "files": [pdf("act.pdf")]})
+    assert response.status_code == 302
+    assert Answer.objects.get(appeal=appeal).work_status == "done"
+    page = client.get(reverse("staff:appeal", args=[appeal.number])).content.decode()
+    assert "Сообщить о выполнении работ" not in page
+    client.force_login(works.citizen)
+    citizen_page = client.get(reverse("appeals:detail", args=[appeal.number])).content.decode()
+    assert "Подтверждаю, работы выполнены" in citizen_page

@@ -47,6 +47,7 @@ from quality import services as quality
 from quality.models import ReviewedCategory, ReworkCriterion
 from reporting.services import change_topic
 from tests.accounts.factories import UserFactory
+from tests.appeals.corpus import png_with_text
 from tests.appeals.factories import world_appeal
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +76,14 @@ def _incident(world, appeal=None):
 
 def _fresh(appeal):
     return Appeal.objects.get(pk=appeal.pk)
+
+
+def _work_planned(appeal):
+    """The appeal's answer (if any) states the work on site planned for a date now passed."""
+    Answer.objects.filter(appeal=appeal, review_round=appeal.review_round).update(
+        work_status="planned", planned_on=date(2026, 1, 15)
+    )
+    return appeal
 
 
 def _work_done(appeal, *, review_round=0):
@@ -218,6 +227,12 @@ ACTIONS = {
             appeal_id=_work_done(a, review_round=1).pk,
             comment="Яма на месте, ничего не сделано.",
         ).complaint_about
+    ),
+    "report_work_done": lambda w, a: fixes.report_work_done(
+        actor=w.executor,
+        appeal_id=_work_planned(a).pk,
+        uploads=[png_with_text("after.png")],
+        comment="Яма заделана.",
     ),
     "return_for_rework": lambda w, a: signing.return_for_rework(
         signer=w.head,

@@ -106,7 +106,17 @@
       input.addEventListener("blur", close);
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { bindCounters(document); bindOrgPickers(document); });
+  // A no-script fallback that htmx makes redundant (the filing form's check for published
+  // answers runs as the text is typed): out of the way and out of the tab order where htmx runs.
+  function hideFallbacks(root) {
+    if (!window.htmx) return;
+    root.querySelectorAll("[data-htmx-fallback]").forEach(function (element) { element.hidden = true; });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    bindCounters(document);
+    bindOrgPickers(document);
+    hideFallbacks(document);
+  });
   document.addEventListener("htmx:afterSwap", function (event) { bindCounters(event.target); });
   document.addEventListener("htmx:historyRestore", function () { bindOrgPickers(document); });
 })();

@@ -28,6 +28,7 @@ PLATFORM_EMAILS = [
     Path(settings.BASE_DIR) / "surveys/templates/surveys/email",
     Path(settings.BASE_DIR) / "partners/templates/partners/email",
     Path(settings.BASE_DIR) / "outages/templates/outages/email",
+    Path(settings.BASE_DIR) / "quality/templates/quality/email",
 ]
 CYRILLIC = re.compile(r"[А-Яа-яЁё]{4,}")
 EVERY_CONTEXT = {
@@ -50,6 +51,10 @@ EVERY_CONTEXT = {
     "area": "г. Елизово, ул. Ленина, 1",
     "description": "Замена задвижки на водоводе.",
     "unsubscribe_url": "/outages/unsubscribe/1:abc/",
+    # Proof of fix and the quality gate (appeals/services/fixes.py, quality/services.py)
+    "planned_on": "20.12.2026",
+    "criteria": ["Формальный ответ без рассмотрения по существу"],
+    "comment": "Укажите срок ремонта.",
 }
 
 

@@ -277,6 +277,9 @@ def test_beat_stopped_while_deadlines_pass_catches_up_once(world, redis_server, 
             lambda: Notification.objects.exists() or _beat_ran(), timeout=30, message="beat to run"
         )
         procs.kill("beat", sig=signal.SIGTERM)
+        # What beat queued before it stopped is worked off first (the worker takes tasks in order):
+        # a mark_overdue still in the queue must not be taken for a sweep while beat is down.
+        _run_sweep_through_worker(redis_server, procs, "warn_due_soon")
         # While beat is down, 30 appeals cross their deadlines (some hours ago, some just now).
         appeals = [
             make_appeal(
@@ -292,14 +295,7 @@ def test_beat_stopped_while_deadlines_pass_catches_up_once(world, redis_server, 
         ]
         # The worker is alive and working (it runs a sweep we ask for), but nobody schedules
         # mark_overdue while beat is down.
-        before = _last_sweep_run("warn_due_soon")
-        with celery_app.connection_for_write(redis_server.url) as broker:
-            celery_app.send_task("appeals.sweep", args=["warn_due_soon"], connection=broker)
-        wait_for(
-            lambda: _last_sweep_run("warn_due_soon") not in {None, before},
-            timeout=60,
-            message="the worker to run a sweep\n" + _logs(procs),
-        )
+        _run_sweep_through_worker(redis_server, procs, "warn_due_soon")
         assert not Event.objects.filter(action="overdue").exists()  # nobody swept meanwhile
         procs.beat("beat-restarted", env)
         wait_for(
@@ -374,6 +370,18 @@ def test_redis_stopped_for_30_seconds_while_appeals_are_filed_the_worker_rides_i
         delivered = collections.Counter(sink.notification_ids())
         assert {pk: n for pk, n in delivered.items() if n > 1} == {}
         assert _all_sent(receipts)
+
+
+def _run_sweep_through_worker(redis_server, procs: Processes, name: str) -> None:
+    """Ask the worker for the sweep `name` through the broker and wait until it has run."""
+    before = _last_sweep_run(name)
+    with celery_app.connection_for_write(redis_server.url) as broker:
+        celery_app.send_task("appeals.sweep", args=[name], connection=broker)
+    wait_for(
+        lambda: _last_sweep_run(name) not in {None, before},
+        timeout=60,
+        message=f"the worker to run the sweep {name}\n" + _logs(procs),
+    )
 
 
 def _last_sweep_run(name: str):

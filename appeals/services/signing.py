@@ -56,8 +56,11 @@ def signer_needed(*, appeal_id: int, actor) -> bool | None:
 
 
 def pending_draft(appeal: Appeal) -> AnswerDraft | None:
+    """The answer waiting for signature (not one held for the quality review: quality/)."""
     return (
-        AnswerDraft.objects.filter(appeal=appeal, returned_at__isnull=True)
+        AnswerDraft.objects.filter(
+            appeal=appeal, returned_at__isnull=True, stage=AnswerDraft.Stage.SIGNATURE
+        )
         .select_related("author")
         .first()
     )
@@ -107,6 +110,12 @@ def send_for_signature(
         )
         if pending_draft(appeal) is not None:
             raise DomainError(_("An answer to this appeal is already waiting for signature."))
+        if AnswerDraft.objects.filter(
+            appeal=appeal, returned_at__isnull=True, stage=AnswerDraft.Stage.REVIEW
+        ).exists():
+            raise DomainError(
+                _("An answer to this appeal is already waiting for the quality review.")
+            )
 
     appeal = transition(
         appeal_id=appeal_id,

@@ -161,6 +161,14 @@ def test_a_signed_answer_is_held_with_its_signature(world, reviewed_in_full):
     draft = quality.held_draft(appeal)
     assert draft.signed_by == world.head and draft.author == world.executor
     assert not Notification.objects.filter(template="answer_signed").exists()
+    # While it waits for the review it is nobody's to sign, return or replace but the reviewer's.
+    with pytest.raises(DomainError):
+        signing.sign_answer(signer=world.head, appeal_id=appeal.pk)
+    with pytest.raises(DomainError):
+        signing.return_for_rework(signer=world.head, appeal_id=appeal.pk, comment="Иначе.")
+    with pytest.raises(DomainError):
+        signing.send_for_signature(actor=world.executor, appeal_id=appeal.pk, text="Другой ответ.")
+    assert quality.held_draft(appeal).text == draft.text
     appeal = quality.release_reviewed_answer(reviewer=world.moderator, appeal_id=appeal.pk)
     answer = appeal.answers.get()
     assert answer.signed_by == world.head and answer.author == world.executor

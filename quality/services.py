@@ -20,6 +20,7 @@ from appeals import attachments, deadlines
 from appeals.models import Answer, AnswerDraft, Appeal, Event
 from appeals.services.citizen import LOW_SCORE
 from appeals.services.common import local_date
+from appeals.services.signing import mark_returned
 from appeals.services.work import release_answer
 from appeals.workflow import transition
 from core.errors import DomainError, NotAllowed
@@ -86,6 +87,13 @@ def rework_due(appeal: Appeal, *, start) -> object:
         region_timezone=appeal.region.timezone,
         day_count="working",
     )
+
+
+def _start_rework(appeal: Appeal, found: dict, data: dict) -> None:
+    """Inside the returning move: the organization's rework term starts now (found["due"])."""
+    found["due"] = rework_due(appeal, start=timezone.now())
+    appeal.rework_due_at = found["due"]
+    data["rework_due"] = found["due"].isoformat()
 
 
 def _check_reviewer(user, appeal: Appeal, *authors) -> None:
@@ -247,9 +255,7 @@ def return_after_review(*, reviewer, appeal_id: int, criteria, comment: str = ""
         _check_reviewer(reviewer, appeal, found["draft"].author_id, found["draft"].signed_by_id)
 
     def apply(appeal: Appeal) -> None:
-        found["due"] = rework_due(appeal, start=timezone.now())
-        appeal.rework_due_at = found["due"]
-        data["rework_due"] = found["due"].isoformat()
+        _start_rework(appeal, found, data)
 
     appeal = transition(
         appeal_id=appeal_id,
@@ -262,10 +268,7 @@ def return_after_review(*, reviewer, appeal_id: int, criteria, comment: str = ""
         data=data,
     ).appeal
     draft = found["draft"]
-    draft.returned_at = timezone.now()
-    draft.returned_by = reviewer
-    draft.return_comment = comment.strip()
-    draft.save(update_fields=["returned_at", "returned_by", "return_comment"])
+    mark_returned(draft, by=reviewer, comment=comment)
     _review(
         appeal=appeal,
         reviewer=reviewer,
@@ -329,9 +332,7 @@ def mark_formal(*, reviewer, answer_id: int, criteria, comment: str = "") -> App
 
     def apply(appeal: Appeal) -> None:
         if appeal.status == Appeal.Status.IN_PROGRESS:
-            found["due"] = rework_due(appeal, start=timezone.now())
-            appeal.rework_due_at = found["due"]
-            data["rework_due"] = found["due"].isoformat()
+            _start_rework(appeal, found, data)
 
     appeal = transition(
         appeal_id=answer.appeal_id,

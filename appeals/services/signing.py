@@ -180,6 +180,15 @@ def sign_answer(
     return appeal
 
 
+def mark_returned(draft: AnswerDraft, *, by, comment: str) -> None:
+    """A waiting answer comes back to its author (from the signer or the quality review): it
+    keeps the comment until the author sends a new version."""
+    draft.returned_at = timezone.now()
+    draft.returned_by = by
+    draft.return_comment = comment.strip()
+    draft.save(update_fields=["returned_at", "returned_by", "return_comment"])
+
+
 @transaction.atomic
 def return_for_rework(*, signer, appeal_id: int, comment: str) -> Appeal:
     """The signer sends the waiting answer back to its author, saying what to change."""
@@ -204,10 +213,7 @@ def return_for_rework(*, signer, appeal_id: int, comment: str) -> Appeal:
         is_public=False,
     )
     draft = result["draft"]
-    draft.returned_at = timezone.now()
-    draft.returned_by = signer
-    draft.return_comment = comment.strip()
-    draft.save(update_fields=["returned_at", "returned_by", "return_comment"])
+    mark_returned(draft, by=signer, comment=comment)
     notify(
         recipient=draft.author,
         appeal=outcome.appeal,

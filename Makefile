@@ -43,8 +43,12 @@ $(VNU_JAR): tests/browser/package-lock.json
 		echo "npm not found: the browser tests need $(VNU_JAR) (apt-get install npm)"; \
 	fi
 
+# The suite runs on every core (pytest-xdist: one test database per worker, tests handed out as
+# workers free up); `make test TEST_WORKERS=0 ARGS=...` runs in one process.
+TEST_WORKERS ?= auto
+
 test: messages $(VNU_JAR)
-	$(PY) scripts/devstack.py test $(ARGS)
+	$(PY) scripts/devstack.py test --numprocesses=$(TEST_WORKERS) --dist=worksteal $(ARGS)
 
 lint: install
 	$(PY) -m ruff check .

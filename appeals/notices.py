@@ -102,7 +102,8 @@ def register() -> None:
 
 
 def retry_failed(*, actor, notification_ids: list[int]) -> int:
-    """Give failed e-mails a fresh set of attempts (after the mail server is fixed); audited."""
+    """Give failed deliveries (e-mails, pushes, SMS) a fresh set of attempts (after the mail
+    server, the push service or the SMS gateway is fixed); audited."""
     from accounts.models import AuditEvent
 
     with transaction.atomic():

@@ -70,6 +70,18 @@ def normalize_phone(value: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def mask_phone(value: str) -> str:
+    """The number as staff may see it: the country code, the first digit and the last two
+    (+7 9** ***-**-12); the rest of it is personal data."""
+    normalized = normalize_phone(value or "")
+    digits = re.sub(r"\D", "", normalized or value or "")
+    if normalized and normalized.startswith("+7") and len(digits) == 11:
+        return f"+7 {digits[1]}** ***-**-{digits[-2:]}"
+    if len(digits) >= 4:
+        return ("+" if normalized else "") + "*" * (len(digits) - 2) + digits[-2:]
+    return "—"
+
+
 def split(text: str, *, reference: int) -> tuple[list[bytes], int, int]:
     """The parts of `text` as submitted (smpplib.gsm.make_parts: UCS-2 for Cyrillic, each part
     of a long text with its UDH), with a fixed concatenation `reference` so that a retry

@@ -19,3 +19,8 @@ class QualityConfig(AppConfig):
             subject=_("Your answer to appeal %(number)s passed the quality review and is sent"),
             body_template="quality/email/answer_released_after_review.txt",
         )
+        register_template(
+            "answer_held_for_review",
+            subject=_("The answer to appeal %(number)s is waiting for your quality review"),
+            body_template="quality/email/answer_held_for_review.txt",
+        )

@@ -13,6 +13,7 @@ import uuid
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,21 @@ def _has_reviewer(appeal: Appeal) -> bool:
         ).exists()
         or regional_moderators(region=appeal.region_id).exists()
     )
+
+
+def _reviewers(appeal: Appeal, *authors) -> list:
+    """Who reviews the appeal's answer: the region's moderators and the organization's curators,
+    but never the author or the signer of the answer (nobody reviews their own answer)."""
+    curators = [
+        c.user
+        for c in Curatorship.objects.filter(
+            organization_id=appeal.organization_id, user__is_active=True
+        ).select_related("user")
+    ]
+    people = {u.pk: u for u in [*regional_moderators(region=appeal.region_id), *curators]}
+    for pk in authors:
+        people.pop(pk, None)
+    return list(people.values())
 
 
 def review_needed(*, appeal_id: int) -> bool:
@@ -128,7 +144,8 @@ def hold_answer(
 ) -> Appeal:
     """Called by `release_answer` instead of releasing: the answer (its files, signature, result
     of the review and the work on site it states) waits for the reviewer; the citizen sees nothing yet and the status
-    stays. `check` is the release's own check. A previous version returned counts as reworked."""
+    stays. `check` is the release's own check. A previous version returned counts as reworked.
+    The reviewers (not the author or the signer) are told in the cabinet and by e-mail."""
     key = draft_key or uuid.uuid4()
 
     def check_all(appeal: Appeal) -> None:
@@ -171,6 +188,14 @@ def hold_answer(
         stage=AnswerDraft.Stage.REVIEW,
         created_at=now,
     )
+    url = reverse("quality:review", args=[appeal.number])
+    for reviewer in _reviewers(appeal, author.pk, getattr(signed_by, "pk", None)):
+        notify(
+            recipient=reviewer,
+            appeal=appeal,
+            template="answer_held_for_review",
+            context={"url": url},
+        )
     return appeal
 
 

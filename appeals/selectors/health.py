@@ -1,4 +1,4 @@
-"""Reads for the background health page: sweeps, the outbox, failed e-mails."""
+"""Reads for the background health page: sweeps, the outbox, failed deliveries (e-mail, push, SMS)."""
 
 from datetime import timedelta
 
@@ -7,7 +7,10 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from appeals.models import Appeal, SweepRun
+from core import outbox, sms
 from core.models import Notification
+
+FAILED = Notification.Status.FAILED
 
 
 def sweep_status(*, now=None) -> list[dict]:
@@ -33,26 +36,46 @@ def sweep_status(*, now=None) -> list[dict]:
 
 
 def outbox_status(*, now=None) -> dict:
+    """What waits in the outbox and what failed, on every outward channel (outbox.SENDERS):
+    `pending`, `oldest`, `oldest_age`, `failed` and `failed_<channel>` for each channel."""
     now = now or timezone.now()
-    emails = Notification.objects.filter(channel=Notification.Channel.EMAIL)
-    figures = emails.aggregate(
+    outward = Notification.objects.filter(channel__in=list(outbox.SENDERS))
+    figures = outward.aggregate(
         pending=Count("pk", filter=Q(status=Notification.Status.PENDING)),
         oldest=Min("created_at", filter=Q(status=Notification.Status.PENDING)),
-        failed=Count("pk", filter=Q(status=Notification.Status.FAILED)),
+        failed=Count("pk", filter=Q(status=FAILED)),
+        **{
+            f"failed_{channel}": Count("pk", filter=Q(status=FAILED, channel=channel))
+            for channel in outbox.SENDERS
+        },
     )
     figures["oldest_age"] = now - figures["oldest"] if figures["oldest"] else None
     return figures
 
 
 def failed_notifications() -> QuerySet[Notification]:
-    """Failed e-mails, newest first, ready to paginate (the recipient is shown: admins only)."""
+    """Failed deliveries of every outward channel, newest first, ready to paginate (the
+    recipient is shown: admins only)."""
     return (
-        Notification.objects.filter(
-            channel=Notification.Channel.EMAIL, status=Notification.Status.FAILED
-        )
+        Notification.objects.filter(channel__in=list(outbox.SENDERS), status=FAILED)
         .select_related("recipient", "appeal")
         .order_by("-created_at", "-pk")
     )
+
+
+def address_of(notification: Notification) -> str:
+    """Where a notice was to go, as the admin may see it: the e-mail address (the account's, for
+    a push to its browsers), for an SMS the phone masked (+7 9** ***-**-12)."""
+    if notification.channel == Notification.Channel.SMS:
+        return sms.mask_phone(notification.recipient.phone)
+    return notification.recipient.email
+
+
+def with_addresses(notifications):
+    """Set `.address` (address_of) on each notification of a page; returns it."""
+    for notification in notifications:
+        notification.address = address_of(notification)
+    return notifications
 
 
 def overdue_marks() -> dict:

@@ -22,7 +22,7 @@ from appeals.models import (
 from appeals.services.common import local_date
 from core.input import is_ascii_digits
 from core.models import Notification
-from core.outbox import with_subjects
+from core.outbox import SENDERS, with_subjects
 from organizations.models import Organization
 from organizations.selectors import active_organizations, matching_organizations
 
@@ -115,14 +115,14 @@ def queue(*, user, filters: QueueFilter, zone: str = "Asia/Kamchatka") -> QueryS
 def get_appeal_for_staff(*, user, number: str) -> Appeal:
     """One appeal of the user's organizations with its whole timeline; anything else is a 404.
 
-    `undelivered` counts the e-mails about it the citizen never got (the outbox gave up), so staff
-    know to phone or write.
+    `undelivered` counts the notices about it (e-mail, push, SMS) the citizen never got (the
+    outbox gave up on them), so staff know to phone or write.
     """
     undelivered = (
         Notification.objects.filter(
             appeal=OuterRef("pk"),
             recipient=OuterRef("citizen"),
-            channel=Notification.Channel.EMAIL,
+            channel__in=list(SENDERS),
             status=Notification.Status.FAILED,
         )
         .order_by()

@@ -1,4 +1,4 @@
-"""The background health page of the platform admin: sweeps, the outbox, failed e-mails."""
+"""The background health page of the platform admin: sweeps, the outbox, failed deliveries."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -19,8 +19,10 @@ admin_required = role_required(permissions.is_platform_admin)
 @admin_required
 @require_GET
 def background(request):
-    failed = outbox.with_subjects(
-        Paginator(health.failed_notifications(), 50).get_page(request.GET.get("page"))
+    failed = health.with_addresses(
+        outbox.with_subjects(
+            Paginator(health.failed_notifications(), 50).get_page(request.GET.get("page"))
+        )
     )
     return render(
         request,
@@ -44,7 +46,7 @@ def retry(request):
     messages.success(
         request,
         ngettext(
-            "%(count)s e-mail will be sent again.", "%(count)s e-mails will be sent again.", count
+            "%(count)s notice will be sent again.", "%(count)s notices will be sent again.", count
         )
         % {"count": count},
     )

@@ -11,9 +11,12 @@ from accounts.models import AuditEvent
 from appeals import services
 from appeals.models import Appeal
 from appeals.services import sweeps
+from core import outbox
 from core.models import Notification
 from core.outbox import MAX_ATTEMPTS
 from tests.appeals.factories import make_appeal
+from tests.core.smsc import Smsc
+from tests.harness import free_port
 
 S = Appeal.Status
 
@@ -72,6 +75,60 @@ def test_background_health_shows_sweeps_outbox_and_failed_emails(client, world, 
     assert AuditEvent.objects.filter(actor=platform_admin, action="notifications_retried").exists()
 
 
+def _failed(world, appeal, channel):
+    return Notification.objects.create(
+        recipient=world.citizen,
+        appeal=appeal,
+        channel=channel,
+        template="registered",
+        context={"number": appeal.number},
+        status=Notification.Status.FAILED,
+        attempts=MAX_ATTEMPTS,
+        last_error=f"{channel}: the service refused",
+    )
+
+
+@pytest.mark.django_db
+def test_background_health_lists_failed_push_and_sms_with_the_phone_masked_and_retries_them(
+    client, world, platform_admin, settings
+):
+    settings.SMPP_HOST, settings.SMPP_PORT = "127.0.0.1", free_port()
+    settings.SMPP_SYSTEM_ID, settings.SMPP_PASSWORD = "pos", "secret"
+    world.citizen.phone = "+7 914 123-45-12"
+    world.citizen.save(update_fields=["phone"])
+    appeal = _overdue(world)
+    rows = {channel: _failed(world, appeal, channel) for channel in ("email", "push", "sms")}
+    client.force_login(platform_admin)
+    page = client.get(reverse("background_health")).content.decode()
+    for channel in rows:
+        assert f"{channel}: the service refused" in page
+    assert "<td>push-уведомление</td>" in page and "<td>SMS</td>" in page
+    assert "<td>+7 9** ***-**-12</td>" in page  # the SMS number, masked
+    assert "914 123" not in page and "79141234512" not in page and "45-12" not in page
+    assert world.citizen.email in page  # the e-mail row, as before
+    for figure in (
+        "Неотправленные письма",
+        "Неотправленные push-уведомления",
+        "Неотправленные SMS",
+    ):
+        assert f"<dt>{figure}</dt><dd>1</dd>" in page
+
+    response = client.post(reverse("background_health_retry"), {"all": "1"}, follow=True)
+    assert "3 уведомления будут отправлены повторно." in response.content.decode()
+    for row in rows.values():
+        row.refresh_from_db()
+        assert (row.status, row.attempts, row.last_error) == ("pending", 0, "")
+    # The SMS goes through the outbox's own SMS sender again, now that the gateway is up.
+    with Smsc(port=settings.SMPP_PORT) as smsc:
+        assert outbox.deliver(notification_id=rows["sms"].pk)
+        assert smsc.texts() == [
+            f"ПОС: Обращение {appeal.number} зарегистрировано "
+            f"{settings.SITE_URL}/appeals/{appeal.number}/"
+        ]
+    page = client.get(reverse("background_health")).content.decode()
+    assert "+7 9** ***-**-12" not in page and "Неотправленных уведомлений нет." in page
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["citizen", "executor", "head", "moderator"])
 def test_background_health_is_for_platform_admins_only(client, world, role):
@@ -92,3 +149,23 @@ def test_staff_see_that_the_citizen_never_got_an_email(client, world):
     )
     page = client.get(reverse("staff:appeal", args=[appeal.number])).content.decode()
     assert "не удалось доставить" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("channel", ["push", "sms"])
+def test_staff_see_that_the_citizen_never_got_a_push_or_an_sms(client, world, channel):
+    appeal = _overdue(world)
+    Notification.objects.create(
+        recipient=world.citizen,
+        appeal=appeal,
+        channel=Notification.Channel.EMAIL,
+        template="registered",
+        context={"number": appeal.number},
+        status=Notification.Status.SENT,
+    )
+    client.force_login(world.executor)
+    page = client.get(reverse("staff:appeal", args=[appeal.number])).content.decode()
+    assert "не удалось доставить" not in page
+    _failed(world, appeal, channel)
+    page = client.get(reverse("staff:appeal", args=[appeal.number])).content.decode()
+    assert "1 уведомление по этому обращению (письмо, push или SMS) не удалось доставить" in page

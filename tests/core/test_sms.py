@@ -157,3 +157,17 @@ def test_sms_goes_only_to_citizens_who_chose_it_about_their_own_appeal_and_not_a
     settings.SMPP_HOST = ""
     outbox.notify(recipient=texting_citizen, appeal=appeal, template="closed")
     assert not Notification.objects.filter(channel="sms", template="closed").exists()
+
+
+@pytest.mark.parametrize(
+    "phone, shown",
+    [
+        ("+79141234512", "+7 9** ***-**-12"),
+        ("8 (914) 123-45-12", "+7 9** ***-**-12"),
+        ("+44 7911 123456", "+**********56"),
+        ("12-34", "**34"),
+        ("", "—"),
+    ],
+)
+def test_staff_see_an_sms_number_masked(phone, shown):
+    assert sms.mask_phone(phone) == shown

@@ -302,3 +302,54 @@ def test_the_files_wait_with_the_held_answer_and_go_with_its_release(world, revi
         purge_abandoned_drafts()  # days later: the held answer's files are not abandoned
     appeal = quality.release_reviewed_answer(reviewer=world.moderator, appeal_id=appeal.pk)
     assert appeal.answers.get().attachments.filter(original_name="roof.jpg").exists()
+
+
+def test_the_reviewers_are_told_of_a_held_answer_but_not_its_author_or_signer(
+    world, reviewed_in_full, settings, mailoutbox
+):
+    from core import outbox
+    from organizations.models import Membership
+    from regimes.models import Regime, RegimeRule
+    from tests.organizations.factories import MembershipFactory, RegionFactory
+
+    curator = UserFactory(email="curator@example.ru")
+    for person in (curator, world.executor, world.head):  # the author and the signer curate too
+        Curatorship.objects.create(user=person, organization=world.organization)
+    elsewhere = UserFactory(email="primorye.moderator@example.ru")
+    MembershipFactory(
+        user=elsewhere,
+        organization=None,
+        region=RegionFactory(code="25", name="Приморский край", timezone="Asia/Vladivostok"),
+        role=Membership.Role.MODERATOR,
+    )
+    RegimeRule.objects.create(regime=Regime.objects.get(code="59-fz"))
+    world.citizen.identity_verified_at = world.citizen.date_joined
+    world.citizen.save()
+    appeal = services.accept_appeal(
+        moderator=world.moderator, appeal_id=world_appeal(world, S.SUBMITTED).pk
+    )
+    services.take_appeal(executor=world.executor, appeal_id=appeal.pk)
+    _answer(world, appeal, "Снег уберут до пятницы.")
+    assert not Notification.objects.filter(template="answer_held_for_review").exists()
+    from appeals.services import signing
+
+    signing.sign_answer(signer=world.head, appeal_id=appeal.pk)
+
+    held = Notification.objects.filter(template="answer_held_for_review")
+    assert sorted(held.values_list("recipient__email", "channel")) == [
+        ("curator@example.ru", "email"),
+        ("curator@example.ru", "in_app"),
+        ("moderator@example.ru", "email"),
+        ("moderator@example.ru", "in_app"),
+    ]
+    for row in held.filter(channel=Notification.Channel.EMAIL):
+        assert outbox.deliver(notification_id=row.pk)
+    link = f"{settings.SITE_URL}/moderation/answers/{appeal.number}/"
+    assert sorted(m.to[0] for m in mailoutbox) == ["curator@example.ru", "moderator@example.ru"]
+    for message in mailoutbox:
+        assert (
+            message.subject
+            == f"[ПОС] Ответ на обращение {appeal.number} ждёт вашей проверки качества"
+        )
+        assert f"Ответ на обращение {appeal.number} ожидает проверки качества" in message.body
+        assert link in message.body

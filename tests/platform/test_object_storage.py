@@ -163,6 +163,7 @@ def test_downloads_stream_from_the_bucket_behind_the_access_check(client, world,
     response = client.get(download)
     assert response.status_code == 200
     assert _body(response) == bucket.read(attachment.file.name)
+    assert int(response.headers["Content-Length"]) == attachment.size
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert response.headers["Content-Type"] == "image/jpeg"
     assert response.headers["Cache-Control"] == "private, no-store"
@@ -236,6 +237,30 @@ def test_a_survey_picture_is_served_from_the_bucket(client, head, organization, 
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("image/")
     assert _body(response) == bucket.read(survey.image.name)
+
+
+def test_a_discussed_document_is_downloaded_from_the_bucket(client, head, organization, bucket):
+    now = timezone.now()
+    discussion = survey_services.create_discussion(
+        actor=head,
+        organization=organization,
+        title="Правила благоустройства",
+        opens_at=now,
+        closes_at=now + timedelta(days=30),
+        document=SimpleUploadedFile(
+            "Проект.pdf", b"%PDF-1.4 draft", content_type="application/pdf"
+        ),
+    )
+    assert bucket.objects() == {discussion.document.name}
+
+    client.force_login(head)  # a draft: its organizers see it
+    response = client.get(reverse("discussions:document", args=[discussion.pk]))
+
+    assert response.status_code == 200
+    assert _body(response) == b"%PDF-1.4 draft"
+    assert "attachment" in response.headers["Content-Disposition"]
+    client.force_login(UserFactory(email="resident@example.ru"))
+    assert client.get(reverse("discussions:document", args=[discussion.pk])).status_code == 404
 
 
 def test_the_storage_makes_only_signed_short_lived_links(bucket):

@@ -503,6 +503,12 @@ def object_storage(env) -> dict | None:
     def optional(value: str | None) -> str | None:
         return (value or "").strip() or None
 
+    addressing = optional(env.get("S3_ADDRESSING_STYLE"))
+    if addressing not in (None, "auto", "path", "virtual"):
+        raise ImproperlyConfigured(
+            f"S3_ADDRESSING_STYLE must be path, virtual or auto, not {addressing!r}."
+        )
+
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -514,7 +520,7 @@ def object_storage(env) -> dict | None:
             "access_key": optional(env.get("S3_ACCESS_KEY_ID")),
             "secret_key": optional(env.get("S3_SECRET_ACCESS_KEY")),
             # "path" for most self-hosted stores (MinIO), "virtual" for AWS and most clouds.
-            "addressing_style": optional(env.get("S3_ADDRESSING_STYLE")),
+            "addressing_style": addressing,
             "signature_version": "s3v4",
             # Empty for a bucket whose ACLs are disabled (AWS "bucket owner enforced").
             "default_acl": env.get("S3_DEFAULT_ACL", "private").strip() or None,

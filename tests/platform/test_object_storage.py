@@ -294,3 +294,11 @@ def test_another_node_configured_from_the_environment_shares_the_files(bucket):
     assert read == "с узла А"
     fresh = storages.create_storage(object_storage(bucket.environment()))
     assert fresh.open(stored).read().decode() == "с узла Б"
+
+
+def test_a_misspelt_addressing_style_stops_the_start(bucket):
+    env = {"DJANGO_DEBUG": "1", **bucket.environment(), "S3_ADDRESSING_STYLE": "paths"}
+    result = manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "S3_ADDRESSING_STYLE must be path, virtual or auto, not 'paths'" in result.stderr

@@ -302,3 +302,11 @@ def test_a_misspelt_addressing_style_stops_the_start(bucket):
 
     assert result.returncode != 0
     assert "S3_ADDRESSING_STYLE must be path, virtual or auto, not 'paths'" in result.stderr
+
+
+def test_without_a_bucket_the_files_stay_on_the_disk(settings, tmp_path):
+    assert object_storage({}) is None
+    assert object_storage({"S3_BUCKET": "  ", "S3_ENDPOINT_URL": "http://minio:9000"}) is None
+    settings.MEDIA_ROOT = tmp_path
+    name = default_storage.save("attachments/probe", ContentFile(b"probe"))
+    assert (tmp_path / name).read_bytes() == b"probe"

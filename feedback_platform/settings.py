@@ -488,6 +488,55 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Object storage (README «Object storage»): with S3_BUCKET set, every uploaded file (attachments,
+# their thumbnails, survey pictures, discussion documents) goes to that S3-compatible bucket
+# instead of MEDIA_ROOT, so any number of web nodes can share them. The bucket stays private:
+# downloads are streamed through the views that check access, never linked to the bucket.
+
+
+def object_storage(env) -> dict | None:
+    """The default storage the `S3_*` variables of `env` describe; None without S3_BUCKET."""
+    bucket = env.get("S3_BUCKET", "").strip()
+    if not bucket:
+        return None
+
+    def optional(value: str | None) -> str | None:
+        return (value or "").strip() or None
+
+    addressing = optional(env.get("S3_ADDRESSING_STYLE"))
+    if addressing not in (None, "auto", "path", "virtual"):
+        raise ImproperlyConfigured(
+            f"S3_ADDRESSING_STYLE must be path, virtual or auto, not {addressing!r}."
+        )
+
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            # None: AWS itself; else MinIO, Ceph RGW, Yandex Object Storage, VK Cloud…
+            "endpoint_url": optional(env.get("S3_ENDPOINT_URL")),
+            "region_name": optional(env.get("S3_REGION")),
+            # None: boto3's own chain (AWS_* variables, an instance or pod role).
+            "access_key": optional(env.get("S3_ACCESS_KEY_ID")),
+            "secret_key": optional(env.get("S3_SECRET_ACCESS_KEY")),
+            # "path" for most self-hosted stores (MinIO), "virtual" for AWS and most clouds.
+            "addressing_style": addressing,
+            "signature_version": "s3v4",
+            # Empty for a bucket whose ACLs are disabled (AWS "bucket owner enforced").
+            "default_acl": env.get("S3_DEFAULT_ACL", "private").strip() or None,
+            # Any URL the storage ever makes is signed and short-lived, never a public link.
+            "querystring_auth": True,
+            "querystring_expire": int(env.get("S3_URL_EXPIRY", "60")),
+            # Never replace an object: a name taken gets a suffix (names are random anyway).
+            "file_overwrite": False,
+            # A file read for a download is held in memory up to this, then in a temporary file.
+            "max_memory_size": 2 * 1024 * 1024,
+        },
+    }
+
+
+if _object_storage := object_storage(os.environ):
+    STORAGES["default"] = _object_storage
 
 # --- Security ----------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import AuditEvent
 from organizations.models import Category, Organization
 
 TITLE_MAX_LENGTH = 200
@@ -90,7 +91,7 @@ class PublishedAnswer(models.Model):
         return self.withdrawn_at is not None
 
 
-class PublishedAnswerEvent(models.Model):
+class PublishedAnswerEvent(AuditEvent):
     """The audit trail of a published answer: who published, changed or withdrew it (as
     outages.OutageEvent is for an outage; publishing changes no appeal's state)."""
 
@@ -105,23 +106,11 @@ class PublishedAnswerEvent(models.Model):
         related_name="events",
         verbose_name=_("published answer"),
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("actor"),
-    )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    comment = models.TextField(_("comment"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), default=timezone.now)
 
-    class Meta:
+    class Meta(AuditEvent.Meta):
         verbose_name = _("published answer event")
         verbose_name_plural = _("published answer events")
-        ordering = ["created_at", "pk"]
         indexes = [
             models.Index(
                 fields=["published_answer", "created_at"], name="published_answer_event_idx"

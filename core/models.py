@@ -7,6 +7,27 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class AuditEvent(models.Model):
+    """The audit trail of a thing that is not an appeal (an outage, a published answer): who did
+    what to it and when. A subclass adds the foreign key to its thing and its `action` choices."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "pk"]
+
+
 class Notification(models.Model):
     """The outbox: written in the transaction of the change, delivered later by a sender."""
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import AuditEvent
 from organizations.models import Municipality, Organization, Region, ServiceKind
 
 DESCRIPTION_MAX_LENGTH = 2000
@@ -156,7 +157,7 @@ class Outage(models.Model):
         return self.is_under_way()
 
 
-class OutageEvent(models.Model):
+class OutageEvent(AuditEvent):
     """The audit trail of an outage: who published, changed or cancelled it, and when (as
     appeals.Event is for an appeal)."""
 
@@ -169,23 +170,11 @@ class OutageEvent(models.Model):
     outage = models.ForeignKey(
         Outage, on_delete=models.CASCADE, related_name="events", verbose_name=_("outage")
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("actor"),
-    )
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)
-    comment = models.TextField(_("comment"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), default=timezone.now)
 
-    class Meta:
+    class Meta(AuditEvent.Meta):
         verbose_name = _("outage event")
         verbose_name_plural = _("outage events")
-        ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["outage", "created_at"], name="outage_event_timeline_idx")]
 
     def __str__(self) -> str:

@@ -90,9 +90,7 @@ def main() -> None:
         sys.exit(f"only {len(appeals)} appeals in the database: generate_appeals --count more")
     Notification.objects.filter(status=Notification.Status.PENDING).delete()
     with transaction.atomic():
-        outbox.notify_bulk(
-            (appeal.citizen, appeal, "answered", {}, True) for appeal in appeals
-        )
+        outbox.notify_bulk((appeal.citizen, appeal, "answered", {}, True) for appeal in appeals)
     pending = Notification.objects.filter(
         status=Notification.Status.PENDING, channel=Notification.Channel.EMAIL
     ).count()

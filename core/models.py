@@ -133,8 +133,10 @@ class PushSubscription(models.Model):
 class SmsPart(models.Model):
     """One part of an SMS accepted by the SMPP gateway, with its delivery receipt when it came."""
 
+    # No database constraint: the notices are partitioned (core/partitions.py), and a foreign key
+    # to a partitioned table must name its partition key too. Django still cascades the delete.
     notification = models.ForeignKey(
-        Notification, on_delete=models.CASCADE, related_name="sms_parts"
+        Notification, on_delete=models.CASCADE, related_name="sms_parts", db_constraint=False
     )
     number = models.PositiveSmallIntegerField(_("part"))
     message_id = models.CharField(_("message id at the gateway"), max_length=65, db_index=True)

@@ -288,6 +288,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": _every(3600.0),
         "options": _SWEEP_EXPIRES,
     },
+    # The coming months' partitions of the events and notices, and their retention (core/partitions.py).
+    "maintain-partitions": {
+        "task": "appeals.sweep",
+        "args": ["maintain_partitions"],
+        "schedule": _every(86400.0),
+        "options": _SWEEP_EXPIRES,
+    },
     # Analytics roll-ups: fold in the appeals changed since the last run (events past a watermark).
     "update-analytics": {
         "task": "analytics.update_stats",
@@ -306,7 +313,15 @@ SWEEP_STALE_AFTER = {
     "purge_abandoned_drafts": 3 * _every(3600.0),
     "send_digests": 3 * _every(900.0),
     "remind_planned_work": 3 * _every(3600.0),
+    "maintain_partitions": 3 * _every(86400.0),
 }
+# Monthly partitions of the events and notices (core/partitions.py): how many months ahead exist,
+# and after how many months a month is detached, archived to the storage (archive/<table>/) and
+# dropped; 0 keeps every month. Events are the appeal's case file: kept unless the operator's
+# retention schedule says otherwise. Notices: the 5 years the appeals' documents are kept.
+PARTITION_MONTHS_AHEAD = int(os.environ.get("PARTITION_MONTHS_AHEAD", "3"))
+EVENT_RETENTION_MONTHS = int(os.environ.get("EVENT_RETENTION_MONTHS", "0"))
+NOTIFICATION_RETENTION_MONTHS = int(os.environ.get("NOTIFICATION_RETENTION_MONTHS", "60"))
 # Proof of fix (appeals/services/fixes.py): the short term of the re-review after the citizen
 # says the work on site is not done, and how many days before planned work its organization is
 # reminded of it.

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Q
@@ -24,6 +25,7 @@ from appeals.models import AnswerDraft, Appeal, Attachment, Event, SweepRun
 from appeals.services.common import local_date
 from appeals.services.fixes import remind_planned_work
 from appeals.services.work import close_appeal
+from core import partitions
 from core.outbox import notify_bulk, send_digests
 from organizations.selectors import heads_by_organization, moderators_by_region
 
@@ -305,6 +307,11 @@ def purge_abandoned_drafts(*, now: datetime | None = None, batch: int = BATCH) -
         done += len(drafts)
 
 
+def maintain_partitions() -> int:
+    """The coming months' partitions of the events and notices, and their retention policy."""
+    return partitions.maintain(months_ahead=settings.PARTITION_MONTHS_AHEAD)
+
+
 SWEEPS: dict[str, Callable[..., int]] = {
     "alert_unregistered": alert_unregistered,
     "warn_due_soon": warn_due_soon,
@@ -314,6 +321,7 @@ SWEEPS: dict[str, Callable[..., int]] = {
     "purge_abandoned_drafts": purge_abandoned_drafts,
     "send_digests": send_digests,
     "remind_planned_work": remind_planned_work,
+    "maintain_partitions": maintain_partitions,
 }
 
 

@@ -1,11 +1,14 @@
 """`manage.py generate_appeals --count N`: bulk appeal history for demos and load tests."""
 
 import time
+from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils import timezone
 
 from appeals.models import Answer, Appeal, ClarificationMessage, Event, Rating
+from core import partitions
 from demo.appeals import generate_appeals
 from organizations.models import Region
 
@@ -53,6 +56,9 @@ class Command(BaseCommand):
             )
             self.stdout.flush()
 
+        today = timezone.now().date()
+        # The history's months get their partitions first: rows then land in them, not in DEFAULT.
+        partitions.cover(first=today - timedelta(days=31 * options["months"]), last=today)
         try:
             created = generate_appeals(
                 count=count,

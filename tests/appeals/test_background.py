@@ -58,7 +58,7 @@ def broker(request, redis_server, tmp_path):
     server = RabbitServer(tmp_path)
     server.start()
     yield server
-    server.stop()
+    server.kill()
 
 
 # The fault tests that must hold on either broker the settings accept (CELERY_BROKER_URL).

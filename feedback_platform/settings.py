@@ -12,6 +12,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -191,7 +192,18 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # workers wait for Redis to come back, for ever
-CELERY_TASK_PUBLISH_RETRY = False
+# A publish that fails on a broken connection reconnects and tries once more. Beat needs it: on
+# RabbitMQ its connection is revived only by this retry, and without it beat logs "Couldn't
+# apply scheduled task" for ever after the broker restarts (tests/appeals/test_background.py).
+# The web's publisher thread passes retry=False (core/outbox.py): it never waits longer than
+# the broker timeouts, and the relay sweep sends what it could not queue.
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
         # A task unacknowledged this long (its worker died) is delivered again. No task here runs
@@ -205,8 +217,33 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "max_retries": 1,
     }
     if _BROKER_SCHEME.startswith("redis")
-    else {}  # RabbitMQ redelivers an unacknowledged task when its worker's connection closes
+    # RabbitMQ redelivers an unacknowledged task when its worker's connection closes, and its
+    # consumer timeout (30 min) is far above the task time limit. Publisher confirms are off: a
+    # message the broker lost going down is a notification still pending in PostgreSQL, which
+    # the relay sweep sends, or a sweep that the next beat tick runs.
+    else {}
 )
+# Queues by kind of work, so each kind can get workers of its own (README «Queues»). A worker
+# started without -Q consumes every queue below; the platform's own commands name them all
+# (docker-compose.yml, scripts/devstack.py). Every task is routed by name: a task missing from
+# CELERY_TASK_ROUTES would land in "celery" (tests/platform/test_queues.py refuses that).
+TASK_QUEUE_NAMES = ("notifications", "sweeps", "rollups", "imports", "celery")
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = tuple(Queue(name, routing_key=name) for name in TASK_QUEUE_NAMES)
+CELERY_TASK_ROUTES = {
+    # notifications: one message out (e-mail, push, SMS) or the fan-out of one publication.
+    "appeals.deliver_notification": {"queue": "notifications"},
+    "outages.notify_subscribers": {"queue": "notifications"},
+    # sweeps: beat's periodic scans of the database, the outbox relay and the digests among them.
+    "appeals.send_pending_notifications": {"queue": "sweeps"},
+    "appeals.sweep": {"queue": "sweeps"},
+    "surveys.announce_published": {"queue": "sweeps"},
+    "outages.notify_pending": {"queue": "sweeps"},
+    # rollups: analytics and reporting aggregates, the long ones.
+    "analytics.update_stats": {"queue": "rollups"},
+    # imports: classifier and address imports run as management commands today; the queue is
+    # declared so a worker set for it exists before the first import task does.
+}
 CELERY_TIMEZONE = "UTC"
 # Sweeps: every task finds its work in the database (stored timestamps), so the intervals only
 # decide how soon things happen. SWEEP_INTERVAL_SECONDS overrides them all (tests, demos).

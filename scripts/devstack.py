@@ -256,6 +256,8 @@ class Supervisor:
 WORKER_OPTIONS = [
     "--loglevel=INFO",
     "--concurrency=2",
+    "-Q",
+    "notifications,sweeps,rollups,imports,celery",
     "--without-gossip",
     "--without-mingle",
     "--without-heartbeat",

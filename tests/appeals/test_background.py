@@ -26,6 +26,7 @@ from tests.accounts.factories import PASSWORD, UserFactory
 from tests.appeals.background import (
     HttpClient,
     Processes,
+    RabbitServer,
     RedisServer,
     SmtpSink,
     free_port,
@@ -45,6 +46,29 @@ def redis_server(tmp_path):
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def broker(request, redis_server, tmp_path):
+    """The Celery broker: the test's Redis (also the cache), or a RabbitMQ node of the test's own
+    for the tests parametrised with BROKERS (the cache stays on the test's Redis)."""
+    if getattr(request, "param", "redis") == "redis":
+        yield redis_server
+        return
+    server = RabbitServer(tmp_path)
+    server.start()
+    yield server
+    server.kill()
+
+
+# The fault tests that must hold on either broker the settings accept (CELERY_BROKER_URL).
+BROKERS = pytest.mark.parametrize(
+    "broker", ["redis", pytest.param("rabbitmq", marks=pytest.mark.slow)], indirect=True
+)
+
+
+def _env(redis_server, broker, sink) -> dict:
+    return process_env(redis_url=redis_server.url, broker_url=broker.url, smtp_port=sink.port)
 
 
 @pytest.fixture
@@ -74,9 +98,11 @@ def _all_sent(ids: set[int]) -> bool:
 # --- Integration: worker + beat -------------------------------------------------------------------
 
 
-def test_an_answer_reaches_the_citizen_as_a_rating_request_email(world, redis_server, procs):
+def test_an_answer_reaches_the_citizen_as_a_rating_request_email(
+    world, redis_server, broker, procs
+):
     with SmtpSink() as sink:
-        env = process_env(redis_url=redis_server.url, smtp_port=sink.port)
+        env = _env(redis_server, broker, sink)
         procs.worker("worker", env, beat=True)
         appeal = make_appeal(
             S.IN_PROGRESS,
@@ -105,11 +131,12 @@ def test_an_answer_reaches_the_citizen_as_a_rating_request_email(world, redis_se
         assert sink.notification_ids().count(request_id) == 1
 
 
+@BROKERS
 def test_two_beats_and_two_workers_alert_an_appeal_crossing_its_deadline_exactly_once(
-    world, redis_server, procs
+    world, redis_server, broker, procs
 ):
     with SmtpSink() as sink:
-        env = process_env(redis_url=redis_server.url, smtp_port=sink.port)
+        env = _env(redis_server, broker, sink)
         procs.worker("worker-a", env, beat=True)
         procs.worker("worker-b", env, beat=True)
         appeal = make_appeal(
@@ -185,10 +212,10 @@ def _file(client: HttpClient, world, n: int, statuses: list) -> None:
     assert status == 302 and "/appeals/" in (location or ""), (status, location)
 
 
-def _outage_run(world, redis_server, procs, *, fault, recover):
+def _outage_run(world, redis_server, broker, procs, *, fault, recover):
     """100 submissions over HTTP while Redis is unavailable, then recovery and delivery."""
     with SmtpSink() as sink:
-        env = process_env(redis_url=redis_server.url, smtp_port=sink.port)
+        env = _env(redis_server, broker, sink)
         port = free_port()
         procs.web("web", env, port)
         procs.worker("worker", env, beat=True)
@@ -219,22 +246,27 @@ def _outage_run(world, redis_server, procs, *, fault, recover):
         assert _all_sent(receipts)
 
 
-def test_redis_stopped_during_100_submissions_loses_nothing_and_sends_each_email_once(
-    world, redis_server, procs
+@BROKERS
+def test_broker_stopped_during_100_submissions_loses_nothing_and_sends_each_email_once(
+    world, redis_server, broker, procs
 ):
-    _outage_run(world, redis_server, procs, fault=redis_server.stop, recover=redis_server.start)
+    # With Redis as the broker the cache goes down with it; with RabbitMQ only the queue does.
+    _outage_run(world, redis_server, broker, procs, fault=broker.stop, recover=broker.start)
 
 
 def test_redis_frozen_during_100_submissions_loses_nothing_and_sends_each_email_once(
-    world, redis_server, procs
+    world, redis_server, broker, procs
 ):
-    _outage_run(world, redis_server, procs, fault=redis_server.freeze, recover=redis_server.thaw)
+    _outage_run(
+        world, redis_server, broker, procs, fault=redis_server.freeze, recover=redis_server.thaw
+    )
 
 
-def test_a_worker_killed_mid_batch_loses_nothing(world, redis_server, procs):
+@BROKERS
+def test_a_worker_killed_mid_batch_loses_nothing(world, redis_server, broker, procs):
     recipients = _citizens(60)
     with SmtpSink(delay=0.1) as sink:
-        env = process_env(redis_url=redis_server.url, smtp_port=sink.port)
+        env = _env(redis_server, broker, sink)
         with transaction.atomic():
             outbox.notify_bulk(
                 (
@@ -268,9 +300,9 @@ def test_a_worker_killed_mid_batch_loses_nothing(world, redis_server, procs):
         assert sum(n - 1 for n in delivered.values()) <= 1
 
 
-def test_beat_stopped_while_deadlines_pass_catches_up_once(world, redis_server, procs):
+def test_beat_stopped_while_deadlines_pass_catches_up_once(world, redis_server, broker, procs):
     with SmtpSink() as sink:
-        env = process_env(redis_url=redis_server.url, smtp_port=sink.port)
+        env = _env(redis_server, broker, sink)
         procs.worker("worker", env)
         procs.beat("beat", env)
         wait_for(
@@ -279,7 +311,7 @@ def test_beat_stopped_while_deadlines_pass_catches_up_once(world, redis_server, 
         procs.kill("beat", sig=signal.SIGTERM)
         # What beat queued before it stopped is worked off first (the worker takes tasks in order):
         # a mark_overdue still in the queue must not be taken for a sweep while beat is down.
-        _run_sweep_through_worker(redis_server, procs, "warn_due_soon")
+        _run_sweep_through_worker(broker, procs, "warn_due_soon")
         # While beat is down, 30 appeals cross their deadlines (some hours ago, some just now).
         appeals = [
             make_appeal(
@@ -295,7 +327,7 @@ def test_beat_stopped_while_deadlines_pass_catches_up_once(world, redis_server, 
         ]
         # The worker is alive and working (it runs a sweep we ask for), but nobody schedules
         # mark_overdue while beat is down.
-        _run_sweep_through_worker(redis_server, procs, "warn_due_soon")
+        _run_sweep_through_worker(broker, procs, "warn_due_soon")
         assert not Event.objects.filter(action="overdue").exists()  # nobody swept meanwhile
         procs.beat("beat-restarted", env)
         wait_for(
@@ -319,10 +351,10 @@ def test_beat_stopped_while_deadlines_pass_catches_up_once(world, redis_server, 
 @pytest.mark.slow
 @pytest.mark.parametrize("shape", ["production", "solo"])
 def test_redis_stopped_for_30_seconds_while_appeals_are_filed_the_worker_rides_it_out(
-    world, redis_server, procs, shape
+    world, redis_server, broker, procs, shape
 ):
     with SmtpSink(delay=0.3) as sink:  # slow mail: the worker is mid-task when Redis goes
-        env = process_env(redis_url=redis_server.url, smtp_port=sink.port)
+        env = _env(redis_server, broker, sink)
         port = free_port()
         procs.web("web", env, port)
         if shape == "production":  # as docker-compose.yml and `make run`: worker and beat apart
@@ -372,11 +404,11 @@ def test_redis_stopped_for_30_seconds_while_appeals_are_filed_the_worker_rides_i
         assert _all_sent(receipts)
 
 
-def _run_sweep_through_worker(redis_server, procs: Processes, name: str) -> None:
+def _run_sweep_through_worker(broker, procs: Processes, name: str) -> None:
     """Ask the worker for the sweep `name` through the broker and wait until it has run."""
     before = _last_sweep_run(name)
-    with celery_app.connection_for_write(redis_server.url) as broker:
-        celery_app.send_task("appeals.sweep", args=[name], connection=broker)
+    with celery_app.connection_for_write(broker.url) as connection_:
+        celery_app.send_task("appeals.sweep", args=[name], connection=connection_)
     wait_for(
         lambda: _last_sweep_run(name) not in {None, before},
         timeout=60,

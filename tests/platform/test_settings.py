@@ -175,7 +175,7 @@ def test_two_installations_on_one_redis_keep_their_queue_and_cache_apart(own_red
     keys = _keys_by_db(own_redis.port)
     assert set(keys) == {3, 4}  # nothing in databases 0 and 1
     for db in (3, 4):
-        assert "celery" in keys[db]  # the task queue
+        assert "sweeps" in keys[db]  # the task's queue (the relay is a sweep)
         assert any(key.endswith(":probe") for key in keys[db])  # the cache
 
 
@@ -191,7 +191,7 @@ def test_cache_and_broker_urls_override_redis_url(own_redis):
     assert result.returncode == 0, result.stderr
     keys = _keys_by_db(own_redis.port)
     assert set(keys) == {6, 7}
-    assert "celery" in keys[7]
+    assert "sweeps" in keys[7]
     assert any(key.endswith(":probe") for key in keys[6])
 
 
@@ -201,7 +201,7 @@ def test_clearing_the_cache_keeps_the_task_queue_in_the_same_database(own_redis)
     result = manage("shell", "-c", script, env=env)
     assert result.returncode == 0, result.stderr
     left = _keys_by_db(own_redis.port)[3]
-    assert "celery" in left
+    assert "sweeps" in left
     assert not [key for key in left if key.endswith(":probe")]
 
 

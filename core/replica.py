@@ -37,7 +37,10 @@ _reading: ContextVar[str | None] = ContextVar("replica_reading", default=None)
 HEALTH_SQL = """
 SELECT
     NOT pg_is_in_recovery()
-        OR EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming'),
+        OR EXISTS (
+            -- a role without pg_read_all_stats sees the receiver's pid but no status
+            SELECT 1 FROM pg_stat_wal_receiver WHERE coalesce(status, 'streaming') = 'streaming'
+        ),
     CASE
         WHEN NOT pg_is_in_recovery() THEN 0
         WHEN pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0

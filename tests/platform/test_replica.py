@@ -60,8 +60,8 @@ class Postgres:
         if (self.datadir / "postmaster.pid").exists():
             self.run("pg_ctl", "-D", str(self.datadir), "-m", mode, "-w", "stop")
 
-    def url(self, database: str = "fp") -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+    def url(self, database: str = "fp", user: str = "postgres") -> str:
+        return f"postgres://{user}@127.0.0.1:{self.port}/{database}"
 
     def query(self, sql: str, params=()):
         with psycopg.connect(self.url(), autocommit=True, connect_timeout=5) as conn:
@@ -105,8 +105,8 @@ def data():
 
 @pytest.fixture
 def cluster(workdir, data, tmp_path):
-    """Primary and standby, loaded with the test database, and the site on them: yields
-    (primary, replica, port, timings)."""
+    """Primary and standby, loaded with the test database, and the site on them as gunicorn:
+    yields (primary, replica, the site's port, seconds each stage took, the processes)."""
     started = time.monotonic()
     primary = Postgres(workdir / "primary", free_port())
     replica = Postgres(workdir / "replica", free_port())
@@ -140,6 +140,9 @@ def cluster(workdir, data, tmp_path):
             timeout=120,
         )
         assert load.returncode == 0, load.stderr.decode()[-2000:]
+        # The site reads from the standby as a role that may only read (README: all it needs).
+        primary.query("CREATE ROLE reader LOGIN")
+        primary.query("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader")
         loaded = time.monotonic()
         replica.run(
             "pg_basebackup",
@@ -157,7 +160,7 @@ def cluster(workdir, data, tmp_path):
         env = {
             **os.environ,
             "DATABASE_URL": primary.url(),
-            "DATABASE_REPLICA_URL": replica.url(),
+            "DATABASE_REPLICA_URL": replica.url(user="reader"),
             "DJANGO_DEBUG": "1",
             "CACHE_KEY_PREFIX": f"replica-{uuid.uuid4().hex}",
             "PLATFORM_REGION_CODE": data["region"],

@@ -70,16 +70,15 @@ def replica_health(*, fresh: bool = False) -> dict:
             time.sleep(SECOND_LOOK_SECONDS)
             streaming, lag = _sample()
     except DatabaseError:
-        connections[REPLICA].close()
-        health = {"state": "unavailable", "lag": None}
+        _forget_replica()
+        return {"state": "unavailable", "lag": None}
+    if not streaming:
+        state = "disconnected"
+    elif lag > settings.REPLICA_MAX_LAG_SECONDS:
+        state = "lagging"
     else:
-        if not streaming:
-            state = "disconnected"
-        elif lag > settings.REPLICA_MAX_LAG_SECONDS:
-            state = "lagging"
-        else:
-            state = "ok"
-        health = {"state": state, "lag": lag}
+        state = "ok"
+    health = {"state": state, "lag": lag}
     cache.set(HEALTH_KEY, health, settings.REPLICA_CHECK_SECONDS)
     return health
 
@@ -91,7 +90,9 @@ def _sample() -> tuple[bool, float]:
     return streaming, round(float(lag), 1)
 
 
-def _mark_unavailable() -> None:
+def _forget_replica() -> None:
+    """Drop the broken connection and send reads to the primary until the next check."""
+    connections[REPLICA].close()
     cache.set(HEALTH_KEY, {"state": "unavailable", "lag": None}, settings.REPLICA_CHECK_SECONDS)
 
 
@@ -137,8 +138,7 @@ def reads_from_replica(view):
                 return view(request, *args, **kwargs)
         except DatabaseError:
             logger.warning("replica read failed, reading from the primary", exc_info=True)
-            connections[REPLICA].close()
-            _mark_unavailable()
+            _forget_replica()
             return view(request, *args, **kwargs)
 
     return wrapper

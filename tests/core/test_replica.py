@@ -4,6 +4,8 @@ tests/platform/test_replica.py): the pin after a change, the cached health, no r
 import time
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import OperationalError
 from django.http import HttpResponse
 from django.test import RequestFactory
 
@@ -54,3 +56,25 @@ def test_a_change_pins_its_sender_to_the_primary_for_the_pin_seconds(
     assert replica.replica_alias(request) == "replica"
     request.COOKIES[replica.PIN_COOKIE] = "not a time"
     assert replica.replica_alias(request) == "replica"
+
+
+def test_a_replica_failing_during_a_page_makes_it_read_again_from_the_primary(
+    configured, monkeypatch
+):
+    _health(monkeypatch, "ok")
+    dropped = []
+    monkeypatch.setattr(replica, "_forget_replica", lambda: dropped.append(True))
+    reads = []
+
+    @replica.reads_from_replica
+    def view(request):
+        reads.append(replica._reading.get())
+        if reads[-1] == "replica":
+            raise OperationalError("server closed the connection unexpectedly")
+        return HttpResponse("from the primary")
+
+    request = RequestFactory().get("/stats/")
+    request.user = AnonymousUser()
+    response = view(request)
+    assert response.content == b"from the primary"
+    assert reads == ["replica", None] and dropped == [True]

@@ -26,6 +26,7 @@ PRIMARY = "default"
 PIN_COOKIE = "fp_primary"
 HEALTH_KEY = "replica:health"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+PRIMARY_ONLY = frozenset({settings.AUTH_USER_MODEL, "sessions.Session"})
 
 logger = logging.getLogger(__name__)
 
@@ -131,8 +132,6 @@ def reads_from_replica(view):
         alias = replica_alias(request)
         if alias == PRIMARY:
             return view(request, *args, **kwargs)
-        # The signed-in user comes from the primary (sessions and accounts are not lagged).
-        request.user.is_authenticated  # noqa: B018 — loads the lazy user here
         try:
             with reading(alias):
                 return view(request, *args, **kwargs)
@@ -148,6 +147,10 @@ class ReplicaRouter:
     """Sends the reads of a `reading()` block to its alias; all else to the primary."""
 
     def db_for_read(self, model, **hints):
+        # Whoever is signed in is read from the primary: an account or session made a moment
+        # ago is not on the replica yet.
+        if model._meta.label in PRIMARY_ONLY:
+            return PRIMARY
         return _reading.get()
 
     def db_for_write(self, model, **hints):

@@ -4,11 +4,14 @@ tests/platform/test_replica.py): the pin after a change, the cached health, no r
 import time
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.models import Session
 from django.db import OperationalError
 from django.http import HttpResponse
 from django.test import RequestFactory
 
+from appeals.models import Appeal
 from core import replica
 
 
@@ -78,3 +81,13 @@ def test_a_replica_failing_during_a_page_makes_it_read_again_from_the_primary(
     response = view(request)
     assert response.content == b"from the primary"
     assert reads == ["replica", None] and dropped == [True]
+
+
+def test_accounts_and_sessions_are_read_from_the_primary_even_in_a_replica_block():
+    router = replica.ReplicaRouter()
+    with replica.reading("replica"):
+        assert router.db_for_read(Appeal) == "replica"
+        assert router.db_for_read(get_user_model()) == "default"
+        assert router.db_for_read(Session) == "default"
+    assert router.db_for_read(Appeal) is None  # outside a block: Django's default, the primary
+    assert router.db_for_write(Appeal) == "default"

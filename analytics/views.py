@@ -22,6 +22,7 @@ from analytics.scope import analytics_scope, can_view_analytics
 from analytics.selectors import TABLE_LIMIT, Filters, cached_dashboard, public_stats, versioned_key
 from core.charts import make_chart
 from core.decorators import role_required
+from core.replica import reads_from_replica
 from organizations.models import Category, Municipality, Organization
 from organizations.selectors import get_platform_region
 
@@ -148,6 +149,7 @@ PAGE_CACHE_SECONDS = 900
 
 @role_required(can_view_analytics)
 @require_GET
+@reads_from_replica
 def home(request):
     """The dashboard. Its content is cached until the next roll-up run changes the figures: the
     same question costs one small query for the version, whatever the data."""
@@ -237,6 +239,7 @@ def _context(query, scope) -> dict:
 
 @role_required(can_view_analytics)
 @require_GET
+@reads_from_replica
 def export(request, table: str, fmt: str):
     if table not in exports.TABLES or fmt not in exports.FORMATS:
         raise Http404
@@ -250,6 +253,7 @@ def export(request, table: str, fmt: str):
 
 
 @require_GET
+@reads_from_replica
 def stats(request):
     """Public headline figures of the platform's region, cached for a few minutes."""
     region = get_platform_region(code=settings.PLATFORM_REGION_CODE)

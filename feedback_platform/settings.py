@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "feedback_platform.middleware.RegionTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.replica.PrimaryPinMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -132,6 +133,25 @@ DATABASES = {
 }
 # A test database per test process, so two suites on one server never drop each other's database.
 DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+# A streaming replica for the reads that may be a few seconds old (core/replica.py): analytics,
+# exports, public statistics and the public map. Without it every read goes to the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True
+    )
+    # A replica that does not answer costs a reader two seconds once, then the cached check
+    # sends everybody to the primary.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    # Tests read "the replica" from the test database itself: no second test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+# Replay further behind than this (seconds) and the replica's reads go to the primary.
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "30"))
+# After a change (any POST), the sender's reads go to the primary for this long (seconds).
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))
+# How long the replica's health (reachable, lag) is cached between checks (seconds).
+REPLICA_CHECK_SECONDS = int(os.environ.get("REPLICA_CHECK_SECONDS", "5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from core.replica import replica_configured, replica_health
 from feedback_platform.context_processors import A11Y_COOKIE
 from organizations.selectors import platform_overview
 
@@ -62,7 +63,8 @@ def healthz(request):
     """Liveness and readiness for load balancers.
 
     503 only when the database is down: without it nothing works. Redis (cache) and the broker
-    are reported, and their loss makes the status "degraded" with 200, because the site keeps
+    are reported (and the read replica, when there is one, with its lag in seconds), and their
+    loss makes the status "degraded" with 200, because the site keeps
     taking appeals without them (the sweeps catch up); pulling every web node out of the load
     balancer for a Redis outage would turn a delay into an outage.
     """
@@ -72,6 +74,13 @@ def healthz(request):
         "broker": _broker_ok(settings.CELERY_BROKER_URL),
     }
     body = {name: "ok" if ok else "unavailable" for name, ok in checks.items()}
+    if replica_configured():
+        # "ok", "lagging" (its reads go to the primary) or "unavailable"; degraded, never down:
+        # the primary serves every read meanwhile.
+        replica = replica_health(fresh=True)
+        body["replica"] = replica["state"]
+        body["replica_lag_seconds"] = replica["lag"]
+        checks["replica"] = replica["state"] == "ok"
     if not checks["database"]:
         body["status"] = "unavailable"
     else:

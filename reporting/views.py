@@ -21,6 +21,7 @@ from appeals.models import Appeal
 from core import exports
 from core.actions import report_outcome
 from core.decorators import role_required
+from core.replica import reads_from_replica
 from organizations.models import Region
 from organizations.selectors import get_platform_region
 from reporting import services
@@ -71,6 +72,7 @@ def _resolve(request):
 
 @role_required(can_view_analytics)
 @require_GET
+@reads_from_replica
 def report(request):
     scope, region, form, data = _resolve(request)
     header, rows = table(data)
@@ -93,6 +95,7 @@ def report(request):
 
 @role_required(can_view_analytics)
 @require_GET
+@reads_from_replica
 def export(request, fmt: str):
     if fmt not in FORMATS:
         raise Http404

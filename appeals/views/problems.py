@@ -18,6 +18,7 @@ from appeals.attachments import attachment_response, ensure_thumbnail, thumbnail
 from appeals.problem_forms import ProblemFilterForm
 from appeals.selectors import public as selectors
 from core.input import parse_int
+from core.replica import reads_from_replica
 from organizations.selectors import get_platform_region
 
 PAGE_SIZE = 20
@@ -43,6 +44,7 @@ def _filter_query(request) -> str:
 
 
 @require_GET
+@reads_from_replica
 def problem_list(request):
     form = _filter_form(request)
     problems = selectors.public_problem_list(filters=form.filters())
@@ -127,6 +129,7 @@ def _json_error(message: str, status: int = 400) -> JsonResponse:
 
 
 @require_GET
+@reads_from_replica
 def geojson(request):
     """`/problems.geojson?bbox=minlon,minlat,maxlon,maxlat[&zoom=N]` and the filters of the list.
 

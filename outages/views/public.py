@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from core.fields import InMemoryModelChoiceField
 from core.input import parse_pk
+from core.replica import reads_from_replica
 from core.widgets import FastSelect
 from organizations.models import Municipality
 from organizations.selectors import get_platform_region, region_municipalities
@@ -90,6 +91,7 @@ def at_address(request):
 
 
 @require_GET
+@reads_from_replica
 def geojson(request):
     """`/outages.geojson`: the current and upcoming outages of the region as points (the houses
     they cover, or the municipality's centre). Open to other sites and to shared caches."""

@@ -313,3 +313,19 @@ def test_readme_lists_every_environment_variable_the_settings_and_devstack_read(
     operators = (ROOT / "README.md").read_text().split("## For operators", 1)[1]
     table = operators.split("### Production shape", 1)[0]
     assert sorted(name for name in read if f"`{name}`" not in table) == []
+
+
+def test_a_replica_url_adds_a_replica_that_tests_mirror_and_none_without_it():
+    expression = (
+        "sorted(settings.DATABASES), settings.DATABASES.get('replica', {}).get('TEST', {}).get('MIRROR'), "
+        "getattr(settings, 'DATABASE_ROUTERS', [])"
+    )
+    replica = "postgres://reader@replica.internal:5433/feedback"
+    result = _print_settings(expression, env={"DJANGO_DEBUG": "1", "DATABASE_REPLICA_URL": replica})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        "['default', 'replica'] default ['core.replica.ReplicaRouter']"
+    )
+    result = _print_settings(expression, env={"DJANGO_DEBUG": "1", "DATABASE_REPLICA_URL": ""})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "['default'] None []"

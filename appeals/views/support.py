@@ -24,7 +24,11 @@ from organizations.models import Category
 CABINET_SUPPORTED = "appeals:list"
 
 
-def _support_rate(group, request) -> str:
+# One limit for the joins of a person however they join (the site or the mobile app's API).
+SUPPORT_RATE_GROUP = "appeals.support"
+
+
+def support_rate(group, request) -> str:
     return settings.APPEAL_SUPPORT_RATE
 
 
@@ -64,7 +68,7 @@ def _change(request, number: str, call, success: str):
 
 @require_POST
 @ratelimit(
-    group="appeals.support", key="user_or_ip", rate=_support_rate, method="POST", block=False
+    group=SUPPORT_RATE_GROUP, key="user_or_ip", rate=support_rate, method="POST", block=False
 )
 @vary_on_headers("HX-Request")
 def join(request, number: str):
@@ -79,7 +83,7 @@ def join(request, number: str):
 
 @require_POST
 @ratelimit(
-    group="appeals.support", key="user_or_ip", rate=_support_rate, method="POST", block=False
+    group=SUPPORT_RATE_GROUP, key="user_or_ip", rate=support_rate, method="POST", block=False
 )
 @vary_on_headers("HX-Request")
 def leave(request, number: str):

@@ -2,8 +2,12 @@
 and not a word of the citizen's personal data in the answer. A new URL pattern with a parameter
 fails the meta-test until it is added here."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from oauth2_provider.models import AccessToken, get_application_model
 
 from answers.models import PublishedAnswer
 from appeals.models import (
@@ -46,6 +50,8 @@ EXEMPT = {
     "organizations:detail",
     # A published answer to a question of general concern: public by design, without personal data.
     "answers:detail",
+    # The citizen API: the review term of a category (reference data, no one's object).
+    "citizen_api:category_term",
 }
 
 COVERED = {
@@ -137,6 +143,12 @@ COVERED = {
     "answers_staff:for_appeal": {"number"},
     # The classifier heading of an appeal: its organization's staff and its region's moderator.
     "appeal_topic": {"number"},
+    # The citizen API of the mobile app (bearer tokens: tests/citizen_api/test_access.py has the
+    # token matrix); here every role's token is a 404, the anonymous visitor's request a 401.
+    "citizen_api:appeal": {"number"},
+    "citizen_api:reply": {"number"},
+    "citizen_api:rating": {"number"},
+    "citizen_api:support": {"number"},
 }
 
 ROLES = [
@@ -158,6 +170,19 @@ def _patterns(resolver=None, namespace=""):
             yield from _patterns(item, inner)
         elif isinstance(item, URLPattern) and item.name:
             yield f"{namespace}{item.name}", set(item.pattern.converters)
+
+
+def _api_token(user) -> str:
+    from citizen_api.demo import DEMO_CLIENT_ID, load_demo_mobile_client
+
+    load_demo_mobile_client()
+    return AccessToken.objects.create(
+        user=user,
+        application=get_application_model().objects.get(client_id=DEMO_CLIENT_ID),
+        token=f"matrix-{user.pk}",
+        expires=timezone.now() + timedelta(hours=1),
+        scope="appeals",
+    ).token
 
 
 def test_every_url_with_a_parameter_is_in_the_matrix():
@@ -279,10 +304,14 @@ def setting(db, settings, tmp_path):
 @pytest.mark.parametrize("name", sorted(COVERED))
 def test_nobody_else_gets_the_object(client, setting, name, role):
     person = setting["people"][role]
+    api = name.startswith("citizen_api:")
     if person is not None:
         client.force_login(person)
+        if api:
+            client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {_api_token(person)}"
     url = reverse(name, kwargs={key: setting["kwargs"][key] for key in COVERED[name]})
-    for method in (client.get, client.post):
+    methods = (client.get, client.post, client.delete) if api else (client.get, client.post)
+    for method in methods:
         response = method(
             url,
             {
@@ -305,6 +334,8 @@ def test_nobody_else_gets_the_object(client, setting, name, role):
             },
         )
         expected = {302, 403, 404, 405} if person is None else {403, 404, 405}
+        if api:
+            expected = {401, 405} if person is None else {404, 405}
         assert response.status_code in expected, (method.__name__, response.status_code)
         if response.status_code == 302:
             assert "/accounts/login/" in response.url

@@ -13,12 +13,14 @@ field names are the ones the views read plus every `name="..."` of the forms the
 import itertools
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 from django.urls.resolvers import RegexPattern, RoutePattern
+from django.utils import timezone
 
 from answers.models import PublishedAnswer
 from appeals.models import AnswerTemplate, Appeal, DocumentRequest, Incident, MaterialsRequest
@@ -144,6 +146,7 @@ def world(region, organization, citizen, executor, head, moderator, analyst, pla
         "comment_id": [comment.pk],
         "section_id": [section.pk],
         "code": [category.slug],
+        "category_id": [category.pk],
         "token": ["abc", "walk-collective-token"],
         "key": ["abc"],
         "uidb36": ["1"],
@@ -367,6 +370,10 @@ def run_walk(world, roles, *, routes, full_per_url: int = 1):
         first_url.setdefault(route_of(chain), url)
     for role in roles:
         client = Client(raise_request_exception=False)
+        if role != "anonymous":
+            # The citizen API (/api/v1/) takes a bearer token, not the session: every signed-in
+            # role carries one of the mobile app, so the corpus reaches those views too.
+            client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {_api_token(world.users[role])}"
         signed_in = False
         for chain, url, kwargs in plan:
             route = route_of(chain)
@@ -388,6 +395,21 @@ def run_walk(world, roles, *, routes, full_per_url: int = 1):
                 fully[route] = fully.get(route, 0) + 1
                 walk.full(client, role, chain, url, kwargs, get=baseline.status_code != 405)
     return walk
+
+
+def _api_token(user) -> str:
+    from oauth2_provider.models import AccessToken, get_application_model
+
+    from citizen_api.demo import DEMO_CLIENT_ID, load_demo_mobile_client
+
+    load_demo_mobile_client()
+    return AccessToken.objects.create(
+        user=user,
+        application=get_application_model().objects.get(client_id=DEMO_CLIENT_ID),
+        token=f"walk-{user.pk}",
+        expires=timezone.now() + timedelta(hours=1),
+        scope="appeals",
+    ).token
 
 
 def not_admin(route: str) -> bool:

@@ -57,9 +57,9 @@ def _explore(operation, base_url: str, turn, token: str, number: str, filing: di
         mode = next(turn) % 2
         if mode and case.path_parameters and "number" in case.path_parameters:
             case.path_parameters = {**case.path_parameters, "number": number}
-        if mode and operation.path == "/appeals/" and operation.method.upper() == "POST":
-            if isinstance(case.body, dict):
-                case.body = {**case.body, **filing}
+        filing_case = operation.path == "/appeals/" and operation.method.upper() == "POST"
+        if mode and filing_case and isinstance(case.body, dict):
+            case.body = {**case.body, **filing}
         response = case.call(base_url=base_url, headers={"Authorization": f"Bearer {token}"})
         case.validate_response(
             response,

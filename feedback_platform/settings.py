@@ -622,6 +622,21 @@ OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": CITIZEN_API_TOKEN_SECONDS,
     "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
     "ROTATE_REFRESH_TOKEN": True,
+    # A refresh token used twice (stolen and replayed) revokes the whole family.
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # RFC 9700 (the OAuth 2.0 security BCP), all of it: no implicit or password grant, S256 only,
+    # tokens only in the Authorization header, `iss` in the authorization response, tokens
+    # stored hashed.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
 }
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [
     *CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"],

@@ -34,6 +34,7 @@ from appeals.forms import (
 )
 from appeals.identification import account_assurance
 from appeals.letters import letter_response
+from appeals.limits import FILING_RATE_GROUP, filing_rate
 from appeals.models import Appeal
 from appeals.selectors import collective as collective_selectors
 from appeals.selectors.support import supported_problems
@@ -54,14 +55,6 @@ from regimes.selectors import expected_regime
 
 def _region():
     return get_platform_region(code=settings.PLATFORM_REGION_CODE)
-
-
-# One limit for a citizen's filings however they file (the site or the mobile app's API).
-FILING_RATE_GROUP = "appeals.filing"
-
-
-def filing_rate(group, request) -> str:
-    return settings.APPEAL_FILING_RATE
 
 
 @login_required

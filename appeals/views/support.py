@@ -3,7 +3,6 @@ form's suggestion of known problems nearby."""
 
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_ratelimit.decorators import ratelimit
 
+from appeals.limits import SUPPORT_RATE_GROUP, support_rate
 from appeals.selectors import support as support_selectors
 from appeals.services import support as support_services
 from core.actions import attempt
@@ -22,14 +22,6 @@ from core.input import parse_pk, safe_next
 from organizations.models import Category
 
 CABINET_SUPPORTED = "appeals:list"
-
-
-# One limit for the joins of a person however they join (the site or the mobile app's API).
-SUPPORT_RATE_GROUP = "appeals.support"
-
-
-def support_rate(group, request) -> str:
-    return settings.APPEAL_SUPPORT_RATE
 
 
 def _next(request) -> str:

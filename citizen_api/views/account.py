@@ -5,20 +5,15 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from accounts.forms import NoticeSettingsForm
-from accounts.services import subscribe_push, unsubscribe_push, update_notice_settings
+from accounts.services import (
+    NOTICE_FIELDS,
+    subscribe_push,
+    unsubscribe_push,
+    update_notice_settings,
+)
 from citizen_api.views.common import ApiError, endpoint, form_error, json_body, ok
 from core import push, sms
 from core.models import PushSubscription
-
-SETTING_FIELDS = (
-    "notice_email",
-    "notice_push",
-    "notice_sms",
-    "phone",
-    "quiet_from",
-    "quiet_to",
-    "quiet_email",
-)
 
 
 def _form(user, data=None) -> NoticeSettingsForm:
@@ -34,7 +29,7 @@ def _form(user, data=None) -> NoticeSettingsForm:
 def _settings(user) -> dict:
     form = _form(user)
     return {
-        **{name: getattr(user, name) for name in SETTING_FIELDS if name in form.fields},
+        **{name: getattr(user, name) for name in NOTICE_FIELDS if name in form.fields},
         "sms_available": "notice_sms" in form.fields,
         "push_available": push.available(),
         "push_key": settings.WEBPUSH_VAPID_PUBLIC_KEY if push.available() else None,

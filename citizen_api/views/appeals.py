@@ -11,11 +11,15 @@ from django_ratelimit.core import is_ratelimited
 
 from appeals import selectors, services
 from appeals.forms import AppealForm, ClarificationReplyForm, RatingForm
+from appeals.limits import (
+    FILING_RATE_GROUP,
+    SUPPORT_RATE_GROUP,
+    filing_rate,
+    support_rate,
+)
 from appeals.selectors import support as support_selectors
 from appeals.services import support as support_services
 from appeals.services.filing import submit_filing_form
-from appeals.views.citizen import FILING_RATE_GROUP, filing_rate
-from appeals.views.support import SUPPORT_RATE_GROUP, support_rate
 from citizen_api.views.common import ApiError, endpoint, form_error, ok
 from core.actions import attempt
 from core.input import parse_int

@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from appeals.identification import account_assurance
+from appeals.limits import ADDRESS_QUERY_MAX
 from appeals.models import Appeal
 from appeals.templatetags.appeal_tags import term_text
-from appeals.views.addresses import MAX_QUERY
 from citizen_api.schema import openapi_schema
 from citizen_api.views.common import ApiError, endpoint, ok
 from core.input import parse_pk
@@ -88,8 +88,8 @@ def addresses(request):
     text = request.GET.get("q", "")
     raw = request.GET.get("municipality", "")
     municipality_id = parse_pk(raw)
-    if len(text) > MAX_QUERY:
-        raise ApiError(400, _("q is at most %(max)s characters.") % {"max": MAX_QUERY})
+    if len(text) > ADDRESS_QUERY_MAX:
+        raise ApiError(400, _("q is at most %(max)s characters.") % {"max": ADDRESS_QUERY_MAX})
     if raw and municipality_id is None:
         raise ApiError(400, _("municipality must be the id of a municipality."))
     return ok(

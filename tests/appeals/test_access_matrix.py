@@ -2,12 +2,8 @@
 and not a word of the citizen's personal data in the answer. A new URL pattern with a parameter
 fails the meta-test until it is added here."""
 
-from datetime import timedelta
-
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
-from oauth2_provider.models import AccessToken, get_application_model
 
 from answers.models import PublishedAnswer
 from appeals.models import (
@@ -23,6 +19,7 @@ from appeals.models import (
 from organizations.models import Membership, Official
 from tests.accounts.factories import UserFactory
 from tests.appeals.factories import make_appeal
+from tests.citizen_api.tokens import demo_app_token
 from tests.organizations.factories import MembershipFactory, OrganizationFactory, RegionFactory
 from tests.outages.factories import OutageFactory
 
@@ -172,19 +169,6 @@ def _patterns(resolver=None, namespace=""):
             yield f"{namespace}{item.name}", set(item.pattern.converters)
 
 
-def _api_token(user) -> str:
-    from citizen_api.demo import DEMO_CLIENT_ID, load_demo_mobile_client
-
-    load_demo_mobile_client()
-    return AccessToken.objects.create(
-        user=user,
-        application=get_application_model().objects.get(client_id=DEMO_CLIENT_ID),
-        token=f"matrix-{user.pk}",
-        expires=timezone.now() + timedelta(hours=1),
-        scope="appeals",
-    ).token
-
-
 def test_every_url_with_a_parameter_is_in_the_matrix():
     found = {
         name: params
@@ -308,7 +292,7 @@ def test_nobody_else_gets_the_object(client, setting, name, role):
     if person is not None:
         client.force_login(person)
         if api:
-            client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {_api_token(person)}"
+            client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {demo_app_token(person)}"
     url = reverse(name, kwargs={key: setting["kwargs"][key] for key in COVERED[name]})
     methods = (client.get, client.post, client.delete) if api else (client.get, client.post)
     for method in methods:

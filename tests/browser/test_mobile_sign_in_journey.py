@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from citizen_api.demo import DEMO_CLIENT_ID, DEMO_REDIRECT_URI, load_demo_mobile_client
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.citizen_api.conftest import pkce_pair
+from tests.citizen_api.tokens import pkce_pair
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

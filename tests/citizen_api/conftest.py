@@ -1,17 +1,12 @@
-"""The citizen API's fixtures: the appeals world, a public OAuth client of the mobile app and
-tokens issued through the real PKCE flow (or made directly where the flow is not the subject)."""
+"""The citizen API's fixtures: the appeals world, the demo's public OAuth client of the mobile app,
+the browser step of its PKCE flow and the token exchange."""
 
-import base64
-import hashlib
 import io
-import secrets
-from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
-from oauth2_provider.models import AccessToken, get_application_model
+from oauth2_provider.models import get_application_model
 from PIL import Image
 
 from citizen_api.demo import DEMO_REDIRECT_URI, load_demo_mobile_client
@@ -30,12 +25,6 @@ def platform(settings, world, tmp_path):  # noqa: F811
 def mobile_app(db):
     load_demo_mobile_client()
     return Application.objects.get(client_id="ru.example.feedback")
-
-
-def pkce_pair() -> tuple[str, str]:
-    verifier = secrets.token_urlsafe(48)
-    digest = hashlib.sha256(verifier.encode()).digest()
-    return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 def authorize(client, app, user, *, challenge: str) -> str:
@@ -73,21 +62,6 @@ def exchange(client, app, code: str, verifier: str):
             "code_verifier": verifier,
         },
     )
-
-
-def make_token(app, user, *, scope: str = "appeals", expires_in: int = 3600) -> str:
-    token = AccessToken.objects.create(
-        user=user,
-        application=app,
-        token=secrets.token_urlsafe(30),
-        expires=timezone.now() + timedelta(seconds=expires_in),
-        scope=scope,
-    )
-    return token.token
-
-
-def bearer(token: str) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
 def photo(name: str = "pothole.jpg") -> SimpleUploadedFile:

@@ -9,7 +9,7 @@ from appeals.models import Appeal
 from organizations.models import Membership
 from tests.accounts.factories import UserFactory
 from tests.appeals.factories import world_appeal
-from tests.citizen_api.conftest import bearer, make_token
+from tests.citizen_api.tokens import bearer, make_token
 from tests.organizations.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db

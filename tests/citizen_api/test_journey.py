@@ -12,14 +12,8 @@ from appeals.models import Appeal, Support
 from core.models import PushSubscription
 from tests.accounts.factories import UserFactory
 from tests.appeals.factories import filing_form, world_appeal
-from tests.citizen_api.conftest import (
-    authorize,
-    bearer,
-    exchange,
-    make_token,
-    photo,
-    pkce_pair,
-)
+from tests.citizen_api.conftest import authorize, exchange, photo
+from tests.citizen_api.tokens import bearer, make_token, pkce_pair
 
 pytestmark = pytest.mark.django_db
 S = Appeal.Status

@@ -16,7 +16,7 @@ from schemathesis.checks import (
 
 from appeals.models import Appeal
 from tests.appeals.factories import world_appeal
-from tests.citizen_api.conftest import make_token
+from tests.citizen_api.tokens import make_token
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -13,19 +13,18 @@ field names are the ones the views read plus every `name="..."` of the forms the
 import itertools
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 from django.urls.resolvers import RegexPattern, RoutePattern
-from django.utils import timezone
 
 from answers.models import PublishedAnswer
 from appeals.models import AnswerTemplate, Appeal, DocumentRequest, Incident, MaterialsRequest
 from organizations.models import Official
 from tests.appeals.factories import make_appeal
+from tests.citizen_api.tokens import demo_app_token
 from tests.organizations.factories import (
     CategoryFactory,
     MunicipalityFactory,
@@ -373,7 +372,7 @@ def run_walk(world, roles, *, routes, full_per_url: int = 1):
         if role != "anonymous":
             # The citizen API (/api/v1/) takes a bearer token, not the session: every signed-in
             # role carries one of the mobile app, so the corpus reaches those views too.
-            client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {_api_token(world.users[role])}"
+            client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {demo_app_token(world.users[role])}"
         signed_in = False
         for chain, url, kwargs in plan:
             route = route_of(chain)
@@ -395,21 +394,6 @@ def run_walk(world, roles, *, routes, full_per_url: int = 1):
                 fully[route] = fully.get(route, 0) + 1
                 walk.full(client, role, chain, url, kwargs, get=baseline.status_code != 405)
     return walk
-
-
-def _api_token(user) -> str:
-    from oauth2_provider.models import AccessToken, get_application_model
-
-    from citizen_api.demo import DEMO_CLIENT_ID, load_demo_mobile_client
-
-    load_demo_mobile_client()
-    return AccessToken.objects.create(
-        user=user,
-        application=get_application_model().objects.get(client_id=DEMO_CLIENT_ID),
-        token=f"walk-{user.pk}",
-        expires=timezone.now() + timedelta(hours=1),
-        scope="appeals",
-    ).token
 
 
 def not_admin(route: str) -> bool:

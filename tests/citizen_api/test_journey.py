@@ -31,6 +31,25 @@ def test_sign_in_with_pkce_gives_a_token_the_api_accepts(client, world, mobile_a
     assert mine.status_code == 200 and mine.json()["count"] == 0
 
 
+def test_a_refresh_token_works_once(client, world, mobile_app):
+    verifier, challenge = pkce_pair()
+    code = authorize(client, mobile_app, world.citizen, challenge=challenge)
+    first = exchange(client, mobile_app, code, verifier).json()
+    refresh = {
+        "grant_type": "refresh_token",
+        "refresh_token": first["refresh_token"],
+        "client_id": mobile_app.client_id,
+    }
+    renewed = client.post("/o/token/", refresh)
+    assert renewed.status_code == 200, renewed.content
+    assert renewed.json()["refresh_token"] != first["refresh_token"]
+    new = bearer(renewed.json()["access_token"])
+    assert client.get(reverse("citizen_api:appeals"), **new).status_code == 200
+    # Replayed (stolen): refused, and the whole family is revoked.
+    assert client.post("/o/token/", refresh).status_code == 400
+    assert client.get(reverse("citizen_api:appeals"), **new).status_code == 401
+
+
 def test_the_consent_page_is_russian_in_the_site_template(client, world, mobile_app):
     _verifier, challenge = pkce_pair()
     client.force_login(world.citizen)

@@ -1,12 +1,8 @@
-import base64
-import binascii
 import json
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -94,17 +90,6 @@ def notice_settings(request):
     )
 
 
-def _key(value, size: int) -> str | None:
-    """A base64url key of the Push API of exactly `size` bytes, as given; else None."""
-    if not isinstance(value, str) or len(value) > 200:
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
-    except (binascii.Error, ValueError):
-        return None
-    return value if len(raw) == size else None
-
-
 def _subscription(request) -> dict | None:
     """The PushSubscription a page posts (its toJSON()): endpoint and keys, checked."""
     if request.content_type != "application/json":
@@ -113,21 +98,7 @@ def _subscription(request) -> dict | None:
         data = json.loads(request.body or b"{}")
     except (UnicodeDecodeError, json.JSONDecodeError):
         return None
-    if not isinstance(data, dict):
-        return None
-    endpoint = data.get("endpoint")
-    keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
-    try:
-        URLValidator(schemes=["https"])(endpoint)
-    except (ValidationError, TypeError):
-        return None
-    if len(endpoint) > 1000:
-        return None
-    return {
-        "endpoint": endpoint,
-        "p256dh": _key(keys.get("p256dh"), 65),
-        "auth": _key(keys.get("auth"), 16),
-    }
+    return push.parse_subscription(data)
 
 
 def _bad_subscription() -> JsonResponse:

@@ -6,6 +6,7 @@ subscriptions it reached, so a retry after one push service failed pushes only t
 """
 
 import base64
+import binascii
 import json
 import logging
 
@@ -13,6 +14,8 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils import timezone
 from pywebpush import WebPushException, webpush
 
@@ -33,6 +36,38 @@ class PushFailed(Exception):
 def available() -> bool:
     """Push is offered only with a VAPID key pair configured."""
     return bool(settings.WEBPUSH_VAPID_PRIVATE_KEY and settings.WEBPUSH_VAPID_PUBLIC_KEY)
+
+
+def _key(value, size: int) -> str | None:
+    """A base64url key of the Push API of exactly `size` bytes, as given; else None."""
+    if not isinstance(value, str) or len(value) > 200:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    return value if len(raw) == size else None
+
+
+def parse_subscription(data) -> dict | None:
+    """A browser's PushSubscription (its toJSON(): endpoint and keys) as sent by static/js/push.js
+    or the mobile app: the https endpoint and each key checked (a bad key is None); None when the
+    endpoint is unusable."""
+    if not isinstance(data, dict):
+        return None
+    endpoint = data.get("endpoint")
+    keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
+    try:
+        URLValidator(schemes=["https"])(endpoint)
+    except (ValidationError, TypeError):
+        return None
+    if len(endpoint) > 1000:
+        return None
+    return {
+        "endpoint": endpoint,
+        "p256dh": _key(keys.get("p256dh"), 65),
+        "auth": _key(keys.get("auth"), 16),
+    }
 
 
 def _b64url(data: bytes) -> str:

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "analytics",
     "reporting",
     "quality",
+    "oauth2_provider",
+    "citizen_api",
     "demo",
 ]
 
@@ -723,4 +725,42 @@ SOCIALACCOUNT_PROVIDERS = {
         else [],
     }
 }
+
+# The citizen API of the mobile app (/api/v1/, citizen_api/): OAuth 2.0 authorization code with
+# PKCE for public clients (django-oauth-toolkit at /o/). The app's redirect URI has its own
+# scheme (RFC 8252), so that scheme is allowed for redirect URIs and as a CSP form-action source
+# (the consent form's answer is a redirect to it).
+CITIZEN_API_REDIRECT_SCHEMES = env_list("CITIZEN_API_REDIRECT_SCHEMES") or [
+    "https",
+    "ru.example.feedback",
+]
+CITIZEN_API_TOKEN_SECONDS = int(os.environ.get("CITIZEN_API_TOKEN_SECONDS", "3600"))
+OAUTH2_PROVIDER = {
+    "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": CITIZEN_API_REDIRECT_SCHEMES,
+    "SCOPES": {"appeals": _("File and follow your appeals, change your notification settings")},
+    "DEFAULT_SCOPES": ["appeals"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": CITIZEN_API_TOKEN_SECONDS,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
+    "ROTATE_REFRESH_TOKEN": True,
+    # A refresh token used twice (stolen and replayed) revokes the whole family.
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # RFC 9700 (the OAuth 2.0 security BCP), all of it: no implicit or password grant, S256 only,
+    # tokens only in the Authorization header, `iss` in the authorization response, tokens
+    # stored hashed.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+}
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [
+    *CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"],
+    *(f"{scheme}:" for scheme in CITIZEN_API_REDIRECT_SCHEMES if scheme not in ("http", "https")),
+]
 # --- end of channels ---

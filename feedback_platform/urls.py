@@ -14,6 +14,7 @@ from appeals.urls import (
     support_patterns,
 )
 from appeals.views import fixes, health, problems, widget
+from citizen_api.urls import oauth_patterns
 from feedback_platform import views
 from outages.urls import staff_patterns as outage_staff_patterns
 from outages.views import public as outage_views
@@ -62,6 +63,8 @@ urlpatterns = [
     path("discussions/", include(discussion_patterns)),
     path("admin/", admin.site.urls),
     path("open311/v2/", include("appeals.api.urls")),
+    path("api/v1/", include("citizen_api.urls")),
+    path("o/", include(oauth_patterns)),
     path("api/", include(api_patterns)),
     path("widget.js", widget.loader, name="widget_loader"),
     path("widget/<slug:slug>/", widget.widget_form, name="widget_form"),

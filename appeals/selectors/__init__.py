@@ -142,6 +142,18 @@ def answer_awaiting_rating(*, appeal: Appeal, answers: list[Answer]) -> Answer |
     return current if current is not None and not hasattr(current, "rating") else None
 
 
+def citizen_rating_state(*, appeal: Appeal, answers: list[Answer]) -> tuple[bool, bool]:
+    """(awaiting other parts, may rate now) of the citizen's appeal with its `answers`, for the
+    citizen's page and the mobile app's API: an appeal sent to several organizations is rated
+    once every part is answered."""
+    from appeals.services.copies import awaiting_other_parts  # a read, kept beside the copies
+
+    awaiting = bool(appeal.parts or appeal.copy_of_id) and awaiting_other_parts(appeal)
+    return awaiting, not awaiting and answer_awaiting_rating(
+        appeal=appeal, answers=answers
+    ) is not None
+
+
 def get_attachment_for_user(*, user, number: str, attachment_id: int) -> Attachment:
     """A file of an appeal the user may see (owner, staff of the organization, region moderator);
     a file another body sent only as `materials.may_read` allows (granted to its citizen)."""

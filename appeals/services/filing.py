@@ -227,6 +227,29 @@ def submit_appeal(
         raise
 
 
+def submit_filing_form(*, citizen, data: dict) -> Appeal:
+    """Submit what AppealForm cleaned (the site's form and the citizen API of the mobile app):
+    `submit_appeal` with the form's token as the idempotency key and as the key of the files kept
+    from an earlier attempt, and the place description only when there is no exact address."""
+    return submit_appeal(
+        citizen=citizen,
+        category=data["category"],
+        municipality=data["municipality"],
+        address=data["address"],
+        house=data["house"],
+        place_description=data["place_description"] if data["no_exact_address"] else "",
+        text=data["text"],
+        idempotency_key=data["idempotency_key"],
+        draft_key=data["idempotency_key"],
+        uploads=data["files"],
+        latitude=data["latitude"],
+        longitude=data["longitude"],
+        is_public=data["is_public"],
+        answer_by_email=data["answer_by_email"],
+        addressee=data["addressee"],
+    )
+
+
 def keep_draft_uploads(*, citizen, draft_key: uuid.UUID, uploads) -> list[str]:
     """Store the good files of a form that came back with errors, so they need not be uploaded again.
 

@@ -4,10 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from appeals.limits import ADDRESS_QUERY_MAX
 from core.input import parse_pk
 from places.selectors import suggest_houses
-
-MAX_QUERY = 200
 
 
 @login_required
@@ -17,7 +16,7 @@ def address_suggestions(request):
     text = request.GET.get("address", "")
     raw_municipality = request.GET.get("municipality", "")
     municipality_id = parse_pk(raw_municipality)
-    if len(text) > MAX_QUERY or (raw_municipality and municipality_id is None):
+    if len(text) > ADDRESS_QUERY_MAX or (raw_municipality and municipality_id is None):
         return render(
             request, "appeals/includes/address_suggestions.html", {"houses": []}, status=400
         )

@@ -34,13 +34,13 @@ from appeals.forms import (
 )
 from appeals.identification import account_assurance
 from appeals.letters import letter_response
+from appeals.limits import FILING_RATE_GROUP, filing_rate
 from appeals.models import Appeal
 from appeals.selectors import collective as collective_selectors
 from appeals.selectors.support import supported_problems
 from appeals.services import collective
 from appeals.services.citizen import keep_reply_uploads
-from appeals.services.copies import awaiting_other_parts
-from appeals.services.filing import keep_draft_uploads
+from appeals.services.filing import keep_draft_uploads, submit_filing_form
 from appeals.views import drafts, fix_context, materials_context
 from appeals.views.support import nearby_for
 from core.actions import attempt
@@ -57,13 +57,9 @@ def _region():
     return get_platform_region(code=settings.PLATFORM_REGION_CODE)
 
 
-def _filing_rate(group, request) -> str:
-    return settings.APPEAL_FILING_RATE
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="user", rate=_filing_rate, method="POST", block=False)
+@ratelimit(group=FILING_RATE_GROUP, key="user", rate=filing_rate, method="POST", block=False)
 def new_appeal(request):
     """The filing form. Profile first (59-FZ needs a name and an address for the answer)."""
     if not request.user.has_answer_details:
@@ -141,23 +137,7 @@ def new_appeal(request):
     if form.is_valid():
         data = form.cleaned_data
         outcome = attempt(
-            lambda: services.submit_appeal(
-                citizen=request.user,
-                category=data["category"],
-                municipality=data["municipality"],
-                address=data["address"],
-                house=data["house"],
-                place_description=data["place_description"] if data["no_exact_address"] else "",
-                text=data["text"],
-                idempotency_key=data["idempotency_key"],
-                draft_key=data["idempotency_key"],
-                uploads=data["files"],
-                latitude=data["latitude"],
-                longitude=data["longitude"],
-                is_public=data["is_public"],
-                answer_by_email=data["answer_by_email"],
-                addressee=data["addressee"],
-            ),
+            lambda: submit_filing_form(citizen=request.user, data=data),
             form=form,
             fields={AttachmentError: "files"},
         )
@@ -315,12 +295,7 @@ def _files_left(appeal) -> int:
 def _detail_context(appeal, *, reply_form=None, rating_form=None) -> dict:
     answers = list(appeal.answers.all())
     parts = [appeal, *appeal.parts] if appeal.parts else []
-    # Sent to several organizations: the answers are rated once every part is answered.
-    awaiting = bool(parts or appeal.copy_of_id) and awaiting_other_parts(appeal)
-    can_rate = (
-        not awaiting
-        and selectors.answer_awaiting_rating(appeal=appeal, answers=answers) is not None
-    )
+    awaiting, can_rate = selectors.citizen_rating_state(appeal=appeal, answers=answers)
     working = appeal.status in appeal.OPEN_STATUSES
     return {
         "appeal": appeal,

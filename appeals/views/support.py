@@ -3,7 +3,6 @@ form's suggestion of known problems nearby."""
 
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_ratelimit.decorators import ratelimit
 
+from appeals.limits import SUPPORT_RATE_GROUP, support_rate
 from appeals.selectors import support as support_selectors
 from appeals.services import support as support_services
 from core.actions import attempt
@@ -22,10 +22,6 @@ from core.input import parse_pk, safe_next
 from organizations.models import Category
 
 CABINET_SUPPORTED = "appeals:list"
-
-
-def _support_rate(group, request) -> str:
-    return settings.APPEAL_SUPPORT_RATE
 
 
 def _next(request) -> str:
@@ -64,7 +60,7 @@ def _change(request, number: str, call, success: str):
 
 @require_POST
 @ratelimit(
-    group="appeals.support", key="user_or_ip", rate=_support_rate, method="POST", block=False
+    group=SUPPORT_RATE_GROUP, key="user_or_ip", rate=support_rate, method="POST", block=False
 )
 @vary_on_headers("HX-Request")
 def join(request, number: str):
@@ -79,7 +75,7 @@ def join(request, number: str):
 
 @require_POST
 @ratelimit(
-    group="appeals.support", key="user_or_ip", rate=_support_rate, method="POST", block=False
+    group=SUPPORT_RATE_GROUP, key="user_or_ip", rate=support_rate, method="POST", block=False
 )
 @vary_on_headers("HX-Request")
 def leave(request, number: str):

@@ -19,7 +19,8 @@ def _settings(env: dict) -> dict:
 
 def test_not_configured_means_no_provider():
     shown = _settings({"ESIA_OIDC_ISSUER": "", "ESIA_OIDC_CLIENT_ID": ""})
-    assert shown == {"apps": [], "form_action": ["'self'"]}
+    # the mobile app's redirect scheme (citizen_api): the consent form's redirect goes there
+    assert shown == {"apps": [], "form_action": ["'self'", "ru.example.feedback:"]}
 
 
 def test_configured_from_the_environment_and_in_the_csp():
@@ -35,7 +36,7 @@ def test_configured_from_the_environment_and_in_the_csp():
         app["provider_id"] == "esia" and app["client_id"] == "pos-41" and app["secret"] == "secret"
     )
     assert app["settings"]["server_url"] == "https://esia.example.gov/oidc"
-    assert shown["form_action"] == ["'self'", "https://esia.example.gov"]
+    assert shown["form_action"] == ["'self'", "https://esia.example.gov", "ru.example.feedback:"]
     result = manage(
         "check",
         "--deploy",

@@ -19,6 +19,7 @@ from appeals.models import (
 from organizations.models import Membership, Official
 from tests.accounts.factories import UserFactory
 from tests.appeals.factories import make_appeal
+from tests.citizen_api.tokens import demo_app_token
 from tests.organizations.factories import MembershipFactory, OrganizationFactory, RegionFactory
 from tests.outages.factories import OutageFactory
 
@@ -46,6 +47,8 @@ EXEMPT = {
     "organizations:detail",
     # A published answer to a question of general concern: public by design, without personal data.
     "answers:detail",
+    # The citizen API: the review term of a category (reference data, no one's object).
+    "citizen_api:category_term",
 }
 
 COVERED = {
@@ -137,6 +140,12 @@ COVERED = {
     "answers_staff:for_appeal": {"number"},
     # The classifier heading of an appeal: its organization's staff and its region's moderator.
     "appeal_topic": {"number"},
+    # The citizen API of the mobile app (bearer tokens: tests/citizen_api/test_access.py has the
+    # token matrix); here every role's token is a 404, the anonymous visitor's request a 401.
+    "citizen_api:appeal": {"number"},
+    "citizen_api:reply": {"number"},
+    "citizen_api:rating": {"number"},
+    "citizen_api:support": {"number"},
 }
 
 ROLES = [
@@ -279,10 +288,14 @@ def setting(db, settings, tmp_path):
 @pytest.mark.parametrize("name", sorted(COVERED))
 def test_nobody_else_gets_the_object(client, setting, name, role):
     person = setting["people"][role]
+    api = name.startswith("citizen_api:")
     if person is not None:
         client.force_login(person)
+        if api:
+            client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {demo_app_token(person)}"
     url = reverse(name, kwargs={key: setting["kwargs"][key] for key in COVERED[name]})
-    for method in (client.get, client.post):
+    methods = (client.get, client.post, client.delete) if api else (client.get, client.post)
+    for method in methods:
         response = method(
             url,
             {
@@ -305,6 +318,8 @@ def test_nobody_else_gets_the_object(client, setting, name, role):
             },
         )
         expected = {302, 403, 404, 405} if person is None else {403, 404, 405}
+        if api:
+            expected = {401, 405} if person is None else {404, 405}
         assert response.status_code in expected, (method.__name__, response.status_code)
         if response.status_code == 302:
             assert "/accounts/login/" in response.url

@@ -21,6 +21,7 @@ PLATFORM_APPS = {
     "surveys",
     "partners",
     "analytics",
+    "citizen_api",
     "demo",
     "feedback_platform",
 }
@@ -102,6 +103,15 @@ def test_surveys_and_partners_reach_appeals_only_through_services_and_selectors(
         return _appeals_internals(name) and name != "appeals"
 
     assert violations(package, refused) == []
+
+
+def test_the_citizen_api_calls_no_view_of_the_site():
+    # An interface beside the site's views: it shares their services, selectors, forms and limits,
+    # never a view (what both need moves out of the view).
+    def refused(name: str) -> bool:
+        return top(name) in PLATFORM_APPS - {"citizen_api"} and ".views" in name
+
+    assert violations("citizen_api", refused) == []
 
 
 @pytest.mark.parametrize("package", APPS)

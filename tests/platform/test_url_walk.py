@@ -24,6 +24,7 @@ from answers.models import PublishedAnswer
 from appeals.models import AnswerTemplate, Appeal, DocumentRequest, Incident, MaterialsRequest
 from organizations.models import Official
 from tests.appeals.factories import make_appeal
+from tests.citizen_api.tokens import demo_app_token
 from tests.organizations.factories import (
     CategoryFactory,
     MunicipalityFactory,
@@ -144,6 +145,7 @@ def world(region, organization, citizen, executor, head, moderator, analyst, pla
         "comment_id": [comment.pk],
         "section_id": [section.pk],
         "code": [category.slug],
+        "category_id": [category.pk],
         "token": ["abc", "walk-collective-token"],
         "key": ["abc"],
         "uidb36": ["1"],
@@ -367,6 +369,10 @@ def run_walk(world, roles, *, routes, full_per_url: int = 1):
         first_url.setdefault(route_of(chain), url)
     for role in roles:
         client = Client(raise_request_exception=False)
+        if role != "anonymous":
+            # The citizen API (/api/v1/) takes a bearer token, not the session: every signed-in
+            # role carries one of the mobile app, so the corpus reaches those views too.
+            client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {demo_app_token(world.users[role])}"
         signed_in = False
         for chain, url, kwargs in plan:
             route = route_of(chain)

@@ -131,6 +131,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 load_demo_staff_tools(organization_id=org_ids[data.CAPITAL_ADMINISTRATION])
             )
+            from citizen_api.demo import load_demo_mobile_client
+
+            self.stdout.write(load_demo_mobile_client())
             self.load_calendar()
             self.load_appeals(region, org_ids, options["appeals"])
             from demo.places import link_demo_queue

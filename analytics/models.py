@@ -69,7 +69,11 @@ class Rollup(models.Model):
                 name="rollup_unique_cell",
             )
         ]
-        indexes = [models.Index(fields=["grain", "region_id", "day"], name="rollup_period_idx")]
+        indexes = [
+            models.Index(fields=["grain", "region_id", "day"], name="rollup_period_idx"),
+            # A region's dashboards and /stats/ (tests/platform/test_region_indexes.py).
+            models.Index(fields=["region_id", "grain", "day"], name="rollup_region_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.grain} {self.day} {self.municipality_id}/{self.organization_id}/{self.category_id}"
@@ -108,7 +112,8 @@ class GroundRollup(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["grain", "region_id", "day"], name="ground_rollup_period_idx")
+            models.Index(fields=["grain", "region_id", "day"], name="ground_rollup_period_idx"),
+            models.Index(fields=["region_id", "grain", "day"], name="ground_rollup_region_idx"),
         ]
 
     def __str__(self) -> str:
@@ -153,6 +158,11 @@ class AnswerTimeRollup(models.Model):
                     "hours",
                 ],
                 name="answer_time_rollup_unique_cell",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["region_id", "level", "grain", "day"], name="answer_time_region_idx"
             )
         ]
 

@@ -2,7 +2,6 @@
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -24,7 +23,7 @@ from core.charts import make_chart
 from core.decorators import role_required
 from core.replica import reads_from_replica
 from organizations.models import Category, Municipality, Organization
-from organizations.selectors import get_platform_region
+from organizations.selectors import request_region
 
 STATS_CACHE_SECONDS = 300
 SORT_KEYS = (
@@ -256,7 +255,7 @@ def export(request, table: str, fmt: str):
 @reads_from_replica
 def stats(request):
     """Public headline figures of the platform's region, cached for a few minutes."""
-    region = get_platform_region(code=settings.PLATFORM_REGION_CODE)
+    region = request_region(request)
     if region is None:
         raise Http404
     today = timezone.localdate()

@@ -7,7 +7,6 @@ generated `search` column of title, question and answer (GIN index).
 
 import re
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import F, QuerySet, Subquery
 from django.http import Http404
@@ -15,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from answers import permissions
 from answers.models import PublishedAnswer
+from core.regions import site_url
+from organizations.selectors import region_code_of
 
 SUGGESTIONS = 3
 WORDS = 40
@@ -118,7 +119,8 @@ def for_appeal(*, appeal, limit: int = 20) -> list[PublishedAnswer]:
 
 
 def absolute_url(published: PublishedAnswer) -> str:
-    return f"{settings.SITE_URL or settings.DEFAULT_SITE_URL}{published.get_absolute_url()}"
+    code = region_code_of(region_id=published.organization.region_id)
+    return f"{site_url(region_code=code)}{published.get_absolute_url()}"
 
 
 def link_text(*, published: PublishedAnswer) -> str:

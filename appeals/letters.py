@@ -1,13 +1,14 @@
 """The answer as a printable letter (PDF): for a paper letter's answer by post, and for any
 citizen who wants it on paper. The organization's details, the addressee, who signed."""
 
-from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 
 from appeals.models import Answer, Appeal
 from appeals.services.common import local_date
 from core.letters import Letter, render_pdf
+from core.regions import site_url
+from organizations.selectors import region_code_of
 
 
 def answer_letter(*, appeal: Appeal, answer: Answer) -> Letter:
@@ -54,7 +55,10 @@ def answer_letter(*, appeal: Appeal, answer: Answer) -> Letter:
         footer_lines=[
             _("Executor: %(name)s") % {"name": answer.author.get_initials_name()},
             _("The appeal and its history: %(path)s")
-            % {"path": (settings.SITE_URL or "") + appeal.get_absolute_url()},
+            % {
+                "path": site_url(region_code=region_code_of(region_id=appeal.region_id))
+                + appeal.get_absolute_url()
+            },
         ],
     )
 

@@ -433,28 +433,32 @@ class Appeal(models.Model):
                 name="appeal_staff_similar_idx",
             ),
             GinIndex(fields=["search"], name="appeal_search_gin"),
-            # Public problems (appeals/selectors/public.py): bounding boxes of the map and the
-            # grid clusters read this small index only (number included: an index-only scan).
+            # Public problems (appeals/selectors/public.py) of a region (each region's pages
+            # show their own; tests/platform/test_region_indexes.py): bounding boxes of the map
+            # and the grid clusters read this small index only (number included: an index-only
+            # scan).
             models.Index(
-                fields=["map_latitude", "map_longitude"],
+                fields=["region", "map_latitude", "map_longitude"],
                 include=["number"],
                 condition=PUBLIC_PROBLEM,
-                name="appeal_public_point_idx",
+                name="appeal_region_point_idx",
             ),
             models.Index(
-                fields=["-submitted_at"], condition=PUBLIC_PROBLEM, name="appeal_public_list_idx"
+                fields=["region", "-submitted_at"],
+                condition=PUBLIC_PROBLEM,
+                name="appeal_region_public_idx",
             ),
-            # «Вы сказали — мы сделали» (appeals/selectors/fixes.py): public problems by the
-            # time their fix was confirmed, or by the time they closed.
+            # «Вы сказали — мы сделали» (appeals/selectors/fixes.py): a region's public problems
+            # by the time their fix was confirmed, or by the time they closed.
             models.Index(
-                fields=["-fixed_at"],
+                fields=["region", "-fixed_at"],
                 condition=PUBLIC_PROBLEM & Q(fixed_at__isnull=False),
-                name="appeal_public_fixed_idx",
+                name="appeal_region_fixed_idx",
             ),
             models.Index(
-                fields=["-closed_at"],
+                fields=["region", "-closed_at"],
                 condition=PUBLIC_PROBLEM & Q(status="closed"),
-                name="appeal_public_closed_idx",
+                name="appeal_region_closed_idx",
             ),
             # The moderators' list of public texts still to check: a handful of rows at any time.
             models.Index(

@@ -60,6 +60,7 @@ class ProblemFilterForm(forms.Form):
     def __init__(self, *args, region=None, **kwargs):
         kwargs.setdefault("auto_id", "filter_%s")
         super().__init__(*args, **kwargs)
+        self.region = region
         self.fields["category"].set_objects(_sections_and_categories())
         self.fields["category"].label_from_instance = _category_label
         self.fields["municipality"].set_objects(region_municipalities(region=region))
@@ -77,6 +78,7 @@ class ProblemFilterForm(forms.Form):
         valid = {name: data.get(name) for name in self.fields if name not in self.errors}
         category, municipality = valid.get("category"), valid.get("municipality")
         return ProblemFilters(
+            region_id=self.region.pk if self.region is not None else None,
             category_id=category.pk if category else None,
             municipality_id=municipality.pk if municipality else None,
             status=valid.get("status") or "",

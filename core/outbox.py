@@ -33,6 +33,7 @@ from core import push, sms
 from core.errors import Undeliverable
 from core.memo import forget
 from core.models import Notification
+from core.regions import site_url
 
 logger = logging.getLogger(__name__)
 
@@ -319,10 +320,12 @@ def render(notification: Notification) -> tuple[str, str]:
     """Subject and plain-text body, in Russian (the recipient's language on this platform)."""
     with translation.override(settings.LANGUAGE_CODE):
         subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject_of(notification)
+        region_code = notice_region_code(notification)
         context = {
             **notification.context,
             "recipient": notification.recipient,
-            "site_url": settings.SITE_URL,
+            "region_code": region_code,
+            "site_url": site_url(region_code=region_code),
         }
         extra_context = _EXTRA_CONTEXT.get(notification.template)
         if extra_context is not None:
@@ -331,12 +334,25 @@ def render(notification: Notification) -> tuple[str, str]:
     return subject, body
 
 
+def notice_region_code(notification: Notification) -> str | None:
+    """The region a notice belongs to, for its links under REGION_HOSTS: the appeal's, else the
+    recipient's (by the municipality of residence); None (SITE_URL) in a one-region deployment."""
+    if not settings.REGION_HOSTS:
+        return None
+    if notification.appeal_id:
+        return notification.appeal.region.code
+    municipality = notification.recipient.municipality
+    return municipality.region.code if municipality is not None else None
+
+
 def _link(notification: Notification) -> str:
     """The absolute address a push or an SMS points to: the notice's page, else the appeal's."""
     path = notification.context.get("url") or (
         notification.appeal.get_absolute_url() if notification.appeal_id else ""
     )
-    return settings.SITE_URL + path if path.startswith("/") else path
+    if not path.startswith("/"):
+        return path
+    return site_url(region_code=notice_region_code(notification)) + path
 
 
 def push_payload(notification: Notification) -> dict:
@@ -401,7 +417,7 @@ def deliver(*, notification_id: int) -> bool:
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient", "appeal")
+            .select_related("recipient", "appeal__region")
             .filter(
                 pk=notification_id,
                 status=Notification.Status.PENDING,

@@ -1,9 +1,8 @@
-from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from appeals.selectors import unread_count
 from feedback_platform.navigation import navigation_for
-from organizations.selectors import get_platform_region
+from organizations.selectors import request_region
 
 A11Y_COOKIE = "a11y"
 
@@ -14,7 +13,5 @@ def site(request):
         "nav_items": navigation_for(request),
         "unread_notifications": SimpleLazyObject(lambda: unread_count(user=request.user)),
         "low_vision": request.COOKIES.get(A11Y_COOKIE) == "on",
-        "platform_region": SimpleLazyObject(
-            lambda: get_platform_region(code=settings.PLATFORM_REGION_CODE)
-        ),
+        "platform_region": SimpleLazyObject(lambda: request_region(request)),
     }

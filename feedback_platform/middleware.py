@@ -1,8 +1,13 @@
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from core.regions import region_code_for_host
 
 
 class RussianFirstLocaleMiddleware:
@@ -44,3 +49,19 @@ class RegionTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class RegionHostMiddleware:
+    """Set `request.region_code` from the host (core/regions.py); a host REGION_HOSTS does not
+    name gets the 404 page rather than some other region's pages. The health check answers on
+    any allowed host (a load balancer asks by address)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        code = region_code_for_host(request.get_host())
+        if code is None and request.path_info != reverse("healthz"):
+            raise Http404(_("No region is served at this address."))
+        request.region_code = code or settings.PLATFORM_REGION_CODE
+        return self.get_response(request)

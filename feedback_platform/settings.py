@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "feedback_platform.middleware.RegionTimezoneMiddleware",
+    "feedback_platform.middleware.RegionHostMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.replica.PrimaryPinMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -508,6 +509,30 @@ if SITE_URL and urlsplit(SITE_URL).scheme not in {"http", "https"}:
 SITE_URL = SITE_URL or DEFAULT_SITE_URL
 # The region this installation presents on its public pages (Kamchatka Krai in the demo).
 PLATFORM_REGION_CODE = os.environ.get("PLATFORM_REGION_CODE", "41")
+
+
+def region_hosts(name: str) -> dict[str, str]:
+    """{host: region code} from "41=kamchatka.example.ru,25=primorye.example.ru"."""
+    hosts: dict[str, str] = {}
+    for item in env_list(name):
+        code, sep, host = item.partition("=")
+        code, host = code.strip(), host.strip().lower()
+        if not sep or not code or not host or "/" in host:
+            raise ImproperlyConfigured(
+                f"{name} takes code=host pairs separated by commas: {item!r}."
+            )
+        if host in hosts:
+            raise ImproperlyConfigured(f"{name} names the host {host!r} twice.")
+        hosts[host] = code
+    return hosts
+
+
+# One national deployment: the region of a request is its host's (core/regions.py). Unset: one
+# region per deployment, PLATFORM_REGION_CODE on every host.
+REGION_HOSTS = region_hosts("REGION_HOSTS")
+ALLOWED_HOSTS += [
+    host.split(":")[0] for host in REGION_HOSTS if host.split(":")[0] not in ALLOWED_HOSTS
+]
 
 
 def _quiet_hours(value: str) -> tuple[int, int] | None:

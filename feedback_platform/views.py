@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from core.regions import request_region_code
 from core.replica import replica_configured, replica_health
 from feedback_platform.context_processors import A11Y_COOKIE
 from organizations.selectors import platform_overview
@@ -16,9 +17,7 @@ from organizations.selectors import platform_overview
 
 @require_GET
 def home(request):
-    return render(
-        request, "home.html", platform_overview(region_code=settings.PLATFORM_REGION_CODE)
-    )
+    return render(request, "home.html", platform_overview(region_code=request_region_code(request)))
 
 
 def _database_ok() -> bool:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.input import is_ascii_digits
 from core.memo import VersionedMemo
+from core.regions import request_region_code
 from organizations.errors import RoutingError
 from organizations.models import (
     Category,
@@ -56,6 +57,28 @@ REFERENCE_DATA = VersionedMemo("organizations-reference")
 
 def get_platform_region(*, code: str) -> Region | None:
     return REFERENCE_DATA.get(("region", code), lambda: Region.objects.filter(code=code).first())
+
+
+def request_region(request) -> Region | None:
+    """The region whose public pages `request` asks for: its host's under REGION_HOSTS, else the
+    deployment's (settings.PLATFORM_REGION_CODE); see core/regions.py."""
+    return get_platform_region(code=request_region_code(request))
+
+
+def request_region_id(request) -> int | None:
+    """The id of `request_region(request)` (None when the region is not in the database)."""
+    region = request_region(request)
+    return region.pk if region is not None else None
+
+
+def region_code_of(*, region_id: int | None) -> str | None:
+    """The code of a region by its id, from the reference data kept in memory."""
+    if region_id is None:
+        return None
+    codes = REFERENCE_DATA.get(
+        "region-codes", lambda: dict(Region.objects.values_list("pk", "code"))
+    )
+    return codes.get(region_id)
 
 
 def region_municipalities(*, region: Region | None) -> list[Municipality]:

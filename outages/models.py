@@ -117,6 +117,12 @@ class Outage(models.Model):
                 condition=Q(status="published"),
                 name="outage_current_idx",
             ),
+            # The region's public list and map (outages/selectors.py public_outages).
+            models.Index(
+                fields=["region", "ends_at"],
+                condition=Q(status="published"),
+                name="outage_region_current_idx",
+            ),
             models.Index(fields=["organization", "-starts_at"], name="outage_organization_idx"),
             # The notify sweep: published outages whose subscribers were not told yet.
             models.Index(

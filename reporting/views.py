@@ -4,7 +4,6 @@ organizations; platform admins: the platform's region), on the page and as CSV o
 from datetime import date
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,7 +22,7 @@ from core.actions import report_outcome
 from core.decorators import role_required
 from core.replica import reads_from_replica
 from organizations.models import Region
-from organizations.selectors import get_platform_region
+from organizations.selectors import request_region
 from reporting import services
 from reporting.forms import TopicForm
 from reporting.report import monthly_report, table
@@ -52,7 +51,7 @@ def _resolve(request):
     if scope is None:
         raise PermissionDenied
     if scope.region_ids is None:
-        region = get_platform_region(code=settings.PLATFORM_REGION_CODE)
+        region = request_region(request)
     else:
         region = Region.objects.filter(pk__in=scope.region_ids).order_by("code").first()
     if region is None:

@@ -1,7 +1,6 @@
 """The public side: the list of published answers with search, one answer, and the suggestions
 the filing form shows for the text being typed."""
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,14 +10,10 @@ from django.views.decorators.http import require_GET
 
 from answers import selectors
 from answers.forms import SearchForm
-from organizations.selectors import get_platform_region, public_organization
+from organizations.selectors import public_organization, request_region
 
 PAGE_SIZE = 20
 MAX_TEXT = 5000
-
-
-def _region():
-    return get_platform_region(code=settings.PLATFORM_REGION_CODE)
 
 
 @require_GET
@@ -29,7 +24,7 @@ def answer_list(request):
     slug = request.GET.get("organization", "")
     if slug:
         organization = public_organization(slug=slug[:100])
-    region = _region()
+    region = request_region(request)
     rows = selectors.public_answers(
         region_id=getattr(region, "pk", None),
         text=text,
@@ -65,7 +60,7 @@ def matching(request):
     text = request.GET.get("text", "")[:MAX_TEXT]
     if not request.htmx:
         return redirect(f"{reverse('answers:list')}?{urlencode({'q': text[:200]})}")
-    region = _region()
+    region = request_region(request)
     rows = selectors.matching_answers(text=text, region_id=getattr(region, "pk", None))
     response = render(request, "answers/includes/suggestions.html#suggestions", {"suggested": rows})
     patch_vary_headers(response, ["HX-Request"])

@@ -24,7 +24,7 @@ from appeals.services.on_behalf import is_offline_email
 from appeals.services.partner import submit_partner_request
 from core.actions import attempt
 from core.input import parse_int, parse_pk
-from organizations.selectors import get_platform_region
+from organizations.selectors import request_region, request_region_id
 from partners.services import authenticate_api_key
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -106,10 +106,6 @@ def _has_nul(params, kwargs) -> bool:
     return any("\x00" in str(value) for value in kwargs.values())
 
 
-def _region():
-    return get_platform_region(code=settings.PLATFORM_REGION_CODE)
-
-
 def _iso(moment: datetime | None, zone: ZoneInfo) -> str | None:
     return moment.astimezone(zone).isoformat(timespec="seconds") if moment else None
 
@@ -168,7 +164,7 @@ def service_definition(request, code: str, *, fmt: str):
     category = selectors.get_open311_service(code=code)
     if category is None:
         return errors(fmt, 404, _("Unknown service_code: %(code)s.") % {"code": code})
-    municipalities = selectors.open311_municipalities(region=_region())
+    municipalities = selectors.open311_municipalities(region=request_region(request))
     return render(
         fmt,
         "service_definition",
@@ -200,7 +196,7 @@ def requests(request, *, fmt: str):
 
 @open311()
 def request_detail(request, number: str, *, fmt: str):
-    appeal = selectors.get_open311_request(number=number)
+    appeal = selectors.get_open311_request(region_id=request_region_id(request), number=number)
     if appeal is None:
         return errors(fmt, 404, _("Unknown service_request_id: %(id)s.") % {"id": number})
     return render(fmt, "service_requests", [_request_item(appeal, request)])
@@ -327,7 +323,12 @@ def _list_requests(request, fmt: str):
     if end - start > MAX_RANGE:
         raise BadRequest(_("The range from start_date to end_date is at most 90 days."))
     appeals = selectors.open311_requests(
-        numbers=numbers, codes=codes, start=start, end=end, statuses=statuses
+        region_id=request_region_id(request),
+        numbers=numbers,
+        codes=codes,
+        start=start,
+        end=end,
+        statuses=statuses,
     )
     offset = (page - 1) * page_size
     return render(
@@ -377,7 +378,7 @@ def _create_request(request, fmt: str):
         return errors(fmt, 404, _("Unknown service_code: %(code)s.") % {"code": code})
 
     problems: list[str] = []
-    region = _region()
+    region = request_region(request)
     municipality = None
     raw_municipality = _param(params, f"attribute[{MUNICIPALITY_ATTRIBUTE}]")
     if not raw_municipality:

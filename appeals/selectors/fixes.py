@@ -33,8 +33,8 @@ def _solved_rating() -> Exists:
     )
 
 
-def fixed_problems(*, month: date) -> QuerySet[Appeal]:
-    """The public problems fixed in `month`, the latest first, with their photos prefetched (two
+def fixed_problems(*, region_id: int | None, month: date) -> QuerySet[Appeal]:
+    """The public problems of the region fixed in `month`, the latest first, with their photos prefetched (two
     queries for any page, besides the count)."""
     start, end = month_bounds(month)
     confirmed = Q(fixed_at__gte=start, fixed_at__lt=end)
@@ -47,7 +47,7 @@ def fixed_problems(*, month: date) -> QuerySet[Appeal]:
     ) & Q(_solved_rating())
     photo_fields = ("pk", "appeal_id", "answer_id", "original_name", "thumbnail", "file")
     return (
-        Appeal.objects.filter(PUBLIC_PROBLEM)
+        Appeal.objects.filter(PUBLIC_PROBLEM, region_id=region_id)
         .filter(confirmed | closed_solved)
         .select_related("category", "municipality", "organization")
         .only(

@@ -78,16 +78,24 @@ def _requests() -> QuerySet[Appeal]:
 
 def open311_requests(
     *,
+    region_id: int | None,
     numbers: list[str] | None = None,
     codes: list[str] | None = None,
     start: datetime,
     end: datetime,
     statuses: list[str] | None = None,
 ) -> QuerySet[Appeal]:
-    """Appeals for GET requests, newest first. `numbers` overrides every other filter (the spec)."""
+    """Appeals of the region for GET requests, newest first. `numbers` overrides every other
+    filter (the spec) but the region's."""
     if numbers:
-        return _requests().filter(number__in=numbers).order_by("-submitted_at", "-pk")
-    appeals = _requests().filter(submitted_at__gte=start, submitted_at__lte=end)
+        return (
+            _requests()
+            .filter(region_id=region_id, number__in=numbers)
+            .order_by("-submitted_at", "-pk")
+        )
+    appeals = _requests().filter(
+        region_id=region_id, submitted_at__gte=start, submitted_at__lte=end
+    )
     if codes:
         appeals = appeals.filter(category__slug__in=codes)
     if statuses and set(statuses) != {"open", "closed"}:
@@ -96,5 +104,5 @@ def open311_requests(
     return appeals.order_by("-submitted_at", "-pk")
 
 
-def get_open311_request(*, number: str) -> Appeal | None:
-    return _requests().filter(number=number).first()
+def get_open311_request(*, region_id: int | None, number: str) -> Appeal | None:
+    return _requests().filter(region_id=region_id, number=number).first()

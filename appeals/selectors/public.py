@@ -75,6 +75,8 @@ def public_problems() -> QuerySet[Appeal]:
 
 @dataclass(frozen=True)
 class ProblemFilters:
+    # The region whose pages show the problems (each region sees only its own; None: nothing).
+    region_id: int | None = None
     category_id: int | None = None
     municipality_id: int | None = None
     status: str = ""
@@ -82,6 +84,7 @@ class ProblemFilters:
     date_to: date | None = None
 
     def apply(self, problems: QuerySet[Appeal]) -> QuerySet[Appeal]:
+        problems = problems.filter(region_id=self.region_id)
         if self.category_id is not None:
             problems = problems.filter(
                 Q(category_id=self.category_id) | Q(category__parent_id=self.category_id)
@@ -235,7 +238,8 @@ class BBox:
 
 
 def _in_box(problems: QuerySet[Appeal], box: BBox) -> QuerySet[Appeal]:
-    # Plain comparisons on the two float columns: the partial btree index appeal_public_point_idx.
+    # The region and plain comparisons on the two float columns: the partial btree index
+    # appeal_region_point_idx.
     return problems.filter(
         map_latitude__gte=float(box.min_lat),
         map_latitude__lte=float(box.max_lat),
@@ -253,11 +257,10 @@ def cell_size(*, box: BBox, zoom: int | None) -> float:
     return max(360.0 / (2**zoom) / CELLS_PER_TILE, by_box)
 
 
-def map_features(*, box: BBox, zoom: int | None = None, filters: ProblemFilters | None = None):
+def map_features(*, box: BBox, zoom: int | None = None, filters: ProblemFilters):
     """What the map shows in `box`: ("points", rows) when it holds at most MAX_POINTS problems,
     else ("clusters", rows). Two queries at most, each bounded: the points stop after
     MAX_POINTS + 1 rows, the clusters are one row per grid cell."""
-    filters = filters or ProblemFilters()
     problems = _in_box(filters.apply(Appeal.objects.filter(PUBLIC_PROBLEM)), box)
     points = list(
         # In the index's order: the scan stops after MAX_POINTS + 1 entries of the box.
@@ -282,7 +285,7 @@ def map_features(*, box: BBox, zoom: int | None = None, filters: ProblemFilters 
         .annotate(cell=Floor(latitude / cell) * columns + Floor(longitude / cell))
         .values("cell")
         .annotate(
-            # count(*) and min(number): everything the query reads is in appeal_public_point_idx
+            # count(*) and min(number): everything the query reads is in appeal_region_point_idx
             # (an index-only scan).
             count=Count("*"),
             lat=Avg(latitude),

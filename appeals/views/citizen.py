@@ -2,7 +2,6 @@
 
 import uuid
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -48,13 +47,9 @@ from core.input import parse_pk
 from core.outbox import mark_read, with_subjects
 from core.uploads import AttachmentError
 from organizations.models import Category
-from organizations.selectors import get_platform_region, leaf_categories
+from organizations.selectors import leaf_categories, request_region
 from outages.selectors import outages_for_address
 from regimes.selectors import expected_regime
-
-
-def _region():
-    return get_platform_region(code=settings.PLATFORM_REGION_CODE)
 
 
 @login_required
@@ -69,7 +64,7 @@ def new_appeal(request):
         return redirect(
             f"{reverse('accounts:profile')}?{urlencode({'next': reverse('appeals:new')})}"
         )
-    region = _region()
+    region = request_region(request)
     if request.method == "GET":
         form = AppealForm(
             region=region,
@@ -206,7 +201,7 @@ def category_options(request):
 def addressee_options(request):
     """htmx: the «Кому адресовано» options for the organization the chosen category,
     municipality and address route to (the same list the form validates against)."""
-    form = AppealForm(request.GET, region=_region(), user=request.user)
+    form = AppealForm(request.GET, region=request_region(request), user=request.user)
     chosen = request.GET.get("addressee", "")
     return render(
         request,

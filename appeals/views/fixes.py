@@ -18,6 +18,7 @@ from appeals.services import fixes
 from appeals.views.citizen import _detail_context
 from core.actions import attempt, report_outcome
 from core.uploads import AttachmentError
+from organizations.selectors import request_region_id
 
 PAGE_SIZE = 20
 
@@ -82,9 +83,9 @@ def done(request):
         month = min(form.cleaned_data["month"].replace(day=1), this_month)
     elif not form.is_bound:
         form = DoneMonthForm(initial={"month": this_month})
-    page = Paginator(fix_selectors.fixed_problems(month=month), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        fix_selectors.fixed_problems(region_id=request_region_id(request), month=month), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     for problem in page.object_list:
         fix_selectors.split_photos(problem)
     query = request.GET.copy()

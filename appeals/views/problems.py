@@ -6,7 +6,6 @@ Open to everybody, signed in or not; nothing here shows a name, a contact or an 
 
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
@@ -19,7 +18,7 @@ from appeals.problem_forms import ProblemFilterForm
 from appeals.selectors import public as selectors
 from core.input import parse_int
 from core.replica import reads_from_replica
-from organizations.selectors import get_platform_region
+from organizations.selectors import request_region
 
 PAGE_SIZE = 20
 MAX_ZOOM = 22
@@ -28,7 +27,7 @@ GEOJSON_MAX_AGE = 60
 
 
 def _filter_form(request) -> ProblemFilterForm:
-    region = get_platform_region(code=settings.PLATFORM_REGION_CODE)
+    region = request_region(request)
     form = ProblemFilterForm(request.GET or None, region=region)
     if form.is_bound:
         form.is_valid()

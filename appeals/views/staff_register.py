@@ -3,7 +3,6 @@
 import uuid
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +21,7 @@ from core.actions import attempt
 from core.uploads import AttachmentError
 from core.widgets import FastSelect
 from organizations.models import Category, Municipality
-from organizations.selectors import get_platform_region
+from organizations.selectors import request_region
 
 
 def _model_label(field: str):
@@ -187,15 +186,11 @@ class OnBehalfForm(forms.Form):
         return [self[name] for name in APPEAL_FIELDS if name != "consent"]
 
 
-def _region():
-    return get_platform_region(code=settings.PLATFORM_REGION_CODE)
-
-
 @staff_required
 @require_http_methods(["GET", "POST"])
 def register(request):
     """The form; a valid POST files the appeal for moderation and comes back to an empty form."""
-    region = _region()
+    region = request_region(request)
     if request.method == "GET":
         form = OnBehalfForm(region=region, initial={"idempotency_key": uuid.uuid4()})
         return render(request, "appeals/staff/register.html", {"form": form})

@@ -2,7 +2,6 @@
 one with its timeline, reply to a clarification request, rate the answer, and join a public
 problem («Присоединиться»). Another citizen's appeal is a 404, as on the site."""
 
-from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,7 +23,7 @@ from citizen_api.views.common import ApiError, endpoint, form_error, ok
 from core.actions import attempt
 from core.input import parse_int
 from core.uploads import AttachmentError
-from organizations.selectors import get_platform_region
+from organizations.selectors import request_region
 
 PAGE_SIZE = 20
 MAX_PAGE = 100_000
@@ -145,7 +144,7 @@ def _file(request):
             _("Before filing an appeal, fill in your name and an address for the answer."),
             code="profile_incomplete",
         )
-    region = get_platform_region(code=settings.PLATFORM_REGION_CODE)
+    region = request_region(request)
     form = AppealForm(request.POST, request.FILES, region=region, user=request.user)
     if not form.is_valid():
         raise form_error(form)

@@ -1,7 +1,6 @@
 """What the app needs before filing: categories with their review terms, municipalities, address
 suggestions from the registry, and the OpenAPI description of the whole API."""
 
-from django.conf import settings
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -14,13 +13,9 @@ from citizen_api.schema import openapi_schema
 from citizen_api.views.common import ApiError, endpoint, ok
 from core.input import parse_pk
 from organizations.models import Category
-from organizations.selectors import get_platform_region, leaf_category_list, region_municipalities
+from organizations.selectors import leaf_category_list, region_municipalities, request_region
 from places.selectors import suggest_houses
 from regimes.selectors import expected_regime
-
-
-def _region():
-    return get_platform_region(code=settings.PLATFORM_REGION_CODE)
 
 
 def _category(category: Category) -> dict:
@@ -76,7 +71,7 @@ def municipalities(request):
         {
             "results": [
                 {"id": municipality.pk, "name": municipality.name}
-                for municipality in region_municipalities(region=_region())
+                for municipality in region_municipalities(region=request_region(request))
             ]
         }
     )

@@ -2,7 +2,6 @@
 the filing form shows for the address being typed."""
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import JsonResponse
@@ -16,7 +15,7 @@ from core.input import parse_pk
 from core.replica import reads_from_replica
 from core.widgets import FastSelect
 from organizations.models import Municipality
-from organizations.selectors import get_platform_region, region_municipalities
+from organizations.selectors import region_municipalities, request_region
 from outages import selectors
 from places.selectors import match_house
 
@@ -40,13 +39,9 @@ class OutageFilterForm(forms.Form):
         self.fields["municipality"].set_objects(region_municipalities(region=region))
 
 
-def _region():
-    return get_platform_region(code=settings.PLATFORM_REGION_CODE)
-
-
 @require_GET
 def outage_list(request):
-    region = _region()
+    region = request_region(request)
     form = OutageFilterForm(request.GET or None, region=region)
     municipality = None
     if form.is_bound and form.is_valid():
@@ -95,7 +90,7 @@ def at_address(request):
 def geojson(request):
     """`/outages.geojson`: the current and upcoming outages of the region as points (the houses
     they cover, or the municipality's centre). Open to other sites and to shared caches."""
-    region = _region()
+    region = request_region(request)
     features = selectors.map_features(region_id=region.pk) if region is not None else []
     base = request.build_absolute_uri("/")[:-1]
     for feature in features:

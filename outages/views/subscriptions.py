@@ -4,7 +4,6 @@ The link carries a signed token of one subscription: it works from the letter wi
 (as an e-mail's unsubscribe link must), asks once, and stops that subscription only.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.actions import run_form
-from organizations.selectors import get_platform_region
+from organizations.selectors import request_region
 from outages import selectors, services
 from outages.forms import SubscriptionForm
 
@@ -33,7 +32,7 @@ def _page(request, form, *, status=200):
 @login_required
 @require_http_methods(["GET", "POST"])
 def subscriptions(request):
-    region = get_platform_region(code=settings.PLATFORM_REGION_CODE)
+    region = request_region(request)
     if request.method != "POST":
         form = SubscriptionForm(
             region=region, initial={"municipality": request.user.municipality_id}

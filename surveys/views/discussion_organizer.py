@@ -6,11 +6,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.actions import attempt, done, report_outcome, run_form
+from organizations.selectors import request_region
 from surveys import selectors, services
 from surveys.forms import DecisionForm, DiscussionForm, ReportSummaryForm, SectionForm
 from surveys.models import Discussion, Section
 from surveys.views.organizer import organizer_required
-from surveys.views.surveys import platform_region
 
 FIELDS = ("title", "description", "audience", "opens_at", "closes_at", "moderation")
 
@@ -24,7 +24,12 @@ def manage_list(request):
 
 def _form(request, *, data=None, files=None, initial=None, prefix=None):
     return DiscussionForm(
-        data, files, user=request.user, region=platform_region(), initial=initial, prefix=prefix
+        data,
+        files,
+        user=request.user,
+        region=request_region(request),
+        initial=initial,
+        prefix=prefix,
     )
 
 

@@ -11,17 +11,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.actions import attempt, report_outcome
 from core.decorators import role_required
+from organizations.selectors import request_region
 from surveys import permissions, selectors, services
 from surveys.errors import DomainError
 from surveys.forms import CommentForm, ComplaintForm, ModerationForm, ReactionForm
 from surveys.models import Comment, Discussion
-from surveys.views.surveys import platform_region
 
 
 @require_GET
 def discussion_list(request):
     lists = selectors.consultations_for(
-        model=Discussion, user=request.user, region=platform_region()
+        model=Discussion, user=request.user, region=request_region(request)
     )
     return render(
         request,

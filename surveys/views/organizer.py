@@ -7,10 +7,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.actions import attempt, done, report_outcome, run_form
 from core.decorators import role_required
+from organizations.selectors import request_region
 from surveys import exports, permissions, selectors, services
 from surveys.forms import OptionForm, QuestionForm, SurveyForm
 from surveys.models import Option, Question, Survey
-from surveys.views.surveys import platform_region
 
 organizer_required = role_required(permissions.is_organizer)
 
@@ -27,7 +27,12 @@ def manage_list(request):
 
 def _survey_form(request, *, data=None, files=None, initial=None, prefix=None):
     return SurveyForm(
-        data, files, user=request.user, region=platform_region(), initial=initial, prefix=prefix
+        data,
+        files,
+        user=request.user,
+        region=request_region(request),
+        initial=initial,
+        prefix=prefix,
     )
 
 

@@ -1,6 +1,5 @@
 """Residents' pages of polls and votes: the lists, taking part, the results."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -10,20 +9,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.charts import make_chart
 from core.uploads import sniff_content_type
-from organizations.selectors import get_platform_region
+from organizations.selectors import request_region
 from surveys import permissions, selectors, services
 from surveys.errors import AlreadyTookPart, DomainError, InvalidAnswers
 from surveys.forms import SubscriptionForm, parse_answers
 from surveys.models import Question, Survey
 
 
-def platform_region():
-    return get_platform_region(code=settings.PLATFORM_REGION_CODE)
-
-
 @require_GET
 def survey_list(request):
-    lists = selectors.consultations_for(model=Survey, user=request.user, region=platform_region())
+    lists = selectors.consultations_for(
+        model=Survey, user=request.user, region=request_region(request)
+    )
     return render(
         request,
         "surveys/list.html",

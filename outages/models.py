@@ -117,9 +117,10 @@ class Outage(models.Model):
                 condition=Q(status="published"),
                 name="outage_current_idx",
             ),
-            # The region's public list and map (outages/selectors.py public_outages).
+            # The region's public list and map (outages/selectors.py public_outages), read by
+            # region, or by region and municipality when the list joins them in that order.
             models.Index(
-                fields=["region", "ends_at"],
+                fields=["region", "municipality", "ends_at"],
                 condition=Q(status="published"),
                 name="outage_region_current_idx",
             ),

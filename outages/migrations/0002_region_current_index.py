@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
             model_name="outage",
             index=models.Index(
                 condition=models.Q(("status", "published")),
-                fields=["region", "ends_at"],
+                fields=["region", "municipality", "ends_at"],
                 name="outage_region_current_idx",
             ),
         ),

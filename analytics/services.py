@@ -169,17 +169,18 @@ WARM_SCOPES_LIMIT = 100  # distinct analyst scopes precomputed per run (one per 
 
 def _default_scopes() -> dict[Scope, set[str]]:
     """{scope: time zones} of the default dashboards people open: each analyst's regions (what an
-    analyst sees), the platform's region, and every region (platform admins). The time zones give
-    the viewer's "today": the region's own and the settings' (users without a municipality)."""
+    analyst sees), the platform's regions (each of REGION_HOSTS), and every region (platform
+    admins). The time zones give the viewer's "today": the region's own and the settings' (users
+    without a municipality)."""
     regions = {region.pk: region.timezone for region in Region.objects.only("pk", "timezone")}
     by_user: dict[int, set[int]] = {}
     for user_id, region_id in Membership.objects.filter(
         role=Membership.Role.ANALYST, region__isnull=False
     ).values_list("user_id", "region_id"):
         by_user.setdefault(user_id, set()).add(region_id)
-    platform = Region.objects.filter(code=settings.PLATFORM_REGION_CODE).values_list(
-        "pk", flat=True
-    )
+    # The deployment's region and, in a national deployment, every region with a host.
+    codes = {settings.PLATFORM_REGION_CODE, *settings.REGION_HOSTS.values()}
+    platform = Region.objects.filter(code__in=codes).values_list("pk", flat=True)
     groups = {frozenset(ids) for ids in by_user.values()} | {frozenset([pk]) for pk in platform}
     scopes: dict[Scope, set[str]] = {Scope(None, None): {settings.TIME_ZONE}}
     for ids in sorted(groups, key=sorted)[:WARM_SCOPES_LIMIT]:

@@ -286,3 +286,17 @@ def test_without_region_hosts_every_host_is_the_deployments_region(client, sides
     for host in ("testserver", primorye.host):
         text = client.get(reverse("problems:list"), HTTP_HOST=host).content.decode()
         assert kamchatka.problem.number in text and primorye.problem.number not in text
+
+
+def test_region_hosts_are_allowed_hosts_and_a_malformed_value_stops_the_start():
+    from tests.platform.test_settings import PRODUCTION, _print_settings, manage
+
+    env = {**PRODUCTION, "REGION_HOSTS": "41=Kamchatka.example.ru, 25=primorye.example.ru"}
+    result = _print_settings("sorted(settings.ALLOWED_HOSTS), settings.REGION_HOSTS", env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        "['kamchatka.example.ru', 'pos.kamgov.example', 'primorye.example.ru'] "
+        "{'kamchatka.example.ru': '41', 'primorye.example.ru': '25'}"
+    )
+    refused = manage("check", env={**PRODUCTION, "REGION_HOSTS": "kamchatka.example.ru"})
+    assert refused.returncode != 0 and "REGION_HOSTS" in refused.stderr

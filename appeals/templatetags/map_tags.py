@@ -20,10 +20,13 @@ def map_attrs():
 
 
 @register.inclusion_tag("appeals/includes/map_assets.html")
-def map_assets():
-    """The stylesheet and scripts of the maps, for a template's head block."""
+def map_assets(lazy: bool = False):
+    """The stylesheet and scripts of the maps, for a template's head block. `lazy`: only
+    static/js/map.js, which fetches Leaflet (45 KB compressed) when a map scrolls into view — the
+    filing form on a weak link loads without it, and the map is optional there."""
     return {
         "css": static("vendor/leaflet/leaflet.css"),
         "leaflet": static("vendor/leaflet/leaflet.js"),
         "map_js": static("js/map.js"),
+        "lazy": lazy,
     }

@@ -119,4 +119,14 @@
   });
   document.addEventListener("htmx:afterSwap", function (event) { bindCounters(event.target); });
   document.addEventListener("htmx:historyRestore", function () { bindOrgPickers(document); });
+  // The installable web app: the service worker (templates/sw.js) keeps the static files and the
+  // offline page; registered once the page has loaded, so it never delays the page itself.
+  var manifest = document.querySelector("link[rel='manifest'][data-service-worker]");
+  if (manifest && "serviceWorker" in navigator) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register(manifest.dataset.serviceWorker, { scope: "/" }).catch(function () {
+        /* no service worker (private mode, old browser): the site works as before */
+      });
+    });
+  }
 })();

@@ -20,13 +20,23 @@ def map_attrs():
 
 
 @register.inclusion_tag("appeals/includes/map_assets.html")
-def map_assets(lazy: bool = False):
-    """The stylesheet and scripts of the maps, for a template's head block. `lazy`: only
-    static/js/map.js, which fetches Leaflet (45 KB compressed) when a map scrolls into view — the
-    filing form on a weak link loads without it, and the map is optional there."""
+def map_assets():
+    """The stylesheet and scripts of the maps, for a template's head block."""
     return {
         "css": static("vendor/leaflet/leaflet.css"),
         "leaflet": static("vendor/leaflet/leaflet.js"),
         "map_js": static("js/map.js"),
-        "lazy": lazy,
     }
+
+
+@register.simple_tag
+def map_assets_when_visible():
+    """The same files as a data attribute for static/js/site.js, which fetches them only when the
+    element comes into view: the filing form on a weak link loads without Leaflet (45 KB
+    compressed), the map being optional there."""
+    return format_html(
+        ' data-load-when-visible="{} {} {}"',
+        static("vendor/leaflet/leaflet.css"),
+        static("vendor/leaflet/leaflet.js"),
+        static("js/map.js"),
+    )

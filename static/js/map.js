@@ -292,46 +292,6 @@
     });
   }
 
-  // Lazy (data-leaflet on this script, the filing form): Leaflet is fetched only when a map comes
-  // into view. Its place is shown meanwhile; if Leaflet cannot load, the place is hidden again.
-  function lazy(script) {
-    var maps = Array.prototype.slice.call(document.querySelectorAll("[data-map]"));
-    if (!maps.length || !("IntersectionObserver" in window)) return;
-    var sections = maps.map(function (el) { return el.closest("[data-map-section], [data-map-picker]") || el; });
-    var waiting = [];
-    sections.forEach(function (section) {
-      section.hidden = false;
-      section.querySelectorAll("[data-map-clear], [data-map-locate]").forEach(function (control) {
-        if (!control.hidden) { control.hidden = true; waiting.push(control); }
-      });
-    });
-    maps.forEach(function (el) { el.hidden = false; });
-    var observer = new IntersectionObserver(function (entries) {
-      if (!entries.some(function (entry) { return entry.isIntersecting; })) return;
-      observer.disconnect();
-      var css = document.createElement("link");
-      css.rel = "stylesheet";
-      css.href = script.dataset.leafletCss;
-      document.head.appendChild(css);
-      var leaflet = document.createElement("script");
-      leaflet.src = script.dataset.leaflet;
-      leaflet.onload = function () {
-        waiting.forEach(function (control) { control.hidden = false; });
-        init();
-      };
-      leaflet.onerror = function () {
-        sections.forEach(function (section) { section.hidden = true; });
-      };
-      document.head.appendChild(leaflet);
-    }, { rootMargin: "100px" });
-    maps.forEach(function (el) { observer.observe(el); });
-  }
-
-  var script = document.currentScript;
-  function start() {
-    if (!window.L && script && script.dataset.leaflet) lazy(script);
-    else init();
-  }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
 })();

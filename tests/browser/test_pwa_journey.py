@@ -11,14 +11,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from appeals.models import Appeal, Attachment
-from tests.accounts.factories import UserFactory
-from tests.organizations.factories import (
-    CategoryFactory,
-    MunicipalityFactory,
-    OrganizationFactory,
-    RegionFactory,
-    RoutingRuleFactory,
-)
+from tests.browser.pwa import make_villager, wait_controlled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,65 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def citizen(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    region = RegionFactory()
-    settings.PLATFORM_REGION_CODE = region.code
-    municipality = MunicipalityFactory(region=region, name="Мильковский муниципальный округ")
-    category = CategoryFactory(name="Уборка снега и наледи", parent__name="Дороги", term_days=10)
-    organization = OrganizationFactory(region=region)
-    RoutingRuleFactory(
-        category=category, municipality=municipality, organization=organization, region=region
-    )
-    return UserFactory(
-        email="anna@example.ru",
-        last_name="Иванова",
-        first_name="Анна",
-        postal_address="684300, с. Мильково, ул. Ленинская, 1",
-        municipality=municipality,
-    )
-
-
-def _wait_controlled(page) -> None:
-    """Until the service worker controls the page (its activation claims the open pages)."""
-    assert page.evaluate(
-        """() => navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller
-          ? true
-          : new Promise((done) => navigator.serviceWorker.addEventListener(
-              "controllerchange", () => done(true))))"""
-    )
-
-
-def test_the_app_can_be_installed_and_shows_the_offline_page(browser_page, citizen):
-    page = browser_page.page
-    browser_page.sign_in(citizen)
-    page.goto("/")
-    manifest = page.evaluate(
-        "fetch(document.querySelector('link[rel=manifest]').href).then((r) => r.json())"
-    )
-    assert manifest["name"] == "Платформа обратной связи"
-    assert (manifest["start_url"], manifest["display"]) == ("/", "standalone")
-    sizes = {icon["sizes"] for icon in manifest["icons"]}
-    assert {"192x192", "512x512"} <= sizes
-    assert any(icon.get("purpose") == "maskable" for icon in manifest["icons"])
-    for icon in manifest["icons"]:
-        status = page.evaluate(f"fetch({icon['src']!r}).then((r) => r.status)")
-        assert status == 200
-    assert page.evaluate("navigator.serviceWorker.ready.then((r) => r.active.scriptURL)").endswith(
-        "/sw.js"
-    )
-    _wait_controlled(page)
-    browser_page.audit()
-
-    page.context.set_offline(True)
-    page.goto("/appeals/")
-    expect(page.get_by_role("heading", level=1, name="Нет соединения")).to_be_visible()
-    # The copy on the device is nobody's: no name of the person signed in.
-    expect(page.get_by_text("Анна")).to_have_count(0)
-    expect(page.get_by_role("link", name="Войти")).to_be_visible()
-    browser_page.audit()
-    page.context.set_offline(False)
-    page.goto("/appeals/")
-    expect(page.get_by_role("heading", level=1, name="Мои обращения")).to_be_visible()
-    browser_page.audit()
+    return make_villager(settings)
 
 
 def _photo_3000x2000() -> bytes:
@@ -98,7 +33,7 @@ def test_an_appeal_written_offline_waits_on_the_device_and_is_filed_once(browser
     page = browser_page.page
     browser_page.sign_in(citizen)
     page.goto("/appeals/new/")
-    _wait_controlled(page)
+    wait_controlled(page)
     page.get_by_label("Категория").select_option(label="Уборка снега и наледи — 10 дней")
     page.get_by_label("Муниципальное образование").select_option(
         label="Мильковский муниципальный округ"

@@ -3,9 +3,8 @@
 
    - Photos chosen in the form are made smaller on the device first (longest side 1600 px, JPEG
      0.85) and replace the chosen files, so a weak link carries a few hundred KB, not 5 MB.
-   - Sending with no network (or when the request fails) keeps the appeal — its fields and photos —
-     in this browser's IndexedDB, shown under «Ожидает отправки», and sends it when the connection
-     returns (the `online` event, and each time one of these pages opens). The form's idempotency
+   - Sending with no network keeps the appeal — its fields and photos — in this browser's
+     IndexedDB, shown under «Ожидает отправки», and sends it when the connection returns (the `online` event, and each time one of these pages opens). The form's idempotency
      key makes the server file it once however many times it is sent; the entry goes when the
      server answers with the appeal's page. Entries belong to the signed-in person who made them
      (data-owner): on a shared device nobody else sees or sends them. */
@@ -214,27 +213,26 @@
   }
   function bindForm() {
     var files = form.querySelector("input[type='file'][name='files']");
-    if (files) bindPhotos(files);
+    var shrunk = true;
+    if (files) {
+      bindPhotos(files);
+      files.addEventListener("change", function () {
+        shrunk = false;
+        shrinking.then(function () { shrunk = true; });
+      });
+    }
     form.addEventListener("submit", function (event) {
       // The no-script helper buttons (show the officials, find published answers) post as usual.
       if (event.submitter && event.submitter.name) return;
+      if (navigator.onLine && shrunk) return;  // online: the form posts as it always did
       event.preventDefault();
       shrinking.then(function () {
+        if (navigator.onLine) { HTMLFormElement.prototype.submit.call(form); return null; }
         var fields = [];
         new FormData(form).forEach(function (value, name) {
           if (!(value instanceof Blob) || value.size > 0) fields.push([name, value]);
         });
-        if (!navigator.onLine) return keep(fields);
-        say(box.dataset.sending);
-        return fetch(formUrl, { method: "POST", body: payload(fields), credentials: "same-origin" })
-          .then(function (response) {
-            if (filed(response)) { window.location.assign(response.url); return null; }
-            // Errors to correct: the server's own page says which. It kept the good files as
-            // drafts under the form's key, so the form goes again without them (no copies).
-            if (files) files.value = "";
-            HTMLFormElement.prototype.submit.call(form);
-            return null;
-          }, function () { return keep(fields); });
+        return keep(fields);
       });
     });
   }

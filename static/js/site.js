@@ -157,7 +157,10 @@
   var manifest = document.querySelector("link[rel='manifest'][data-service-worker]");
   if (manifest && "serviceWorker" in navigator) {
     window.addEventListener("load", function () {
-      navigator.serviceWorker.register(manifest.dataset.serviceWorker, { scope: "/" }).catch(function () {
+      navigator.serviceWorker.register(manifest.dataset.serviceWorker, {
+        scope: "/",
+        updateViaCache: "all"  // /sw.js says how long its copy holds (feedback_platform/pwa.py)
+      }).catch(function () {
         /* no service worker (private mode, old browser): the site works as before */
       });
     });

@@ -64,7 +64,7 @@ def test_the_service_worker_answers_an_unchanged_copy_with_304(client):
     response = client.get("/sw.js")
     again = client.get("/sw.js", headers={"If-None-Match": response["ETag"]})
     assert again.status_code == 304 and again.content == b""
-    assert "no-cache" in again["Cache-Control"] and again["Service-Worker-Allowed"] == "/"
+    assert again["Cache-Control"] == "max-age=3600" and again["Service-Worker-Allowed"] == "/"
 
 
 def test_the_offline_page_never_carries_the_signed_in_persons_name(client):

@@ -119,4 +119,50 @@
   });
   document.addEventListener("htmx:afterSwap", function (event) { bindCounters(event.target); });
   document.addEventListener("htmx:historyRestore", function () { bindOrgPickers(document); });
+  // A hidden box with data-load-when-visible (the filing form's map): shown where script runs, and
+  // its stylesheets and scripts (in order) fetched only when it comes into view; hidden again if
+  // they cannot load. A weak link does not carry an optional map nobody scrolled to.
+  function loadWhenVisible() {
+    var boxes = document.querySelectorAll("[data-load-when-visible]");
+    if (!boxes.length || !("IntersectionObserver" in window)) return;
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) return;
+        var box = entry.target;
+        observer.unobserve(box);
+        box.dataset.loadWhenVisible.split(" ").forEach(function (url) {
+          if (/\.css$/.test(url)) {
+            var link = document.createElement("link");
+            link.rel = "stylesheet";
+            link.href = url;
+            document.head.appendChild(link);
+            return;
+          }
+          var script = document.createElement("script");
+          script.src = url;
+          script.async = false;  // in the given order
+          script.onerror = function () { box.hidden = true; };
+          document.head.appendChild(script);
+        });
+      });
+    }, { rootMargin: "100px" });
+    boxes.forEach(function (box) {
+      box.hidden = false;
+      observer.observe(box);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", loadWhenVisible);
+  // The installable web app: the service worker (templates/sw.js) keeps the static files and the
+  // offline page; registered once the page has loaded, so it never delays the page itself.
+  var manifest = document.querySelector("link[rel='manifest'][data-service-worker]");
+  if (manifest && "serviceWorker" in navigator) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register(manifest.dataset.serviceWorker, {
+        scope: "/",
+        updateViaCache: "all"  // /sw.js says how long its copy holds (feedback_platform/pwa.py)
+      }).catch(function () {
+        /* no service worker (private mode, old browser): the site works as before */
+      });
+    });
+  }
 })();

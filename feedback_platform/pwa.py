@@ -29,9 +29,10 @@ SHELL_FILES = (
     "css/site.css",
     "js/site.js",
     "js/offline-drafts.js",
-    "django_htmx/htmx-2.min.js",
     "img/favicon.svg",
 )
+# htmx is not in it: the filing form fetches it on the first touch (a weak link carries the form
+# first), and the worker keeps it, as every hashed static file, once a page has fetched it.
 
 
 def cache_version() -> str:

@@ -33,3 +33,15 @@ def test_the_csrf_token_differs_in_every_compressed_page(client):
     first = client.get("/", headers={"Accept-Encoding": "br"})
     second = client.get("/", headers={"Accept-Encoding": "br"})
     assert token(first) != token(second)
+
+
+def test_the_filing_form_gets_the_best_quality_and_other_pages_a_fast_one(client, citizen):
+    client.force_login(citizen)
+    for url, best in (("/appeals/new/", True), ("/appeals/", False)):
+        response = client.get(url, headers={"Accept-Encoding": "br"})
+        page = brotli.decompress(response.content)
+        fastest = brotli.compress(page, quality=5, mode=brotli.MODE_TEXT)
+        if best:
+            assert len(response.content) < 0.95 * len(fastest)
+        else:
+            assert len(response.content) == len(fastest)

@@ -17,6 +17,7 @@ import yaml
 from PIL import Image
 
 from scripts import backup
+from tests import s3server
 from tests.appeals import conftest as appeals_fixtures
 from tests.appeals.background import ROOT, HttpClient, Processes, input_value
 from tests.appeals.factories import filing_form
@@ -170,9 +171,20 @@ APPEALS = (
 )
 
 
+@pytest.fixture(params=["disk", "bucket"])
+def uploads(request, tmp_path):
+    """Where the site stores the photos: DJANGO_MEDIA_ROOT, archived by scripts/backup.py media,
+    or a bucket of an S3 server of the test's own (versioned in production, not backed up here)."""
+    if request.param == "disk":
+        yield {}
+        return
+    with s3server.s3_server() as url:
+        yield s3server.new_bucket(url).environment()
+
+
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_a_restore_to_a_point_in_time_has_everything_filed_before_it(world, tmp_path, settings):
+def test_a_restore_to_a_point_in_time_has_everything_filed_before_it(world, uploads, tmp_path):
     session = session_key_for(world.citizen)  # in the test database, copied to the primary
     media = tmp_path / "media"
     processes = Processes(tmp_path)
@@ -200,6 +212,7 @@ def test_a_restore_to_a_point_in_time_has_everything_filed_before_it(world, tmp_
                 "PLATFORM_REGION_CODE": world.region.code,
                 "APPEAL_FILING_RATE": "100000/m",
                 "PYTHONUNBUFFERED": "1",
+                **uploads,
             }
             port = free_port()
             clock = time.monotonic()
@@ -229,9 +242,11 @@ def test_a_restore_to_a_point_in_time_has_everything_filed_before_it(world, tmp_
                 message="the WAL segment archived",
             )
             stages["filing and archiving"] = time.monotonic() - clock
-            media_archive = backup.archive_media(
-                {"DJANGO_MEDIA_ROOT": str(media), "BACKUP_MEDIA_PATH": str(workdir / "media")}
-            )
+            media_env = {
+                "DJANGO_MEDIA_ROOT": str(media),
+                "BACKUP_MEDIA_PATH": str(workdir / "media"),
+            }
+            media_archive = backup.archive_media({**media_env, **uploads})
             processes.stop()
             primary.stop("immediate")  # the primary and its disk are lost
 
@@ -254,23 +269,32 @@ def test_a_restore_to_a_point_in_time_has_everything_filed_before_it(world, tmp_
                 message="the restored cluster promoted",
             )
             restore_seconds = time.monotonic() - started
-            restored_media = tmp_path / "restored-media"
-            used = backup.restore_media(
-                {"BACKUP_MEDIA_PATH": str(workdir / "media")}, moment, restored_media
-            )
+            if uploads:  # the files never left the bucket, and no node's disk holds any
+                assert media_archive is None and not media.exists()
+                store = s3server.client(uploads["S3_ENDPOINT_URL"])
 
-            # Exactly the appeals filed before the moment, each with its events and attachment.
+                def read(name: str) -> bytes:
+                    return store.get_object(Bucket=uploads["S3_BUCKET"], Key=name)["Body"].read()
+            else:
+                restored_media = tmp_path / "restored-media"
+                used = backup.restore_media(media_env, moment, restored_media)
+                assert used == media_archive
+
+                def read(name: str) -> bytes:
+                    assert (restored_media / name).read_bytes() == (media / name).read_bytes()
+                    return (restored_media / name).read_bytes()
+
+            # Exactly the appeals filed before the moment, each with its events and attachment,
+            # and the attachment's photo there to read.
             assert restored.query(APPEALS) == before
             for _number, _events, (name,) in before:
-                assert (restored_media / name).read_bytes() == (media / name).read_bytes()
-                with Image.open(restored_media / name) as image:
+                with Image.open(io.BytesIO(read(name))) as image:
                     assert image.format == "JPEG"
-            assert used == media_archive
-            size = restored.query("SELECT pg_database_size('fp')")[0][0]
-            print(
-                f"restore drill: { ({k: round(v, 1) for k, v in stages.items()}) }, full backup {full_backup:.1f} s, restore to {moment.isoformat()} "
-                f"and promotion {restore_seconds:.1f} s for a {size / 2**20:.0f} MB database"
-            )
+            stages |= {"full backup": full_backup, "restore and promotion": restore_seconds}
+            size = restored.query("SELECT pg_database_size('fp')")[0][0] / 2**20
+            where = "bucket" if uploads else "disk"
+            print(f"restore drill (uploads on the {where}, a {size:.0f} MB database):", end=" ")
+            print({name: round(seconds, 1) for name, seconds in stages.items()})
         finally:
             processes.stop()
             restored.kill()

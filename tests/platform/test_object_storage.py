@@ -249,3 +249,28 @@ def test_without_a_bucket_the_files_stay_on_the_disk(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     name = default_storage.save("attachments/probe", ContentFile(b"probe"))
     assert (tmp_path / name).read_bytes() == b"probe"
+
+
+def test_healthz_reports_the_bucket_and_a_lost_store_only_degrades(client, bucket, settings):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "database": "ok",
+        "redis": "ok",
+        "broker": "ok",
+        "storage": "ok",
+        "status": "ok",
+    }
+
+    # The store refuses connections (another endpoint: the check is remembered per bucket).
+    gone = {**bucket.environment(), "S3_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}"}
+    settings.STORAGES = {**settings.STORAGES, "default": object_storage(gone)}
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["storage"] == "unavailable"
+    assert response.json()["status"] == "degraded"
+
+    # A bucket that does not exist (a typo in S3_BUCKET) is as bad as no store.
+    typo = {**bucket.environment(), "S3_BUCKET": bucket.name + "-typo"}
+    settings.STORAGES = {**settings.STORAGES, "default": object_storage(typo)}
+    assert client.get("/healthz").json()["storage"] == "unavailable"

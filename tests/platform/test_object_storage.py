@@ -29,6 +29,7 @@ from tests import s3server
 from tests.accounts.factories import UserFactory
 from tests.appeals import conftest as appeals_fixtures
 from tests.appeals.factories import filing_form, world_appeal
+from tests.harness import free_port
 from tests.platform.test_settings import manage
 from tests.surveys.factories import SurveyFactory
 

@@ -3,12 +3,10 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import NoticeSettingsForm, ProfileForm
 from accounts.services import (
@@ -129,15 +127,3 @@ def push_unsubscribe(request):
         return _bad_subscription()
     unsubscribe_push(user=request.user, endpoint=data["endpoint"])
     return JsonResponse({"message": _("Push notifications are off for this device.")})
-
-
-@require_GET
-@never_cache
-def service_worker(request):
-    """/sw.js at the site's root (a service worker controls the paths below its own): shows the
-    pushes and opens their page on a click."""
-    response = HttpResponse(
-        render_to_string("sw.js", request=request), content_type="text/javascript"
-    )
-    response["Service-Worker-Allowed"] = "/"
-    return response

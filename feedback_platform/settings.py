@@ -82,7 +82,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.middleware.gzip.GZipMiddleware",
+    "core.compression.CompressionMiddleware",  # brotli, else gzip
     "django.contrib.sessions.middleware.SessionMiddleware",
     "feedback_platform.middleware.RussianFirstLocaleMiddleware",
     "core.middleware.MalformedInputMiddleware",

@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from accounts import views as account_views
 from analytics import views as analytics_views
 from answers.urls import staff_patterns as answer_staff_patterns
 from appeals.api.urls import api_patterns
@@ -15,7 +14,7 @@ from appeals.urls import (
 )
 from appeals.views import fixes, health, problems, widget
 from citizen_api.urls import oauth_patterns
-from feedback_platform import views
+from feedback_platform import pwa, views
 from outages.urls import staff_patterns as outage_staff_patterns
 from outages.views import public as outage_views
 from reporting import views as reporting_views
@@ -27,7 +26,9 @@ admin.site.site_title = _("Feedback Platform")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("sw.js", account_views.service_worker, name="service_worker"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("offline/", pwa.offline, name="offline"),
     path("health/background/", health.background, name="background_health"),
     path("health/background/retry/", health.retry, name="background_health_retry"),
     path("display/low-vision/", views.toggle_low_vision, name="toggle_low_vision"),

@@ -1,7 +1,11 @@
 """Site-wide pages: home, health check, display preferences."""
 
+import threading
+import time
+
 import redis
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -56,13 +60,57 @@ def _broker_ok(url: str) -> bool:
         return False
 
 
+STORAGE_CHECK_SECONDS = 5
+_storage_checks: dict[tuple, tuple[float, bool]] = {}
+_storage_lock = threading.Lock()
+
+
+def _object_storage_options() -> dict | None:
+    """The default storage's options when it is the S3 bucket (README «Object storage»)."""
+    default = settings.STORAGES["default"]
+    return default.get("OPTIONS", {}) if default["BACKEND"].endswith(".S3Storage") else None
+
+
+def _storage_ok(options: dict) -> bool:
+    """The bucket answers a HEAD with these credentials; remembered for STORAGE_CHECK_SECONDS
+    per process, so a load balancer polling every node does not poll the store as often."""
+    key = (options.get("endpoint_url"), options["bucket_name"], options.get("access_key"))
+    now = time.monotonic()
+    with _storage_lock:
+        checked = _storage_checks.get(key)
+    if checked and checked[0] > now:
+        return checked[1]
+    from botocore.config import Config
+
+    # A client of its own with short timeouts and no retries: the uploads' keep boto3's.
+    config = Config(
+        connect_timeout=settings.REDIS_SOCKET_TIMEOUT,
+        read_timeout=2 * settings.REDIS_SOCKET_TIMEOUT,
+        retries={"total_max_attempts": 1},
+        s3={"addressing_style": options.get("addressing_style")},
+        signature_version=options.get("signature_version"),
+    )
+    storage = storages.create_storage(
+        {**settings.STORAGES["default"], "OPTIONS": {**options, "client_config": config}}
+    )
+    try:
+        storage.connection.meta.client.head_bucket(Bucket=storage.bucket_name)
+        ok = True
+    except Exception:  # noqa: BLE001 — refused, timed out, no such bucket, a bad key
+        ok = False
+    with _storage_lock:
+        _storage_checks[key] = (time.monotonic() + STORAGE_CHECK_SECONDS, ok)
+    return ok
+
+
 @never_cache
 @require_GET
 def healthz(request):
     """Liveness and readiness for load balancers.
 
     503 only when the database is down: without it nothing works. Redis (cache) and the broker
-    are reported (and the read replica, when there is one, with its lag in seconds), and their
+    are reported (and the read replica, when there is one, with its lag in seconds, and the
+    object storage's bucket when the uploads go to one), and their
     loss makes the status "degraded" with 200, because the site keeps
     taking appeals without them (the sweeps catch up); pulling every web node out of the load
     balancer for a Redis outage would turn a delay into an outage.
@@ -80,6 +128,10 @@ def healthz(request):
         body["replica"] = replica["state"]
         body["replica_lag_seconds"] = replica["lag"]
         checks["replica"] = replica["state"] == "ok"
+    if (options := _object_storage_options()) is not None:
+        # Degraded, not down: pages and filing without photos work without the store.
+        checks["storage"] = _storage_ok(options)
+        body["storage"] = "ok" if checks["storage"] else "unavailable"
     if not checks["database"]:
         body["status"] = "unavailable"
     else:

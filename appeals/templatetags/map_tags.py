@@ -27,3 +27,16 @@ def map_assets():
         "leaflet": static("vendor/leaflet/leaflet.js"),
         "map_js": static("js/map.js"),
     }
+
+
+@register.simple_tag
+def map_assets_when_visible():
+    """The same files as a data attribute for static/js/site.js, which fetches them only when the
+    element comes into view: the filing form on a weak link loads without Leaflet (45 KB
+    compressed), the map being optional there."""
+    return format_html(
+        ' data-load-when-visible="{} {} {}"',
+        static("vendor/leaflet/leaflet.css"),
+        static("vendor/leaflet/leaflet.js"),
+        static("js/map.js"),
+    )

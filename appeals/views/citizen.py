@@ -43,6 +43,7 @@ from appeals.services.filing import keep_draft_uploads, submit_filing_form
 from appeals.views import drafts, fix_context, materials_context
 from appeals.views.support import nearby_for
 from core.actions import attempt
+from core.compression import compress_best
 from core.input import parse_pk
 from core.outbox import mark_read, with_subjects
 from core.uploads import AttachmentError
@@ -54,6 +55,7 @@ from regimes.selectors import expected_regime
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@compress_best
 @ratelimit(group=FILING_RATE_GROUP, key="user", rate=filing_rate, method="POST", block=False)
 def new_appeal(request):
     """The filing form. Profile first (59-FZ needs a name and an address for the answer)."""

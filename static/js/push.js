@@ -20,7 +20,7 @@
   // The site's service worker if one is registered already, else this minimal one.
   function worker() {
     return navigator.serviceWorker.getRegistration("/").then(function (registration) {
-      return registration || navigator.serviceWorker.register(box.dataset.worker, { scope: "/" });
+      return registration || navigator.serviceWorker.register(box.dataset.worker, { scope: "/", updateViaCache: "all" });
     }).then(function () { return navigator.serviceWorker.ready; });
   }
   function post(url, subscription) {

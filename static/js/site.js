@@ -112,11 +112,94 @@
     if (!window.htmx) return;
     root.querySelectorAll("[data-htmx-fallback]").forEach(function (element) { element.hidden = true; });
   }
+  // A page that asks for htmx on the first touch (the filing form: on a 256 kbit/s link htmx is
+  // half of what a first visit would carry): fetched at the first focus, press or key, then the
+  // fields' events that came before it are sent again so that htmx acts on them (the term of the
+  // chosen category, known problems nearby, published answers to the text typed).
+  function htmxOnFirstTouch() {
+    var wanted = document.querySelector('meta[name="htmx-on-first-touch"]');
+    if (!wanted || window.htmx) return;
+    var touches = ["focusin", "pointerdown", "keydown", "input", "change"];
+    var early = [];
+    function remember(event) {
+      if (event.target.form && early.indexOf(event.target) < 0) early.push(event.target);
+    }
+    ["input", "change"].forEach(function (name) { document.addEventListener(name, remember, true); });
+    function load() {
+      touches.forEach(function (name) { document.removeEventListener(name, load, true); });
+      // htmx starts itself (and reads its htmx-config) when it arrives after the page is complete,
+      // and waits for DOMContentLoaded, long gone, when it arrives before: so not before.
+      if (document.readyState === "complete") inject();
+      else window.addEventListener("load", inject, { once: true });
+    }
+    function inject() {
+      var script = document.createElement("script");
+      script.src = wanted.content;
+      script.onload = function () {
+        ["input", "change"].forEach(function (name) { document.removeEventListener(name, remember, true); });
+        hideFallbacks(document);
+        early.forEach(function (field) {
+          ["input", "change", "keyup"].forEach(function (name) {
+            field.dispatchEvent(new Event(name, { bubbles: true }));
+          });
+        });
+      };
+      document.head.appendChild(script);
+    }
+    touches.forEach(function (name) { document.addEventListener(name, load, { capture: true, passive: true }); });
+  }
   document.addEventListener("DOMContentLoaded", function () {
     bindCounters(document);
     bindOrgPickers(document);
     hideFallbacks(document);
+    htmxOnFirstTouch();
   });
   document.addEventListener("htmx:afterSwap", function (event) { bindCounters(event.target); });
   document.addEventListener("htmx:historyRestore", function () { bindOrgPickers(document); });
+  // A hidden box with data-load-when-visible (the filing form's map): shown where script runs, and
+  // its stylesheets and scripts (in order) fetched only when it comes into view; hidden again if
+  // they cannot load. A weak link does not carry an optional map nobody scrolled to.
+  function loadWhenVisible() {
+    var boxes = document.querySelectorAll("[data-load-when-visible]");
+    if (!boxes.length || !("IntersectionObserver" in window)) return;
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) return;
+        var box = entry.target;
+        observer.unobserve(box);
+        box.dataset.loadWhenVisible.split(" ").forEach(function (url) {
+          if (/\.css$/.test(url)) {
+            var link = document.createElement("link");
+            link.rel = "stylesheet";
+            link.href = url;
+            document.head.appendChild(link);
+            return;
+          }
+          var script = document.createElement("script");
+          script.src = url;
+          script.async = false;  // in the given order
+          script.onerror = function () { box.hidden = true; };
+          document.head.appendChild(script);
+        });
+      });
+    }, { rootMargin: "100px" });
+    boxes.forEach(function (box) {
+      box.hidden = false;
+      observer.observe(box);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", loadWhenVisible);
+  // The installable web app: the service worker (templates/sw.js) keeps the static files and the
+  // offline page; registered once the page has loaded, so it never delays the page itself.
+  var manifest = document.querySelector("link[rel='manifest'][data-service-worker]");
+  if (manifest && "serviceWorker" in navigator) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register(manifest.dataset.serviceWorker, {
+        scope: "/",
+        updateViaCache: "all"  // /sw.js says how long its copy holds (feedback_platform/pwa.py)
+      }).catch(function () {
+        /* no service worker (private mode, old browser): the site works as before */
+      });
+    });
+  }
 })();

@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import threading
+import uuid
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -361,12 +362,23 @@ class HttpClient:
         self.port = port
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, form: dict | None = None, timeout: float = 10.0):
+    def request(
+        self,
+        method: str,
+        path: str,
+        form: dict | None = None,
+        timeout: float = 10.0,
+        files: dict[str, tuple[str, bytes, str]] | None = None,
+    ):
+        """`files` (field: (file name, content, type)) posts `form` with them as multipart."""
         headers = {"Host": f"127.0.0.1:{self.port}", "Accept": "text/html"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
         body = None
-        if form is not None:
+        if files is not None:
+            body, headers["Content-Type"] = _multipart(form or {}, files)
+            headers["Referer"] = f"http://127.0.0.1:{self.port}{path}"
+        elif form is not None:
             body = urlencode(form, doseq=True).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Referer"] = f"http://127.0.0.1:{self.port}{path}"
@@ -395,6 +407,25 @@ class HttpClient:
             },
         )
         assert status == 302 and "sessionid" in self.cookies, (status, location, html[:500])
+
+
+def _multipart(form: dict, files: dict[str, tuple[str, bytes, str]]) -> tuple[bytes, str]:
+    boundary = f"----fp{uuid.uuid4().hex}"
+    parts = []
+    for name, value in form.items():
+        for one in value if isinstance(value, list | tuple) else [value]:
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                f"{one}\r\n".encode()
+            )
+    for name, (filename, content, kind) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: {kind}\r\n\r\n'
+        )
+        parts.append(head.encode() + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 def input_value(html: str, name: str) -> str:

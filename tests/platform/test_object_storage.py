@@ -7,14 +7,10 @@ is patched: it speaks HTTP to the server.
 """
 
 import io
-import subprocess
-import sys
 import uuid
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-import boto3
 import pytest
 import requests
 from django.core.files.base import ContentFile
@@ -29,10 +25,11 @@ from appeals.models import Appeal, Attachment
 from appeals.services.sweeps import purge_abandoned_drafts
 from feedback_platform.settings import object_storage
 from surveys import services as survey_services
+from tests import s3server
 from tests.accounts.factories import UserFactory
 from tests.appeals import conftest as appeals_fixtures
 from tests.appeals.factories import filing_form, world_appeal
-from tests.harness import free_port, wait_for
+from tests.harness import free_port
 from tests.platform.test_settings import manage
 from tests.surveys.factories import SurveyFactory
 
@@ -40,73 +37,16 @@ pytestmark = pytest.mark.django_db
 world = appeals_fixtures.world  # one region, a routed category, a person for every role
 S = Appeal.Status
 
-KEY_ID = "platform-test-key"
-SECRET = "platform-test-secret"  # noqa: S105 — moto accepts any key
-REGION = "us-east-1"
-
-
-@dataclass
-class Bucket:
-    name: str
-    endpoint: str
-    client: object
-
-    def objects(self) -> set[str]:
-        listing = self.client.list_objects_v2(Bucket=self.name)
-        return {item["Key"] for item in listing.get("Contents", [])}
-
-    def read(self, key: str) -> bytes:
-        return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
-
-    def environment(self) -> dict[str, str]:
-        """What an operator puts in `.env` for this bucket."""
-        return {
-            "S3_BUCKET": self.name,
-            "S3_ENDPOINT_URL": self.endpoint,
-            "S3_REGION": REGION,
-            "S3_ACCESS_KEY_ID": KEY_ID,
-            "S3_SECRET_ACCESS_KEY": SECRET,
-            "S3_ADDRESSING_STYLE": "path",
-        }
-
-
-def _answers(url: str, process: subprocess.Popen) -> bool:
-    assert process.poll() is None, "the S3 server exited"
-    try:
-        requests.get(url, timeout=1)
-    except requests.ConnectionError:
-        return False
-    return True
-
 
 @pytest.fixture(scope="module")
 def s3_server():
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(lambda: _answers(url, process), timeout=30, message="the S3 server")
+    with s3server.s3_server() as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture
 def bucket(s3_server, settings, tmp_path):
-    client = boto3.client(
-        "s3",
-        endpoint_url=s3_server,
-        region_name=REGION,
-        aws_access_key_id=KEY_ID,
-        aws_secret_access_key=SECRET,
-    )
-    bucket = Bucket(f"fp-{uuid.uuid4().hex[:16]}", s3_server, client)
-    client.create_bucket(Bucket=bucket.name, ACL="private")
+    bucket = s3server.new_bucket(s3_server)
     settings.MEDIA_ROOT = tmp_path / "media"
     # override_settings resets django's storage handler and default_storage (setting_changed)
     settings.STORAGES = {**settings.STORAGES, "default": object_storage(bucket.environment())}
@@ -310,3 +250,28 @@ def test_without_a_bucket_the_files_stay_on_the_disk(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     name = default_storage.save("attachments/probe", ContentFile(b"probe"))
     assert (tmp_path / name).read_bytes() == b"probe"
+
+
+def test_healthz_reports_the_bucket_and_a_lost_store_only_degrades(client, bucket, settings):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "database": "ok",
+        "redis": "ok",
+        "broker": "ok",
+        "storage": "ok",
+        "status": "ok",
+    }
+
+    # The store refuses connections (another endpoint: the check is remembered per bucket).
+    gone = {**bucket.environment(), "S3_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}"}
+    settings.STORAGES = {**settings.STORAGES, "default": object_storage(gone)}
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["storage"] == "unavailable"
+    assert response.json()["status"] == "degraded"
+
+    # A bucket that does not exist (a typo in S3_BUCKET) is as bad as no store.
+    typo = {**bucket.environment(), "S3_BUCKET": bucket.name + "-typo"}
+    settings.STORAGES = {**settings.STORAGES, "default": object_storage(typo)}
+    assert client.get("/healthz").json()["storage"] == "unavailable"

@@ -5,20 +5,12 @@ Which database answered is seen from the outside: the standby's replay is paused
 public on the primary, and the public map either shows it (primary) or does not yet (replica).
 """
 
-import contextlib
 import json
 import os
-import pwd
-import shutil
-import subprocess
-import tempfile
 import time
 import uuid
-from pathlib import Path
 
-import psycopg
 import pytest
-from django.db import connection
 
 from appeals.models import Appeal
 from tests.accounts.factories import UserFactory
@@ -26,58 +18,20 @@ from tests.appeals.background import HttpClient, Processes, input_value
 from tests.appeals.factories import make_appeal
 from tests.harness import free_port, session_key_for, wait_for
 from tests.organizations.factories import CategoryFactory, MunicipalityFactory
+from tests.pgcluster import FAST, Postgres, postgres_workdir
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 BOX = "/problems.geojson?bbox=158.5,52.9,158.8,53.1"
 MAX_LAG = 15
 PIN = 3
 S = Appeal.Status
 
 
-class Postgres:
-    """One PostgreSQL cluster in `datadir` on a port of its own, run as a non-root user (initdb
-    and postgres refuse root)."""
-
-    def __init__(self, datadir: Path, port: int):
-        self.datadir = datadir
-        self.port = port
-
-    def run(self, binary: str, *args: str) -> None:
-        command = [str(PG_BIN / binary), *args]
-        if os.geteuid() == 0:
-            command = ["runuser", "-u", "postgres", "--", *command]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=120)  # noqa: S603
-        assert result.returncode == 0, (command, result.stdout, result.stderr)
-
-    def start(self) -> None:
-        options = f"-p {self.port} -k {self.datadir.parent}"
-        log = str(self.datadir.parent / f"{self.datadir.name}.log")
-        self.run("pg_ctl", "-D", str(self.datadir), "-l", log, "-o", options, "-w", "start")
-
-    def stop(self, mode: str = "fast") -> None:
-        if (self.datadir / "postmaster.pid").exists():
-            self.run("pg_ctl", "-D", str(self.datadir), "-m", mode, "-w", "stop")
-
-    def url(self, database: str = "fp", user: str = "postgres") -> str:
-        return f"postgres://{user}@127.0.0.1:{self.port}/{database}"
-
-    def query(self, sql: str, params=()):
-        with psycopg.connect(self.url(), autocommit=True, connect_timeout=5) as conn:
-            cursor = conn.execute(sql, params)
-            return cursor.fetchall() if cursor.description else []
-
-
 @pytest.fixture
 def workdir():
-    # Not tmp_path: pytest's base directory is root's alone, and the clusters run as postgres.
-    path = Path(tempfile.mkdtemp(prefix="fp-replica-"))
-    if os.geteuid() == 0:
-        account = pwd.getpwnam("postgres")
-        os.chown(path, account.pw_uid, account.pw_gid)
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
+    with postgres_workdir("fp-replica-") as path:
+        yield path
 
 
 @pytest.fixture
@@ -112,34 +66,9 @@ def cluster(workdir, data, tmp_path):
     replica = Postgres(workdir / "replica", free_port())
     processes = Processes(tmp_path)
     try:
-        primary.run("initdb", "-D", str(primary.datadir), "-U", "postgres", "--auth=trust")
-        with (primary.datadir / "postgresql.conf").open("a") as conf:
-            conf.write(
-                "listen_addresses = '127.0.0.1'\nwal_level = replica\nmax_wal_senders = 4\n"
-                "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
-            )
+        primary.init("wal_level = replica\nmax_wal_senders = 4\n" + FAST)
         primary.start()
-        with psycopg.connect(primary.url("postgres"), autocommit=True) as conn:
-            conn.execute("CREATE DATABASE fp")
-        dump = subprocess.run(  # noqa: S603
-            [
-                str(PG_BIN / "pg_dump"),
-                "--no-owner",
-                os.environ["DATABASE_URL"].rsplit("/", 1)[0]
-                + "/"
-                + connection.settings_dict["NAME"],
-            ],
-            capture_output=True,
-            check=True,
-            timeout=120,
-        )
-        load = subprocess.run(  # noqa: S603
-            [str(PG_BIN / "psql"), "-q", "-v", "ON_ERROR_STOP=1", primary.url()],
-            input=dump.stdout,
-            capture_output=True,
-            timeout=120,
-        )
-        assert load.returncode == 0, load.stderr.decode()[-2000:]
+        primary.load_test_database()
         # The site reads from the standby as a role that may only read (README: all it needs).
         primary.query("CREATE ROLE reader LOGIN")
         primary.query("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader")
@@ -178,10 +107,8 @@ def cluster(workdir, data, tmp_path):
         yield primary, replica, port, timings, processes
     finally:
         processes.stop()
-        with contextlib.suppress(AssertionError):
-            replica.stop("immediate")
-        with contextlib.suppress(AssertionError):
-            primary.stop("immediate")
+        replica.kill()
+        primary.kill()
 
 
 def _numbers(client: HttpClient) -> set[str]:

@@ -300,16 +300,17 @@ def test_readme_lists_every_environment_variable_the_settings_and_devstack_read(
     import re
 
     read = set()
-    for path in ("feedback_platform/settings.py", "scripts/devstack.py"):
+    for path in ("feedback_platform/settings.py", "scripts/devstack.py", "scripts/backup.py"):
         source = (ROOT / path).read_text()
         read |= set(
             re.findall(
                 r"(?:os\.environ\.get|os\.environ\.setdefault|env_bool|env_list|env\.get|"
-                r"env\.setdefault|os\.environ\[|env\[)\(?\s*\"([A-Z][A-Z0-9_]+)\"",
+                r"env\.setdefault|os\.environ\[|env\[|_value\(env,)\(?\s*\"([A-Z][A-Z0-9_]+)\"",
                 source,
             )
         )
     assert {"DJANGO_SITE_URL", "CACHE_URL", "CELERY_BROKER_URL", "HOST", "PORT"} <= read
+    assert {"BACKUP_REPO_PATH", "BACKUP_S3_BUCKET"} <= read
     operators = (ROOT / "README.md").read_text().split("## For operators", 1)[1]
     table = operators.split("### Production shape", 1)[0]
     assert sorted(name for name in read if f"`{name}`" not in table) == []

@@ -214,18 +214,21 @@ def archive_month(table: str, month: date) -> str:
     return saved
 
 
+def _create_months(table: str, first: date, last: date) -> int:
+    made = 0
+    month = month_start(first)
+    while month <= month_start(last):
+        made += create_month(table, month)
+        month = month_start(month, 1)
+    return made
+
+
 def cover(*, first: date, last: date) -> int:
     """The partitions of every month from `first` to `last` (a history loaded at once: the demo
     generator, an import); returns how many were made."""
-    made = 0
-    for spec in TABLES:
-        if not is_partitioned(spec.table):
-            continue
-        month = month_start(first)
-        while month <= month_start(last):
-            made += create_month(spec.table, month)
-            month = month_start(month, 1)
-    return made
+    return sum(
+        _create_months(spec.table, first, last) for spec in TABLES if is_partitioned(spec.table)
+    )
 
 
 def maintain(*, months_ahead: int = 3, now: datetime | None = None) -> int:
@@ -236,8 +239,7 @@ def maintain(*, months_ahead: int = 3, now: datetime | None = None) -> int:
     for spec in TABLES:
         if not is_partitioned(spec.table):
             continue
-        for offset in range(months_ahead + 1):
-            done += create_month(spec.table, month_start(today, offset))
+        done += _create_months(spec.table, today, month_start(today, months_ahead))
         if spec.retention_months:
             cutoff = month_start(today, -spec.retention_months)
             for name, _bound_text in partitions(spec.table):

@@ -8,7 +8,6 @@ tests/s3server.py, tests/appeals/background.py), imported, not copied.
 
 import contextlib
 import http.client
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -62,40 +61,10 @@ def s3_bucket() -> Iterator[Bucket]:
 
 
 class Browser(HttpClient):
-    """HttpClient that also sends a form with files (multipart/form-data), as a browser does;
+    """HttpClient that also downloads files and moves to another node with its cookie jar;
     `csrf`: a token of its signed-in session, for its posts."""
 
     csrf = ""
-
-    def post_files(self, path: str, form: dict, files: dict[str, tuple[str, bytes, str]]):
-        boundary = uuid.uuid4().hex
-        parts = []
-        for name, value in form.items():
-            parts.append(
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-            )
-        for name, (filename, content, content_type) in files.items():
-            head = (
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-                f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'
-            )
-            parts.append(head.encode() + content + b"\r\n")
-        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
-        headers = {
-            "Host": f"127.0.0.1:{self.port}",
-            "Accept": "text/html",
-            "Content-Type": f"multipart/form-data; boundary={boundary}",
-            "Referer": f"http://127.0.0.1:{self.port}{path}",
-            "Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items()),
-        }
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            conn.request("POST", path, body=body, headers=headers)
-            response = conn.getresponse()
-            data = response.read()
-        finally:
-            conn.close()
-        return response.status, response.getheader("Location"), data.decode("utf-8", "replace")
 
     def download(self, path: str) -> tuple[int, bytes]:
         headers = {

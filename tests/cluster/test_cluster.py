@@ -74,10 +74,7 @@ class Node:
 def _post(browser: Browser, path: str, form: dict, files=None) -> tuple[int, str]:
     token = browser.csrf
     form = {"csrfmiddlewaretoken": token, **form}
-    if files:
-        status, location, html = browser.post_files(path, form, files)
-    else:
-        status, location, html = browser.request("POST", path, form, timeout=30)
+    status, location, html = browser.request("POST", path, form, timeout=30, files=files or None)
     browser.cookies.pop("messages", None)  # never read back: keep the cookie from growing
     assert status == 302, (
         path,
